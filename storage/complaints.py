@@ -1,0 +1,330 @@
+"""The one service every caller uses to file complaints, move them and read them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from storage.directory import province_row
+from storage.errors import ComplaintNotFound, UnknownOrganisation
+from storage.notifications import write_notifications
+from storage.views import (
+    AttachmentInfo,
+    ComplaintInfo,
+    EventInfo,
+    TransitionResult,
+    attachment_of,
+    complaint_of,
+    event_of,
+    organisation_of,
+)
+from workflow.actors import Actor, OrgKind, Role
+from workflow.calendar import WorkingCalendar
+from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, ComplaintDraft
+from workflow.definitions import ComplaintKind, Step
+from workflow.engine import ComplaintSnapshot, Move, workflow_for
+from workflow.errors import StaleVersion
+
+TRACKING_PREFIX = {ComplaintKind.LAPORGUB: "LG", ComplaintKind.SERVICE: "PL"}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[ComplaintInfo]
+    total: int
+
+
+class ComplaintService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        calendar: WorkingCalendar,
+        clock: Callable[[], datetime] = models.utcnow,
+        working_days: int = 2,
+    ) -> None:
+        self.sessions = sessions
+        self.calendar = calendar
+        self.clock = clock
+        self.working_days = working_days
+
+    async def submit(
+        self, draft: ComplaintDraft, actor: Actor, *, service_org_id: int | None = None
+    ) -> ComplaintInfo:
+        """File a complaint: it enters the workflow at its first queue and gets its tracking number.
+
+        A LaporGub complaint goes to the province; a complaint about the service itself goes to the
+        Dinkominfo office named by `service_org_id`.
+        """
+        workflow = workflow_for(draft.kind)
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            # The counter update comes first so that SQLite takes its write lock before anything is read.
+            number = await _next_tracking_number(session, TRACKING_PREFIX[draft.kind], now.year)
+            reporter = await session.get(models.Reporter, draft.reporter_id)
+            if reporter is None:
+                raise ValueError(f"no reporter {draft.reporter_id}")
+            if draft.kind is ComplaintKind.LAPORGUB:
+                slots = {"province_org_id": (await province_row(session)).id}
+            else:
+                office = await session.get(models.Organisation, service_org_id) if service_org_id else None
+                if office is None or office.kind != OrgKind.CITY:
+                    raise UnknownOrganisation(service_org_id or "service office")
+                slots = {"city_org_id": office.id}
+            draft_snapshot = ComplaintSnapshot(
+                kind=draft.kind,
+                state=workflow.definition.initial,
+                version=0,
+                reporter_id=draft.reporter_id,
+                current_org_id=None,
+                **slots,
+            )
+            first_step = workflow.definition.steps[0]
+            move = workflow.fire(actor, draft_snapshot, first_step.trigger, seen_version=0)
+            row = models.Complaint(
+                tracking_number=number,
+                kind=draft.kind,
+                state=move.dest,
+                version=move.after.version,
+                reporter_id=draft.reporter_id,
+                current_org_id=move.after.current_org_id,
+                province_org_id=move.after.province_org_id,
+                city_org_id=move.after.city_org_id,
+                opd_org_id=move.after.opd_org_id,
+                channel=draft.channel,
+                external_system=draft.external_ref.system if draft.external_ref else None,
+                external_number=draft.external_ref.number if draft.external_ref else None,
+                confidential=draft.confidential,
+                subject=draft.subject,
+                chronology=draft.chronology,
+                event_date=draft.event_date,
+                event_place=draft.event_place,
+                latitude=draft.latitude,
+                longitude=draft.longitude,
+                received_at=now,
+                deadline=self.calendar.deadline(now, self.working_days),
+                recorded_by_admin_id=actor.admin_id if actor.role is Role.OFFICER else None,
+                updated_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            await _append_event(session, row, actor, move, from_org_id=None, now=now)
+            _add_attachments(session, row.id, None, draft.attachments)
+            await write_notifications(session, complaint=row, reporter=reporter, move=move, now=now)
+            return complaint_of(row)
+
+    async def fire(
+        self,
+        complaint_id: int,
+        actor: Actor,
+        trigger: str,
+        *,
+        seen_version: int,
+        reason: str | None = None,
+        result: str | None = None,
+        target_org_id: int | None = None,
+        attachments: Sequence[AttachmentDraft] = (),
+        rating: int | None = None,
+    ) -> TransitionResult:
+        """Move a complaint as `actor`, who saw it at `seen_version`; all of it or nothing is written.
+
+        Two actors firing on the same version: exactly one wins, the other gets `StaleVersion`.
+        """
+        if len(attachments) > MAX_ATTACHMENTS:
+            raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
+        if rating is not None and not 1 <= rating <= 5:
+            raise ValueError("a rating is 1 to 5")
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            row = await session.get(models.Complaint, complaint_id)
+            if row is None:
+                raise ComplaintNotFound(complaint_id)
+            info = complaint_of(row)
+            target = current = None
+            if target_org_id is not None:
+                target_row = await session.get(models.Organisation, target_org_id)
+                if target_row is None:
+                    raise UnknownOrganisation(target_org_id)
+                target = organisation_of(target_row)
+            if info.current_org_id is not None:
+                current_row = await session.get(models.Organisation, info.current_org_id)
+                current = organisation_of(current_row) if current_row else None
+            move = workflow_for(info.kind).fire(
+                actor,
+                info.snapshot(),
+                trigger,
+                seen_version=seen_version,
+                reason=reason,
+                result=result,
+                target=target,
+                current_org=current,
+            )
+            values: dict[str, object] = {
+                "state": move.dest,
+                "version": move.after.version,
+                "current_org_id": move.after.current_org_id,
+                "city_org_id": move.after.city_org_id,
+                "opd_org_id": move.after.opd_org_id,
+                "updated_at": now,
+            }
+            if move.result is not None:
+                values["result_text"] = move.result
+            if rating is not None:
+                values["rating"] = rating
+            changed = await session.execute(
+                update(models.Complaint)
+                .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                raise StaleVersion(seen_version, None)
+            await session.refresh(row)
+            event = await _append_event(session, row, actor, move, from_org_id=info.current_org_id, now=now)
+            _add_attachments(session, row.id, event.id, attachments)
+            reporter = await session.get(models.Reporter, row.reporter_id)
+            assert reporter is not None
+            chats = await write_notifications(session, complaint=row, reporter=reporter, move=move, now=now)
+            return TransitionResult(
+                complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
+            )
+
+    async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
+        return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
+
+    async def get(self, complaint_id: int) -> ComplaintInfo | None:
+        async with self.sessions() as session:
+            row = await session.get(models.Complaint, complaint_id)
+            return complaint_of(row) if row else None
+
+    async def by_tracking_number(self, tracking_number: str) -> ComplaintInfo | None:
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(models.Complaint).where(models.Complaint.tracking_number == tracking_number.upper())
+            )
+            return complaint_of(row) if row else None
+
+    async def reporters_own(self, reporter_id: int, tracking_number: str) -> ComplaintInfo | None:
+        """A reporter's own complaint by number; someone else's number is as unknown as a missing one."""
+        complaint = await self.by_tracking_number(tracking_number.strip())
+        return complaint if complaint is not None and complaint.reporter_id == reporter_id else None
+
+    async def reporter_complaints(
+        self, reporter_id: int, *, limit: int = 20, offset: int = 0
+    ) -> list[ComplaintInfo]:
+        query = (
+            select(models.Complaint)
+            .where(models.Complaint.reporter_id == reporter_id)
+            .order_by(models.Complaint.received_at.desc(), models.Complaint.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        async with self.sessions() as session:
+            return [complaint_of(row) for row in await session.scalars(query)]
+
+    async def queue(self, org_id: int, role: Role, *, limit: int = 10, offset: int = 0) -> QueuePage:
+        """The complaints waiting on this organisation's admins of `role`, most urgent deadline first."""
+        states = [state for kind in ComplaintKind for state in workflow_for(kind).states_held_by(role)]
+        where = (models.Complaint.current_org_id == org_id, models.Complaint.state.in_(states))
+        query = (
+            select(models.Complaint)
+            .where(*where)
+            .order_by(models.Complaint.deadline, models.Complaint.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        async with self.sessions() as session:
+            items = [complaint_of(row) for row in await session.scalars(query)]
+            total = await session.scalar(select(func.count()).select_from(models.Complaint).where(*where))
+            return QueuePage(items=items, total=total or 0)
+
+    async def history(self, complaint_id: int) -> list[EventInfo]:
+        query = (
+            select(models.ComplaintEvent)
+            .where(models.ComplaintEvent.complaint_id == complaint_id)
+            .order_by(models.ComplaintEvent.version)
+        )
+        async with self.sessions() as session:
+            return [event_of(row) for row in await session.scalars(query)]
+
+    async def attachments(self, complaint_id: int) -> list[AttachmentInfo]:
+        query = (
+            select(models.Attachment)
+            .where(models.Attachment.complaint_id == complaint_id)
+            .order_by(models.Attachment.id)
+        )
+        async with self.sessions() as session:
+            return [attachment_of(row) for row in await session.scalars(query)]
+
+
+async def _next_tracking_number(session: AsyncSession, prefix: str, year: int) -> str:
+    counter = models.TrackingCounter
+    for _ in range(2):
+        last = await session.scalar(
+            update(counter)
+            .where(counter.prefix == prefix, counter.year == year)
+            .values(last=counter.last + 1)
+            .returning(counter.last)
+        )
+        if last is not None:
+            return f"{prefix}-{year}-{last:06d}"
+        try:
+            async with session.begin_nested():
+                session.add(counter(prefix=prefix, year=year, last=1))
+            return f"{prefix}-{year}-{1:06d}"
+        except IntegrityError:
+            continue  # another submit created this year's counter first: take the next number from it
+    raise RuntimeError("could not allocate a tracking number")
+
+
+async def _append_event(
+    session: AsyncSession,
+    row: models.Complaint,
+    actor: Actor,
+    move: Move,
+    *,
+    from_org_id: int | None,
+    now: datetime,
+) -> models.ComplaintEvent:
+    event = models.ComplaintEvent(
+        complaint_id=row.id,
+        version=move.after.version,
+        trigger=move.trigger,
+        from_state=move.source,
+        to_state=move.dest,
+        actor_role=actor.role,
+        actor_admin_id=actor.admin_id,
+        actor_reporter_id=actor.reporter_id if actor.role is Role.REPORTER else None,
+        actor_name=actor.name,
+        org_id=from_org_id if actor.is_admin else None,
+        to_org_id=move.after.current_org_id,
+        reason=move.reason,
+        note=move.result,
+        at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def _add_attachments(
+    session: AsyncSession, complaint_id: int, event_id: int | None, attachments: Sequence[AttachmentDraft]
+) -> None:
+    for attachment in attachments:
+        session.add(
+            models.Attachment(
+                complaint_id=complaint_id,
+                event_id=event_id,
+                telegram_file_id=attachment.telegram_file_id,
+                file_unique_id=attachment.file_unique_id,
+                kind=attachment.kind,
+                file_name=attachment.file_name,
+                mime_type=attachment.mime_type,
+                size=attachment.size,
+            )
+        )

@@ -1,0 +1,70 @@
+"""Engine factory and schema migration.
+
+No DATABASE_URL: an embedded SQLite file under ./data/ (created on first run). Production: a
+`postgresql+asyncpg://` URL. The schema is always created through the Alembic migrations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+DEFAULT_SQLITE_PATH = Path("data") / "laporgub.sqlite3"
+MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a SQLite writer waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def database_url(url: str | None) -> str:
+    if url:
+        return url
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def create_engine(url: str | None = None, **options: Any) -> AsyncEngine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_async_engine(url, **options)
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **options)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while one writer commits; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the schema to `revision` through the migrations."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade, revision)
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

@@ -1,0 +1,193 @@
+"""Organisations, admins, reporters and the people who talk to the bot."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from storage.errors import (
+    DuplicateAdmin,
+    InvalidOrganisationTree,
+    NoProvince,
+    RoleDoesNotFit,
+    UnknownOrganisation,
+)
+from storage.views import AdminInfo, ReporterInfo, admin_of, organisation_of, reporter_of
+from workflow.actors import CHILD_KIND, ROLE_ORG_KIND, Organisation, OrgKind, Role
+from workflow.identity import Identity
+
+
+class Directory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def add_organisation(
+        self, *, code: str, name: str, kind: OrgKind, parent_code: str | None = None
+    ) -> Organisation:
+        async with self.sessions.begin() as session:
+            parent = await _org_by_code(session, parent_code) if parent_code else None
+            expected_parent_kind = next((k for k, child in CHILD_KIND.items() if child == kind), None)
+            if (parent.kind if parent else None) != expected_parent_kind:
+                raise InvalidOrganisationTree(
+                    f"a {kind} must sit under a {expected_parent_kind}"
+                    if expected_parent_kind
+                    else f"a {kind} has no parent"
+                )
+            row = models.Organisation(
+                code=code, name=name, kind=kind, parent_id=parent.id if parent else None
+            )
+            session.add(row)
+            await session.flush()
+            return organisation_of(row)
+
+    async def organisation(self, org_id: int) -> Organisation | None:
+        async with self.sessions() as session:
+            row = await session.get(models.Organisation, org_id)
+            return organisation_of(row) if row else None
+
+    async def organisation_by_code(self, code: str) -> Organisation | None:
+        async with self.sessions() as session:
+            row = await session.scalar(select(models.Organisation).where(models.Organisation.code == code))
+            return organisation_of(row) if row else None
+
+    async def children(self, org_id: int, *, active_only: bool = True) -> list[Organisation]:
+        query = select(models.Organisation).where(models.Organisation.parent_id == org_id)
+        if active_only:
+            query = query.where(models.Organisation.active)
+        async with self.sessions() as session:
+            rows = await session.scalars(query.order_by(models.Organisation.name))
+            return [organisation_of(row) for row in rows]
+
+    async def province(self) -> Organisation:
+        async with self.sessions() as session:
+            return organisation_of(await province_row(session))
+
+    async def add_admin(
+        self, *, telegram_id: int, role: Role, org_code: str, full_name: str = ""
+    ) -> AdminInfo:
+        async with self.sessions.begin() as session:
+            org = await _org_by_code(session, org_code)
+            if ROLE_ORG_KIND.get(role) != org.kind:
+                raise RoleDoesNotFit(role, org.code, org.kind)
+            existing = await session.scalar(
+                select(models.Admin).where(
+                    models.Admin.telegram_id == telegram_id,
+                    models.Admin.org_id == org.id,
+                    models.Admin.role == role,
+                )
+            )
+            if existing is not None and existing.active:
+                raise DuplicateAdmin(telegram_id, role, org.code)
+            if existing is not None:
+                existing.active = True
+                existing.full_name = full_name or existing.full_name
+                row = existing
+            else:
+                row = models.Admin(telegram_id=telegram_id, role=role, org_id=org.id, full_name=full_name)
+                session.add(row)
+            await session.flush()
+            return admin_of(row, org)
+
+    async def deactivate_admin(self, admin_id: int) -> None:
+        async with self.sessions.begin() as session:
+            row = await session.get(models.Admin, admin_id)
+            if row is not None:
+                row.active = False
+
+    async def admins_of_user(self, telegram_id: int) -> list[AdminInfo]:
+        """The active admin roles a Telegram user holds."""
+        query = (
+            select(models.Admin, models.Organisation)
+            .join(models.Organisation, models.Admin.org_id == models.Organisation.id)
+            .where(models.Admin.telegram_id == telegram_id, models.Admin.active, models.Organisation.active)
+            .order_by(models.Admin.id)
+        )
+        async with self.sessions() as session:
+            return [admin_of(admin, org) for admin, org in (await session.execute(query)).all()]
+
+    async def active_admins(self, org_id: int, role: Role) -> list[AdminInfo]:
+        async with self.sessions() as session:
+            return await active_admins(session, org_id, role)
+
+    async def reporter_by_telegram_id(self, telegram_id: int) -> ReporterInfo | None:
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
+            )
+            return reporter_of(row) if row else None
+
+    async def reporter(self, reporter_id: int) -> ReporterInfo | None:
+        async with self.sessions() as session:
+            row = await session.get(models.Reporter, reporter_id)
+            return reporter_of(row) if row else None
+
+    async def save_reporter(
+        self, *, telegram_id: int | None, identity: Identity, language: str = "id"
+    ) -> ReporterInfo:
+        """Create the reporter, or update the identity of the one linked to this Telegram account."""
+        async with self.sessions.begin() as session:
+            row = None
+            if telegram_id is not None:
+                row = await session.scalar(
+                    select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
+                )
+            if row is None:
+                row = models.Reporter(telegram_id=telegram_id)
+                session.add(row)
+            row.full_name = identity.full_name
+            row.nik = identity.nik
+            row.phone = identity.phone
+            row.address = identity.address
+            row.language = language
+            await session.flush()
+            return reporter_of(row)
+
+    async def language_of(self, telegram_id: int) -> str | None:
+        async with self.sessions() as session:
+            row = await session.get(models.TelegramUser, telegram_id)
+            return row.language if row else None
+
+    async def set_language(self, telegram_id: int, language: str, first_name: str = "") -> None:
+        async with self.sessions.begin() as session:
+            row = await session.get(models.TelegramUser, telegram_id)
+            if row is None:
+                session.add(
+                    models.TelegramUser(telegram_id=telegram_id, language=language, first_name=first_name)
+                )
+            else:
+                row.language = language
+            reporter = await session.scalar(
+                select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
+            )
+            if reporter is not None:
+                reporter.language = language
+
+
+async def _org_by_code(session: AsyncSession, code: str) -> models.Organisation:
+    row = await session.scalar(select(models.Organisation).where(models.Organisation.code == code))
+    if row is None:
+        raise UnknownOrganisation(code)
+    return row
+
+
+async def province_row(session: AsyncSession) -> models.Organisation:
+    row = await session.scalar(
+        select(models.Organisation)
+        .where(models.Organisation.kind == OrgKind.PROVINCE, models.Organisation.active)
+        .order_by(models.Organisation.id)
+        .limit(1)
+    )
+    if row is None:
+        raise NoProvince()
+    return row
+
+
+async def active_admins(session: AsyncSession, org_id: int, role: Role) -> list[AdminInfo]:
+    query = (
+        select(models.Admin, models.Organisation)
+        .join(models.Organisation, models.Admin.org_id == models.Organisation.id)
+        .where(models.Admin.org_id == org_id, models.Admin.role == role, models.Admin.active)
+        .order_by(models.Admin.id)
+    )
+    return [admin_of(admin, org) for admin, org in (await session.execute(query)).all()]

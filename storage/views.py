@@ -1,0 +1,213 @@
+"""Plain data returned by the storage services, so callers never touch live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage import models
+from workflow.actors import Actor, Organisation, OrgKind, Role
+from workflow.definitions import ComplaintKind
+from workflow.engine import ComplaintSnapshot
+from workflow.identity import mask_nik, mask_phone
+
+
+@dataclass(frozen=True)
+class AdminInfo:
+    id: int
+    telegram_id: int
+    full_name: str
+    role: Role
+    org: Organisation
+    active: bool
+
+    def as_actor(self) -> Actor:
+        return Actor(role=self.role, org_id=self.org.id, admin_id=self.id, name=self.full_name)
+
+
+@dataclass(frozen=True)
+class ReporterInfo:
+    id: int
+    telegram_id: int | None
+    full_name: str
+    nik: str
+    phone: str
+    address: str
+    language: str
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    def as_actor(self) -> Actor:
+        return Actor(role=Role.REPORTER, reporter_id=self.id, name=self.full_name)
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    telegram_file_id: str
+    kind: str
+    file_name: str | None
+    mime_type: str | None
+    size: int | None
+    is_result: bool
+
+
+@dataclass(frozen=True)
+class ComplaintInfo:
+    id: int
+    tracking_number: str
+    kind: ComplaintKind
+    state: str
+    version: int
+    reporter_id: int
+    current_org_id: int | None
+    province_org_id: int | None
+    city_org_id: int | None
+    opd_org_id: int | None
+    channel: str
+    external_system: str | None
+    external_number: str | None
+    confidential: bool
+    subject: str
+    chronology: str
+    event_date: date
+    event_place: str
+    latitude: float | None
+    longitude: float | None
+    received_at: datetime
+    deadline: datetime
+    result_text: str | None
+    rating: int | None
+
+    def snapshot(self) -> ComplaintSnapshot:
+        return ComplaintSnapshot(
+            kind=self.kind,
+            state=self.state,
+            version=self.version,
+            reporter_id=self.reporter_id,
+            current_org_id=self.current_org_id,
+            province_org_id=self.province_org_id,
+            city_org_id=self.city_org_id,
+            opd_org_id=self.opd_org_id,
+        )
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: int
+    version: int
+    trigger: str
+    from_state: str
+    to_state: str
+    actor_role: str
+    actor_name: str
+    org_id: int | None
+    to_org_id: int | None
+    reason: str | None
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    complaint: ComplaintInfo
+    event: EventInfo
+    notified_chat_ids: tuple[int, ...]
+
+
+def organisation_of(row: models.Organisation) -> Organisation:
+    return Organisation(
+        id=row.id,
+        kind=OrgKind(row.kind),
+        code=row.code,
+        name=row.name,
+        parent_id=row.parent_id,
+        active=row.active,
+    )
+
+
+def admin_of(row: models.Admin, org: models.Organisation) -> AdminInfo:
+    return AdminInfo(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        role=Role(row.role),
+        org=organisation_of(org),
+        active=row.active,
+    )
+
+
+def reporter_of(row: models.Reporter) -> ReporterInfo:
+    return ReporterInfo(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        nik=row.nik,
+        phone=row.phone,
+        address=row.address,
+        language=row.language,
+    )
+
+
+def complaint_of(row: models.Complaint) -> ComplaintInfo:
+    return ComplaintInfo(
+        id=row.id,
+        tracking_number=row.tracking_number,
+        kind=ComplaintKind(row.kind),
+        state=row.state,
+        version=row.version,
+        reporter_id=row.reporter_id,
+        current_org_id=row.current_org_id,
+        province_org_id=row.province_org_id,
+        city_org_id=row.city_org_id,
+        opd_org_id=row.opd_org_id,
+        channel=row.channel,
+        external_system=row.external_system,
+        external_number=row.external_number,
+        confidential=row.confidential,
+        subject=row.subject,
+        chronology=row.chronology,
+        event_date=row.event_date,
+        event_place=row.event_place,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        received_at=row.received_at,
+        deadline=row.deadline,
+        result_text=row.result_text,
+        rating=row.rating,
+    )
+
+
+def event_of(row: models.ComplaintEvent) -> EventInfo:
+    return EventInfo(
+        id=row.id,
+        version=row.version,
+        trigger=row.trigger,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        actor_role=row.actor_role,
+        actor_name=row.actor_name,
+        org_id=row.org_id,
+        to_org_id=row.to_org_id,
+        reason=row.reason,
+        note=row.note,
+        at=row.at,
+    )
+
+
+def attachment_of(row: models.Attachment) -> AttachmentInfo:
+    return AttachmentInfo(
+        id=row.id,
+        telegram_file_id=row.telegram_file_id,
+        kind=row.kind,
+        file_name=row.file_name,
+        mime_type=row.mime_type,
+        size=row.size,
+        is_result=row.event_id is not None,
+    )

@@ -1,0 +1,65 @@
+"""Test databases: an embedded SQLite file and a PostgreSQL database created (and dropped) per test run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.database import create_engine, migrate
+
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+BACKENDS = ("sqlite", "postgresql")
+
+
+class PostgresUnavailable(Exception):
+    pass
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+
+
+@asynccontextmanager
+async def migrated_database(backend: str, workdir: Path) -> AsyncIterator[AsyncEngine]:
+    """A fresh database of `backend` with the schema created through the migrations."""
+    if backend == "sqlite":
+        engine = create_engine(f"sqlite+aiosqlite:///{workdir / f'test-{uuid.uuid4().hex}.sqlite3'}")
+        try:
+            await migrate(engine)
+            yield engine
+        finally:
+            await engine.dispose()
+        return
+    async with postgres_database() as url:
+        engine = create_engine(url)
+        try:
+            await migrate(engine)
+            yield engine
+        finally:
+            await engine.dispose()
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    admin_url = make_url(postgres_admin_url())
+    name = f"laporgub_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except (OSError, Exception) as error:
+        await admin.dispose()
+        raise PostgresUnavailable(f"PostgreSQL at {admin_url.render_as_string()} unreachable: {error}") from error
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()

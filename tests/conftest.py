@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.complaints import ComplaintService
+from storage.database import session_factory
+from storage.directory import Directory
+from storage.models import Base
+from storage.views import AdminInfo, ReporterInfo
+from tests.backends import BACKENDS, PostgresUnavailable, migrated_database
+from workflow.actors import Actor, Organisation, OrgKind, Role
+from workflow.calendar import WorkingCalendar
+from workflow.complaint import ComplaintDraft
+from workflow.identity import Identity
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncEngine]:
+    """One migrated database per backend for the whole run; `clean_db` empties it between tests."""
+    backend: str = request.param
+    try:
+        async with migrated_database(backend, Path(tmp_path_factory.mktemp("db"))) as engine:
+            yield engine
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL: {error}")
+        pytest.skip(f"PostgreSQL tests skipped: {error}")
+
+
+@pytest.fixture
+async def clean_engine(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    yield engine
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+
+class FakeClock:
+    """The time the services see; tests move it instead of sleeping."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class World:
+    """A province with two cities and their agencies, one admin per seat, and a reporter."""
+
+    clock: FakeClock
+    directory: Directory
+    complaints: ComplaintService
+    orgs: dict[str, Organisation]
+    admins: dict[str, AdminInfo]
+    reporter: ReporterInfo
+
+    def actor(self, seat: str) -> Actor:
+        return self.admins[seat].as_actor()
+
+
+# Wednesday 25 November 2026, 10:00 WIB.
+START = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def world(clean_engine: AsyncEngine) -> World:
+    sessions = session_factory(clean_engine)
+    clock = FakeClock(START)
+    directory = Directory(sessions)
+    complaints = ComplaintService(sessions, WorkingCalendar(), clock=clock)
+    tree = [
+        ("JATENG", "Pemerintah Provinsi Jawa Tengah", OrgKind.PROVINCE, None),
+        ("KOTA-PKL", "Dinkominfo Kota Pekalongan", OrgKind.CITY, "JATENG"),
+        ("KAB-BATANG", "Diskominfo Kabupaten Batang", OrgKind.CITY, "JATENG"),
+        ("PKL-DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan", OrgKind.OPD, "KOTA-PKL"),
+        ("PKL-DLH", "Dinas Lingkungan Hidup Kota Pekalongan", OrgKind.OPD, "KOTA-PKL"),
+        ("BTG-DPU", "Dinas Pekerjaan Umum Kabupaten Batang", OrgKind.OPD, "KAB-BATANG"),
+    ]
+    orgs = {}
+    for code, name, kind, parent in tree:
+        orgs[code] = await directory.add_organisation(code=code, name=name, kind=kind, parent_code=parent)
+    seats = [
+        ("province", 1001, Role.PROVINCE, "JATENG"),
+        ("province2", 1002, Role.PROVINCE, "JATENG"),
+        ("city", 2001, Role.CITY, "KOTA-PKL"),
+        ("city2", 2002, Role.CITY, "KOTA-PKL"),
+        ("batang", 2101, Role.CITY, "KAB-BATANG"),
+        ("opd", 3001, Role.OPD, "PKL-DPUPR"),
+        ("dlh", 3101, Role.OPD, "PKL-DLH"),
+        ("batang_opd", 3201, Role.OPD, "BTG-DPU"),
+        ("officer", 4001, Role.OFFICER, "KOTA-PKL"),
+        ("official", 5001, Role.OFFICIAL, "KOTA-PKL"),
+    ]
+    admins = {}
+    for seat, telegram_id, role, org in seats:
+        admins[seat] = await directory.add_admin(
+            telegram_id=telegram_id, role=role, org_code=org, full_name=f"Admin {seat}"
+        )
+    reporter = await directory.save_reporter(
+        telegram_id=9001,
+        identity=Identity("Rina Marlina", "3375014507900002", "+6281234567801", "Jl. Sriwijaya No. 12"),
+    )
+    return World(clock, directory, complaints, orgs, admins, reporter)
+
+
+def draft_for(reporter: ReporterInfo, **changes: object) -> ComplaintDraft:
+    fields: dict[str, object] = {
+        "reporter_id": reporter.id,
+        "subject": "Jalan berlubang di Jl. Hayam Wuruk",
+        "chronology": "Sejak dua minggu lalu ada lubang besar di depan toko batik dekat perempatan.",
+        "event_date": date(2026, 11, 20),
+        "event_place": "Jl. Hayam Wuruk, Pekalongan Timur",
+    }
+    fields.update(changes)
+    return ComplaintDraft(**fields)  # type: ignore[arg-type]
