@@ -23,7 +23,9 @@ from workflow.identity import Identity
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncEngine]:
+async def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[AsyncEngine]:
     """One migrated database per backend for the whole run; `clean_db` empties it between tests."""
     backend: str = request.param
     try:
@@ -69,6 +71,10 @@ class World:
 
     def actor(self, seat: str) -> Actor:
         return self.admins[seat].as_actor()
+
+    @staticmethod
+    def reporter_identity_of_other() -> Identity:
+        return Identity("Slamet Riyadi", "3375020304850003", "+6285712345602", "Panjang Wetan RT 03 RW 07")
 
 
 # Wednesday 25 November 2026, 10:00 WIB.
