@@ -56,7 +56,9 @@ async def postgres_database() -> AsyncIterator[str]:
             await connection.execute(text(f'CREATE DATABASE "{name}"'))
     except (OSError, Exception) as error:
         await admin.dispose()
-        raise PostgresUnavailable(f"PostgreSQL at {admin_url.render_as_string()} unreachable: {error}") from error
+        raise PostgresUnavailable(
+            f"PostgreSQL at {admin_url.render_as_string()} unreachable: {error}"
+        ) from error
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
