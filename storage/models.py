@@ -187,20 +187,34 @@ class Attachment(Base):
 
 
 class OutboxMessage(Base):
-    """A notification written in the same transaction as the transition that caused it."""
+    """A message to deliver, written in the same transaction as the change that caused it.
+
+    Senders claim a row with a lease (`claimed_by`, `claimed_until`); a row whose sender died is claimed
+    again once its lease has run out. `telegram_message_id` is what Telegram answered, so a later row can
+    edit that message (another admin's copy of a card that has been handled).
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_chat_order", "chat_id", "status", "id"),
+        Index("ix_outbox_complaint_version", "complaint_id", "complaint_version"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    complaint_version: Mapped[int | None] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

@@ -48,7 +48,9 @@ def _add(
     session.add(
         models.OutboxMessage(
             chat_id=chat_id,
+            kind=kind,
             complaint_id=complaint.id,
+            complaint_version=move.after.version,
             payload={
                 "kind": kind,
                 "complaint_id": complaint.id,

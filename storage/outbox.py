@@ -1,0 +1,161 @@
+"""Claiming and settling outbox rows: at-least-once delivery, in order per chat, never by two senders at once.
+
+A sender claims the oldest undelivered row of each chat (the head) with a lease. A later row of a chat is
+not claimable while an earlier one is undelivered, so a chat's messages go out in order even across
+retries and several senders. A claim is a guarded UPDATE (only rows with no live lease), so two senders can
+never hold the same row; on PostgreSQL the candidate rows are also read `FOR UPDATE SKIP LOCKED` so
+competing senders pass over each other instead of waiting.
+
+The one window: a row is sent, Telegram answers, and the sender dies before `mark_sent` commits. The lease
+then runs out and the row is sent again. Telegram's sendMessage has no idempotency key, so that window can
+only be kept small (one UPDATE right after the answer), not closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused it for good (400, 403): recorded, not retried
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    chat_id: int
+    kind: str
+    complaint_id: int | None
+    complaint_version: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+class Outbox:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime] = models.utcnow,
+        lease: timedelta = timedelta(seconds=60),
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.lease = lease
+
+    async def claim(self, sender_id: str, *, limit: int = 50) -> list[OutboxEntry]:
+        """Lease the next deliverable row of up to `limit` chats to this sender."""
+        now = self.clock()
+        row = models.OutboxMessage
+        heads = (
+            select(func.min(row.id))
+            .where(row.status == OutboxStatus.PENDING)
+            .group_by(row.chat_id)
+            .scalar_subquery()
+        )
+        free = or_(row.claimed_until.is_(None), row.claimed_until < now)
+        candidates = (
+            select(row.id)
+            .where(row.id.in_(heads), row.next_attempt_at <= now, free)
+            .order_by(row.id)
+            .limit(limit)
+        )
+        async with self.sessions.begin() as session:
+            if session.bind.dialect.name == "postgresql":
+                candidates = candidates.with_for_update(skip_locked=True)
+            ids = list(await session.scalars(candidates))
+            if not ids:
+                return []
+            claimed = await session.scalars(
+                update(row)
+                .where(row.id.in_(ids), row.status == OutboxStatus.PENDING, free)
+                .values(claimed_by=sender_id, claimed_until=now + self.lease)
+                .returning(row)
+            )
+            entries = [_entry(r) for r in claimed]
+        return sorted(entries, key=lambda entry: entry.id)
+
+    async def mark_sent(self, entry_id: int, sender_id: str, telegram_message_id: int | None) -> bool:
+        return await self._settle(
+            entry_id,
+            sender_id,
+            status=OutboxStatus.SENT,
+            sent_at=self.clock(),
+            telegram_message_id=telegram_message_id,
+            attempts=models.OutboxMessage.attempts + 1,
+        )
+
+    async def mark_failed(self, entry_id: int, sender_id: str, error: str) -> bool:
+        return await self._settle(
+            entry_id,
+            sender_id,
+            status=OutboxStatus.FAILED,
+            last_error=error[:2000],
+            attempts=models.OutboxMessage.attempts + 1,
+        )
+
+    async def retry_later(self, entry_id: int, sender_id: str, error: str, delay: timedelta) -> bool:
+        return await self._settle(
+            entry_id,
+            sender_id,
+            last_error=error[:2000],
+            next_attempt_at=self.clock() + delay,
+            attempts=models.OutboxMessage.attempts + 1,
+        )
+
+    async def _settle(self, entry_id: int, sender_id: str, **values: Any) -> bool:
+        row = models.OutboxMessage
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(row)
+                .where(row.id == entry_id, row.claimed_by == sender_id, row.status == OutboxStatus.PENDING)
+                .values(claimed_by=None, claimed_until=None, **values)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def delivered_message_id(self, entry_id: int) -> int | None:
+        async with self.sessions() as session:
+            return await session.scalar(
+                select(models.OutboxMessage.telegram_message_id).where(models.OutboxMessage.id == entry_id)
+            )
+
+    async def next_due_in(self) -> timedelta | None:
+        """How long until some pending row becomes due (None: nothing pending)."""
+        row = models.OutboxMessage
+        async with self.sessions() as session:
+            due = await session.scalar(
+                select(func.min(row.next_attempt_at)).where(
+                    row.status == OutboxStatus.PENDING,
+                    or_(row.claimed_until.is_(None), row.claimed_until < self.clock()),
+                )
+            )
+        return None if due is None else max(due - self.clock(), timedelta(0))
+
+    async def pending_count(self) -> int:
+        row = models.OutboxMessage
+        async with self.sessions() as session:
+            query = select(func.count()).select_from(row).where(row.status == OutboxStatus.PENDING)
+            return await session.scalar(query) or 0
+
+
+def _entry(row: models.OutboxMessage) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id,
+        chat_id=row.chat_id,
+        kind=row.kind,
+        complaint_id=row.complaint_id,
+        complaint_version=row.complaint_version,
+        payload=dict(row.payload),
+        attempts=row.attempts,
+    )
