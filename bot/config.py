@@ -1,0 +1,70 @@
+"""Settings from the environment or `.env`; `.env.example` documents every one of them."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+LANGUAGES = ("id", "en")
+
+
+class Mode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_base: str = TELEGRAM_API
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    mode: Mode = Mode.POLLING
+    webhook_public_url: str | None = None
+    webhook_listen_host: str = "0.0.0.0"
+    webhook_listen_port: int = 8080
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None
+
+    default_language: str = "id"
+    office_close: time = time(16, 0)
+    # NoDecode: the value is a comma-separated list, not JSON.
+    extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
+    extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
+    log_level: str = "INFO"
+
+    @field_validator("extra_closed_days", "extra_open_days", mode="before")
+    @classmethod
+    def _split_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(date.fromisoformat(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        return value if value.startswith("/") else "/" + value
+
+    @property
+    def uses_telegram(self) -> bool:
+        return self.telegram_api_base.rstrip("/") == TELEGRAM_API
+
+    @property
+    def webhook_url(self) -> str:
+        if not self.webhook_public_url:
+            raise ValueError("MODE=webhook needs WEBHOOK_PUBLIC_URL")
+        return self.webhook_public_url.rstrip("/") + self.webhook_path
