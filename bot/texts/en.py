@@ -1,0 +1,281 @@
+"""English: every text the bot sends. Same keys as `bot.texts.id` (a test checks it)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- welcome and menu --------------------------------------------------------------------------------
+    "welcome": (
+        "<b>LaporGub! — Kota Pekalongan</b>\n"
+        "The Central Java Provincial Government's complaint channel, for the citizens of Kota Pekalongan.\n\n"
+        "• <b>Free</b> of charge.\n"
+        "• Target: handled within <b>2 working days</b>.\n\n"
+        "<b>How your complaint travels:</b>\n"
+        "1. The Central Java province admin receives it and dispositions it to Dinkominfo Kota Pekalongan.\n"
+        "2. Dinkominfo verifies it and forwards it to the responsible city agency (OPD).\n"
+        "3. The agency follows it up.\n"
+        "4. Dinkominfo confirms the result and the province verifies it.\n"
+        "5. You receive the follow-up report.\n\n"
+        "Please choose:"
+    ),
+    "menu.prompt": "Please choose:",
+    "btn.menu.new": "📝 File a complaint",
+    "btn.menu.mine": "📋 My complaints",
+    "btn.menu.track": "🔎 Track a number",
+    "btn.menu.service": "📣 Complain about the service",
+    "btn.menu.contacts": "☎️ Contacts",
+    "btn.menu.language": "🌐 Bahasa / Language",
+    "help": (
+        "<b>Commands</b>\n"
+        "/start — main menu\n"
+        "/new — file a complaint\n"
+        "/my — my complaints\n"
+        "/track — track a complaint number\n"
+        "/contacts — Dinkominfo contacts\n"
+        "/language — change language\n"
+        "/cancel — cancel what you are doing"
+    ),
+    "contacts": (
+        "<b>Communications and Informatics Office (Dinkominfo) of Kota Pekalongan</b>\n"
+        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111\n\n"
+        "Telephone: (0285) 421243 / (0285) 420223\n"
+        "Email: diskominfo@gafe.pekalongankota.go.id\n"
+        "Website: kominfo.pekalongankota.go.id\n"
+        "Twitter / Instagram: @pkl.diskominfo"
+    ),
+    "service.info": (
+        "<b>Complaints about the LaporGub service</b>\n"
+        "If you are not satisfied with our service, tell us through:\n\n"
+        "Telephone: (0285) 421243 / (0285) 420223\n"
+        "Email: diskominfo@gafe.pekalongankota.go.id\n"
+        "Website: kominfo.pekalongankota.go.id\n"
+        "Twitter / Instagram: @pkl.diskominfo\n\n"
+        "Or come in person to an officer at the Dinkominfo Kota Pekalongan office, "
+        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
+    ),
+    # -- language ----------------------------------------------------------------------------------------
+    "language.choose": "Pilih bahasa / Choose your language:",
+    "language.set": "Language set to English.",
+    "language.name": "English",
+    # -- cancel and stale buttons ------------------------------------------------------------------------
+    "cancel.done": "Cancelled. Nothing of the complaint was kept.",
+    "cancel.nothing": "There is nothing to cancel.",
+    "button.expired": "This button is no longer valid.",
+    "session.expired": "This session has ended. Start again with /new.",
+    "busy.filing": "You are filing a complaint. Continue with the step above, or type /cancel to stop.",
+    # -- filing: identity --------------------------------------------------------------------------------
+    "identity.saved": (
+        "Your saved identity:\n"
+        "Name: {name}\nNIK: {nik}\nPhone: {phone}\nAddress: {address}\n\n"
+        "Use this identity for the new complaint?"
+    ),
+    "btn.identity.use": "✅ Use it",
+    "btn.identity.update": "✏️ Update it",
+    "filing.intro": "Let's file a complaint. I'll ask one thing at a time. Type /cancel at any time to stop.",
+    "ask.full_name": "<b>Step {step}/{total}</b> — Your <b>full name</b> as on your ID card (KTP):",
+    "ask.nik": "<b>Step {step}/{total}</b> — Your <b>NIK</b> (the 16-digit number on your KTP):",
+    "ask.phone": (
+        "<b>Step {step}/{total}</b> — A <b>phone number</b> we can reach you at. Press the button below to "
+        "share your Telegram number, or type it:"
+    ),
+    "ask.address": "<b>Step {step}/{total}</b> — Your home <b>address</b>:",
+    "ask.subject": (
+        "<b>Step {step}/{total}</b> — A short <b>subject</b> for the complaint (at most {limit} characters):"
+    ),
+    "ask.chronology": (
+        "<b>Step {step}/{total}</b> — The <b>chronology</b>: what happened, who was involved, since when "
+        "(at most {limit} characters):"
+    ),
+    "ask.event_date": (
+        "<b>Step {step}/{total}</b> — The <b>date</b> it happened? For example 20-11-2026, 20/11/2026 or "
+        "2026-11-20."
+    ),
+    "ask.event_place": "<b>Step {step}/{total}</b> — <b>Where</b> did it happen? (street, kelurahan)",
+    "ask.location": (
+        "<b>Step {step}/{total}</b> — Share the <b>location</b> if you can (optional). "
+        "Press the location button, or Skip."
+    ),
+    "ask.attachments": (
+        "<b>Step {step}/{total}</b> — Send supporting <b>photos or documents</b> (optional, at most "
+        "{max} files, "
+        "each at most {size_mb} MB). Press Done when finished, or Skip."
+    ),
+    "ask.confidential": (
+        "<b>Step {step}/{total}</b> — Keep your identity confidential?\n"
+        "If yes, your name, NIK, phone and address are not shown to the agency admins who follow it up."
+    ),
+    "ack.saved": "✔️ Saved.",
+    "btn.share_contact": "📱 Share my number",
+    "btn.share_location": "📍 Share location",
+    "btn.skip": "Skip",
+    "btn.attachments.done": "✅ Done",
+    "btn.attachments.skip": "Skip",
+    "btn.yes_confidential": "🔒 Yes, keep it confidential",
+    "btn.no_confidential": "No",
+    # -- filing: validation ------------------------------------------------------------------------------
+    "bad.full_name": "A name needs {min}–{max} characters. Type your full name:",
+    "bad.nik.not_16_digits": "A NIK has exactly 16 digits. Check your KTP and type the NIK again:",
+    "bad.nik.unknown_region": (
+        "The region code of this NIK (its first 6 digits) does not exist. Check your KTP and type it again:"
+    ),
+    "bad.nik.impossible_birth_date": (
+        "The birth date inside this NIK (digits 7 to 12) is impossible. Check it and type the NIK again:"
+    ),
+    "bad.nik.zero_serial": (
+        "The serial number of a NIK (its last 4 digits) cannot be 0000. Type the NIK again:"
+    ),
+    "bad.phone": (
+        "That is not a valid phone number. Type an Indonesian number such as 0812 3456 7890 or "
+        "+62 812 3456 7890, or press the button to share yours:"
+    ),
+    "bad.contact_not_own": (
+        "That is someone else's contact. Share your own number with the button below, or type it:"
+    ),
+    "bad.address": "An address needs {min}–{max} characters. Type your address:",
+    "bad.subject": "A subject needs 1–{max} characters (yours has {length}). Type a shorter subject:",
+    "bad.chronology": (
+        "A chronology needs 1–{max} characters (yours has {length}). Shorten it and send it again:"
+    ),
+    "bad.event_date.format": "I could not read that date. Type it like 20-11-2026, 20/11/2026 or 2026-11-20:",
+    "bad.event_date.future": "The date cannot be in the future (today is {today}). Type the date:",
+    "bad.event_place": "A place needs {min}–{max} characters. Type where it happened:",
+    "hint.text_expected": "I am waiting for a text answer. Please type it, or /cancel to stop.",
+    "hint.phone_expected": "Share your number with the button below, or type your phone number.",
+    "hint.location_expected": "Press 📍 to share the location, or Skip.",
+    "hint.attachment_expected": (
+        "Send a photo or a document, or press Done/Skip. (Stickers, voice notes and videos are not accepted.)"
+    ),
+    "hint.use_buttons": "Please choose with the buttons above, or /cancel to stop.",
+    "attachment.added": "File {count}/{max} received. Send more, or press Done.",
+    "attachment.full": "File {count}/{max} received. That is the maximum — press Done.",
+    "attachment.too_many": (
+        "At most {max} files per complaint; this one was not kept. Press Done to continue."
+    ),
+    "attachment.too_big": (
+        "That file is too large ({size_mb} MB). The limit is {limit_mb} MB per file; it was not kept."
+    ),
+    "attachment.unknown_size": "The size of that file is unknown, so it cannot be accepted.",
+    # -- filing: summary and submit ----------------------------------------------------------------------
+    "summary.title": "<b>Check your complaint before sending it</b>",
+    "summary.footer": "Press a button to change an answer, then <b>Send complaint</b>.",
+    "label.full_name": "Name",
+    "label.nik": "NIK",
+    "label.phone": "Phone",
+    "label.address": "Address",
+    "label.subject": "Subject",
+    "label.chronology": "Chronology",
+    "label.event_date": "Date",
+    "label.event_place": "Place",
+    "label.location": "Location",
+    "label.attachments": "Attachments",
+    "label.confidential": "Identity confidential",
+    "value.none": "—",
+    "value.yes": "Yes",
+    "value.no": "No",
+    "value.location": "{lat}, {lon}",
+    "value.attachments": "{photos} photo(s), {documents} document(s)",
+    "shortened": "… [shortened: {hidden} more characters are stored in full]",
+    "btn.edit": "✏️ {label}",
+    "btn.submit": "📨 Send complaint",
+    "btn.cancel": "✖️ Cancel",
+    "submitted": (
+        "✅ <b>Your complaint has been sent.</b>\n\n"
+        "Tracking number: <code>{number}</code>\n"
+        "Target date: <b>{deadline}</b> (2 working days).\n\n"
+        "Keep this number to track your complaint under My complaints or with /track."
+    ),
+    # -- my complaints and tracking ----------------------------------------------------------------------
+    "mine.empty": "You have not filed any complaint yet. Choose /new to file one.",
+    "mine.title": "<b>Your complaints</b> (newest first):",
+    "mine.item": "<code>{number}</code> — {subject}\n   <i>{state}</i>",
+    "btn.complaint": "{number}",
+    "track.ask": "Send your complaint number, for example LG-2026-000001",
+    "track.not_found": "That number was not found among your complaints. Check it, or open My complaints.",
+    "detail": (
+        "<b>Complaint {number}</b>\n"
+        "Subject: {subject}\n"
+        "Status: <b>{state}</b>\n"
+        "Received: {received}\n"
+        "Target date: {deadline}\n"
+        "Date of events: {event_date}\n"
+        "Place: {place}\n"
+        "Identity confidential: {confidential}\n\n"
+        "<b>Chronology</b>\n{chronology}"
+    ),
+    "detail.result": "\n\n<b>Follow-up result</b>\n{result}",
+    "detail.history": "\n\n<b>History</b>\n{lines}",
+    "history.line": "{at} — {what}",
+    # -- states, in a reporter's words -------------------------------------------------------------------
+    "state.laporgub.draft": "Draft",
+    "state.laporgub.at_province": "Received, waiting for the Central Java province to disposition it",
+    "state.laporgub.at_city": "Being verified by the city's Dinkominfo",
+    "state.laporgub.at_opd": "Forwarded to the responsible agency (OPD)",
+    "state.laporgub.in_follow_up": "Being followed up",
+    "state.laporgub.result_at_city": "Follow-up result being checked",
+    "state.laporgub.result_at_province": "Follow-up result being verified by the province",
+    "state.laporgub.resolved": "Done — the result has been sent to you",
+    "state.laporgub.closed": "Closed",
+    "state.laporgub.rejected": "Cannot be handled through LaporGub",
+    "state.service.draft": "Draft",
+    "state.service.recorded": "Recorded by an officer",
+    "state.service.responded": "Answered by an officer",
+    "state.service.solved": "Solved",
+    "state.service.escalated": "With the complaints official",
+    "state.service.resolved": "Solved",
+    # -- history, in a reporter's words ------------------------------------------------------------------
+    "event.laporgub.submit": "Complaint received",
+    "event.laporgub.dispose": "Dispositioned to {org}",
+    "event.laporgub.reject": "Cannot be handled through LaporGub: {reason}",
+    "event.laporgub.forward": "Forwarded to {org}",
+    "event.laporgub.return_to_province": "Being re-routed to the right office",
+    "event.laporgub.accept": "Accepted by the agency; follow-up started",
+    "event.laporgub.return_to_city": "Being re-routed to the right office",
+    "event.laporgub.submit_result": "Follow-up result submitted for checking",
+    "event.laporgub.confirm_result": "Result confirmed by Dinkominfo",
+    "event.laporgub.request_revision": "Follow-up being completed",
+    "event.laporgub.approve": "Result verified and sent to you",
+    "event.laporgub.return_result": "Follow-up result being completed",
+    "event.laporgub.acknowledge": "You confirmed the result; complaint closed",
+    "event.laporgub.auto_close": "Closed automatically",
+    "event.service.record": "Complaint recorded",
+    "event.service.respond": "Answered by an officer",
+    "event.service.confirm_solved": "Marked as solved",
+    "event.service.not_solved": "Not solved yet; passed to the complaints official",
+    "event.service.escalate": "Passed to the complaints official",
+    "event.service.resolve": "Solved by the complaints official",
+    "event.other": "Status updated",
+    "org.unknown": "the responsible office",
+    # -- dates -------------------------------------------------------------------------------------------
+    "date.long": "{weekday}, {day} {month} {year}",
+    "date.short": "{day} {month} {year}",
+    "datetime.short": "{day} {month} {year} {hour}:{minute} WIB",
+    "month.1": "January",
+    "month.2": "February",
+    "month.3": "March",
+    "month.4": "April",
+    "month.5": "May",
+    "month.6": "June",
+    "month.7": "July",
+    "month.8": "August",
+    "month.9": "September",
+    "month.10": "October",
+    "month.11": "November",
+    "month.12": "December",
+    "weekday.0": "Monday",
+    "weekday.1": "Tuesday",
+    "weekday.2": "Wednesday",
+    "weekday.3": "Thursday",
+    "weekday.4": "Friday",
+    "weekday.5": "Saturday",
+    "weekday.6": "Sunday",
+    # -- errors ------------------------------------------------------------------------------------------
+    "error.unexpected": "Sorry, something went wrong on our side. Please try again in a moment.",
+    "error.not_found": "What you asked for was not found.",
+    "error.stale": "This complaint just changed. Please open it again to see its latest status.",
+    "error.workflow": "This action is not possible in the complaint's current status.",
+    "error.not_ready": (
+        "The service is not ready to take complaints yet. Please contact Dinkominfo: /contacts"
+    ),
+    "error.private_only": (
+        "To protect your personal data, please file complaints in a private chat with this bot."
+    ),
+}

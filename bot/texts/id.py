@@ -1,0 +1,294 @@
+"""Bahasa Indonesia: every text the bot sends. Placeholders are filled (and escaped) by `bot.texts.Texts`."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # -- welcome and menu --------------------------------------------------------------------------------
+    "welcome": (
+        "<b>LaporGub! — Kota Pekalongan</b>\n"
+        "Saluran pengaduan masyarakat Pemerintah Provinsi Jawa Tengah untuk warga Kota Pekalongan.\n\n"
+        "• <b>Gratis</b>, tanpa biaya apa pun.\n"
+        "• Target penyelesaian: <b>2 hari kerja</b>.\n\n"
+        "<b>Perjalanan laporan Anda:</b>\n"
+        "1. Admin Pemprov Jawa Tengah menerima dan mendisposisikan ke Dinkominfo Kota Pekalongan.\n"
+        "2. Dinkominfo memverifikasi dan meneruskan ke perangkat daerah (OPD) yang berwenang.\n"
+        "3. OPD menindaklanjuti laporan.\n"
+        "4. Hasilnya dikonfirmasi Dinkominfo dan diverifikasi Pemprov.\n"
+        "5. Anda menerima laporan hasil tindak lanjut.\n\n"
+        "Silakan pilih menu:"
+    ),
+    "menu.prompt": "Silakan pilih menu:",
+    "btn.menu.new": "📝 Buat laporan",
+    "btn.menu.mine": "📋 Laporan saya",
+    "btn.menu.track": "🔎 Lacak nomor laporan",
+    "btn.menu.service": "📣 Pengaduan layanan",
+    "btn.menu.contacts": "☎️ Kontak",
+    "btn.menu.language": "🌐 Bahasa / Language",
+    "help": (
+        "<b>Perintah</b>\n"
+        "/start — menu utama\n"
+        "/new — buat laporan baru\n"
+        "/my — laporan saya\n"
+        "/track — lacak nomor laporan\n"
+        "/contacts — kontak Dinkominfo\n"
+        "/language — ganti bahasa\n"
+        "/cancel — batalkan proses yang sedang berjalan"
+    ),
+    "contacts": (
+        "<b>Dinas Komunikasi dan Informatika Kota Pekalongan</b>\n"
+        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111\n\n"
+        "Telepon: (0285) 421243 / (0285) 420223\n"
+        "Email: diskominfo@gafe.pekalongankota.go.id\n"
+        "Situs: kominfo.pekalongankota.go.id\n"
+        "Twitter / Instagram: @pkl.diskominfo"
+    ),
+    "service.info": (
+        "<b>Pengaduan tentang layanan LaporGub</b>\n"
+        "Jika Anda tidak puas dengan pelayanan kami, sampaikan pengaduan melalui:\n\n"
+        "Telepon: (0285) 421243 / (0285) 420223\n"
+        "Email: diskominfo@gafe.pekalongankota.go.id\n"
+        "Situs: kominfo.pekalongankota.go.id\n"
+        "Twitter / Instagram: @pkl.diskominfo\n\n"
+        "Atau datang langsung ke petugas di kantor Dinkominfo Kota Pekalongan, "
+        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
+    ),
+    # -- language ----------------------------------------------------------------------------------------
+    "language.choose": "Pilih bahasa / Choose your language:",
+    "language.set": "Bahasa diatur ke Bahasa Indonesia.",
+    "language.name": "Bahasa Indonesia",
+    # -- cancel and stale buttons ------------------------------------------------------------------------
+    "cancel.done": "Dibatalkan. Tidak ada data laporan yang disimpan.",
+    "cancel.nothing": "Tidak ada proses yang sedang berjalan.",
+    "button.expired": "Tombol ini sudah tidak berlaku.",
+    "session.expired": "Sesi ini sudah berakhir. Mulai lagi dengan /new.",
+    "busy.filing": (
+        "Anda sedang mengisi laporan. Lanjutkan langkah di atas, atau ketik /cancel untuk membatalkan."
+    ),
+    # -- filing: identity --------------------------------------------------------------------------------
+    "identity.saved": (
+        "Identitas yang tersimpan:\n"
+        "Nama: {name}\nNIK: {nik}\nNo. HP: {phone}\nAlamat: {address}\n\n"
+        "Gunakan identitas ini untuk laporan baru?"
+    ),
+    "btn.identity.use": "✅ Gunakan",
+    "btn.identity.update": "✏️ Perbarui",
+    "filing.intro": (
+        "Mari buat laporan. Saya akan menanyakan satu hal setiap kali. "
+        "Ketik /cancel kapan saja untuk membatalkan."
+    ),
+    "ask.full_name": "<b>Langkah {step}/{total}</b> — Tulis <b>nama lengkap</b> Anda sesuai KTP:",
+    "ask.nik": "<b>Langkah {step}/{total}</b> — Tulis <b>NIK</b> Anda (16 angka, tertera di KTP):",
+    "ask.phone": (
+        "<b>Langkah {step}/{total}</b> — Nomor <b>HP</b> yang dapat dihubungi. "
+        "Tekan tombol di bawah untuk membagikan nomor Telegram Anda, atau ketik nomornya:"
+    ),
+    "ask.address": "<b>Langkah {step}/{total}</b> — Tulis <b>alamat</b> tempat tinggal Anda:",
+    "ask.subject": (
+        "<b>Langkah {step}/{total}</b> — Tulis <b>judul</b> laporan, singkat (maksimal {limit} karakter):"
+    ),
+    "ask.chronology": (
+        "<b>Langkah {step}/{total}</b> — Ceritakan <b>kronologi</b> kejadian: apa yang terjadi, siapa yang "
+        "terlibat, sejak kapan (maksimal {limit} karakter):"
+    ),
+    "ask.event_date": (
+        "<b>Langkah {step}/{total}</b> — <b>Tanggal</b> kejadian? Contoh: 20-11-2026, 20/11/2026 atau "
+        "2026-11-20."
+    ),
+    "ask.event_place": (
+        "<b>Langkah {step}/{total}</b> — Di mana <b>tempat</b> kejadiannya? (nama jalan, kelurahan)"
+    ),
+    "ask.location": (
+        "<b>Langkah {step}/{total}</b> — Bagikan <b>lokasi</b> kejadian jika ada (opsional). "
+        "Tekan tombol lokasi, atau Lewati."
+    ),
+    "ask.attachments": (
+        "<b>Langkah {step}/{total}</b> — Kirim <b>foto atau dokumen</b> pendukung (opsional, maksimal {max} "
+        "berkas, masing-masing paling besar {size_mb} MB). Tekan Selesai jika sudah, atau Lewati."
+    ),
+    "ask.confidential": (
+        "<b>Langkah {step}/{total}</b> — Rahasiakan identitas Anda?\n"
+        "Jika ya, nama, NIK, nomor HP dan alamat Anda tidak ditampilkan kepada admin OPD yang "
+        "menindaklanjuti."
+    ),
+    "ack.saved": "✔️ Tersimpan.",
+    "btn.share_contact": "📱 Bagikan nomor saya",
+    "btn.share_location": "📍 Bagikan lokasi",
+    "btn.skip": "Lewati",
+    "btn.attachments.done": "✅ Selesai",
+    "btn.attachments.skip": "Lewati",
+    "btn.yes_confidential": "🔒 Ya, rahasiakan",
+    "btn.no_confidential": "Tidak",
+    # -- filing: validation ------------------------------------------------------------------------------
+    "bad.full_name": "Nama harus berisi {min}–{max} karakter. Tulis nama lengkap Anda:",
+    "bad.nik.not_16_digits": "NIK harus terdiri dari tepat 16 angka. Periksa KTP Anda dan tulis ulang NIK:",
+    "bad.nik.unknown_region": (
+        "Kode wilayah NIK (6 angka pertama) tidak dikenal. Periksa KTP Anda dan tulis ulang NIK:"
+    ),
+    "bad.nik.impossible_birth_date": (
+        "Tanggal lahir di dalam NIK (angka ke-7 sampai ke-12) tidak mungkin. Periksa dan tulis ulang NIK:"
+    ),
+    "bad.nik.zero_serial": "Nomor urut NIK (4 angka terakhir) tidak boleh 0000. Periksa dan tulis ulang NIK:",
+    "bad.phone": (
+        "Nomor HP tidak valid. Tulis nomor Indonesia, misalnya 0812 3456 7890 atau +62 812 3456 7890, "
+        "atau tekan tombol untuk membagikan nomor Anda:"
+    ),
+    "bad.contact_not_own": (
+        "Itu kontak orang lain. Bagikan nomor Anda sendiri dengan tombol di bawah, atau ketik nomor Anda:"
+    ),
+    "bad.address": "Alamat harus berisi {min}–{max} karakter. Tulis alamat Anda:",
+    "bad.subject": (
+        "Judul harus berisi 1–{max} karakter (Anda menulis {length}). Tulis judul yang lebih singkat:"
+    ),
+    "bad.chronology": (
+        "Kronologi harus berisi 1–{max} karakter (Anda menulis {length}). Persingkat dan kirim ulang:"
+    ),
+    "bad.event_date.format": "Tanggal tidak dikenali. Tulis seperti 20-11-2026, 20/11/2026 atau 2026-11-20:",
+    "bad.event_date.future": (
+        "Tanggal kejadian tidak boleh di masa depan (hari ini {today}). Tulis tanggalnya:"
+    ),
+    "bad.event_place": "Tempat harus berisi {min}–{max} karakter. Tulis tempat kejadian:",
+    "hint.text_expected": (
+        "Saya menunggu jawaban berupa teks. Silakan ketik jawabannya, atau /cancel untuk membatalkan."
+    ),
+    "hint.phone_expected": "Bagikan nomor Anda dengan tombol di bawah, atau ketik nomor HP Anda.",
+    "hint.location_expected": "Tekan tombol 📍 untuk membagikan lokasi, atau Lewati.",
+    "hint.attachment_expected": (
+        "Kirim foto atau dokumen, atau tekan Selesai/Lewati. (Stiker, pesan suara dan video tidak diterima.)"
+    ),
+    "hint.use_buttons": "Silakan pilih dengan tombol di atas, atau /cancel untuk membatalkan.",
+    "attachment.added": "Berkas {count}/{max} diterima. Kirim lagi, atau tekan Selesai.",
+    "attachment.full": "Berkas {count}/{max} diterima. Jumlah maksimal tercapai — tekan Selesai.",
+    "attachment.too_many": (
+        "Maksimal {max} berkas per laporan; berkas ini tidak disimpan. Tekan Selesai untuk lanjut."
+    ),
+    "attachment.too_big": (
+        "Berkas terlalu besar ({size_mb} MB). Batasnya {limit_mb} MB per berkas; berkas ini tidak disimpan."
+    ),
+    "attachment.unknown_size": "Ukuran berkas tidak diketahui, jadi berkas ini tidak dapat diterima.",
+    # -- filing: summary and submit ----------------------------------------------------------------------
+    "summary.title": "<b>Periksa laporan Anda sebelum dikirim</b>",
+    "summary.footer": "Tekan tombol untuk mengubah isian, lalu <b>Kirim laporan</b>.",
+    "label.full_name": "Nama",
+    "label.nik": "NIK",
+    "label.phone": "No. HP",
+    "label.address": "Alamat",
+    "label.subject": "Judul",
+    "label.chronology": "Kronologi",
+    "label.event_date": "Tanggal kejadian",
+    "label.event_place": "Tempat kejadian",
+    "label.location": "Lokasi",
+    "label.attachments": "Lampiran",
+    "label.confidential": "Identitas dirahasiakan",
+    "value.none": "—",
+    "value.yes": "Ya",
+    "value.no": "Tidak",
+    "value.location": "{lat}, {lon}",
+    "value.attachments": "{photos} foto, {documents} dokumen",
+    "shortened": "… [dipersingkat: {hidden} karakter lagi tersimpan utuh]",
+    "btn.edit": "✏️ {label}",
+    "btn.submit": "📨 Kirim laporan",
+    "btn.cancel": "✖️ Batal",
+    "submitted": (
+        "✅ <b>Laporan Anda sudah terkirim.</b>\n\n"
+        "Nomor laporan: <code>{number}</code>\n"
+        "Target selesai: <b>{deadline}</b> (2 hari kerja).\n\n"
+        "Simpan nomor ini untuk melacak laporan Anda lewat menu Laporan saya atau /track."
+    ),
+    # -- my complaints and tracking ----------------------------------------------------------------------
+    "mine.empty": "Anda belum pernah membuat laporan. Pilih /new untuk membuat laporan.",
+    "mine.title": "<b>Laporan Anda</b> (terbaru di atas):",
+    "mine.item": "<code>{number}</code> — {subject}\n   <i>{state}</i>",
+    "btn.complaint": "{number}",
+    "track.ask": "Kirim nomor laporan Anda, contoh: LG-2026-000001",
+    "track.not_found": (
+        "Nomor laporan itu tidak ditemukan di antara laporan Anda. Periksa nomornya, atau buka Laporan saya."
+    ),
+    "detail": (
+        "<b>Laporan {number}</b>\n"
+        "Judul: {subject}\n"
+        "Status: <b>{state}</b>\n"
+        "Diterima: {received}\n"
+        "Target selesai: {deadline}\n"
+        "Tanggal kejadian: {event_date}\n"
+        "Tempat: {place}\n"
+        "Identitas dirahasiakan: {confidential}\n\n"
+        "<b>Kronologi</b>\n{chronology}"
+    ),
+    "detail.result": "\n\n<b>Hasil tindak lanjut</b>\n{result}",
+    "detail.history": "\n\n<b>Riwayat</b>\n{lines}",
+    "history.line": "{at} — {what}",
+    # -- states, in a reporter's words -------------------------------------------------------------------
+    "state.laporgub.draft": "Draf",
+    "state.laporgub.at_province": "Diterima, menunggu disposisi Pemprov Jawa Tengah",
+    "state.laporgub.at_city": "Diverifikasi Dinkominfo Kota",
+    "state.laporgub.at_opd": "Diteruskan ke perangkat daerah (OPD)",
+    "state.laporgub.in_follow_up": "Sedang ditindaklanjuti",
+    "state.laporgub.result_at_city": "Hasil tindak lanjut sedang diperiksa",
+    "state.laporgub.result_at_province": "Hasil tindak lanjut sedang diverifikasi Pemprov",
+    "state.laporgub.resolved": "Selesai — hasil sudah dikirim kepada Anda",
+    "state.laporgub.closed": "Ditutup",
+    "state.laporgub.rejected": "Tidak dapat diproses melalui LaporGub",
+    "state.service.draft": "Draf",
+    "state.service.recorded": "Dicatat petugas",
+    "state.service.responded": "Sudah ditanggapi petugas",
+    "state.service.solved": "Selesai",
+    "state.service.escalated": "Ditangani pejabat pengaduan",
+    "state.service.resolved": "Selesai",
+    # -- history, in a reporter's words ------------------------------------------------------------------
+    "event.laporgub.submit": "Laporan diterima",
+    "event.laporgub.dispose": "Didisposisikan ke {org}",
+    "event.laporgub.reject": "Tidak dapat diproses melalui LaporGub: {reason}",
+    "event.laporgub.forward": "Diteruskan ke {org}",
+    "event.laporgub.return_to_province": "Sedang dialihkan ke instansi yang tepat",
+    "event.laporgub.accept": "Diterima OPD dan mulai ditindaklanjuti",
+    "event.laporgub.return_to_city": "Sedang dialihkan ke instansi yang tepat",
+    "event.laporgub.submit_result": "Hasil tindak lanjut disampaikan untuk diperiksa",
+    "event.laporgub.confirm_result": "Hasil dikonfirmasi Dinkominfo",
+    "event.laporgub.request_revision": "Tindak lanjut sedang dilengkapi",
+    "event.laporgub.approve": "Hasil diverifikasi dan dikirim kepada Anda",
+    "event.laporgub.return_result": "Hasil tindak lanjut sedang dilengkapi",
+    "event.laporgub.acknowledge": "Anda mengonfirmasi hasil; laporan ditutup",
+    "event.laporgub.auto_close": "Ditutup otomatis",
+    "event.service.record": "Pengaduan dicatat",
+    "event.service.respond": "Ditanggapi petugas",
+    "event.service.confirm_solved": "Dinyatakan selesai",
+    "event.service.not_solved": "Belum selesai; diteruskan ke pejabat pengaduan",
+    "event.service.escalate": "Diteruskan ke pejabat pengaduan",
+    "event.service.resolve": "Diselesaikan pejabat pengaduan",
+    "event.other": "Status diperbarui",
+    "org.unknown": "instansi terkait",
+    # -- dates -------------------------------------------------------------------------------------------
+    "date.long": "{weekday}, {day} {month} {year}",
+    "date.short": "{day} {month} {year}",
+    "datetime.short": "{day} {month} {year} {hour}.{minute} WIB",
+    "month.1": "Januari",
+    "month.2": "Februari",
+    "month.3": "Maret",
+    "month.4": "April",
+    "month.5": "Mei",
+    "month.6": "Juni",
+    "month.7": "Juli",
+    "month.8": "Agustus",
+    "month.9": "September",
+    "month.10": "Oktober",
+    "month.11": "November",
+    "month.12": "Desember",
+    "weekday.0": "Senin",
+    "weekday.1": "Selasa",
+    "weekday.2": "Rabu",
+    "weekday.3": "Kamis",
+    "weekday.4": "Jumat",
+    "weekday.5": "Sabtu",
+    "weekday.6": "Minggu",
+    # -- errors ------------------------------------------------------------------------------------------
+    "error.unexpected": "Maaf, terjadi kesalahan di sistem kami. Silakan coba lagi sebentar lagi.",
+    "error.not_found": "Data yang Anda minta tidak ditemukan.",
+    "error.stale": "Laporan ini baru saja berubah. Silakan buka lagi untuk melihat status terbaru.",
+    "error.workflow": "Tindakan ini tidak dapat dilakukan pada status laporan saat ini.",
+    "error.not_ready": (
+        "Layanan belum siap menerima laporan. Silakan hubungi Dinkominfo Kota Pekalongan: /contacts"
+    ),
+    "error.private_only": (
+        "Untuk menjaga data pribadi Anda, silakan buat laporan lewat obrolan pribadi dengan bot ini."
+    ),
+}
