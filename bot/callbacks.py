@@ -1,0 +1,41 @@
+"""Inline-button payloads: short prefixes, ids and codes only (Telegram allows 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuCb(CallbackData, prefix="m"):
+    action: str  # one of bot.keyboards.menu.MENU_ACTIONS
+
+
+class LanguageCb(CallbackData, prefix="l"):
+    code: str
+
+
+class IdentityCb(CallbackData, prefix="i"):
+    reuse: bool
+
+
+class AttachmentsDoneCb(CallbackData, prefix="a"):
+    pass
+
+
+class ConfidentialCb(CallbackData, prefix="c"):
+    value: bool
+
+
+class EditCb(CallbackData, prefix="e"):
+    field: str  # a code from bot.routers.filing.steps.FIELD_CODES
+
+
+class SubmitCb(CallbackData, prefix="s"):
+    pass
+
+
+class CancelCb(CallbackData, prefix="x"):
+    pass
+
+
+class ComplaintCb(CallbackData, prefix="d"):
+    id: int

@@ -1,0 +1,64 @@
+"""Keeping what the bot sends inside Telegram's limits.
+
+Telegram counts a message's length after parsing the HTML, in UTF-16 code units: 4,096 for a text, 1,024 for
+a caption. Long user texts (a chronology may hold 8,000 characters) are shortened for display only — the
+stored complaint keeps every character — and the cut is marked with the `shortened` text, which says how much
+was left out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from bot.texts import Html, Texts, escape
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^>]*>")
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_length(rendered: str) -> int:
+    """The length Telegram measures for `rendered` HTML (ours: every user value in it is escaped)."""
+    return utf16_len(html.unescape(_TAG.sub("", rendered)).strip())
+
+
+def fit(render: Callable[[Html], Html], long_text: str, t: Texts, limit: int = TEXT_LIMIT) -> Html:
+    """`render(value)` with `long_text` as value, shortened (and marked) just enough to fit in `limit`."""
+    whole = render(Html(escape(long_text)))
+    if visible_length(whole) <= limit:
+        return whole
+    keep = len(long_text)
+    while keep > 0:
+        shown = long_text[:keep].rstrip()
+        candidate = render(Html(escape(shown) + t("shortened", hidden=len(long_text) - len(shown))))
+        excess = visible_length(candidate) - limit
+        if excess <= 0:
+            return candidate
+        # Drop at least the excess: one character is one or two UTF-16 units, never fewer.
+        keep = min(keep - 1, len(shown) - excess)
+    return render(Html(t("shortened", hidden=len(long_text))))
+
+
+def split_message(rendered: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut an HTML text into messages at line breaks, none over `limit`.
+
+    Each line must be whole HTML (tags closed on the line they open); every text this bot renders is.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in rendered.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if current and visible_length(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return parts

@@ -1,0 +1,202 @@
+"""The steps of filing a complaint: their order, their prompts and the summary before submitting.
+
+The draft lives in the FSM data (JSON only, so it survives a restart in `fsm_states`), under the keys below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import AttachmentsDoneCb, CancelCb, ConfidentialCb, EditCb, SubmitCb
+from bot.display import fit
+from bot.states import Filing
+from bot.texts import Html, Texts, as_html
+from bot.validation import MAX_FILE_BYTES
+from workflow.complaint import MAX_ATTACHMENTS, MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH, AttachmentKind
+from workflow.identity import mask_nik, mask_phone
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the FSM data key and the text-key suffix (ask.<name>, label.<name>)
+    code: str  # in EditCb: callback data stays short
+    state: State
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("full_name", "nm", Filing.full_name),
+    Field("nik", "nk", Filing.nik),
+    Field("phone", "ph", Filing.phone),
+    Field("address", "ad", Filing.address),
+    Field("subject", "sj", Filing.subject),
+    Field("chronology", "ch", Filing.chronology),
+    Field("event_date", "dt", Filing.event_date),
+    Field("event_place", "pl", Filing.event_place),
+    Field("location", "lc", Filing.location),
+    Field("attachments", "at", Filing.attachments),
+    Field("confidential", "cf", Filing.confidential),
+)
+BY_NAME = {field.name: field for field in FIELDS}
+BY_CODE = {field.code: field for field in FIELDS}
+IDENTITY_FIELDS = ("full_name", "nik", "phone", "address")
+FIRST_COMPLAINT_FIELD = FIELDS.index(BY_NAME["subject"])
+
+# FSM data keys besides the fields' own.
+EDITING = "editing"  # the summary was shown: after an answer, go back to it instead of to the next step
+FIRST_STEP = "first_step"  # 0, or the subject's index when a saved identity is reused (for "Step n/m")
+FRESH_IDENTITY = "fresh_identity"  # typed in this conversation, so the summary shows it in full
+REPLY_KEYBOARD = "reply_keyboard"  # a reply keyboard is up and must be taken down before the next prompt
+
+
+def next_field(name: str) -> Field | None:
+    index = FIELDS.index(BY_NAME[name]) + 1
+    return FIELDS[index] if index < len(FIELDS) else None
+
+
+async def ask(field: Field, message: Message, state: FSMContext, t: Texts) -> None:
+    """Put the conversation on `field` and ask for it."""
+    data = await state.get_data()
+    first = int(data.get(FIRST_STEP, 0))
+    step = FIELDS.index(field) - first + 1
+    total = len(FIELDS) - first
+    text = t(
+        f"ask.{field.name}",
+        step=step,
+        total=total,
+        limit={"subject": MAX_SUBJECT_LENGTH, "chronology": MAX_CHRONOLOGY_LENGTH}.get(field.name, ""),
+        max=MAX_ATTACHMENTS,
+        size_mb=MAX_FILE_BYTES // (1024 * 1024),
+    )
+    updates: dict[str, Any] = {}
+    if field.name == "attachments":
+        updates["attachments"] = []
+    markup = _markup(field, t)
+    if isinstance(markup, InlineKeyboardMarkup):
+        await take_down_reply_keyboard(message, state, t)
+    elif markup is None and data.get(REPLY_KEYBOARD):
+        markup = ReplyKeyboardRemove()
+    updates[REPLY_KEYBOARD] = isinstance(markup, ReplyKeyboardMarkup)
+    await state.update_data(updates)
+    await state.set_state(field.state)
+    await message.answer(text, reply_markup=markup)
+
+
+async def take_down_reply_keyboard(message: Message, state: FSMContext, t: Texts) -> None:
+    """An inline keyboard cannot share a message with a reply-keyboard removal, so a short note carries it."""
+    if (await state.get_data()).get(REPLY_KEYBOARD):
+        await message.answer(t("ack.saved"), reply_markup=ReplyKeyboardRemove())
+        await state.update_data({REPLY_KEYBOARD: False})
+
+
+def _markup(field: Field, t: Texts) -> ReplyKeyboardMarkup | InlineKeyboardMarkup | None:
+    if field.name == "phone":
+        return ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=t.plain("btn.share_contact"), request_contact=True)]],
+            resize_keyboard=True,
+        )
+    if field.name == "location":
+        return ReplyKeyboardMarkup(
+            keyboard=[
+                [KeyboardButton(text=t.plain("btn.share_location"), request_location=True)],
+                [KeyboardButton(text=t.plain("btn.skip"))],
+            ],
+            resize_keyboard=True,
+        )
+    if field.name == "attachments":
+        return attachments_keyboard(t, done=False)
+    if field.name == "confidential":
+        builder = InlineKeyboardBuilder()
+        builder.button(text=t.plain("btn.yes_confidential"), callback_data=ConfidentialCb(value=True))
+        builder.button(text=t.plain("btn.no_confidential"), callback_data=ConfidentialCb(value=False))
+        return builder.as_markup()
+    return None
+
+
+def attachments_keyboard(t: Texts, *, done: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    label = "btn.attachments.done" if done else "btn.attachments.skip"
+    builder.button(text=t.plain(label), callback_data=AttachmentsDoneCb())
+    return builder.as_markup()
+
+
+async def advance(after: str, message: Message, state: FSMContext, t: Texts) -> None:
+    """The answer to `after` is stored: ask the next step, or show the summary again when editing."""
+    data = await state.get_data()
+    following = next_field(after)
+    if data.get(EDITING) or following is None:
+        await show_summary(message, state, t)
+    else:
+        await ask(following, message, state, t)
+
+
+# -- the summary -----------------------------------------------------------------------------------------
+
+
+def attachment_counts(attachments: list[dict[str, Any]]) -> tuple[int, int]:
+    photos = sum(1 for item in attachments if item["kind"] == AttachmentKind.PHOTO)
+    return photos, len(attachments) - photos
+
+
+def summary_text(data: dict[str, Any], t: Texts) -> Html:
+    fresh = bool(data.get(FRESH_IDENTITY))
+    nik = data["nik"] if fresh else mask_nik(data["nik"])
+    phone = data["phone"] if fresh else mask_phone(data["phone"])
+    location = (
+        t("value.location", lat=f"{data['latitude']:.5f}", lon=f"{data['longitude']:.5f}")
+        if data.get("latitude") is not None
+        else t("value.none")
+    )
+    photos, documents = attachment_counts(data.get("attachments", []))
+    rows = [
+        ("full_name", data["full_name"]),
+        ("nik", nik),
+        ("phone", phone),
+        ("address", data["address"]),
+        ("subject", data["subject"]),
+        ("event_date", t.date(date.fromisoformat(data["event_date"]))),
+        ("event_place", data["event_place"]),
+        ("location", location),
+        ("attachments", t("value.attachments", photos=photos, documents=documents)),
+        ("confidential", t("value.yes") if data.get("confidential") else t("value.no")),
+    ]
+
+    def render(chronology: Html) -> Html:
+        lines = [t("summary.title"), ""]
+        lines += [f"<b>{t('label.' + name)}</b>: {as_html(value)}" for name, value in rows]
+        lines += ["", f"<b>{t('label.chronology')}</b>:", chronology, "", t("summary.footer")]
+        return Html("\n".join(lines))
+
+    return fit(render, data["chronology"], t)
+
+
+def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for field in FIELDS:
+        builder.button(
+            text=t.plain("btn.edit", label=t.plain(f"label.{field.name}")),
+            callback_data=EditCb(field=field.code),
+        )
+    builder.button(text=t.plain("btn.submit"), callback_data=SubmitCb())
+    builder.button(text=t.plain("btn.cancel"), callback_data=CancelCb())
+    builder.adjust(*([2] * (len(FIELDS) // 2)), 1, 1, 1)
+    return builder.as_markup()
+
+
+async def show_summary(message: Message, state: FSMContext, t: Texts) -> None:
+    await take_down_reply_keyboard(message, state, t)
+    await state.update_data({EDITING: True})
+    await state.set_state(Filing.summary)
+    await message.answer(summary_text(await state.get_data(), t), reply_markup=summary_keyboard(t))
