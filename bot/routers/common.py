@@ -1,0 +1,99 @@
+"""Welcome, menu, help, contacts, language, and /cancel — available at every step."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+
+from bot.callbacks import CancelCb, LanguageCb, MenuCb
+from bot.keyboards.menu import language_picker, main_menu
+from bot.replies import drop_keyboard
+from bot.states import Filing
+from bot.texts import TABLES, Texts, texts_for
+from storage.directory import Directory
+
+router = Router(name=__name__)
+
+
+async def _remind_if_filing(message: Message, state: FSMContext, t: Texts) -> None:
+    current = await state.get_state()
+    if current is not None and current in Filing.__all_states_names__:
+        await message.answer(t("busy.filing"))
+
+
+@router.message(CommandStart())
+async def start(message: Message, state: FSMContext, t: Texts) -> None:
+    await message.answer(t("welcome"), reply_markup=main_menu(t))
+    await _remind_if_filing(message, state, t)
+
+
+@router.message(Command("help"))
+async def help_(message: Message, t: Texts) -> None:
+    await message.answer(t("help"), reply_markup=main_menu(t))
+
+
+@router.message(Command("contacts"))
+async def contacts(message: Message, t: Texts) -> None:
+    await message.answer(t("contacts"))
+
+
+@router.callback_query(MenuCb.filter(F.action == "contacts"))
+async def contacts_button(query: CallbackQuery, t: Texts) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("contacts"))
+
+
+@router.callback_query(MenuCb.filter(F.action == "service"))
+async def service_complaint_button(query: CallbackQuery, t: Texts) -> None:
+    # The standard's indirect channels for now; the in-bot service-complaint flow is a later issue.
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("service.info"))
+
+
+@router.message(Command("language"))
+async def language(message: Message, t: Texts) -> None:
+    await message.answer(t("language.choose"), reply_markup=language_picker())
+
+
+@router.callback_query(MenuCb.filter(F.action == "language"))
+async def language_button(query: CallbackQuery, t: Texts) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("language.choose"), reply_markup=language_picker())
+
+
+@router.callback_query(LanguageCb.filter(F.code.in_(TABLES)))
+async def language_chosen(
+    query: CallbackQuery, callback_data: LanguageCb, directory: Directory, state: FSMContext
+) -> None:
+    await directory.set_language(query.from_user.id, callback_data.code, query.from_user.first_name)
+    t = texts_for(callback_data.code)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("language.set"), reply_markup=main_menu(t))
+        await _remind_if_filing(query.message, state, t)
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, t: Texts) -> None:
+    had_something = await state.get_state() is not None
+    await state.clear()
+    await message.answer(
+        t("cancel.done") if had_something else t("cancel.nothing"), reply_markup=ReplyKeyboardRemove()
+    )
+    await message.answer(t("menu.prompt"), reply_markup=main_menu(t))
+
+
+@router.callback_query(CancelCb.filter())
+async def cancel_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
+    had_something = await state.get_state() is not None
+    await state.clear()
+    await query.answer()
+    await drop_keyboard(query)
+    if isinstance(query.message, Message):
+        await query.message.answer(t("cancel.done") if had_something else t("cancel.nothing"))
+        await query.message.answer(t("menu.prompt"), reply_markup=main_menu(t))

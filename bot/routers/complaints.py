@@ -1,0 +1,192 @@
+"""A reporter's own complaints: the list, one complaint's detail and history, tracking by number."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ComplaintCb, MenuCb
+from bot.display import fit
+from bot.replies import answer_long
+from bot.states import Filing
+from bot.texts import Html, Texts
+from bot.validation import looks_like_tracking_number, tracking_number
+from storage.complaints import ComplaintService
+from storage.directory import Directory
+from storage.views import ComplaintInfo, EventInfo
+from workflow.definitions import T
+
+router = Router(name=__name__)
+
+# Events that name where the complaint went; the reporter may know which office holds it, never who.
+_NAMES_ORGANISATION = frozenset({T.DISPOSE, T.FORWARD})
+
+
+async def _reporter_id(directory: Directory, telegram_id: int) -> int | None:
+    reporter = await directory.reporter_by_telegram_id(telegram_id)
+    return reporter.id if reporter else None
+
+
+async def _list(
+    message: Message, telegram_id: int, t: Texts, directory: Directory, complaints: ComplaintService
+) -> None:
+    reporter_id = await _reporter_id(directory, telegram_id)
+    items = await complaints.reporter_complaints(reporter_id) if reporter_id is not None else []
+    if not items:
+        await message.answer(t("mine.empty"))
+        return
+    lines = [t("mine.title"), ""]
+    lines += [
+        t("mine.item", number=item.tracking_number, subject=item.subject, state=state_words(item, t))
+        for item in items
+    ]
+    await answer_long(message, "\n".join(lines), reply_markup=_list_keyboard(items, t))
+
+
+def _list_keyboard(items: list[ComplaintInfo], t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for item in items:
+        builder.button(
+            text=t.plain("btn.complaint", number=item.tracking_number), callback_data=ComplaintCb(id=item.id)
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def state_words(complaint: ComplaintInfo, t: Texts) -> str:
+    return t.plain(f"state.{complaint.kind.value}.{complaint.state}")
+
+
+@router.message(Command("my"))
+async def my_complaints(
+    message: Message, t: Texts, directory: Directory, complaints: ComplaintService
+) -> None:
+    assert message.from_user is not None
+    await _list(message, message.from_user.id, t, directory, complaints)
+
+
+@router.callback_query(MenuCb.filter(F.action == "mine"))
+async def my_complaints_button(
+    query: CallbackQuery, t: Texts, directory: Directory, complaints: ComplaintService
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _list(query.message, query.from_user.id, t, directory, complaints)
+
+
+@router.callback_query(ComplaintCb.filter())
+async def complaint_button(
+    query: CallbackQuery,
+    callback_data: ComplaintCb,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    # Callback data can be forged by a modified client: the id proves nothing about ownership.
+    reporter_id = await _reporter_id(directory, query.from_user.id)
+    complaint = await complaints.get(callback_data.id)
+    if complaint is None or reporter_id is None or complaint.reporter_id != reporter_id:
+        await query.message.answer(t("track.not_found"))
+        return
+    await _detail(query.message, complaint, t, directory, complaints)
+
+
+@router.message(Command("track"))
+async def track_command(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+) -> None:
+    if not command.args:
+        await message.answer(t("track.ask"))
+        return
+    assert message.from_user is not None
+    await _track(message, message.from_user.id, command.args, t, directory, complaints)
+
+
+@router.callback_query(MenuCb.filter(F.action == "track"))
+async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        current = await state.get_state()
+        filing = current is not None and current in Filing.__all_states_names__
+        # While filing, a typed number would be taken as the answer to the current step.
+        await query.message.answer(t("busy.filing") if filing else t("track.ask"))
+
+
+@router.message(StateFilter(None), F.text.func(looks_like_tracking_number))
+async def track_typed(message: Message, t: Texts, directory: Directory, complaints: ComplaintService) -> None:
+    assert message.from_user is not None
+    assert message.text is not None
+    await _track(message, message.from_user.id, message.text, t, directory, complaints)
+
+
+async def _track(
+    message: Message,
+    telegram_id: int,
+    text: str,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+) -> None:
+    number = tracking_number(text)
+    reporter_id = await _reporter_id(directory, telegram_id)
+    complaint = (
+        await complaints.reporters_own(reporter_id, number)
+        if number is not None and reporter_id is not None
+        else None
+    )
+    if complaint is None:
+        # One answer for "someone else's" and "does not exist": a number must not confirm it is in use.
+        await message.answer(t("track.not_found"))
+        return
+    await _detail(message, complaint, t, directory, complaints)
+
+
+async def _detail(
+    message: Message, complaint: ComplaintInfo, t: Texts, directory: Directory, complaints: ComplaintService
+) -> None:
+    history = [
+        await _event_words(event, complaint, t, directory) for event in await complaints.history(complaint.id)
+    ]
+    tail = ""
+    if complaint.result_text and complaint.state in ("resolved", "closed"):
+        tail += t("detail.result", result=complaint.result_text)
+    if history:
+        tail += t("detail.history", lines=Html("\n".join(history)))
+
+    def render(chronology: Html) -> Html:
+        head = t(
+            "detail",
+            number=complaint.tracking_number,
+            subject=complaint.subject,
+            state=state_words(complaint, t),
+            received=t.moment(complaint.received_at),
+            deadline=t.wib_day(complaint.deadline),
+            event_date=t.date(complaint.event_date),
+            place=complaint.event_place,
+            confidential=t.plain("value.yes") if complaint.confidential else t.plain("value.no"),
+            chronology=chronology,
+        )
+        return Html(head + tail)
+
+    await answer_long(message, fit(render, complaint.chronology, t))
+
+
+async def _event_words(event: EventInfo, complaint: ComplaintInfo, t: Texts, directory: Directory) -> str:
+    key = f"event.{complaint.kind.value}.{event.trigger}"
+    values: dict[str, object] = {"reason": event.reason or ""}
+    if event.trigger in _NAMES_ORGANISATION:
+        org = await directory.organisation(event.to_org_id) if event.to_org_id is not None else None
+        values["org"] = org.name if org else t.plain("org.unknown")
+    what = t(key, **values) if key in t.table else t("event.other")
+    return t("history.line", at=t.moment(event.at), what=what)
