@@ -1,0 +1,41 @@
+"""`python -m bot`: run the LaporGub bot with the settings from the environment or `.env`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.runner import StartupProblem, run
+
+
+def main() -> int:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(
+            f"laporgub: invalid setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Alembic narrates every migration at INFO; a start-up should say one thing when all is well.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        asyncio.run(run(settings))
+    except StartupProblem as problem:
+        print(f"laporgub: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Building the bot: the same factories serve `python -m bot` and the end-to-end tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.fsm_storage import DatabaseStorage
+from bot.middlewares import UserContext
+from bot.retry import RetryAfter
+from bot.routers import reporter_router
+from storage.complaints import ComplaintService
+from storage.database import session_factory
+from storage.directory import Directory
+from storage.models import utcnow
+from workflow.calendar import WorkingCalendar
+
+
+class RedisUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers work with, handed to them as dispatcher keyword arguments."""
+
+    directory: Directory
+    complaints: ComplaintService
+    calendar: WorkingCalendar
+    clock: Callable[[], datetime]
+
+
+def calendar_from(settings: Settings) -> WorkingCalendar:
+    return WorkingCalendar(
+        extra_closed=settings.extra_closed_days,
+        extra_open=settings.extra_open_days,
+        office_close=settings.office_close,
+    )
+
+
+def create_services(
+    engine: AsyncEngine, calendar: WorkingCalendar, clock: Callable[[], datetime] = utcnow
+) -> Services:
+    sessions = session_factory(engine)
+    return Services(
+        directory=Directory(sessions),
+        complaints=ComplaintService(sessions, calendar, clock=clock),
+        calendar=calendar,
+        clock=clock,
+    )
+
+
+def create_fsm(settings: Settings, engine: AsyncEngine) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state in Redis when REDIS_URL is set (many processes), else in the database."""
+    if settings.redis_url:
+        try:
+            from aiogram.fsm.storage.redis import RedisStorage
+        except ImportError as error:
+            raise RedisUnavailable(
+                "REDIS_URL is set but the 'redis' package is not installed: "
+                "pip install redis, or unset REDIS_URL"
+            ) from error
+        redis_storage = RedisStorage.from_url(settings.redis_url)
+        # With several processes an in-process lock serialises nothing: the lock must live in Redis too.
+        return redis_storage, redis_storage.create_isolation()
+    return DatabaseStorage(session_factory(engine)), SimpleEventIsolation()
+
+
+def create_dispatcher(
+    services: Services,
+    *,
+    storage: BaseStorage,
+    events_isolation: BaseEventIsolation | None = None,
+    default_language: str = "id",
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=storage,
+        # Two updates of one person (an album, a double tap) must not both read then write the same draft.
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        directory=services.directory,
+        complaints=services.complaints,
+        calendar=services.calendar,
+        clock=services.clock,
+        default_language=default_language,
+    )
+    dispatcher.update.outer_middleware(UserContext())
+    dispatcher.include_router(reporter_router())
+    return dispatcher
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    secret = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
+    if not secret:
+        raise ValueError("no bot token")
+    session = (
+        AiohttpSession()
+        if settings.uses_telegram
+        else AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    )
+    session.middleware(RetryAfter())
+    return Bot(token=secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -1,0 +1,161 @@
+"""Running the bot: migrate the database, check Telegram is reachable, then poll or serve the webhook.
+
+Every way a start can fail that an operator can fix (no token, Telegram unreachable, a bad database URL)
+ends in `StartupProblem`: one line saying what to do, no traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import (
+    RedisUnavailable,
+    calendar_from,
+    create_bot,
+    create_dispatcher,
+    create_fsm,
+    create_services,
+)
+from bot.config import Mode, Settings
+from storage.database import create_engine, database_url, migrate
+
+log = logging.getLogger(__name__)
+# How long the start-up check waits for the Bot API before calling it unreachable.
+REACH_TIMEOUT_S = 15
+
+
+class StartupProblem(Exception):
+    """Something the operator must fix; its message is the one line they see."""
+
+
+def check_token(settings: Settings) -> None:
+    # The seam for the sandbox: with no token, a later version starts the local API server instead.
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise StartupProblem(
+            "BOT_TOKEN is not set: put the token from @BotFather in BOT_TOKEN (environment or .env; "
+            "see .env.example)"
+        )
+
+
+async def prepare_database(settings: Settings) -> AsyncEngine:
+    url = database_url(settings.database_url)
+    engine = create_engine(url)
+    try:
+        await migrate(engine)
+    except Exception as error:
+        await engine.dispose()
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise StartupProblem(
+            f"cannot prepare the database at {shown} ({type(error).__name__}): check DATABASE_URL"
+        ) from None
+    return engine
+
+
+async def check_telegram(bot: Bot, settings: Settings) -> None:
+    try:
+        me = await bot.get_me(request_timeout=REACH_TIMEOUT_S)
+    except TelegramUnauthorizedError:
+        raise StartupProblem("the Bot API refused BOT_TOKEN (401 Unauthorized): check the token") from None
+    except (TelegramNetworkError, TelegramAPIError, OSError, TimeoutError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StartupProblem(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_base} ({reason}): "
+            "check the network or TELEGRAM_API_BASE"
+        ) from None
+    log.info("connected as @%s", me.username)
+
+
+def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
+    """The aiohttp app that receives updates; a request without the secret header gets 401."""
+    if settings.webhook_secret is None or not settings.webhook_secret.get_secret_value():
+        raise StartupProblem("MODE=webhook needs WEBHOOK_SECRET (letters, digits, _ and -; up to 256)")
+    app = web.Application()
+    SimpleRequestHandler(dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()).register(
+        app, path=settings.webhook_path
+    )
+    setup_application(app, dispatcher, bot=bot)
+    return app
+
+
+@dataclass
+class WebhookServer:
+    runner: web.AppRunner
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> WebhookServer:
+    """Listen first, then tell the Bot API where to deliver: updates may arrive at once."""
+    if not settings.webhook_public_url:
+        raise StartupProblem("MODE=webhook needs WEBHOOK_PUBLIC_URL (the https address Telegram can reach)")
+    runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise StartupProblem(
+            f"cannot listen on {settings.webhook_listen_host}:{settings.webhook_listen_port} "
+            f"({error.strerror}): check WEBHOOK_LISTEN_HOST / WEBHOOK_LISTEN_PORT"
+        ) from None
+    assert settings.webhook_secret is not None
+    await bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=dispatcher.resolve_used_update_types(),
+    )
+    return WebhookServer(runner)
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run(settings: Settings) -> None:
+    check_token(settings)
+    engine = await prepare_database(settings)
+    try:
+        try:
+            storage, isolation = create_fsm(settings, engine)
+        except RedisUnavailable as error:
+            raise StartupProblem(str(error)) from None
+        services = create_services(engine, calendar_from(settings))
+        dispatcher = create_dispatcher(
+            services, storage=storage, events_isolation=isolation, default_language=settings.default_language
+        )
+        bot = create_bot(settings)
+        try:
+            await check_telegram(bot, settings)
+            if settings.mode is Mode.POLLING:
+                # A webhook left registered would make every getUpdates fail with 409 Conflict.
+                await bot.delete_webhook()
+                await dispatcher.start_polling(bot, close_bot_session=False)
+            else:
+                server = await start_webhook(dispatcher, bot, settings)
+                try:
+                    await _until_stopped()
+                finally:
+                    await server.stop()
+        finally:
+            await bot.session.close()
+            await storage.close()
+    finally:
+        await engine.dispose()
