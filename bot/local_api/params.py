@@ -43,16 +43,20 @@ class Params:
             raise bad_request(f'field "{name}" must be of type String')
         return value if isinstance(value, str) else json.dumps(value)
 
-    def integer(self, name: str, default: int | None = None) -> int | None:
+    def integer(self, name: str) -> int | None:
         value = self.values.get(name)
         if value is None or value == "":
-            return default
+            return None
         if isinstance(value, bool):
             return int(value)
         try:
             return int(value)
         except (TypeError, ValueError):
             raise bad_request(f'field "{name}" must be of type Integer') from None
+
+    def integer_or(self, name: str, default: int) -> int:
+        value = self.integer(name)
+        return default if value is None else value
 
     def number(self, name: str) -> float | None:
         value = self.values.get(name)

@@ -26,10 +26,10 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     if call.webhook.active:
         raise conflict(WEBHOOK_CONFLICT)
     call.bot.queue.set_allowed(_allowed_updates(call))
-    offset = call.params.integer("offset", 0) or 0
-    limit = min(max(call.params.integer("limit", 100) or 100, 1), 100)
-    timeout = max(call.params.integer("timeout", 0) or 0, 0)
-    return await call.bot.queue.get_updates(offset, limit, timeout)
+    offset = call.params.integer_or("offset", 0)
+    limit = call.params.integer_or("limit", 100)
+    timeout = call.params.integer_or("timeout", 0)
+    return await call.bot.queue.get_updates(offset, min(max(limit, 1), 100), max(timeout, 0))
 
 
 @method("setWebhook")
@@ -46,7 +46,7 @@ async def set_webhook(call: Call) -> bool:
     secret = call.params.string("secret_token")
     if secret is not None and not _SECRET.match(secret):
         raise bad_request("secret token contains unallowed characters")
-    max_connections = min(max(call.params.integer("max_connections", 40) or 40, 1), 100)
+    max_connections = min(max(call.params.integer("max_connections") or 40, 1), 100)
     queue.set_allowed(_allowed_updates(call))
     queue.terminate_poll(conflict(WEBHOOK_CONFLICT))
     await call.webhook.set(url, secret, max_connections)

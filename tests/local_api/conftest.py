@@ -1,0 +1,81 @@
+"""Fixtures: a fresh local Bot API per test, raw HTTP access to it, and an aiogram Bot pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol
+
+import aiohttp
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+
+from bot.local_api import LocalBotApi, ServerConfig, SimUser
+
+TOKEN = "123456:local-test-token"
+BOT_USERNAME = "laporgub_test_bot"
+USER_ID = 4242
+
+
+class ApiCall(Protocol):
+    def __call__(
+        self, method: str, *, token: str = ..., verb: str = ..., **params: Any
+    ) -> Awaitable[tuple[int, dict[str, Any]]]: ...
+
+
+@pytest.fixture
+async def local_api() -> AsyncIterator[LocalBotApi]:
+    api = LocalBotApi(ServerConfig.for_tests())
+    api.add_bot(TOKEN, BOT_USERNAME, "LaporGub Test")
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def call(local_api: LocalBotApi, http: aiohttp.ClientSession) -> ApiCall:
+    """``await call("sendMessage", chat_id=1, text="x")`` → (HTTP status, decoded JSON), sent as JSON."""
+
+    async def invoke(
+        method: str, *, token: str = TOKEN, verb: str = "POST", **params: Any
+    ) -> tuple[int, dict[str, Any]]:
+        url = f"{local_api.base_url}/bot{token}/{method}"
+        if verb == "GET":
+            request = http.get(url, params={key: str(value) for key, value in params.items()})
+        else:
+            request = http.post(url, json=params)
+        async with request as response:
+            return response.status, await response.json()
+
+    return invoke
+
+
+@pytest.fixture
+async def user(local_api: LocalBotApi) -> SimUser:
+    """A person who has started the bot, so the bot may write to them."""
+    person = local_api.user(USER_ID, "Budi", username="budi_santoso", language_code="id")
+    await person.send_command("/start")
+    return person
+
+
+@pytest.fixture
+async def bot(local_api: LocalBotApi) -> AsyncIterator[Bot]:
+    client = Bot(TOKEN, session=AiohttpSession(api=local_api.aiogram_server()))
+    yield client
+    await client.session.close()
+
+
+def people(api: LocalBotApi, count: int, first_id: int = 9000) -> Callable[[], Awaitable[list[SimUser]]]:
+    async def started() -> list[SimUser]:
+        users = [api.user(first_id + index, f"Warga {index}") for index in range(count)]
+        for person in users:
+            await person.send_text("halo")
+        return users
+
+    return started
