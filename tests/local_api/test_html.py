@@ -30,7 +30,7 @@ async def test_bad_html_is_refused(call: ApiCall, user: object, source: str, det
 
 
 def test_byte_offsets_count_utf8_bytes() -> None:
-    with pytest.raises(HtmlParseError, match="byte offset 6$"):
+    with pytest.raises(HtmlParseError, match=r"byte offset 6$"):
         parse_html("ééx <x>")
 
 

@@ -19,7 +19,8 @@ async def test_message_round_trip_through_aiogram(local_api: LocalBotApi, bot: B
     incoming = updates[0].message
     assert incoming is not None
     assert incoming.text == "jalan rusak di depan rumah"
-    assert incoming.from_user is not None and incoming.from_user.language_code == "id"
+    assert incoming.from_user is not None
+    assert incoming.from_user.language_code == "id"
     sent = await bot.send_message(incoming.chat.id, "Terima kasih, laporan diterima")
     reply = await person.wait_for_message()
     assert reply.message_id == sent.message_id
@@ -106,7 +107,8 @@ async def test_getupdates_refused_while_webhook_is_set(call: ApiCall) -> None:
     status, body = await call("getUpdates")
     assert status == 409
     assert body["description"] == (
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+        "Conflict: can't use getUpdates method while webhook is active; "
+        "use deleteWebhook to delete the webhook first"
     )
     await call("deleteWebhook")
     assert (await call("getUpdates"))[0] == 200
