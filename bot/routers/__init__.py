@@ -1,5 +1,9 @@
 """The routers, assembled in the one order that matters: commands before the conversation that could
-swallow them as answers, and the catch-alls last."""
+swallow them as answers, and the catch-alls last.
+
+Each module builds a fresh router on demand: a router can belong to one dispatcher only, and tests (and a
+restart in one process) build several.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,6 @@ from bot.routers import common, complaints, errors, fallback, filing, groups
 def reporter_router() -> Router:
     root = Router(name=__name__)
     root.include_routers(
-        errors.router, groups.router, common.router, complaints.router, filing.router, fallback.router
+        *(module.create_router() for module in (errors, groups, common, complaints, filing, fallback))
     )
     return root

@@ -14,8 +14,6 @@ from bot.states import Filing
 from bot.texts import TABLES, Texts, texts_for
 from storage.directory import Directory
 
-router = Router(name=__name__)
-
 
 async def _remind_if_filing(message: Message, state: FSMContext, t: Texts) -> None:
     current = await state.get_state()
@@ -23,30 +21,25 @@ async def _remind_if_filing(message: Message, state: FSMContext, t: Texts) -> No
         await message.answer(t("busy.filing"))
 
 
-@router.message(CommandStart())
 async def start(message: Message, state: FSMContext, t: Texts) -> None:
     await message.answer(t("welcome"), reply_markup=main_menu(t))
     await _remind_if_filing(message, state, t)
 
 
-@router.message(Command("help"))
 async def help_(message: Message, t: Texts) -> None:
     await message.answer(t("help"), reply_markup=main_menu(t))
 
 
-@router.message(Command("contacts"))
 async def contacts(message: Message, t: Texts) -> None:
     await message.answer(t("contacts"))
 
 
-@router.callback_query(MenuCb.filter(F.action == "contacts"))
 async def contacts_button(query: CallbackQuery, t: Texts) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(t("contacts"))
 
 
-@router.callback_query(MenuCb.filter(F.action == "service"))
 async def service_complaint_button(query: CallbackQuery, t: Texts) -> None:
     # The standard's indirect channels for now; the in-bot service-complaint flow is a later issue.
     await query.answer()
@@ -54,19 +47,16 @@ async def service_complaint_button(query: CallbackQuery, t: Texts) -> None:
         await query.message.answer(t("service.info"))
 
 
-@router.message(Command("language"))
 async def language(message: Message, t: Texts) -> None:
     await message.answer(t("language.choose"), reply_markup=language_picker())
 
 
-@router.callback_query(MenuCb.filter(F.action == "language"))
 async def language_button(query: CallbackQuery, t: Texts) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(t("language.choose"), reply_markup=language_picker())
 
 
-@router.callback_query(LanguageCb.filter(F.code.in_(TABLES)))
 async def language_chosen(
     query: CallbackQuery, callback_data: LanguageCb, directory: Directory, state: FSMContext
 ) -> None:
@@ -78,7 +68,6 @@ async def language_chosen(
         await _remind_if_filing(query.message, state, t)
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext, t: Texts) -> None:
     had_something = await state.get_state() is not None
     await state.clear()
@@ -88,7 +77,6 @@ async def cancel(message: Message, state: FSMContext, t: Texts) -> None:
     await message.answer(t("menu.prompt"), reply_markup=main_menu(t))
 
 
-@router.callback_query(CancelCb.filter())
 async def cancel_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
     had_something = await state.get_state() is not None
     await state.clear()
@@ -97,3 +85,18 @@ async def cancel_button(query: CallbackQuery, state: FSMContext, t: Texts) -> No
     if isinstance(query.message, Message):
         await query.message.answer(t("cancel.done") if had_something else t("cancel.nothing"))
         await query.message.answer(t("menu.prompt"), reply_markup=main_menu(t))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(contacts, Command("contacts"))
+    router.callback_query.register(contacts_button, MenuCb.filter(F.action == "contacts"))
+    router.callback_query.register(service_complaint_button, MenuCb.filter(F.action == "service"))
+    router.message.register(language, Command("language"))
+    router.callback_query.register(language_button, MenuCb.filter(F.action == "language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter(F.code.in_(TABLES)))
+    router.message.register(cancel, Command("cancel"))
+    router.callback_query.register(cancel_button, CancelCb.filter())
+    return router

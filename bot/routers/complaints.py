@@ -19,8 +19,6 @@ from storage.directory import Directory
 from storage.views import ComplaintInfo, EventInfo
 from workflow.definitions import T
 
-router = Router(name=__name__)
-
 # Events that name where the complaint went; the reporter may know which office holds it, never who.
 _NAMES_ORGANISATION = frozenset({T.DISPOSE, T.FORWARD})
 
@@ -60,7 +58,6 @@ def state_words(complaint: ComplaintInfo, t: Texts) -> str:
     return t.plain(f"state.{complaint.kind.value}.{complaint.state}")
 
 
-@router.message(Command("my"))
 async def my_complaints(
     message: Message, t: Texts, directory: Directory, complaints: ComplaintService
 ) -> None:
@@ -68,7 +65,6 @@ async def my_complaints(
     await _list(message, message.from_user.id, t, directory, complaints)
 
 
-@router.callback_query(MenuCb.filter(F.action == "mine"))
 async def my_complaints_button(
     query: CallbackQuery, t: Texts, directory: Directory, complaints: ComplaintService
 ) -> None:
@@ -77,7 +73,6 @@ async def my_complaints_button(
         await _list(query.message, query.from_user.id, t, directory, complaints)
 
 
-@router.callback_query(ComplaintCb.filter())
 async def complaint_button(
     query: CallbackQuery,
     callback_data: ComplaintCb,
@@ -97,7 +92,6 @@ async def complaint_button(
     await _detail(query.message, complaint, t, directory, complaints)
 
 
-@router.message(Command("track"))
 async def track_command(
     message: Message,
     command: CommandObject,
@@ -113,7 +107,6 @@ async def track_command(
     await _track(message, message.from_user.id, command.args, t, directory, complaints)
 
 
-@router.callback_query(MenuCb.filter(F.action == "track"))
 async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
     await query.answer()
     if isinstance(query.message, Message):
@@ -123,7 +116,6 @@ async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> Non
         await query.message.answer(t("busy.filing") if filing else t("track.ask"))
 
 
-@router.message(StateFilter(None), F.text.func(looks_like_tracking_number))
 async def track_typed(message: Message, t: Texts, directory: Directory, complaints: ComplaintService) -> None:
     assert message.from_user is not None
     assert message.text is not None
@@ -190,3 +182,14 @@ async def _event_words(event: EventInfo, complaint: ComplaintInfo, t: Texts, dir
         values["org"] = org.name if org else t.plain("org.unknown")
     what = t(key, **values) if key in t.table else t("event.other")
     return t("history.line", at=t.moment(event.at), what=what)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(my_complaints, Command("my"))
+    router.callback_query.register(my_complaints_button, MenuCb.filter(F.action == "mine"))
+    router.callback_query.register(complaint_button, ComplaintCb.filter())
+    router.message.register(track_command, Command("track"))
+    router.callback_query.register(track_button, MenuCb.filter(F.action == "track"))
+    router.message.register(track_typed, StateFilter(None), F.text.func(looks_like_tracking_number))
+    return router

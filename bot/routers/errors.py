@@ -14,7 +14,6 @@ from bot.texts import Texts, texts_for
 from storage.errors import ComplaintNotFound, NoProvince, StorageError
 from workflow.errors import StaleVersion, WorkflowError
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 _FRIENDLY: tuple[tuple[type[Exception], str], ...] = (
@@ -55,7 +54,6 @@ async def _tell(event: ErrorEvent, bot: Bot, text: str) -> None:
         )
 
 
-@router.error(ExceptionTypeFilter(WorkflowError, StorageError))
 async def domain_error(event: ErrorEvent, bot: Bot, t: Texts | None = None) -> None:
     t = t or texts_for(None)
     key = next(key for kind, key in _FRIENDLY if isinstance(event.exception, kind))
@@ -63,7 +61,6 @@ async def domain_error(event: ErrorEvent, bot: Bot, t: Texts | None = None) -> N
     await _tell(event, bot, t(key))
 
 
-@router.error()
 async def unexpected_error(event: ErrorEvent, bot: Bot, t: Texts | None = None) -> None:
     t = t or texts_for(None)
     error = event.exception
@@ -71,3 +68,10 @@ async def unexpected_error(event: ErrorEvent, bot: Bot, t: Texts | None = None) 
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("update %s failed with %s\n%s", event.update.update_id, type(error).__name__, frames)
     await _tell(event, bot, t("error.unexpected"))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.error.register(domain_error, ExceptionTypeFilter(WorkflowError, StorageError))
+    router.error.register(unexpected_error)
+    return router

@@ -25,8 +25,6 @@ from workflow.calendar import to_wib
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind, ComplaintDraft
 from workflow.identity import Identity, mask_nik, mask_phone
 
-router = Router(name=__name__)
-
 Clock = Callable[[], datetime]
 
 # Typed answers: field -> parser(text, today in WIB) returning the JSON value kept in the draft.
@@ -91,20 +89,17 @@ async def _begin(
     )
 
 
-@router.message(Command("new"))
 async def new_command(message: Message, state: FSMContext, t: Texts, directory: Directory) -> None:
     assert message.from_user is not None
     await _begin(message, message.from_user.id, state, t, directory)
 
 
-@router.callback_query(MenuCb.filter(F.action == "new"))
 async def new_button(query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await _begin(query.message, query.from_user.id, state, t, directory)
 
 
-@router.callback_query(Filing.identity_choice, IdentityCb.filter())
 async def identity_chosen(
     query: CallbackQuery, callback_data: IdentityCb, state: FSMContext, t: Texts, directory: Directory
 ) -> None:
@@ -132,7 +127,6 @@ async def identity_chosen(
 # -- typed answers ---------------------------------------------------------------------------------------
 
 
-@router.message(StateFilter(*TEXT_STATES, Filing.phone), F.text)
 async def typed_answer(message: Message, state: FSMContext, t: Texts, clock: Clock) -> None:
     assert message.text is not None
     field = _field_of(await state.get_state())
@@ -147,12 +141,10 @@ async def typed_answer(message: Message, state: FSMContext, t: Texts, clock: Clo
     await _store(field.name, value, message, state, t)
 
 
-@router.message(StateFilter(*TEXT_STATES))
 async def not_text(message: Message, t: Texts) -> None:
     await message.answer(t("hint.text_expected"))
 
 
-@router.message(Filing.phone, F.contact)
 async def shared_contact(message: Message, state: FSMContext, t: Texts) -> None:
     assert message.contact is not None
     assert message.from_user is not None
@@ -168,7 +160,6 @@ async def shared_contact(message: Message, state: FSMContext, t: Texts) -> None:
     await _store("phone", phone, message, state, t)
 
 
-@router.message(Filing.phone)
 async def not_a_phone(message: Message, t: Texts) -> None:
     await message.answer(t("hint.phone_expected"))
 
@@ -176,20 +167,17 @@ async def not_a_phone(message: Message, t: Texts) -> None:
 # -- location --------------------------------------------------------------------------------------------
 
 
-@router.message(Filing.location, F.location)
 async def shared_location(message: Message, state: FSMContext, t: Texts) -> None:
     assert message.location is not None
     await state.update_data({"latitude": message.location.latitude, "longitude": message.location.longitude})
     await steps.advance("location", message, state, t)
 
 
-@router.message(Filing.location, F.text.in_(SKIP_TEXTS) | Command("skip"))
 async def skipped_location(message: Message, state: FSMContext, t: Texts) -> None:
     await state.update_data({"latitude": None, "longitude": None})
     await steps.advance("location", message, state, t)
 
 
-@router.message(Filing.location)
 async def not_a_location(message: Message, t: Texts) -> None:
     await message.answer(t("hint.location_expected"))
 
@@ -227,7 +215,6 @@ async def _attach(message: Message, item: dict[str, Any], state: FSMContext, t: 
     )
 
 
-@router.message(Filing.attachments, F.photo)
 async def photo(message: Message, state: FSMContext, t: Texts) -> None:
     assert message.photo
     largest = message.photo[-1]
@@ -242,7 +229,6 @@ async def photo(message: Message, state: FSMContext, t: Texts) -> None:
     await _attach(message, item, state, t)
 
 
-@router.message(Filing.attachments, F.document)
 async def document(message: Message, state: FSMContext, t: Texts) -> None:
     assert message.document is not None
     doc = message.document
@@ -257,7 +243,6 @@ async def document(message: Message, state: FSMContext, t: Texts) -> None:
     await _attach(message, item, state, t)
 
 
-@router.callback_query(Filing.attachments, AttachmentsDoneCb.filter())
 async def attachments_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
     await query.answer()
     await drop_keyboard(query)
@@ -265,12 +250,10 @@ async def attachments_done(query: CallbackQuery, state: FSMContext, t: Texts) ->
         await steps.advance("attachments", query.message, state, t)
 
 
-@router.message(Filing.attachments, Command("skip"))
 async def attachments_skipped(message: Message, state: FSMContext, t: Texts) -> None:
     await steps.advance("attachments", message, state, t)
 
 
-@router.message(Filing.attachments)
 async def not_an_attachment(message: Message, t: Texts) -> None:
     await message.answer(t("hint.attachment_expected"), reply_markup=steps.attachments_keyboard(t, done=True))
 
@@ -278,7 +261,6 @@ async def not_an_attachment(message: Message, t: Texts) -> None:
 # -- confidentiality, summary, submit --------------------------------------------------------------------
 
 
-@router.callback_query(Filing.confidential, ConfidentialCb.filter())
 async def confidential_chosen(
     query: CallbackQuery, callback_data: ConfidentialCb, state: FSMContext, t: Texts
 ) -> None:
@@ -289,7 +271,6 @@ async def confidential_chosen(
         await steps.advance("confidential", query.message, state, t)
 
 
-@router.callback_query(Filing.summary, EditCb.filter(F.field.in_(steps.BY_CODE)))
 async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMContext, t: Texts) -> None:
     await query.answer()
     await drop_keyboard(query)
@@ -297,7 +278,6 @@ async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMCont
         await steps.ask(steps.BY_CODE[callback_data.field], query.message, state, t)
 
 
-@router.callback_query(Filing.summary, SubmitCb.filter())
 async def submit(
     query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory, complaints: ComplaintService
 ) -> None:
@@ -340,6 +320,29 @@ async def submit(
     )
 
 
-@router.message(StateFilter(*BUTTON_STATES))
 async def buttons_expected(message: Message, t: Texts) -> None:
     await message.answer(t("hint.use_buttons"))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(new_command, Command("new"))
+    router.callback_query.register(new_button, MenuCb.filter(F.action == "new"))
+    router.callback_query.register(identity_chosen, Filing.identity_choice, IdentityCb.filter())
+    router.message.register(typed_answer, StateFilter(*TEXT_STATES, Filing.phone), F.text)
+    router.message.register(not_text, StateFilter(*TEXT_STATES))
+    router.message.register(shared_contact, Filing.phone, F.contact)
+    router.message.register(not_a_phone, Filing.phone)
+    router.message.register(shared_location, Filing.location, F.location)
+    router.message.register(skipped_location, Filing.location, F.text.in_(SKIP_TEXTS) | Command("skip"))
+    router.message.register(not_a_location, Filing.location)
+    router.message.register(photo, Filing.attachments, F.photo)
+    router.message.register(document, Filing.attachments, F.document)
+    router.callback_query.register(attachments_done, Filing.attachments, AttachmentsDoneCb.filter())
+    router.message.register(attachments_skipped, Filing.attachments, Command("skip"))
+    router.message.register(not_an_attachment, Filing.attachments)
+    router.callback_query.register(confidential_chosen, Filing.confidential, ConfidentialCb.filter())
+    router.callback_query.register(edit_field, Filing.summary, EditCb.filter(F.field.in_(steps.BY_CODE)))
+    router.callback_query.register(submit, Filing.summary, SubmitCb.filter())
+    router.message.register(buttons_expected, StateFilter(*BUTTON_STATES))
+    return router

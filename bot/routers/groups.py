@@ -9,15 +9,18 @@ from aiogram.types import Message
 
 from bot.texts import Texts
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type != ChatType.PRIVATE)
 
-
-@router.message(Command("start", "new", "my", "track", "help"))
 async def private_only(message: Message, t: Texts) -> None:
     await message.reply(t("error.private_only"))
 
 
-@router.message()
 async def ignore_chatter(message: Message) -> None:
     """Group conversation is not addressed to the bot; swallowing it keeps later routers private-only."""
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type != ChatType.PRIVATE)
+    router.message.register(private_only, Command("start", "new", "my", "track", "help"))
+    router.message.register(ignore_chatter)
+    return router

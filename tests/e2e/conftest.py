@@ -1,0 +1,126 @@
+"""End to end: the real dispatcher, over HTTP, through the local Bot API server, on both database backends,
+in polling and in webhook mode."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import create_bot, create_dispatcher, create_services
+from bot.config import Mode, Settings
+from bot.fsm_storage import DatabaseStorage
+from bot.local_api import LocalBotApi, RateLimits, ServerConfig
+from bot.runner import WebhookServer, start_webhook
+from storage.database import session_factory
+from tests.conftest import World
+from tests.e2e.chat import Reporter
+from workflow.calendar import WorkingCalendar
+
+TOKEN = "7000001:e2e-test-token"
+WEBHOOK_SECRET = "e2e-webhook-secret_1"
+# Telegram-like flood control, loosened only enough that one scripted person never waits on it.
+TEST_RATE_LIMITS = RateLimits(
+    enabled=True, per_chat_rate=30.0, per_chat_burst=30, global_rate=300.0, global_burst=300
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(params=[Mode.POLLING, Mode.WEBHOOK], ids=["polling", "webhook"])
+def mode(request: pytest.FixtureRequest) -> Mode:
+    return Mode(request.param)
+
+
+@pytest.fixture
+async def local_api() -> AsyncIterator[LocalBotApi]:
+    config = ServerConfig.for_tests()
+    config.rate_limits = TEST_RATE_LIMITS
+    api = LocalBotApi(config)
+    api.add_bot(TOKEN, "laporgub_e2e_bot", "LaporGub")
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@dataclass
+class RunningBot:
+    """The bot as `python -m bot` runs it, minus the process: start, stop, start again on the same DB."""
+
+    api: LocalBotApi
+    engine: AsyncEngine
+    world: World
+    mode: Mode
+    settings: Settings = field(init=False)
+    _stop: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        port = free_port()
+        self.settings = Settings(
+            _env_file=None,
+            bot_token=TOKEN,
+            telegram_api_base=self.api.base_url,
+            mode=self.mode,
+            webhook_public_url=f"http://127.0.0.1:{port}",
+            webhook_listen_host="127.0.0.1",
+            webhook_listen_port=port,
+            webhook_secret=WEBHOOK_SECRET,
+        )
+
+    async def start(self) -> None:
+        import asyncio
+
+        services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
+        dispatcher = create_dispatcher(services, storage=DatabaseStorage(session_factory(self.engine)))
+        bot = create_bot(self.settings)
+        if self.mode is Mode.POLLING:
+            task = asyncio.create_task(
+                dispatcher.start_polling(bot, handle_signals=False, close_bot_session=True, polling_timeout=1)
+            )
+
+            async def stop_polling() -> None:
+                await dispatcher.stop_polling()
+                await task
+
+            self._stop.append(stop_polling)
+        else:
+            server: WebhookServer = await start_webhook(dispatcher, bot, self.settings)
+
+            async def stop_webhook() -> None:
+                await server.stop()
+                await bot.session.close()
+
+            self._stop.append(stop_webhook)
+
+    async def stop(self) -> None:
+        while self._stop:
+            await self._stop.pop()()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def running_bot(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, mode: Mode
+) -> AsyncIterator[RunningBot]:
+    running = RunningBot(local_api, clean_engine, world, mode)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def reporter_factory(local_api: LocalBotApi, running_bot: RunningBot):  # noqa: ANN201
+    def make(user_id: int, first_name: str = "Warga", **profile: object) -> Reporter:
+        return Reporter(local_api.user(user_id, first_name, **profile))  # type: ignore[arg-type]
+
+    return make
