@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
-from storage.notifications import write_notifications
+from storage.notifications import alert_reporter_unreachable, write_notifications
 from storage.views import (
     AttachmentInfo,
+    CardInfo,
     ComplaintInfo,
     EventInfo,
     TransitionResult,
@@ -23,6 +24,7 @@ from storage.views import (
     complaint_of,
     event_of,
     organisation_of,
+    reporter_of,
 )
 from workflow.actors import Actor, OrgKind, Role
 from workflow.calendar import WorkingCalendar
@@ -115,7 +117,9 @@ class ComplaintService:
             await session.flush()
             await _append_event(session, row, actor, move, from_org_id=None, now=now)
             _add_attachments(session, row.id, None, draft.attachments)
-            await write_notifications(session, complaint=row, reporter=reporter, move=move, now=now)
+            await write_notifications(
+                session, complaint=row, reporter=reporter, move=move, actor=actor, now=now
+            )
             return complaint_of(row)
 
     async def fire(
@@ -130,6 +134,7 @@ class ComplaintService:
         target_org_id: int | None = None,
         attachments: Sequence[AttachmentDraft] = (),
         rating: int | None = None,
+        comment: str | None = None,
     ) -> TransitionResult:
         """Move a complaint as `actor`, who saw it at `seen_version`; all of it or nothing is written.
 
@@ -185,17 +190,66 @@ class ComplaintService:
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 raise StaleVersion(seen_version, None)
             await session.refresh(row)
-            event = await _append_event(session, row, actor, move, from_org_id=info.current_org_id, now=now)
+            event = await _append_event(
+                session, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
+            )
             _add_attachments(session, row.id, event.id, attachments)
             reporter = await session.get(models.Reporter, row.reporter_id)
             assert reporter is not None
-            chats = await write_notifications(session, complaint=row, reporter=reporter, move=move, now=now)
+            chats = await write_notifications(
+                session, complaint=row, reporter=reporter, move=move, actor=actor, now=now
+            )
             return TransitionResult(
                 complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
             )
 
     async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
+
+    async def card(self, complaint_id: int) -> CardInfo | None:
+        async with self.sessions() as session:
+            row = await session.get(models.Complaint, complaint_id)
+            if row is None:
+                return None
+            reporter = await session.get(models.Reporter, row.reporter_id)
+            assert reporter is not None
+            events = list(
+                await session.scalars(
+                    select(models.ComplaintEvent)
+                    .where(models.ComplaintEvent.complaint_id == complaint_id)
+                    .order_by(models.ComplaintEvent.version)
+                )
+            )
+            org_ids = {row.current_org_id, row.province_org_id, row.city_org_id, row.opd_org_id}
+            org_ids |= {event.org_id for event in events} | {event.to_org_id for event in events}
+            org_ids.discard(None)
+            orgs = await session.scalars(
+                select(models.Organisation).where(models.Organisation.id.in_(org_ids))
+            )
+            files = await session.scalars(
+                select(models.Attachment)
+                .where(models.Attachment.complaint_id == complaint_id)
+                .order_by(models.Attachment.id)
+            )
+            return CardInfo(
+                complaint=complaint_of(row),
+                reporter=reporter_of(reporter),
+                orgs={org.id: organisation_of(org) for org in orgs},
+                history=[event_of(event) for event in events],
+                attachments=[attachment_of(file) for file in files],
+            )
+
+    async def reporter_unreachable(
+        self, complaint_id: int, failed_row_id: int, error: str
+    ) -> tuple[int, ...]:
+        """Alert the city's admins that the reporter cannot be messaged; returns the chats alerted."""
+        async with self.sessions.begin() as session:
+            row = await session.get(models.Complaint, complaint_id)
+            if row is None:
+                return ()
+            return await alert_reporter_unreachable(
+                session, complaint=row, failed_row_id=failed_row_id, error=error, now=self.clock()
+            )
 
     async def get(self, complaint_id: int) -> ComplaintInfo | None:
         async with self.sessions() as session:
@@ -290,6 +344,7 @@ async def _append_event(
     *,
     from_org_id: int | None,
     now: datetime,
+    comment: str | None = None,
 ) -> models.ComplaintEvent:
     event = models.ComplaintEvent(
         complaint_id=row.id,
@@ -304,7 +359,7 @@ async def _append_event(
         org_id=from_org_id if actor.is_admin else None,
         to_org_id=move.after.current_org_id,
         reason=move.reason,
-        note=move.result,
+        note=move.result or (comment.strip() or None if comment else None),
         at=now,
     )
     session.add(event)

@@ -1,20 +1,32 @@
 """Who is told what when a complaint moves: outbox rows written inside the transition's transaction.
 
 Rows carry what happened, not rendered text: the sender renders each in the recipient's language when it
-delivers, so a message is never stored half-translated.
+delivers, from the complaint as it is then, so a message is never stored half-translated.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
 from storage.directory import active_admins
-from workflow.actors import ROLE_ORG_KIND
+from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.definitions import ST, T
 from workflow.engine import Move
+
+
+class NoticeKind(StrEnum):
+    TASK = "task"  # a complaint has landed in an organisation's queue: the card, with its buttons
+    CARD_HANDLED = "card_handled"  # edit an earlier card copy: handled by someone, buttons removed
+    ACTION_DONE = "action_done"  # confirmation to the admin who acted
+    REPORTER_UPDATE = "reporter_update"  # a milestone the reporter hears about
+    REPORTER_UNREACHABLE = "reporter_unreachable"  # the reporter blocked the bot: deliver another way
+
 
 # Milestones the reporter hears about (service standard: received, forwarded, followed up, result, closed).
 REPORTER_MILESTONES = frozenset(
@@ -28,39 +40,102 @@ async def write_notifications(
     complaint: models.Complaint,
     reporter: models.Reporter,
     move: Move,
+    actor: Actor,
     now: datetime,
 ) -> tuple[int, ...]:
-    """Add outbox rows for everyone this move concerns; returns the chat ids notified."""
+    """Add outbox rows for everyone this move concerns; returns the chat ids that get a new task or update."""
+    common = {
+        "trigger": move.trigger,
+        "state": move.dest,
+        "reason": move.reason,
+        "actor_name": actor.name,
+        "actor_role": actor.role,
+        "at": now.isoformat(),
+    }
+    await _retire_card_copies(session, complaint, move, common, now)
+    if actor.is_admin and actor.admin_id is not None:
+        acting = await session.get(models.Admin, actor.admin_id)
+        if acting is not None:
+            add_notice(session, complaint, NoticeKind.ACTION_DONE, acting.telegram_id, common, now)
     chats: list[int] = []
     if move.holder in ROLE_ORG_KIND and complaint.current_org_id is not None:
         for admin in await active_admins(session, complaint.current_org_id, move.holder):
-            _add(session, complaint, move, now, chat_id=admin.telegram_id, kind="task")
+            add_notice(session, complaint, NoticeKind.TASK, admin.telegram_id, common, now)
             chats.append(admin.telegram_id)
     if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None:
-        _add(session, complaint, move, now, chat_id=reporter.telegram_id, kind="reporter_update")
+        add_notice(session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common, now)
         chats.append(reporter.telegram_id)
     return tuple(chats)
 
 
-def _add(
-    session: AsyncSession, complaint: models.Complaint, move: Move, now: datetime, *, chat_id: int, kind: str
+async def _retire_card_copies(
+    session: AsyncSession, complaint: models.Complaint, move: Move, common: dict[str, Any], now: datetime
+) -> None:
+    """Every copy of the card for the state just left gets edited, so no one acts on it twice."""
+    shown_version = move.after.version - 1
+    copies = await session.scalars(
+        select(models.OutboxMessage).where(
+            models.OutboxMessage.complaint_id == complaint.id,
+            models.OutboxMessage.complaint_version == shown_version,
+            models.OutboxMessage.kind == NoticeKind.TASK,
+        )
+    )
+    for copy in copies:
+        add_notice(
+            session,
+            complaint,
+            NoticeKind.CARD_HANDLED,
+            copy.chat_id,
+            {**common, "card_row_id": copy.id},
+            now,
+            key_suffix=str(copy.id),
+        )
+
+
+def add_notice(
+    session: AsyncSession,
+    complaint: models.Complaint,
+    kind: NoticeKind,
+    chat_id: int,
+    details: dict[str, Any],
+    now: datetime,
+    *,
+    key_suffix: str = "",
 ) -> None:
     session.add(
         models.OutboxMessage(
             chat_id=chat_id,
             kind=kind,
             complaint_id=complaint.id,
-            complaint_version=move.after.version,
-            payload={
-                "kind": kind,
-                "complaint_id": complaint.id,
-                "tracking_number": complaint.tracking_number,
-                "trigger": move.trigger,
-                "state": move.dest,
-                "version": move.after.version,
-                "reason": move.reason,
-            },
+            complaint_version=complaint.version,
+            payload={"complaint_id": complaint.id, "tracking_number": complaint.tracking_number, **details},
             next_attempt_at=now,
-            dedupe_key=f"{kind}:{complaint.id}:{move.after.version}:{chat_id}",
+            dedupe_key=f"{kind}:{complaint.id}:{complaint.version}:{chat_id}:{key_suffix}",
         )
     )
+
+
+async def alert_reporter_unreachable(
+    session: AsyncSession, *, complaint: models.Complaint, failed_row_id: int, error: str, now: datetime
+) -> tuple[int, ...]:
+    """The reporter cannot be messaged (they blocked the bot): the city's admins must reach them otherwise."""
+    org_id, role = (
+        (complaint.city_org_id, Role.CITY)
+        if complaint.city_org_id
+        else (complaint.province_org_id, Role.PROVINCE)
+    )
+    if org_id is None:
+        return ()
+    admins = await active_admins(session, org_id, role)
+    details = {"failed_row_id": failed_row_id, "error": error}
+    for admin in admins:
+        add_notice(
+            session,
+            complaint,
+            NoticeKind.REPORTER_UNREACHABLE,
+            admin.telegram_id,
+            details,
+            now,
+            key_suffix=str(failed_row_id),
+        )
+    return tuple(admin.telegram_id for admin in admins)

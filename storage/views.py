@@ -115,6 +115,17 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class CardInfo:
+    """Everything an admin's card shows about one complaint."""
+
+    complaint: ComplaintInfo
+    reporter: ReporterInfo
+    orgs: dict[int, Organisation]  # the organisations the complaint has passed through, by id
+    history: list[EventInfo]
+    attachments: list[AttachmentInfo]
+
+
+@dataclass(frozen=True)
 class TransitionResult:
     complaint: ComplaintInfo
     event: EventInfo

@@ -23,7 +23,7 @@ async def count(world: World, model: type[models.Base]) -> int:
 async def outbox(world: World) -> list[tuple[int, str, str]]:
     async with world.complaints.sessions() as session:
         rows = await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id))
-        return [(row.chat_id, row.payload["kind"], row.payload["trigger"]) for row in rows]
+        return [(row.chat_id, row.kind, row.payload["trigger"]) for row in rows]
 
 
 async def test_a_complaint_travels_all_seven_steps(world: World) -> None:
@@ -236,3 +236,89 @@ async def test_a_service_complaint_goes_officer_then_official(world: World) -> N
     )
     assert fired.complaint.state == "resolved"
     assert 9001 in fired.notified_chat_ids
+
+
+async def test_acting_retires_every_copy_of_the_card_and_confirms_to_the_actor(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    await world.complaints.fire(
+        complaint.id,
+        world.actor("province2"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+    )
+    async with world.complaints.sessions() as session:
+        rows = list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+    cards = {row.chat_id: row.id for row in rows if row.kind == "task" and row.complaint_version == 1}
+    retired = {row.chat_id: row.payload["card_row_id"] for row in rows if row.kind == "card_handled"}
+    assert retired == cards == {1001: cards[1001], 1002: cards[1002]}
+    handled = next(row for row in rows if row.kind == "card_handled")
+    assert (handled.payload["actor_name"], handled.payload["trigger"]) == ("Admin province2", "dispose")
+    assert [row.chat_id for row in rows if row.kind == "action_done"] == [1002]
+
+
+async def test_the_reporter_rates_with_a_comment(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    path = [
+        ("province", T.DISPOSE, {"target_org_id": world.orgs["KOTA-PKL"].id}),
+        ("city", T.FORWARD, {"target_org_id": world.orgs["PKL-DPUPR"].id}),
+        ("opd", T.ACCEPT, {}),
+        ("opd", T.SUBMIT_RESULT, {"result": "Selesai."}),
+        ("city", T.CONFIRM_RESULT, {}),
+        ("province", T.APPROVE, {}),
+    ]
+    for version, (seat, trigger, args) in enumerate(path, start=1):
+        await world.complaints.fire(complaint.id, world.actor(seat), trigger, seen_version=version, **args)
+    done = await world.complaints.fire(
+        complaint.id,
+        world.reporter.as_actor(),
+        T.ACKNOWLEDGE,
+        seen_version=7,
+        rating=4,
+        comment=" Cepat, terima kasih ",
+    )
+    assert (done.complaint.rating, done.complaint.result_text, done.event.note) == (
+        4,
+        "Selesai.",
+        "Cepat, terima kasih",
+    )
+
+
+async def test_the_card_gathers_what_an_admin_sees(world: World) -> None:
+    complaint = await world.complaints.submit(
+        draft_for(world.reporter, attachments=(AttachmentDraft("p1", AttachmentKind.PHOTO),)),
+        world.reporter.as_actor(),
+    )
+    await world.complaints.fire(
+        complaint.id,
+        world.actor("province"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+    )
+    await world.complaints.fire(
+        complaint.id, world.actor("city"), T.RETURN_TO_PROVINCE, seen_version=2, reason="Bukan kota."
+    )
+    card = await world.complaints.card(complaint.id)
+    assert card is not None
+    assert card.reporter.full_name == "Rina Marlina"
+    assert {org.code for org in card.orgs.values()} == {"JATENG", "KOTA-PKL"}
+    assert [e.reason for e in card.history] == [None, None, "Bukan kota."]
+    assert [a.telegram_file_id for a in card.attachments] == ["p1"]
+    assert await world.complaints.card(999_999) is None
+
+
+async def test_an_unreachable_reporter_is_reported_to_the_city(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    assert await world.complaints.reporter_unreachable(complaint.id, 1, "blocked") == (
+        1001,
+        1002,
+    )  # no city yet
+    await world.complaints.fire(
+        complaint.id,
+        world.actor("province"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+    )
+    assert await world.complaints.reporter_unreachable(complaint.id, 2, "blocked") == (2001, 2002)
