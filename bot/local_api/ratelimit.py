@@ -17,8 +17,8 @@ class TokenBucket:
         self.stamp = now
 
     def _refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        self.tokens = min(self.capacity, self.tokens + max(now - self.stamp, 0.0) * self.rate)
+        self.stamp = max(now, self.stamp)
 
     def wait_time(self, now: float) -> float:
         self._refill(now)
@@ -36,8 +36,7 @@ class RateLimiter:
         self._chats: dict[tuple[int, int], TokenBucket] = {}
         self._bots: dict[int, TokenBucket] = {}
 
-    def _buckets(self, bot_id: int, chat_id: int | None) -> list[TokenBucket]:
-        now = self.clock()
+    def _buckets(self, bot_id: int, chat_id: int | None, now: float) -> list[TokenBucket]:
         limits = self.limits
         buckets = [self._bots.setdefault(bot_id, TokenBucket(limits.global_rate, limits.global_burst, now))]
         if chat_id is not None:
@@ -52,14 +51,14 @@ class RateLimiter:
         if not self.limits.enabled:
             return None
         now = self.clock()
-        wait = max(bucket.wait_time(now) for bucket in self._buckets(bot_id, chat_id))
+        wait = max(bucket.wait_time(now) for bucket in self._buckets(bot_id, chat_id, now))
         return max(1, math.ceil(wait)) if wait > 0 else None
 
     def consume(self, bot_id: int, chat_id: int | None) -> None:
         if not self.limits.enabled:
             return
         now = self.clock()
-        for bucket in self._buckets(bot_id, chat_id):
+        for bucket in self._buckets(bot_id, chat_id, now):
             bucket.take(now)
 
     def reset(self) -> None:
