@@ -1,0 +1,132 @@
+"""The organisation registry as YAML: import (idempotent: codes are the keys) and export.
+
+File shape: a tree under `organisations:`, each node with `code`, `kind` (province, city, opd), `name`,
+optional `active` (default true) and `children`. Re-importing updates names, parents and `active`; an
+organisation missing from the file is left as it is, never deleted (complaints refer to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from storage.errors import InvalidOrganisationTree
+from workflow.actors import CHILD_KIND, OrgKind
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+            + (f", {len(self.not_in_file)} not in the file (left as they are)" if self.not_in_file else "")
+        )
+
+
+@dataclass(frozen=True)
+class _Node:
+    code: str
+    kind: OrgKind
+    name: str
+    active: bool
+    parent_code: str | None
+
+
+def parse(text: str) -> list[_Node]:
+    """The file's organisations, parents before children; `InvalidOrganisationTree` says what is wrong."""
+    document = yaml.safe_load(text) or {}
+    roots = document.get("organisations") if isinstance(document, dict) else None
+    if not isinstance(roots, list):
+        raise InvalidOrganisationTree("the file needs a list under 'organisations:'")
+    nodes = list(_walk(roots, parent=None))
+    codes = [node.code for node in nodes]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise InvalidOrganisationTree(f"codes used twice: {', '.join(duplicates)}")
+    return nodes
+
+
+def _walk(items: list[Any], parent: _Node | None) -> Iterator[_Node]:
+    for item in items:
+        where = f"under {parent.code}" if parent else "at the top"
+        if not isinstance(item, dict) or not {"code", "kind", "name"} <= item.keys():
+            raise InvalidOrganisationTree(f"an organisation {where} lacks code, kind or name: {item!r}")
+        try:
+            kind = OrgKind(item["kind"])
+        except ValueError:
+            raise InvalidOrganisationTree(f"{item['code']}: unknown kind {item['kind']!r}") from None
+        expected = CHILD_KIND.get(parent.kind) if parent else OrgKind.PROVINCE
+        if kind != expected:
+            raise InvalidOrganisationTree(f"{item['code']}: a {kind} cannot sit {where}")
+        node = _Node(
+            code=str(item["code"]).strip(),
+            kind=kind,
+            name=str(item["name"]).strip(),
+            active=bool(item.get("active", True)),
+            parent_code=parent.code if parent else None,
+        )
+        yield node
+        yield from _walk(item.get("children") or [], node)
+
+
+async def import_organisations(sessions: async_sessionmaker[AsyncSession], text: str) -> ImportReport:
+    nodes = parse(text)
+    report = ImportReport()
+    async with sessions.begin() as session:
+        existing = {row.code: row for row in await session.scalars(select(models.Organisation))}
+        for node in nodes:
+            parent_id = existing[node.parent_code].id if node.parent_code else None
+            row = existing.get(node.code)
+            if row is None:
+                row = models.Organisation(
+                    code=node.code, kind=node.kind, name=node.name, parent_id=parent_id, active=node.active
+                )
+                session.add(row)
+                await session.flush()
+                existing[node.code] = row
+                report.created.append(node.code)
+                continue
+            if row.kind != node.kind:
+                raise InvalidOrganisationTree(
+                    f"{node.code} is registered as a {row.kind}, the file says {node.kind}"
+                )
+            wanted = {"name": node.name, "parent_id": parent_id, "active": node.active}
+            if all(getattr(row, key) == value for key, value in wanted.items()):
+                report.unchanged.append(node.code)
+                continue
+            for key, value in wanted.items():
+                setattr(row, key, value)
+            report.updated.append(node.code)
+        in_file = {node.code for node in nodes}
+        report.not_in_file = sorted(code for code in existing if code not in in_file)
+    return report
+
+
+async def export_organisations(sessions: async_sessionmaker[AsyncSession]) -> str:
+    async with sessions() as session:
+        rows = list(await session.scalars(select(models.Organisation).order_by(models.Organisation.id)))
+    children: dict[int | None, list[models.Organisation]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+
+    def node(row: models.Organisation) -> dict[str, Any]:
+        item: dict[str, Any] = {"code": row.code, "kind": row.kind, "name": row.name}
+        if not row.active:
+            item["active"] = False
+        if row.id in children:
+            item["children"] = [node(child) for child in children[row.id]]
+        return item
+
+    tree = {"organisations": [node(row) for row in children.get(None, [])]}
+    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=110)
