@@ -141,6 +141,11 @@ async def typed_answer(message: Message, state: FSMContext, t: Texts, clock: Clo
     await _store(field.name, value, message, state, t)
 
 
+async def unknown_command(message: Message, t: Texts) -> None:
+    # Known commands are routed before the conversation; anything else starting with "/" is no answer.
+    await message.answer(t("hint.unknown_command"))
+
+
 async def not_text(message: Message, t: Texts) -> None:
     await message.answer(t("hint.text_expected"))
 
@@ -329,12 +334,14 @@ def create_router() -> Router:
     router.message.register(new_command, Command("new"))
     router.callback_query.register(new_button, MenuCb.filter(F.action == "new"))
     router.callback_query.register(identity_chosen, Filing.identity_choice, IdentityCb.filter())
+    router.message.register(unknown_command, StateFilter(*TEXT_STATES, Filing.phone), F.text.startswith("/"))
     router.message.register(typed_answer, StateFilter(*TEXT_STATES, Filing.phone), F.text)
     router.message.register(not_text, StateFilter(*TEXT_STATES))
     router.message.register(shared_contact, Filing.phone, F.contact)
     router.message.register(not_a_phone, Filing.phone)
     router.message.register(shared_location, Filing.location, F.location)
-    router.message.register(skipped_location, Filing.location, F.text.in_(SKIP_TEXTS) | Command("skip"))
+    router.message.register(skipped_location, Filing.location, F.text.in_(SKIP_TEXTS))
+    router.message.register(skipped_location, Filing.location, Command("skip"))
     router.message.register(not_a_location, Filing.location)
     router.message.register(photo, Filing.attachments, F.photo)
     router.message.register(document, Filing.attachments, F.document)

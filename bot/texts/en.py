@@ -139,6 +139,9 @@ TEXTS: dict[str, str] = {
     "bad.event_date.future": "The date cannot be in the future (today is {today}). Type the date:",
     "bad.event_place": "A place needs {min}–{max} characters. Type where it happened:",
     "hint.text_expected": "I am waiting for a text answer. Please type it, or /cancel to stop.",
+    "hint.unknown_command": (
+        "That command does not apply here. Answer the question above, or /cancel to stop."
+    ),
     "hint.phone_expected": "Share your number with the button below, or type your phone number.",
     "hint.location_expected": "Press 📍 to share the location, or Skip.",
     "hint.attachment_expected": (

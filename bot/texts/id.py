@@ -150,6 +150,9 @@ TEXTS: dict[str, str] = {
     "hint.text_expected": (
         "Saya menunggu jawaban berupa teks. Silakan ketik jawabannya, atau /cancel untuk membatalkan."
     ),
+    "hint.unknown_command": (
+        "Perintah itu tidak berlaku di langkah ini. Jawab pertanyaan di atas, atau /cancel untuk membatalkan."
+    ),
     "hint.phone_expected": "Bagikan nomor Anda dengan tombol di bawah, atau ketik nomor HP Anda.",
     "hint.location_expected": "Tekan tombol 📍 untuk membagikan lokasi, atau Lewati.",
     "hint.attachment_expected": (

@@ -3,8 +3,9 @@ in polling and in webhook mode."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,7 +18,6 @@ from bot.local_api import LocalBotApi, RateLimits, ServerConfig
 from bot.runner import WebhookServer, start_webhook
 from storage.database import session_factory
 from tests.conftest import World
-from tests.e2e.chat import Reporter
 from workflow.calendar import WorkingCalendar
 
 TOKEN = "7000001:e2e-test-token"
@@ -59,7 +59,7 @@ class RunningBot:
     world: World
     mode: Mode
     settings: Settings = field(init=False)
-    _stop: list = field(default_factory=list)
+    _stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         port = free_port()
@@ -75,8 +75,6 @@ class RunningBot:
         )
 
     async def start(self) -> None:
-        import asyncio
-
         services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
         dispatcher = create_dispatcher(services, storage=DatabaseStorage(session_factory(self.engine)))
         bot = create_bot(self.settings)
@@ -116,11 +114,3 @@ async def running_bot(
     await running.start()
     yield running
     await running.stop()
-
-
-@pytest.fixture
-def reporter_factory(local_api: LocalBotApi, running_bot: RunningBot):  # noqa: ANN201
-    def make(user_id: int, first_name: str = "Warga", **profile: object) -> Reporter:
-        return Reporter(local_api.user(user_id, first_name, **profile))  # type: ignore[arg-type]
-
-    return make

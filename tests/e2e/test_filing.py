@@ -14,7 +14,8 @@ from storage.database import session_factory
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
-from tests.e2e.scripts import Answers, file_complaint
+from tests.e2e.scripts import Answers, answer_complaint, file_complaint, submit
+from workflow.identity import mask_phone
 
 NUMBER = re.compile(r"LG-2026-\d{6}")
 
@@ -61,4 +62,39 @@ async def test_reporter_files_a_complaint_with_two_photos_and_a_location(
         assert [(event.trigger, event.to_state) for event in events] == [("submit", "at_province")]
         assert await session.get(models.FsmRecord, f"{7101}") is None
         assert (await session.scalars(select(models.FsmRecord))).all() == []
+    assert local_api.requests(ok=False) == []
+
+
+async def test_a_second_complaint_reuses_the_saved_identity(
+    running_bot: RunningBot, local_api: LocalBotApi, clean_engine: AsyncEngine
+) -> None:
+    reporter = Reporter(local_api.user(7102, "Budi", phone_number="6281234567891"))
+    await file_complaint(reporter, Answers(photos=0, share_location=False))
+
+    await reporter.command("/new")
+    await reporter.expect_key("filing.intro")
+    offer = await reporter.expect_key(
+        "identity.saved",
+        name=Answers.full_name,
+        nik="3375••••••••0002",
+        phone=mask_phone("+6281234567891"),
+        address=Answers.address,
+    )
+    assert "3375014507900002" not in (offer.text or "")
+    await reporter.press(offer, "btn.identity.use")
+    second = Answers(subject="Lampu jalan mati", photos=1, share_location=False, confidential=True)
+    summary = await answer_complaint(reporter, second, first=1, total=7)
+    # The identity came from storage, not from this conversation: the summary keeps it masked.
+    assert "3375••••••••0002" in (summary.text or "")
+    assert "3375014507900002" not in (summary.text or "")
+    confirmation = await submit(reporter, summary)
+
+    number = NUMBER.search(confirmation.text or "")
+    assert number is not None
+    async with session_factory(clean_engine)() as session:
+        rows = (await session.scalars(select(models.Complaint).order_by(models.Complaint.id))).all()
+        assert [row.subject for row in rows] == [Answers.subject, "Lampu jalan mati"]
+        assert rows[0].reporter_id == rows[1].reporter_id
+        assert rows[1].confidential is True
+        assert len((await session.scalars(select(models.Reporter))).all()) == 2  # Budi and the world's Rina
     assert local_api.requests(ok=False) == []
