@@ -291,7 +291,7 @@ class SimUser:
             if remaining <= 0:
                 texts = [f"{m.sender}: {m.text!r}" for m in self.messages()[-5:]]
                 raise TimeoutError(
-                    f"user {self.person.id}: no {what} within {seconds}s; last messages: {texts}"
+                    f"user {self.person.id}: waited {seconds}s for {what}; last messages: {texts}"
                 )
             await self._world.changed.wait(remaining)
 
