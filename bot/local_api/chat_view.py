@@ -122,6 +122,7 @@ def view_message(message: dict[str, Any], bot_id: int) -> ChatMessage:
         text, entities = message.get("caption"), message.get("caption_entities", [])
     media = message.get(kind) if kind != "text" else None
     reply = message.get("reply_to_message")
+    markup = message.get("reply_markup")
     return ChatMessage(
         message_id=message["message_id"],
         sender="bot" if message["from"]["id"] == bot_id else "user",
@@ -132,9 +133,7 @@ def view_message(message: dict[str, Any], bot_id: int) -> ChatMessage:
         html=to_html(text, entities) if text is not None else None,
         entities=list(entities),
         media=media,
-        inline_keyboard=(message.get("reply_markup") or {}).get("inline_keyboard")
-        if inline_buttons(message.get("reply_markup"))
-        else None,
+        inline_keyboard=markup["inline_keyboard"] if inline_buttons(markup) else None,
         reply_to_message_id=reply["message_id"] if reply else None,
         media_group_id=message.get("media_group_id"),
         raw=message,

@@ -26,14 +26,19 @@ class RequestRecord:
 
 
 class RequestLog:
-    def __init__(self) -> None:
+    """Keeps the newest ``limit`` records so a long-running sandbox does not grow without bound."""
+
+    def __init__(self, limit: int = 100_000) -> None:
         self.records: list[RequestRecord] = []
+        self.limit = limit
         self._last_seq = 0
 
     def add(self, **fields: Any) -> RequestRecord:
         self._last_seq += 1
         record = RequestRecord(seq=self._last_seq, **fields)
         self.records.append(record)
+        if len(self.records) > self.limit:
+            del self.records[: len(self.records) - self.limit]
         return record
 
     def select(

@@ -1,4 +1,43 @@
-"""The simulation over HTTP under ``/sim`` (see the package docstring for the JSON shapes)."""
+"""The simulation over HTTP under ``/sim``, for the browser chat page and other out-of-process drivers.
+
+Every JSON endpoint answers ``{"ok": true, "result": ...}`` or ``{"ok": false, "error": "..."}`` with
+status 400 (refused, e.g. pressing a button that is not there) or 404 (unknown user/bot). ``?bot=`` (id or
+username) picks the bot on user endpoints; default is the first bot added.
+
+``GET  /sim/bots``                         → ``[User]`` (the bots, Telegram ``User`` objects)
+``GET  /sim/users``                        → ``[User + {"blocked": bool, "version": int}]``
+``POST /sim/users``  ``{"id", "first_name", "last_name"?, "username"?, "language_code"?, "phone_number"?,
+"bot"?}`` → ``User`` (creates the person, or updates the fields given)
+``GET  /sim/users/{id}/chat``              → ``Chat`` (below)
+``GET  /sim/users/{id}/chat/poll?since=V&timeout=S`` → ``Chat`` as soon as its ``version`` > V, or after
+S seconds (default 25, max 60) unchanged
+``POST /sim/users/{id}/send``  one of
+``{"type": "text", "text", "reply_to"?}``, ``{"type": "command", "command": "/start", "args"?}``,
+``{"type": "contact", "phone_number"?, "own"?: true}``, ``{"type": "location", "latitude", "longitude"}``,
+``{"type": "photo", "data_base64"?, "caption"?}`` (a small PNG when no data),
+``{"type": "document", "data_base64", "file_name"?, "mime_type"?, "caption"?}``,
+``{"type": "sticker", "emoji"?}``, ``{"type": "voice", "duration"?}`` → ``Message`` (below)
+``POST /sim/users/{id}/press``  ``{"message_id", "button"}`` (callback_data or text)
+→ ``{"callback_query_id"}``
+``POST /sim/users/{id}/press_reply``  ``{"text"}`` → ``Message`` (contact/location for request buttons)
+``POST /sim/users/{id}/block`` / ``/unblock`` → ``true``
+``GET  /sim/requests?since=SEQ&method=M&chat_id=C`` → ``[{"seq", "time", "bot_id", "method", "params",
+"chat_id", "status", "ok", "description", "result", "fault", "duration"}]`` (the bots' Bot API calls)
+``GET  /sim/files/{file_id}`` → the file's bytes
+
+``Chat`` = ``{"bot": User, "user": User, "blocked": bool, "messages": [Message], "reply_keyboard":
+ReplyKeyboardMarkup + {"message_id"} | null, "force_reply": ForceReply + {"message_id"} | null,
+"toasts": [{"callback_query_id", "message_id", "text", "show_alert", "url"}], "action": "typing" | ... |
+null, "version": int}`` — ``version`` grows with every visible change (message, edit, delete, toast,
+keyboard, chat action, block).
+
+``Message`` = ``{"message_id", "sender": "bot" | "user", "date", "edit_date" | null, "kind": "text" |
+"photo" | "document" | "video" | "audio" | "voice" | "sticker" | "location" | "contact" | ..., "text":
+text or caption | null, "html": the same rendered as Telegram HTML | null, "entities": [MessageEntity],
+"media": [PhotoSize] for photos, the Telegram object (Document, Location, Contact, ...) otherwise, or
+null, "inline_keyboard": [[InlineKeyboardButton]] | null, "reply_to_message_id" | null,
+"media_group_id" | null}``. Deleted messages are absent; edits are applied.
+"""
 
 from __future__ import annotations
 
