@@ -48,6 +48,8 @@ class LocalBotApi:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Starts serving; ``port=0`` picks a free port. Returns ``base_url`` (``http://host:port``)."""
+        for bot in self.world.bots.values():
+            bot.queue.closed = False
         app = web.Application(client_max_size=60 * 1024 * 1024)
         self.server.add_routes(app)
         SimHttp(self).add_routes(app)

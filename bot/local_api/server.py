@@ -31,7 +31,7 @@ class BotApiServer:
         self.faults = faults
 
     def add_routes(self, app: web.Application) -> None:
-        app.router.add_route("*", "/bot{token}/{method}", self.handle_method)
+        app.router.add_route("*", "/bot{token}/{method:[^/]*}", self.handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self.handle_file)
 
     async def handle_method(self, request: web.Request) -> web.Response:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.local_api.autodetect import detect_entities
-from bot.local_api.chat_view import ChatMessage, ChatView, view_chat, view_message
+from bot.local_api.chat_view import ChatMessage, view_message
 from bot.local_api.errors import SimulationError
 from bot.local_api.imaging import tiny_png
 from bot.local_api.markup import reply_buttons
 from bot.local_api.models import BotAccount, CallbackState, Chat, Person
+from bot.local_api.sim_watch import ChatWatching, message_id_of
 from bot.local_api.world import World
 
-_T = TypeVar("_T")
 DEFAULT_LOCATION = (-6.200000, 106.816666)
 _FAKE_WEBP = (
     b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\xff\xc1\x7f\x00\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
@@ -23,24 +22,19 @@ _FAKE_WEBP = (
 _FAKE_OGG = b"OggS\x00\x02" + bytes(58)
 
 
-class SimUser:
-    """Obtained from ``LocalBotApi.user(...)``; one object per (person, bot) pair."""
+class SimUser(ChatWatching):
+    """Obtained from ``LocalBotApi.user(...)``; one object per (person, bot) pair. What the person
+    sees and the ``wait_for_*`` helpers come from ``ChatWatching``."""
 
     def __init__(self, world: World, person: Person, bot: BotAccount) -> None:
+        super().__init__()
         self._world = world
         self.person = person
         self.bot = bot
-        self._message_cursor = 0
-        self._event_cursor = 0
-        self._toast_cursor = 0
 
     @property
     def id(self) -> int:
         return self.person.id
-
-    @property
-    def _chat(self) -> Chat:
-        return self._world.chat(self.bot, self.person)
 
     # --- what the person does -------------------------------------------------------------
 
@@ -128,9 +122,9 @@ class SimUser:
 
     async def edit_text(self, message: int | ChatMessage, text: str) -> ChatMessage:
         chat = self._chat
-        target = chat.messages.get(_message_id(message))
+        target = chat.messages.get(message_id_of(message))
         if target is None or target["from"]["id"] != self.person.id or "text" not in target:
-            raise SimulationError(f"{self.person.id} has no text message {_message_id(message)} to edit")
+            raise SimulationError(f"{self.person.id} has no text message {message_id_of(message)} to edit")
         target["text"] = text
         target["edit_date"] = int(time.time())
         target.pop("entities", None)
@@ -145,7 +139,7 @@ class SimUser:
         """Presses an inline button (by callback_data or text); returns the callback query id."""
         chat = self._chat
         self._require_unblocked(chat)
-        message_id = _message_id(message)
+        message_id = message_id_of(message)
         raw = chat.messages.get(message_id)
         if raw is None:
             raise SimulationError(f"message {message_id} is not in the chat (never sent or deleted)")
@@ -198,102 +192,7 @@ class SimUser:
     async def unblock(self) -> None:
         self._set_blocked(False)
 
-    # --- what the person sees ---------------------------------------------------------------
-
-    def chat(self) -> ChatView:
-        return view_chat(self._chat)
-
-    def messages(self) -> list[ChatMessage]:
-        return self.chat().messages
-
-    def last_bot_message(self) -> ChatMessage | None:
-        bot_messages = self.chat().bot_messages()
-        return bot_messages[-1] if bot_messages else None
-
-    async def wait_for_message(
-        self,
-        predicate: Callable[[ChatMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the waiting is the point of these helpers
-    ) -> ChatMessage:
-        """The next bot message not yet returned by this method (messages the predicate rejects are
-        skipped for good). Messages that arrived before the call count, so no race with fast bots."""
-
-        def find() -> ChatMessage | None:
-            chat = self._chat
-            for message_id in sorted(chat.messages):
-                if message_id <= self._message_cursor:
-                    continue
-                message = view_message(chat.messages[message_id], self.bot.id)
-                if message.sender != "bot":
-                    continue
-                self._message_cursor = message_id
-                if predicate is None or predicate(message):
-                    return message
-            return None
-
-        return await self._wait(find, timeout, "a new bot message")
-
-    async def wait_for_edit(
-        self,
-        message: int | ChatMessage | None = None,
-        predicate: Callable[[ChatMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> ChatMessage:
-        """The next edit (of ``message``, if given) not yet returned by this method."""
-        wanted = None if message is None else _message_id(message)
-
-        def find() -> ChatMessage | None:
-            chat = self._chat
-            for event in chat.events[self._event_cursor :]:
-                self._event_cursor = event.seq
-                raw = chat.messages.get(event.message_id or 0)
-                if event.kind != "edit" or raw is None or wanted not in (None, event.message_id):
-                    continue
-                edited = view_message(raw, self.bot.id)
-                if edited.sender == "bot" and (predicate is None or predicate(edited)):
-                    return edited
-            return None
-
-        return await self._wait(find, timeout, "an edit")
-
-    async def wait_for_toast(self, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
-        """The next answerCallbackQuery notification this person received."""
-
-        def find() -> dict[str, Any] | None:
-            toasts = self._chat.toasts
-            if len(toasts) > self._toast_cursor:
-                self._toast_cursor += 1
-                return toasts[self._toast_cursor - 1]
-            return None
-
-        return await self._wait(find, timeout, "a callback answer")
-
-    async def wait_until(
-        self,
-        predicate: Callable[[ChatView], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> ChatView:
-        def find() -> ChatView | None:
-            view = self.chat()
-            return view if predicate(view) else None
-
-        return await self._wait(find, timeout, "the chat condition")
-
     # --- internals ------------------------------------------------------------------------------
-
-    async def _wait(self, find: Callable[[], _T | None], seconds: float, what: str) -> _T:
-        deadline = time.monotonic() + seconds
-        while True:
-            found = find()
-            if found is not None:
-                return found
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                texts = [f"{m.sender}: {m.text!r}" for m in self.messages()[-5:]]
-                raise TimeoutError(
-                    f"user {self.person.id}: waited {seconds}s for {what}; last messages: {texts}"
-                )
-            await self._world.changed.wait(remaining)
 
     def _require_unblocked(self, chat: Chat) -> None:
         if chat.blocked:
@@ -346,7 +245,3 @@ def _caption(caption: str | None) -> dict[str, Any]:
     if entities := detect_entities(caption):
         fields["caption_entities"] = entities
     return fields
-
-
-def _message_id(message: int | ChatMessage) -> int:
-    return message if isinstance(message, int) else message.message_id

@@ -88,3 +88,17 @@ async def test_request_journal_records_outcomes(local_api: LocalBotApi, call: Ap
     assert records[0].params["text"] == "satu"
     assert records[1].description == "Bad Request: message text is empty"
     assert [m["text"] for m in local_api.delivered(USER_ID)] == ["satu"]
+
+
+async def test_empty_method_is_not_found(local_api: LocalBotApi, http: aiohttp.ClientSession) -> None:
+    async with http.get(f"{local_api.base_url}/bot{TOKEN}/") as response:
+        assert response.status == 404
+        assert (await response.json())["description"] == "Not Found"
+
+
+async def test_restart_after_stop(local_api: LocalBotApi, call: ApiCall) -> None:
+    await local_api.stop()
+    await local_api.start()
+    await local_api.user(5, "Ulang").send_text("lagi")
+    _, body = await call("getUpdates", timeout=1)
+    assert [update["message"]["text"] for update in body["result"]] == ["lagi"]
