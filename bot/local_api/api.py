@@ -99,7 +99,10 @@ class LocalBotApi:
     def add_bot(self, token: str, username: str, first_name: str = "Bot") -> BotAccount:
         bot = self.world.add_bot(token, username, first_name)
         self._webhooks[bot.id] = WebhookDeliverer(
-            bot.queue, lambda: self.config.webhook, self._session, lambda call: self._webhook_reply(bot, call)
+            bot.queue,
+            lambda: self.config.webhook,
+            self._session,
+            lambda name, params: self._webhook_reply(bot, name, params),
         )
         return bot
 
@@ -188,6 +191,5 @@ class LocalBotApi:
                 raise TimeoutError(f"local Bot API not idle after {timeout}s")
             await asyncio.sleep(min(quiet / 2, 0.02))
 
-    async def _webhook_reply(self, bot: BotAccount, call: dict[str, Any]) -> None:
-        name = str(call.pop("method"))
-        await self.server.execute(bot, name, Params(values=call))
+    async def _webhook_reply(self, bot: BotAccount, name: str, params: Params) -> None:
+        await self.server.execute(bot, name, params)

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
 from bot.local_api.errors import bad_request
 
@@ -106,16 +106,7 @@ async def read_params(request: web.Request) -> Params:
             raise bad_request("request body must be a JSON object")
         params.values.update(body)
     elif content_type == "multipart/form-data":
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, BodyPartReader) or part.name is None:
-                continue
-            if part.filename is not None:
-                data = bytes(await part.read())
-                upload = Upload(part.name, part.filename, part.headers.get("Content-Type"), data)
-                params.uploads[part.name] = upload
-            else:
-                params.values[part.name] = await part.text()
+        await read_multipart(await request.multipart(), params)
     else:
         form = await request.post()
         for name, value in form.items():
@@ -123,4 +114,18 @@ async def read_params(request: web.Request) -> Params:
                 params.uploads[name] = Upload(name, value.filename, value.content_type, value.file.read())
             else:
                 params.values[name] = value
+    return params
+
+
+async def read_multipart(reader: MultipartReader, params: Params) -> Params:
+    async for part in reader:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        if part.filename is not None:
+            data = bytes(await part.read())
+            params.uploads[part.name] = Upload(
+                part.name, part.filename, part.headers.get("Content-Type"), data
+            )
+        else:
+            params.values[part.name] = await part.text()
     return params

@@ -13,9 +13,10 @@ from typing import Any
 import aiohttp
 
 from bot.local_api.config import WebhookSettings
+from bot.local_api.params import Params, read_multipart
 from bot.local_api.updates import UpdateQueue
 
-ReplyExecutor = Callable[[dict[str, Any]], Awaitable[None]]
+ReplyExecutor = Callable[[str, Params], Awaitable[None]]
 
 
 @dataclass
@@ -111,27 +112,34 @@ class WebhookDeliverer:
             async with self._session().post(
                 self.state.url, data=json.dumps(update), headers=headers, timeout=timeout
             ) as response:
-                body = await response.read()
                 if not 200 <= response.status < 300:
                     return (
                         f"Wrong response from the webhook: {response.status} {response.reason or ''}".rstrip()
                     )
-                content_type = response.content_type
+                reply = await _reply_call(response)
         except TimeoutError:
             return "Timeout expired"
         except aiohttp.ClientConnectorError:
             return "Connection refused"
         except aiohttp.ClientError as exc:
             return f"Connection error: {exc}"
-        if content_type == "application/json" and body:
-            await self._reply(body)
+        if reply is not None:
+            name = str(reply.values.pop("method"))
+            await self._execute_reply(name, reply)
         return None
 
-    async def _reply(self, body: bytes) -> None:
-        """A webhook may answer with a method call, which Telegram executes without reporting back."""
+
+async def _reply_call(response: aiohttp.ClientResponse) -> Params | None:
+    """A webhook may answer with a method call (JSON or multipart, as aiogram does); Telegram
+    executes it without reporting the outcome."""
+    if response.content_type == "multipart/form-data":
+        params = await read_multipart(aiohttp.MultipartReader.from_response(response), Params())
+    elif response.content_type == "application/json":
         try:
-            call = json.loads(body)
+            body = json.loads(await response.read() or b"null")
         except ValueError:
-            return
-        if isinstance(call, dict) and isinstance(call.get("method"), str):
-            await self._execute_reply(call)
+            return None
+        params = Params(values=body) if isinstance(body, dict) else Params()
+    else:
+        return None
+    return params if isinstance(params.values.get("method"), str) else None

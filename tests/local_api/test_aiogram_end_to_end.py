@@ -1,4 +1,4 @@
-"""A real aiogram Dispatcher polling the local server: the way end-to-end bot tests will run."""
+"""A real aiogram Dispatcher against the local server, by polling and by webhook."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.filters import CommandStart
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 from bot.local_api import LocalBotApi
 
@@ -29,6 +32,11 @@ def echo_router() -> Router:
         assert isinstance(query.message, Message)
         await query.message.edit_text("Tulis laporan Anda")
         await query.answer("Siap")
+
+    @router.message(F.text == "ping")
+    async def ping(message: Message) -> SendMessage:
+        # Returned, not awaited: in webhook mode aiogram puts the call into the webhook response.
+        return message.answer("pong")
 
     @router.message(F.photo)
     async def photo(message: Message, bot: Bot) -> None:
@@ -69,3 +77,28 @@ async def test_start_press_and_photo(local_api: LocalBotApi, polling: Dispatcher
         "editMessageText",
         "sendPhoto",
     ]
+
+
+async def test_webhook_mode_with_aiogram_request_handler(local_api: LocalBotApi, bot: Bot) -> None:
+    dispatcher = Dispatcher()
+    dispatcher.include_router(echo_router())
+    app = web.Application()
+    handler = SimpleRequestHandler(dispatcher, bot, secret_token="rahasia", handle_in_background=False)
+    handler.register(app, path="/webhook")
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
+        await bot.set_webhook(url, secret_token="rahasia")
+        person = local_api.user(902, "Umar")
+        await person.send_command("/start")
+        welcome = await person.wait_for_message()
+        assert welcome.text == "Selamat datang di LaporGub"
+        await person.send_text("ping")
+        assert (await person.wait_for_message()).text == "pong"
+        assert local_api.requests(method="sendMessage")[-1].params["text"] == "pong"
+        assert (await bot.get_webhook_info()).pending_update_count == 0
+    finally:
+        await runner.cleanup()
