@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -11,16 +11,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 
 from bot.local_api import LocalBotApi, ServerConfig, SimUser
-
-TOKEN = "123456:local-test-token"
-BOT_USERNAME = "laporgub_test_bot"
-USER_ID = 4242
-
-
-class ApiCall(Protocol):
-    def __call__(
-        self, method: str, *, token: str = ..., verb: str = ..., **params: Any
-    ) -> Awaitable[tuple[int, dict[str, Any]]]: ...
+from tests.local_api.helpers import BOT_USERNAME, TOKEN, USER_ID, ApiCall
 
 
 @pytest.fixture
@@ -69,13 +60,3 @@ async def bot(local_api: LocalBotApi) -> AsyncIterator[Bot]:
     client = Bot(TOKEN, session=AiohttpSession(api=local_api.aiogram_server()))
     yield client
     await client.session.close()
-
-
-def people(api: LocalBotApi, count: int, first_id: int = 9000) -> Callable[[], Awaitable[list[SimUser]]]:
-    async def started() -> list[SimUser]:
-        users = [api.user(first_id + index, f"Warga {index}") for index in range(count)]
-        for person in users:
-            await person.send_text("halo")
-        return users
-
-    return started

@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 
 from bot.local_api import SimulationError, SimUser
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 
 async def test_blocked_user_answers_403(call: ApiCall, user: SimUser) -> None:

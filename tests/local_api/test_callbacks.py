@@ -8,7 +8,7 @@ import pytest
 
 from bot.local_api import LocalBotApi, SimulationError, SimUser
 from bot.local_api.errors import QUERY_TOO_OLD
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 MARKUP = {
     "inline_keyboard": [

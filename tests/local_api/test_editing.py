@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.local_api import SimUser
 from bot.local_api.errors import MESSAGE_NOT_MODIFIED
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 MARKUP = {"inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}]]}
 

@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 
 from bot.local_api import Faults, LocalBotApi
-from tests.local_api.conftest import ApiCall
+from tests.local_api.helpers import ApiCall
 
 
 async def statuses(call: ApiCall, count: int, method: str = "getMe") -> list[int]:

@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.types import BufferedInputFile, InputMediaDocument, InputMediaPhoto
 
 from bot.local_api import LocalBotApi, SimUser, tiny_png
-from tests.local_api.conftest import TOKEN, USER_ID, ApiCall
+from tests.local_api.helpers import TOKEN, USER_ID, ApiCall
 
 PDF = b"%PDF-1.4\n% laporan\n"
 

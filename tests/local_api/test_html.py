@@ -7,7 +7,7 @@ import pytest
 from bot.local_api import SimUser
 from bot.local_api.html_parse import HtmlParseError, parse_html
 from bot.local_api.render import to_html
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.local_api import SimUser
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 
 def keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import time
 from aiogram import Bot
 
 from bot.local_api import LocalBotApi, SimUser
-from tests.local_api.conftest import ApiCall
+from tests.local_api.helpers import ApiCall
 
 
 async def test_message_round_trip_through_aiogram(local_api: LocalBotApi, bot: Bot) -> None:

@@ -6,7 +6,7 @@ import aiohttp
 from aiogram import Bot
 
 from bot.local_api import LocalBotApi
-from tests.local_api.conftest import BOT_USERNAME, TOKEN, USER_ID, ApiCall
+from tests.local_api.helpers import BOT_USERNAME, TOKEN, USER_ID, ApiCall
 
 
 async def test_get_me_through_aiogram(bot: Bot) -> None:

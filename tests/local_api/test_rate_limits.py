@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.local_api import LocalBotApi, RateLimits, SimUser
-from tests.local_api.conftest import USER_ID, ApiCall, people
+from tests.local_api.helpers import USER_ID, ApiCall, people
 
 
 async def test_burst_to_one_chat_gets_429_with_retry_after(

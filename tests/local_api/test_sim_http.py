@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 
 from bot.local_api import LocalBotApi, tiny_png
-from tests.local_api.conftest import BOT_USERNAME, ApiCall
+from tests.local_api.helpers import BOT_USERNAME, ApiCall
 
 
 class Sim:

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.local_api import LocalBotApi, SimulationError, SimUser
-from tests.local_api.conftest import USER_ID, ApiCall
+from tests.local_api.helpers import USER_ID, ApiCall
 
 
 async def test_command_contact_location_sticker_voice_updates(local_api: LocalBotApi, call: ApiCall) -> None:

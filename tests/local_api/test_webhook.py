@@ -12,7 +12,7 @@ from aiogram import Bot
 from aiohttp import web
 
 from bot.local_api import LocalBotApi, SimUser
-from tests.local_api.conftest import ApiCall
+from tests.local_api.helpers import ApiCall
 
 SECRET = "s3cret_token-1"
 
