@@ -21,7 +21,7 @@ The simulation is also served over HTTP under ``/sim`` (see ``sim_http``).
 
 from bot.local_api.api import LocalBotApi
 from bot.local_api.chat_view import ChatMessage, ChatView
-from bot.local_api.config import Faults, RateLimits, ServerConfig, WebhookSettings
+from bot.local_api.config import CHAT_ACTION_METHODS, Faults, RateLimits, ServerConfig, WebhookSettings
 from bot.local_api.errors import ApiError, SimulationError
 from bot.local_api.imaging import tiny_png
 from bot.local_api.models import BotAccount
@@ -29,6 +29,7 @@ from bot.local_api.records import RequestRecord
 from bot.local_api.sim import SimUser
 
 __all__ = [
+    "CHAT_ACTION_METHODS",
     "ApiError",
     "BotAccount",
     "ChatMessage",

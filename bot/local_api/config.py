@@ -17,6 +17,32 @@ class RateLimits:
     global_burst: int = 30
 
 
+# Methods a bot uses to act in chats; handy as ``Faults(methods=CHAT_ACTION_METHODS)`` so that polling
+# itself stays healthy while every reply is at risk.
+CHAT_ACTION_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendContact",
+        "sendChatAction",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "deleteMessage",
+        "deleteMessages",
+        "answerCallbackQuery",
+    }
+)
+
+
 @dataclass
 class Faults:
     """Injected failures. Shares are probabilities in [0, 1]; ``methods`` (lower-case names) restricts

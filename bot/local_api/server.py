@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api.errors import INTERNAL, NOT_FOUND, UNAUTHORIZED, ApiError, too_many_requests
+from bot.local_api.errors import INTERNAL, NOT_FOUND, UNAUTHORIZED, ApiError, bad_request, too_many_requests
 from bot.local_api.faults import FaultDecision, FaultInjector
 from bot.local_api.methods import REGISTRY, Call, Services
 from bot.local_api.models import BotAccount
@@ -41,6 +41,8 @@ class BotApiServer:
             params = await read_params(request)
         except ApiError as error:
             params, early_error = Params(), error
+        except ValueError:
+            params, early_error = Params(), bad_request("can't parse request body")
         else:
             early_error = None
         if bot is None:

@@ -8,7 +8,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 
-from bot.local_api import Faults, LocalBotApi
+from bot.local_api import CHAT_ACTION_METHODS, Faults, LocalBotApi
 from tests.local_api.helpers import ApiCall
 
 
@@ -75,3 +75,9 @@ async def test_same_seed_same_sequence(local_api: LocalBotApi, call: ApiCall) ->
     assert await statuses(call, 40) == first
     local_api.set_faults()
     assert set(await statuses(call, 10)) == {200}
+
+
+async def test_chat_action_methods_preset_spares_polling(local_api: LocalBotApi, call: ApiCall) -> None:
+    local_api.set_faults(error_500_share=1.0, methods=CHAT_ACTION_METHODS)
+    assert (await call("getUpdates"))[0] == 200
+    assert (await call("answerCallbackQuery", callback_query_id="1"))[0] == 500
