@@ -33,16 +33,20 @@ def fit(render: Callable[[Html], Html], long_text: str, t: Texts, limit: int = T
     whole = render(Html(escape(long_text)))
     if visible_length(whole) <= limit:
         return whole
-    keep = len(long_text)
-    while keep > 0:
+
+    def shortened(keep: int) -> Html:
         shown = long_text[:keep].rstrip()
-        candidate = render(Html(escape(shown) + t("shortened", hidden=len(long_text) - len(shown))))
-        excess = visible_length(candidate) - limit
-        if excess <= 0:
-            return candidate
-        # Drop at least the excess: one character is one or two UTF-16 units, never fewer.
-        keep = min(keep - 1, len(shown) - excess)
-    return render(Html(t("shortened", hidden=len(long_text))))
+        return render(Html(escape(shown) + t("shortened", hidden=len(long_text) - len(shown))))
+
+    # The longest prefix that fits: escaping and UTF-16 make the length non-linear, so search for it.
+    low, high = 0, len(long_text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if visible_length(shortened(middle)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return shortened(low)
 
 
 def split_message(rendered: str, limit: int = TEXT_LIMIT) -> list[str]:

@@ -1,7 +1,7 @@
 """Running the bot: migrate the database, check Telegram is reachable, then poll or serve the webhook.
 
-Every way a start can fail that an operator can fix (no token, Telegram unreachable, a bad database URL)
-ends in `StartupProblem`: one line saying what to do, no traceback.
+Every way a start can fail that an operator can fix (Telegram unreachable, a bad database URL, a webhook
+setting missing) ends in `StartupProblem`: one line saying what to do, no traceback.
 """
 
 from __future__ import annotations
@@ -28,24 +28,12 @@ from bot.app import (
     create_services,
 )
 from bot.config import Mode, Settings
+from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate
 
 log = logging.getLogger(__name__)
 # How long the start-up check waits for the Bot API before calling it unreachable.
 REACH_TIMEOUT_S = 15
-
-
-class StartupProblem(Exception):
-    """Something the operator must fix; its message is the one line they see."""
-
-
-def check_token(settings: Settings) -> None:
-    # The seam for the sandbox: with no token, a later version starts the local API server instead.
-    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        raise StartupProblem(
-            "BOT_TOKEN is not set: put the token from @BotFather in BOT_TOKEN (environment or .env; "
-            "see .env.example)"
-        )
 
 
 async def prepare_database(settings: Settings) -> AsyncEngine:

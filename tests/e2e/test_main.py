@@ -1,0 +1,62 @@
+"""`python -m bot` says in one line what is wrong when it cannot start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = (
+    "BOT_TOKEN",
+    "TELEGRAM_API_BASE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MODE",
+    "WEBHOOK_PUBLIC_URL",
+    "WEBHOOK_SECRET",
+)
+
+
+def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    clean["PYTHONPATH"] = str(ROOT)
+    # In an empty directory: no .env is read, and the default SQLite lands in tmp_path/data.
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def output_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+
+
+def test_without_a_token_it_says_what_to_set(tmp_path: Path) -> None:
+    result = run_bot(tmp_path)
+    lines = output_lines(result)
+    assert len(lines) == 1, lines
+    assert "BOT_TOKEN" in lines[0]
+    assert result.returncode != 0
+
+
+def test_with_telegram_unreachable_it_says_so_and_fails(tmp_path: Path) -> None:
+    # Both modes check the Bot API with the same call before anything mode-specific starts.
+    result = run_bot(
+        tmp_path,
+        BOT_TOKEN="123456:unreachable-token",
+        TELEGRAM_API_BASE="http://127.0.0.1:9",
+    )
+    lines = output_lines(result)
+    assert len(lines) == 1, lines
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert "unreachable-token" not in lines[0]
+    assert result.returncode != 0
+    assert (tmp_path / "data").is_dir()  # the database was migrated before Telegram was tried
