@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
 
+    @field_validator(
+        "bot_token", "database_url", "redis_url", "webhook_public_url", "webhook_secret", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `KEY=` in .env (as in .env.example) means "not set", not "set to the empty string".
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("extra_closed_days", "extra_open_days", mode="before")
     @classmethod
     def _split_dates(cls, value: object) -> object:

@@ -60,3 +60,14 @@ def test_with_telegram_unreachable_it_says_so_and_fails(tmp_path: Path) -> None:
     assert "unreachable-token" not in lines[0]
     assert result.returncode != 0
     assert (tmp_path / "data").is_dir()  # the database was migrated before Telegram was tried
+
+
+def test_env_example_lists_every_setting_with_a_comment() -> None:
+    from bot.config import Settings
+
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    names = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert names == {name.upper() for name in Settings.model_fields}
+    for index, line in enumerate(lines):
+        if line and not line.startswith("#"):
+            assert lines[index - 1].startswith("# "), line
