@@ -15,6 +15,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.commands import register_commands
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import UserContext
@@ -94,6 +95,7 @@ def create_dispatcher(
         clock=services.clock,
         default_language=default_language,
     )
+    dispatcher.startup.register(register_commands)
     dispatcher.update.outer_middleware(UserContext())
     dispatcher.include_router(reporter_router())
     return dispatcher

@@ -36,11 +36,8 @@ def _chat_id(event: ErrorEvent) -> int | None:
 
 
 async def _tell(event: ErrorEvent, bot: Bot, text: str) -> None:
-    if event.update.callback_query is not None:
-        try:
-            await event.update.callback_query.answer()
-        except Exception:  # the query may have been answered or expired; the message below still goes
-            log.debug("could not answer the callback query of update %s", event.update.update_id)
+    # Callback queries are not answered here: every button handler answers first thing, and a second
+    # answer is refused by Telegram.
     chat_id = _chat_id(event)
     if chat_id is None:
         return

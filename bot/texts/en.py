@@ -52,6 +52,15 @@ TEXTS: dict[str, str] = {
         "Or come in person to an officer at the Dinkominfo Kota Pekalongan office, "
         "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
     ),
+    # -- command menu (descriptions shown by Telegram's / button) ---------------------------------------
+    "cmd.start": "Main menu",
+    "cmd.new": "File a complaint",
+    "cmd.my": "My complaints",
+    "cmd.track": "Track a complaint number",
+    "cmd.contacts": "Dinkominfo contacts",
+    "cmd.language": "Bahasa / Change language",
+    "cmd.cancel": "Cancel what you are doing",
+    "cmd.help": "Help",
     # -- language ----------------------------------------------------------------------------------------
     "language.choose": "Pilih bahasa / Choose your language:",
     "language.set": "Language set to English.",

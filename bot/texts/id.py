@@ -52,6 +52,15 @@ TEXTS: dict[str, str] = {
         "Atau datang langsung ke petugas di kantor Dinkominfo Kota Pekalongan, "
         "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
     ),
+    # -- command menu (descriptions shown by Telegram's / button) ---------------------------------------
+    "cmd.start": "Menu utama",
+    "cmd.new": "Buat laporan baru",
+    "cmd.my": "Laporan saya",
+    "cmd.track": "Lacak nomor laporan",
+    "cmd.contacts": "Kontak Dinkominfo",
+    "cmd.language": "Ganti bahasa / Change language",
+    "cmd.cancel": "Batalkan proses yang berjalan",
+    "cmd.help": "Bantuan",
     # -- language ----------------------------------------------------------------------------------------
     "language.choose": "Pilih bahasa / Choose your language:",
     "language.set": "Bahasa diatur ke Bahasa Indonesia.",
