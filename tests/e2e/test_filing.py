@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.local_api import LocalBotApi, tiny_png
 from bot.local_api.sim import DEFAULT_LOCATION
 from storage import models
 from storage.database import session_factory
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
-from tests.e2e.scripts import Answers, answer_complaint, file_complaint, submit
+from tests.e2e.scripts import Answers, answer_complaint, answer_identity, file_complaint, submit
 from workflow.identity import mask_phone
 
 NUMBER = re.compile(r"LG-2026-\d{6}")
@@ -97,4 +97,65 @@ async def test_a_second_complaint_reuses_the_saved_identity(
         assert rows[0].reporter_id == rows[1].reporter_id
         assert rows[1].confidential is True
         assert len((await session.scalars(select(models.Reporter))).all()) == 2  # Budi and the world's Rina
+    assert local_api.requests(ok=False) == []
+
+
+async def test_answers_are_edited_from_the_summary_and_an_identity_can_be_updated(
+    running_bot: RunningBot, local_api: LocalBotApi, clean_engine: AsyncEngine
+) -> None:
+    reporter = Reporter(local_api.user(7103, "Citra", phone_number="6281234567801"))
+    await file_complaint(reporter, Answers(photos=0, share_location=False))
+
+    await reporter.command("/new")
+    offer = await reporter.expect_starting(
+        reporter.said("identity.saved", name="", nik="", phone="", address="")[:10]
+    )
+    await reporter.press(offer, "btn.identity.update")
+    updated = Answers(full_name="Citra Kirana", phone="0812 3456 7802", photos=0, share_location=False)
+    await answer_identity(reporter, updated)
+    summary = await answer_complaint(reporter, updated)
+
+    def edit_label(field: str) -> str:
+        return reporter.t.plain("btn.edit", label=reporter.t.plain(f"label.{field}"))
+
+    await reporter.press_text(summary, edit_label("subject"))
+    await reporter.expect_prompt("subject", 5)
+    await reporter.send("Trotoar rusak")
+    summary = await reporter.expect_starting(reporter.said("summary.title"))
+    assert "Trotoar rusak" in (summary.text or "")
+
+    await reporter.press_text(summary, edit_label("location"))
+    await reporter.expect_prompt("location", 9)
+    await reporter.press_reply("btn.share_location")
+    await reporter.expect_key("ack.saved")
+    summary = await reporter.expect_starting(reporter.said("summary.title"))
+    assert reporter.user.chat().reply_keyboard is None
+
+    await reporter.press_text(summary, edit_label("attachments"))
+    prompt = await reporter.expect_prompt("attachments", 10)
+    assert prompt.message_id
+    await reporter.user.send_album([tiny_png(3, 3), tiny_png(4, 4), tiny_png(5, 5)])
+    for count in (1, 2):
+        await reporter.expect_key("attachment.added", count=count, max=5)
+    last = await reporter.expect_key("attachment.added", count=3, max=5)
+    await reporter.press(last, "btn.attachments.done")
+    summary = await reporter.expect_starting(reporter.said("summary.title"))
+    assert reporter.said("value.attachments", photos=3, documents=0) in (summary.text or "")
+    await submit(reporter, summary)
+
+    async with session_factory(clean_engine)() as session:
+        rows = (
+            await session.scalars(select(models.Reporter).where(models.Reporter.telegram_id == 7103))
+        ).all()
+        assert [(row.full_name, row.phone) for row in rows] == [("Citra Kirana", "+6281234567802")]
+        latest = await session.scalar(select(models.Complaint).order_by(models.Complaint.id.desc()).limit(1))
+        assert latest is not None
+        assert latest.subject == "Trotoar rusak"
+        assert (latest.latitude, latest.longitude) == DEFAULT_LOCATION
+        count = await session.scalar(
+            select(func.count())
+            .select_from(models.Attachment)
+            .where(models.Attachment.complaint_id == latest.id)
+        )
+        assert count == 3
     assert local_api.requests(ok=False) == []

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import RedisUnavailable, create_fsm
+from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = (
@@ -63,11 +70,17 @@ def test_with_telegram_unreachable_it_says_so_and_fails(tmp_path: Path) -> None:
 
 
 def test_env_example_lists_every_setting_with_a_comment() -> None:
-    from bot.config import Settings
-
     lines = (ROOT / ".env.example").read_text().splitlines()
     names = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
     assert names == {name.upper() for name in Settings.model_fields}
     for index, line in enumerate(lines):
         if line and not line.startswith("#"):
             assert lines[index - 1].startswith("# "), line
+
+
+def test_redis_url_without_the_redis_package_is_a_clear_refusal() -> None:
+    if importlib.util.find_spec("redis") is not None:
+        pytest.skip("redis is installed: RedisStorage would be used")
+    settings = Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0")
+    with pytest.raises(RedisUnavailable, match="pip install redis"):
+        create_fsm(settings, create_async_engine("sqlite+aiosqlite://"))

@@ -90,3 +90,23 @@ async def test_my_complaints_shows_states_and_a_history_in_the_reporters_words(
 def _blank(**values: str) -> dict[str, str]:
     keys = ("number", "subject", "state", "received", "deadline", "event_date", "place", "confidential")
     return {**dict.fromkeys((*keys, "chronology"), ""), **values}
+
+
+async def test_a_long_list_of_complaints_is_split_to_fit_telegram(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    for index in range(20):
+        subject = f"{index:02d} " + "<&> " * 49
+        await world.complaints.submit(draft_for(world.reporter, subject=subject), world.reporter.as_actor())
+    rina = Reporter(local_api.user(world.reporter.telegram_id or 0, "Rina"))
+
+    await rina.command("/my")
+    first = await rina.expect_starting(rina.said("mine.title"))
+    second = await rina.next_where(
+        lambda message: message.inline_keyboard is not None, "the list's second part"
+    )
+    assert first.inline_keyboard is None
+    assert len(second.buttons) == 20
+    shown = (first.text or "") + (second.text or "")
+    assert all(f"{index:02d} <&> <&>" in shown for index in range(20))
+    assert local_api.requests(ok=False) == []
