@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 
 
@@ -19,3 +20,8 @@ class Filing(StatesGroup):
     attachments = State()
     confidential = State()
     summary = State()
+
+
+async def is_filing(state: FSMContext) -> bool:
+    current = await state.get_state()
+    return current is not None and current in Filing.__all_states_names__

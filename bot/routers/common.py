@@ -10,14 +10,13 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot.callbacks import CancelCb, LanguageCb, MenuCb
 from bot.keyboards.menu import language_picker, main_menu
 from bot.replies import drop_keyboard
-from bot.states import Filing
+from bot.states import is_filing
 from bot.texts import TABLES, Texts, texts_for
 from storage.directory import Directory
 
 
 async def _remind_if_filing(message: Message, state: FSMContext, t: Texts) -> None:
-    current = await state.get_state()
-    if current is not None and current in Filing.__all_states_names__:
+    if await is_filing(state):
         await message.answer(t("busy.filing"))
 
 

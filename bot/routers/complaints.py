@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import ComplaintCb, MenuCb
 from bot.display import fit
 from bot.replies import answer_long
-from bot.states import Filing
+from bot.states import is_filing
 from bot.texts import Html, Texts
 from bot.validation import looks_like_tracking_number, tracking_number
 from storage.complaints import ComplaintService
@@ -95,7 +95,6 @@ async def complaint_button(
 async def track_command(
     message: Message,
     command: CommandObject,
-    state: FSMContext,
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
@@ -110,10 +109,8 @@ async def track_command(
 async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        current = await state.get_state()
-        filing = current is not None and current in Filing.__all_states_names__
         # While filing, a typed number would be taken as the answer to the current step.
-        await query.message.answer(t("busy.filing") if filing else t("track.ask"))
+        await query.message.answer(t("busy.filing") if await is_filing(state) else t("track.ask"))
 
 
 async def track_typed(message: Message, t: Texts, directory: Directory, complaints: ComplaintService) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import filing as steps
@@ -67,7 +67,8 @@ async def _begin(
     message: Message, telegram_id: int, state: FSMContext, t: Texts, directory: Directory
 ) -> None:
     await state.clear()
-    await message.answer(t("filing.intro"))
+    # Starting over from a step with a reply keyboard (phone, location) must not leave it on screen.
+    await message.answer(t("filing.intro"), reply_markup=ReplyKeyboardRemove())
     reporter = await directory.reporter_by_telegram_id(telegram_id)
     if reporter is None:
         await state.update_data({steps.FIRST_STEP: 0})
