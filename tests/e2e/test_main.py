@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+from asyncio.subprocess import PIPE
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import RedisUnavailable, create_fsm
 from bot.config import Settings
+from bot.local_api import LocalBotApi
+from tests.e2e.chat import Reporter
+from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = (
@@ -84,3 +90,33 @@ def test_redis_url_without_the_redis_package_is_a_clear_refusal() -> None:
     settings = Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/0")
     with pytest.raises(RedisUnavailable, match="pip install redis"):
         create_fsm(settings, create_async_engine("sqlite+aiosqlite://"))
+
+
+async def test_python_m_bot_serves_the_webhook_until_sigterm(tmp_path: Path, local_api: LocalBotApi) -> None:
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=local_api.base_url,
+        MODE="webhook",
+        WEBHOOK_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_LISTEN_HOST="127.0.0.1",
+        WEBHOOK_LISTEN_PORT=str(port),
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        LOG_LEVEL="WARNING",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=PIPE, stderr=PIPE
+    )
+    try:
+        person = Reporter(local_api.user(8901, "Rudi"))
+        await person.command("/start")
+        await person.user.wait_for_message(lambda message: message.text == person.said("welcome"), timeout=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        returncode = await asyncio.wait_for(process.wait(), timeout=30)
+    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert local_api.requests(ok=False) == []
