@@ -57,7 +57,7 @@ FIRST_COMPLAINT_FIELD = FIELDS.index(BY_NAME["subject"])
 # FSM data keys besides the fields' own.
 EDITING = "editing"  # the summary was shown: after an answer, go back to it instead of to the next step
 FIRST_STEP = "first_step"  # 0, or the subject's index when a saved identity is reused (for "Step n/m")
-FRESH_IDENTITY = "fresh_identity"  # typed in this conversation, so the summary shows it in full
+FRESH_IDENTITY = "fresh_identity"  # identity fields typed in this conversation (shown in full on the summary)
 REPLY_KEYBOARD = "reply_keyboard"  # a reply keyboard is up and must be taken down before the next prompt
 
 
@@ -70,6 +70,10 @@ async def ask(field: Field, message: Message, state: FSMContext, t: Texts) -> No
     """Put the conversation on `field` and ask for it."""
     data = await state.get_data()
     first = int(data.get(FIRST_STEP, 0))
+    if FIELDS.index(field) < first:
+        # A reused identity is being edited from the summary: it is part of this conversation now.
+        first = 0
+        await state.update_data({FIRST_STEP: 0})
     step = FIELDS.index(field) - first + 1
     total = len(FIELDS) - first
     text = t(
@@ -151,9 +155,11 @@ def attachment_counts(attachments: list[dict[str, Any]]) -> tuple[int, int]:
 
 
 def summary_text(data: dict[str, Any], t: Texts) -> Html:
-    fresh = bool(data.get(FRESH_IDENTITY))
-    nik = data["nik"] if fresh else mask_nik(data["nik"])
-    phone = data["phone"] if fresh else mask_phone(data["phone"])
+    # A NIK or phone typed moments ago is shown in full so the person can catch a typo before it reaches the
+    # government; one that came from storage was checked before and stays masked, like everywhere else.
+    fresh = set(data.get(FRESH_IDENTITY, []))
+    nik = data["nik"] if "nik" in fresh else mask_nik(data["nik"])
+    phone = data["phone"] if "phone" in fresh else mask_phone(data["phone"])
     location = (
         t("value.location", lat=f"{data['latitude']:.5f}", lon=f"{data['longitude']:.5f}")
         if data.get("latitude") is not None

@@ -87,6 +87,15 @@ async def test_a_second_complaint_reuses_the_saved_identity(
     # The identity came from storage, not from this conversation: the summary keeps it masked.
     assert "3375••••••••0002" in (summary.text or "")
     assert "3375014507900002" not in (summary.text or "")
+    # Changing the phone here shows the new number in full (to be checked); the stored NIK stays masked.
+    edit_phone = reporter.t.plain("btn.edit", label=reporter.t.plain("label.phone"))
+    await reporter.press_text(summary, edit_phone)
+    await reporter.expect_prompt("phone", 3, total=11)
+    await reporter.send("0812-3456-7000")
+    await reporter.expect_key("ack.saved")
+    summary = await reporter.expect_starting(reporter.said("summary.title"))
+    assert "+6281234567000" in (summary.text or "")
+    assert "3375••••••••0002" in (summary.text or "")
     confirmation = await submit(reporter, summary)
 
     number = NUMBER.search(confirmation.text or "")
