@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from aiogram.client.telegram import TelegramAPIServer
 
 SENDING_PREFIXES = ("send", "copy", "forward")
+# Bodies up to Telegram's 50 MB upload limit, plus multipart overhead.
+MAX_REQUEST_BYTES = 60 * 1024 * 1024
 
 
 class LocalBotApi:
@@ -48,11 +50,8 @@ class LocalBotApi:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Starts serving; ``port=0`` picks a free port. Returns ``base_url`` (``http://host:port``)."""
-        for bot in self.world.bots.values():
-            bot.queue.closed = False
-        app = web.Application(client_max_size=60 * 1024 * 1024)
-        self.server.add_routes(app)
-        SimHttp(self).add_routes(app)
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+        self.add_routes(app)
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -60,6 +59,15 @@ class LocalBotApi:
         bound = self._runner.addresses[0]
         self.base_url = f"http://{host}:{bound[1]}"
         return self.base_url
+
+    def add_routes(self, app: web.Application) -> None:
+        """Mounts the Bot API and ``/sim`` routes on an app served by someone else (the sandbox serves its
+        page beside them). Create that app with ``client_max_size=MAX_REQUEST_BYTES``, set ``base_url`` to
+        where it is reachable once it listens, and call ``stop()`` before cleaning up its runner."""
+        for bot in self.world.bots.values():
+            bot.queue.closed = False
+        self.server.add_routes(app)
+        SimHttp(self).add_routes(app)
 
     async def stop(self) -> None:
         for bot in self.world.bots.values():
