@@ -62,7 +62,9 @@ async def write_notifications(
         for admin in await active_admins(session, complaint.current_org_id, move.holder):
             add_notice(session, complaint, NoticeKind.TASK, admin.telegram_id, common, now)
             chats.append(admin.telegram_id)
-    if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None:
+    # A reporter who acted themselves (filed it) has just seen the bot's answer in their chat.
+    reporter_acted = actor.role is Role.REPORTER and actor.reporter_id == reporter.id
+    if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None and not reporter_acted:
         add_notice(session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common, now)
         chats.append(reporter.telegram_id)
     return tuple(chats)

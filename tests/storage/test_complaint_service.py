@@ -41,12 +41,8 @@ async def test_a_complaint_travels_all_seven_steps(world: World) -> None:
     # Received Wednesday 25 November 2026 10:00 WIB: due at the end of Friday 27 November, WIB.
     assert complaint.deadline == datetime(2026, 11, 27, 16, 59, 59, 999999, tzinfo=UTC)
     assert len(await world.complaints.attachments(complaint.id)) == 2
-    # Both province admins get the task; the reporter hears it was received.
-    assert await outbox(world) == [
-        (1001, "task", "submit"),
-        (1002, "task", "submit"),
-        (9001, "reporter_update", "submit"),
-    ]
+    # Both province admins get the task; the reporter saw the answer in the chat, so is not told again.
+    assert await outbox(world) == [(1001, "task", "submit"), (1002, "task", "submit")]
 
     steps = [
         ("province", T.DISPOSE, {"target_org_id": world.orgs["KOTA-PKL"].id}, S.AT_CITY, "KOTA-PKL"),
@@ -322,3 +318,17 @@ async def test_an_unreachable_reporter_is_reported_to_the_city(world: World) -> 
         target_org_id=world.orgs["KOTA-PKL"].id,
     )
     assert await world.complaints.reporter_unreachable(complaint.id, 2, "blocked") == (2001, 2002)
+
+
+async def test_a_reporter_hears_of_a_complaint_an_officer_filed_for_them(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.actor("officer"))
+    async with world.complaints.sessions() as session:
+        rows = await session.scalars(
+            select(models.OutboxMessage).where(models.OutboxMessage.complaint_id == complaint.id)
+        )
+        assert sorted((row.chat_id, row.kind) for row in rows) == [
+            (1001, "task"),
+            (1002, "task"),
+            (4001, "action_done"),
+            (9001, "reporter_update"),
+        ]
