@@ -1,0 +1,156 @@
+"""One process, one aiohttp app: the local Bot API, the real bot polling it, the demo data, the page."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from types import TracebackType
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import Services, calendar_from, create_bot, create_dispatcher, create_services
+from bot.config import Settings
+from bot.fsm_storage import DatabaseStorage
+from bot.local_api import LocalBotApi, RateLimits, ServerConfig
+from bot.local_api.api import MAX_REQUEST_BYTES
+from bot.sandbox.clock import SandboxClock
+from bot.sandbox.personas import Cast
+from bot.sandbox.seed import seed_demo
+from bot.sandbox.web import SandboxWeb, security_headers
+from bot.startup import StartupProblem
+from storage.database import create_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+
+TOKEN = "7000000001:laporgub-sandbox-token"
+BOT_USERNAME = "laporgub_sandbox_bot"
+DEFAULT_DATABASE = Path("data") / "sandbox.sqlite3"
+# How long a getUpdates waits: short, so that stopping never waits long for the bot to let go.
+POLLING_TIMEOUT_S = 5
+ANY_INTERFACE = {"", "0.0.0.0", "::"}
+
+
+class Sandbox:
+    """``async with Sandbox(port=0) as sandbox: ...`` or ``await sandbox.start()`` / ``stop()``.
+
+    The database is recreated at every start: the simulated chats live in memory, and complaints whose
+    conversations are gone would only confuse. Telegram's flood limits apply as in production."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        database: Path = DEFAULT_DATABASE,
+        clock: SandboxClock | None = None,
+        rate_limits: RateLimits | None = None,
+    ) -> None:
+        self.settings = settings or Settings(_env_file=None)
+        self.host = host
+        self.port = port
+        self.database = database
+        calendar = calendar_from(self.settings)
+        self.clock = clock or SandboxClock(calendar)
+        self.api = LocalBotApi(ServerConfig(rate_limits=rate_limits or RateLimits()))
+        self.api.add_bot(TOKEN, BOT_USERNAME, "LaporGub")
+        self.cast = Cast()
+        self.web = SandboxWeb(self.api, self.clock, self.cast)
+        self.url = ""
+        self.engine: AsyncEngine | None = None
+        self.services: Services | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.bot: Bot | None = None
+        self._runner: web.AppRunner | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def start(self) -> str:
+        """Returns the page's address (``http://host:port/``)."""
+        self.engine = await self._fresh_database()
+        await seed_demo(self.engine)
+        for persona in self.cast.personas:
+            self.web.register(persona)
+        self.web.register(self.cast.add_new_reporter(self.api.world.persons))
+
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[security_headers])
+        self.api.add_routes(app)
+        self.web.add_routes(app)
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
+        await self._runner.setup()
+        try:
+            await web.TCPSite(self._runner, self.host, self.port).start()
+        except OSError as error:
+            await self.stop()
+            raise StartupProblem(
+                f"the sandbox cannot listen on {self.host}:{self.port} ({error.strerror}): "
+                "choose another host or port"
+            ) from None
+        port = self._runner.addresses[0][1]
+        local_host = "127.0.0.1" if self.host in ANY_INTERFACE else self.host
+        self.api.base_url = f"http://{local_host}:{port}"
+        self.url = f"{self.api.base_url}/"
+
+        self.services = create_services(self.engine, self.clock.calendar, clock=self.clock)
+        self.dispatcher = create_dispatcher(
+            self.services,
+            storage=DatabaseStorage(session_factory(self.engine)),
+            default_language=self.settings.default_language,
+        )
+        self.bot = create_bot(
+            self.settings.model_copy(
+                update={"bot_token": SecretStr(TOKEN), "telegram_api_base": self.api.base_url}
+            )
+        )
+        self._polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot, handle_signals=False, close_bot_session=True, polling_timeout=POLLING_TIMEOUT_S
+            )
+        )
+        self._polling.add_done_callback(_report_crash)
+        return self.url
+
+    async def stop(self) -> None:
+        if self._polling is not None and self.dispatcher is not None:
+            if not self._polling.done():
+                try:
+                    await self.dispatcher.stop_polling()
+                except RuntimeError:  # still starting up: nothing to stop gracefully yet
+                    self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        await self.api.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.engine is not None:
+            await self.engine.dispose()
+            self.engine = None
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def _fresh_database(self) -> AsyncEngine:
+        self.database.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            self.database.with_name(self.database.name + suffix).unlink(missing_ok=True)
+        engine = create_engine(f"sqlite+aiosqlite:///{self.database}")
+        await migrate(engine)
+        return engine
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    # Without this a dead bot would look like a slow one: the page would just wait.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the sandbox bot stopped polling", exc_info=task.exception())
