@@ -119,8 +119,9 @@ LAPORGUB = WorkflowDefinition(
         # 6: the province approves (the result goes to the reporter) or returns it to the city.
         _step(T.APPROVE, S.RESULT_AT_PROVINCE, S.RESOLVED, Role.PROVINCE),
         _step(T.RETURN_RESULT, S.RESULT_AT_PROVINCE, S.RESULT_AT_CITY, Role.PROVINCE, needs_reason=True),
-        # 7: the reporter acknowledges (and may rate), or the system closes it after their silence.
-        _step(T.ACKNOWLEDGE, S.RESOLVED, S.CLOSED, Role.REPORTER),
+        # 7: the reporter acknowledges (and may rate), or the system closes it after their silence. For a
+        # complainant who is not on Telegram, the officer who delivered the result acknowledges it for them.
+        _step(T.ACKNOWLEDGE, S.RESOLVED, S.CLOSED, Role.REPORTER, Role.OFFICER),
         _step(T.AUTO_CLOSE, S.RESOLVED, S.CLOSED, Role.SYSTEM),
     ),
 )

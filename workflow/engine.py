@@ -170,6 +170,12 @@ class Workflow:
         # An officer recording a new complaint acts before it sits in any organisation's queue.
         if complaint.state == self.definition.initial:
             return None
+        # Where the complainant must answer, the Dinkominfo office handling the complaint may answer for a
+        # complainant it reached by phone, email or at the counter.
+        if self.holder(complaint.state) is Role.REPORTER:
+            if actor.org_id is None or actor.org_id != complaint.city_org_id:
+                return "only the Dinkominfo office handling the complaint may answer for its complainant"
+            return None
         if actor.org_id is None or actor.org_id != complaint.current_org_id:
             return "the complaint is not in your organisation's queue"
         return None

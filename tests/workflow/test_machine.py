@@ -213,6 +213,7 @@ FOREIGN = [
     (S.RESULT_AT_CITY, OTHER_CITY_ADMIN, T.REQUEST_REVISION),
     (S.RESULT_AT_PROVINCE, Actor(Role.PROVINCE, org_id=99), T.APPROVE),
     (S.RESOLVED, OTHER_REPORTER, T.ACKNOWLEDGE),
+    (S.RESOLVED, Actor(Role.OFFICER, org_id=OTHER_CITY.id), T.ACKNOWLEDGE),
 ]
 
 
@@ -296,6 +297,8 @@ def test_a_stale_version_is_refused() -> None:
         (S.RESULT_AT_PROVINCE, PROVINCE_ADMIN, [T.APPROVE, T.RETURN_RESULT]),
         (S.RESOLVED, REPORTER, [T.ACKNOWLEDGE]),
         (S.RESOLVED, SYSTEM, [T.AUTO_CLOSE]),
+        (S.RESOLVED, OFFICER, [T.ACKNOWLEDGE]),  # for a complainant reached by phone or at the counter
+        (S.RESOLVED, CITY_ADMIN, []),
         (S.CLOSED, REPORTER, []),
         (S.AT_CITY, OPD_ADMIN, []),
         (S.AT_CITY, OTHER_CITY_ADMIN, []),
