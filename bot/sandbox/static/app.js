@@ -73,12 +73,13 @@ function personaItem(persona) {
 }
 
 function drawPersonas() {
-  $("personas").replaceChildren(...state.personas.map(personaItem));
+  // The new-reporter button ends the list, so on a phone it is the last chip of the strip.
+  $("personas").replaceChildren(...state.personas.map(personaItem), $("new-reporter"));
   markSelected();
 }
 
 function markSelected() {
-  for (const item of $("personas").children) {
+  for (const item of $("personas").querySelectorAll(".persona")) {
     const selected = state.selected && item.dataset.userId === String(state.selected.id);
     item.classList.toggle("selected", Boolean(selected));
     item.setAttribute("aria-pressed", selected ? "true" : "false");

@@ -70,7 +70,10 @@ export class ChatView {
     meta.appendChild(el("span", "time", wibTime(this.time.shown(message.date))));
     if (message.sender === "user") meta.appendChild(el("span", "ticks", "✓✓"));
     bubble.appendChild(meta);
-    if (message.inline_keyboard) row.appendChild(this.inlineKeyboard(message));
+    if (message.inline_keyboard) {
+      row.classList.add("has-keyboard");
+      row.appendChild(this.inlineKeyboard(message));
+    }
     return row;
   }
 
