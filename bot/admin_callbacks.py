@@ -1,0 +1,92 @@
+"""Inline-button payloads of the admin side: ids and short codes only, within Telegram's 64 bytes.
+
+Every payload that acts on a complaint carries the version the admin saw, so a button pressed after the
+complaint moved on is refused as stale instead of acting on something the admin never saw.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+from workflow.definitions import ST, T
+
+# Short codes keep payloads small enough for a 19-digit id, a version and an organisation id together.
+# A code must never be reused for another trigger: buttons already sent would start meaning something else.
+TRIGGER_CODES: dict[str, str] = {
+    T.SUBMIT: "sb",
+    T.DISPOSE: "dp",
+    T.REJECT: "rj",
+    T.FORWARD: "fw",
+    T.RETURN_TO_PROVINCE: "rp",
+    T.ACCEPT: "ac",
+    T.RETURN_TO_CITY: "rc",
+    T.SUBMIT_RESULT: "sr",
+    T.CONFIRM_RESULT: "cr",
+    T.REQUEST_REVISION: "rv",
+    T.APPROVE: "ap",
+    T.RETURN_RESULT: "rr",
+    T.ACKNOWLEDGE: "ak",
+    T.AUTO_CLOSE: "au",
+    ST.RECORD: "re",
+    ST.RESPOND: "rs",
+    ST.CONFIRM_SOLVED: "cs",
+    ST.NOT_SOLVED: "ns",
+    ST.ESCALATE: "es",
+    ST.RESOLVE: "rl",
+}
+TRIGGERS_BY_CODE: dict[str, str] = {code: str(trigger) for trigger, code in TRIGGER_CODES.items()}
+# Every prefix below starts with "g" (for "government"), so a payload that looks like ours but does not
+# parse can be told apart from a reporter's expired button.
+ADMIN_PREFIX_PATTERN = r"^g[a-z]:"
+
+
+def code_of(trigger: str) -> str:
+    return TRIGGER_CODES[trigger]
+
+
+class AdminMenuCb(CallbackData, prefix="gm"):
+    action: str  # "queue", "reporter" (switch to the reporter menu) or "admin" (switch back)
+
+
+class QueuePageCb(CallbackData, prefix="gq"):
+    page: int
+
+
+class OpenCardCb(CallbackData, prefix="go"):
+    c: int  # complaint id
+
+
+class FilesCb(CallbackData, prefix="gf"):
+    c: int
+
+
+class ActionCb(CallbackData, prefix="ga"):
+    c: int  # complaint id
+    v: int  # the complaint's version on the card the admin pressed
+    t: str  # trigger code (TRIGGER_CODES)
+
+
+class PickPageCb(CallbackData, prefix="gp"):
+    c: int
+    v: int
+    t: str
+    p: int  # page of the target picker
+
+
+class PickTargetCb(CallbackData, prefix="gt"):
+    c: int
+    v: int
+    t: str
+    o: int  # the chosen organisation's id
+
+
+class ConfirmCb(CallbackData, prefix="gy"):
+    c: int  # the complaint whose reason or result is waiting for confirmation
+
+
+class AbortCb(CallbackData, prefix="gx"):
+    pass
+
+
+class ResultDoneCb(CallbackData, prefix="gd"):
+    pass
