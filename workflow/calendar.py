@@ -17,6 +17,11 @@ Rules:
   Saturday after a Friday deadline is late, and must not count the same as finishing on Friday.
   Hence ``end <= deadline(start, N)`` if and only if ``working_days_elapsed(start, end) <= N``.
 * Working days left (now -> deadline): see :meth:`WorkingCalendar.working_days_left`.
+* Working time: office hours are ``office_open``-``office_close`` (WIB) of each working day (08:00-16:00,
+  8 hours, by default); nothing else counts. ``working_time_between`` measures office time between two
+  instants; ``add_working_time(start, h)`` is the earliest instant by which ``h`` hours of office time have
+  passed since ``start`` (a start outside office hours counts from the next opening), so a 2-hour target
+  begun at 15:00 on a Friday falls due at 09:00 on the next working day.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -74,6 +79,7 @@ class WorkingCalendar:
     extra_closed: frozenset[date] = frozenset()
     extra_open: frozenset[date] = frozenset()
     office_close: time = time(16, 0)
+    office_open: time = time(8, 0)
     # year -> sorted ordinals of that year's working days; derived data, so not part of eq/hash.
     _ordinals: dict[int, tuple[int, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
@@ -87,8 +93,12 @@ class WorkingCalendar:
             for day in days:
                 _require_date(day)
             object.__setattr__(self, name, days)
-        if not isinstance(self.office_close, time) or self.office_close.tzinfo is not None:
-            raise ValueError("office_close must be a naive time, interpreted in WIB")
+        for name in ("office_open", "office_close"):
+            value = getattr(self, name)
+            if not isinstance(value, time) or value.tzinfo is not None:
+                raise ValueError(f"{name} must be a naive time, interpreted in WIB")
+        if self.office_open >= self.office_close:
+            raise ValueError("office_open must be before office_close")
 
     # -- days -------------------------------------------------------------------------------
 
@@ -219,3 +229,64 @@ class WorkingCalendar:
         if now <= deadline:
             return self._count_working_days(today, due_day)
         return -max(1, self._count_working_days(due_day, today))
+
+    # -- working time (office hours) --------------------------------------------------------
+
+    @property
+    def office_day(self) -> timedelta:
+        """The office time of one working day."""
+        return _as_delta(self.office_close) - _as_delta(self.office_open)
+
+    def _office_position(self, moment: datetime) -> tuple[date, timedelta]:
+        """(working day, office time already passed on it) for ``moment``: a closed day or the time
+        after close is the next working day's opening, the time before opening is its day's opening."""
+        local = to_wib(moment)
+        day = local.date()
+        if not self.is_working_day(day) or local.time() >= self.office_close:
+            return self.add_working_days(day, 1), timedelta(0)
+        offset = _as_delta(local.time()) - _as_delta(self.office_open)
+        return day, max(offset, timedelta(0))
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Office time in ``[start, end)``; zero when ``end <= start``."""
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        if end <= start:
+            return timedelta(0)
+        start_day, start_offset = self._office_position(start)
+        end_day, end_offset = self._office_position(end)
+        whole_days = self._count_working_days(start_day, end_day)
+        return max(whole_days * self.office_day + end_offset - start_offset, timedelta(0))
+
+    def add_working_time(self, start: datetime, hours: float | timedelta) -> datetime:
+        """The earliest instant by which ``hours`` of office time have passed since ``start`` (UTC).
+
+        The result lies within office hours and can be the closing instant itself: 8 hours from a
+        working day's opening is 16:00 that day, not 08:00 the next.
+        """
+        _require_aware(start, "start")
+        amount = hours if isinstance(hours, timedelta) else timedelta(hours=hours)
+        if amount < timedelta(0):
+            raise ValueError(f"hours must be >= 0, got {hours!r}")
+        if amount == timedelta(0):
+            return start.astimezone(UTC)
+        day, offset = self._office_position(start)
+        # Fill the start day first, then whole office days; the last day takes what remains (0 < rest <= day).
+        rest = amount + offset
+        full_days, remainder = divmod(rest, self.office_day)
+        if remainder == timedelta(0):
+            full_days, remainder = full_days - 1, self.office_day
+        due_day = self.add_working_days(day, full_days)  # `day` is a working day: 0 keeps it
+        opening = datetime.combine(due_day, self.office_open, tzinfo=WIB)
+        return (opening + remainder).astimezone(UTC)
+
+    def office_opening(self, day: date) -> datetime:
+        """The opening instant (UTC) of ``day``'s office hours."""
+        _require_date(day)
+        return datetime.combine(day, self.office_open, tzinfo=WIB).astimezone(UTC)
+
+
+def _as_delta(moment: time) -> timedelta:
+    return timedelta(
+        hours=moment.hour, minutes=moment.minute, seconds=moment.second, microseconds=moment.microsecond
+    )
