@@ -365,6 +365,72 @@ TEXTS: dict[str, str] = {
     "admin.did.escalate": "Escalated to the complaints official",
     "admin.did.resolve": "Resolved",
     "admin.did.other": "Status updated",
+    # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
+    "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Handled by <b>{name}</b> at {at}: {what}",
+    "notify.handled_reason": "\n<i>Reason</i>: {reason}",
+    "notify.done": "✅ <b>{number}</b> — {subject}\n{what}. The next party has been notified.",
+    "notify.reporter.submit": (
+        "📥 Your complaint <b>{number}</b> ({subject}) has been received by the Central Java "
+        "province admin.\n"
+        "It was recorded for you by our officer. Target date: <b>{deadline}</b> (2 working days).\n"
+        "Follow it with /track {number}"
+    ),
+    "notify.reporter.forward": (
+        "🏢 Your complaint <b>{number}</b> ({subject}) has been forwarded to <b>{org}</b>, "
+        "the agency responsible for it."
+    ),
+    "notify.reporter.accept": (
+        "🔧 Your complaint <b>{number}</b> ({subject}) is being followed up by <b>{org}</b>."
+    ),
+    "notify.reporter.reject": (
+        "❌ Your complaint <b>{number}</b> ({subject}) cannot be handled through LaporGub.\n"
+        "<b>Reason</b>: {reason}\n\nOther ways to reach us: /contacts"
+    ),
+    "notify.reporter.approve": (
+        "📬 <b>Follow-up result of your complaint {number}</b>\n<b>Subject</b>: {subject}\n\n{result}"
+    ),
+    "notify.reporter.approve_files": "\n\n📎 The result's attachments are above.",
+    "notify.reporter.approve_ask": (
+        "\n\nPlease confirm that you received it, and rate how it was handled (1 = poor, 5 = very good)."
+    ),
+    "notify.reporter.approve_closed": "\n\nThis complaint is closed.",
+    "notify.reporter.files_caption": "📎 Follow-up result of {number}",
+    "notify.reporter.auto_close": (
+        "🔒 Your complaint <b>{number}</b> ({subject}) has been closed: we did not hear from you after "
+        "the result was sent. Thank you."
+    ),
+    "notify.reporter.record": (
+        "📥 Your complaint about our service, <b>{number}</b> ({subject}), has been recorded by an officer."
+    ),
+    "notify.reporter.respond": (
+        "💬 An officer has answered your complaint about our service, <b>{number}</b>:\n\n{result}"
+    ),
+    "notify.reporter.resolve": (
+        "✅ The complaints official has resolved your complaint about our service, <b>{number}</b>:\n\n"
+        "{result}"
+    ),
+    "notify.reporter.other": "ℹ️ Your complaint <b>{number}</b> has a new status: {state}",
+    "notify.unreachable": (
+        "⚠️ <b>Reporter unreachable</b> — {number}\n"
+        "{name} (phone {phone}) has blocked this bot, so {what} of complaint <b>{number}</b> ({subject}) "
+        "could not be delivered.\nPlease deliver it another way, for example by telephone."
+    ),
+    "notify.missed.approve": "the follow-up result",
+    "notify.missed.reject": "the rejection and its reason",
+    "notify.missed.respond": "the officer's answer",
+    "notify.missed.resolve": "the complaints official's answer",
+    "notify.missed.other": "an update",
+    "btn.result.received": "✅ I have received it",
+    "btn.result.rate": "{stars}",
+    "btn.result.skip": "Skip",
+    "result.comment.ask": "You rated it {stars}. Add a comment if you like: type it now, or press Skip.",
+    "result.comment.text_only": "Please type your comment as text, or press Skip.",
+    "result.comment.too_long": "Please keep the comment under {max} characters.",
+    "result.thanks": "🙏 Thank you. Complaint <b>{number}</b> is closed.",
+    "result.thanks_rated": "🙏 Thank you for your rating ({stars}). Complaint <b>{number}</b> is closed.",
+    "result.rated_toast": "{stars}",
+    "result.stale": "This complaint is already closed; nothing was changed.",
+    "result.foreign": "This button is not for you.",
     # -- errors ------------------------------------------------------------------------------------------
     "error.unexpected": "Sorry, something went wrong on our side. Please try again in a moment.",
     "error.not_found": "What you asked for was not found.",

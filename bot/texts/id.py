@@ -378,6 +378,77 @@ TEXTS: dict[str, str] = {
     "admin.did.escalate": "Diteruskan ke pejabat pengaduan",
     "admin.did.resolve": "Diselesaikan",
     "admin.did.other": "Status diperbarui",
+    # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
+    "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Ditangani oleh <b>{name}</b> pada {at}: {what}",
+    "notify.handled_reason": "\n<i>Alasan</i>: {reason}",
+    "notify.done": "✅ <b>{number}</b> — {subject}\n{what}. Pihak berikutnya sudah diberi tahu.",
+    "notify.reporter.submit": (
+        "📥 Laporan Anda <b>{number}</b> ({subject}) telah diterima oleh Admin Pemprov Jawa Tengah.\n"
+        "Laporan ini dicatat oleh petugas kami untuk Anda. "
+        "Target selesai: <b>{deadline}</b> (2 hari kerja).\n"
+        "Pantau dengan /track {number}"
+    ),
+    "notify.reporter.forward": (
+        "🏢 Laporan Anda <b>{number}</b> ({subject}) telah diteruskan ke <b>{org}</b>, "
+        "perangkat daerah yang menanganinya."
+    ),
+    "notify.reporter.accept": (
+        "🔧 Laporan Anda <b>{number}</b> ({subject}) sedang ditindaklanjuti oleh <b>{org}</b>."
+    ),
+    "notify.reporter.reject": (
+        "❌ Laporan Anda <b>{number}</b> ({subject}) tidak dapat ditangani melalui LaporGub.\n"
+        "<b>Alasan</b>: {reason}\n\nCara lain menghubungi kami: /contacts"
+    ),
+    "notify.reporter.approve": (
+        "📬 <b>Hasil tindak lanjut laporan Anda {number}</b>\n<b>Perihal</b>: {subject}\n\n{result}"
+    ),
+    "notify.reporter.approve_files": "\n\n📎 Lampiran hasil ada di atas.",
+    "notify.reporter.approve_ask": (
+        "\n\nMohon konfirmasi bahwa Anda sudah menerimanya, dan beri nilai penanganannya "
+        "(1 = buruk, 5 = sangat baik)."
+    ),
+    "notify.reporter.approve_closed": "\n\nLaporan ini sudah ditutup.",
+    "notify.reporter.files_caption": "📎 Hasil tindak lanjut {number}",
+    "notify.reporter.auto_close": (
+        "🔒 Laporan Anda <b>{number}</b> ({subject}) telah ditutup karena kami tidak menerima tanggapan "
+        "setelah hasilnya dikirim. Terima kasih."
+    ),
+    "notify.reporter.record": (
+        "📥 Pengaduan Anda tentang layanan kami, <b>{number}</b> ({subject}), telah dicatat oleh petugas."
+    ),
+    "notify.reporter.respond": (
+        "💬 Petugas telah menanggapi pengaduan Anda tentang layanan kami, <b>{number}</b>:\n\n{result}"
+    ),
+    "notify.reporter.resolve": (
+        "✅ Pejabat pengaduan telah menyelesaikan pengaduan Anda tentang layanan kami, <b>{number}</b>:\n\n"
+        "{result}"
+    ),
+    "notify.reporter.other": "ℹ️ Laporan Anda <b>{number}</b> berstatus baru: {state}",
+    "notify.unreachable": (
+        "⚠️ <b>Pelapor tidak dapat dihubungi</b> — {number}\n"
+        "{name} (telepon {phone}) telah memblokir bot ini, sehingga {what} laporan <b>{number}</b> "
+        "({subject}) tidak terkirim.\nMohon sampaikan dengan cara lain, misalnya lewat telepon."
+    ),
+    "notify.missed.approve": "hasil tindak lanjut",
+    "notify.missed.reject": "penolakan beserta alasannya",
+    "notify.missed.respond": "tanggapan petugas",
+    "notify.missed.resolve": "tanggapan pejabat pengaduan",
+    "notify.missed.other": "kabar terbaru",
+    "btn.result.received": "✅ Sudah saya terima",
+    "btn.result.rate": "{stars}",
+    "btn.result.skip": "Lewati",
+    "result.comment.ask": (
+        "Anda memberi nilai {stars}. Tambahkan komentar bila mau: ketik sekarang, atau tekan Lewati."
+    ),
+    "result.comment.text_only": "Silakan ketik komentar Anda sebagai teks, atau tekan Lewati.",
+    "result.comment.too_long": "Mohon batasi komentar hingga {max} karakter.",
+    "result.thanks": "🙏 Terima kasih. Laporan <b>{number}</b> telah ditutup.",
+    "result.thanks_rated": (
+        "🙏 Terima kasih atas penilaian Anda ({stars}). Laporan <b>{number}</b> telah ditutup."
+    ),
+    "result.rated_toast": "{stars}",
+    "result.stale": "Laporan ini sudah ditutup; tidak ada yang diubah.",
+    "result.foreign": "Tombol ini bukan untuk Anda.",
     # -- errors ------------------------------------------------------------------------------------------
     "error.unexpected": "Maaf, terjadi kesalahan di sistem kami. Silakan coba lagi sebentar lagi.",
     "error.not_found": "Data yang Anda minta tidak ditemukan.",
