@@ -76,7 +76,11 @@ class Sandbox:
         for persona in self.cast.personas:
             self.web.register(persona)
         self.web.register(self.cast.add_new_reporter(self.api.world.persons))
+        await self._serve()
+        self._start_bot(self.engine)
+        return self.url
 
+    async def _serve(self) -> None:
         app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[security_headers])
         self.api.add_routes(app)
         self.web.add_routes(app)
@@ -95,10 +99,12 @@ class Sandbox:
         self.api.base_url = f"http://{local_host}:{port}"
         self.url = f"{self.api.base_url}/"
 
-        self.services = create_services(self.engine, self.clock.calendar, clock=self.clock)
+    def _start_bot(self, engine: AsyncEngine) -> None:
+        """The production dispatcher and bot, pointed at this server instead of Telegram."""
+        self.services = create_services(engine, self.clock.calendar, clock=self.clock)
         self.dispatcher = create_dispatcher(
             self.services,
-            storage=DatabaseStorage(session_factory(self.engine)),
+            storage=DatabaseStorage(session_factory(engine)),
             default_language=self.settings.default_language,
         )
         self.bot = create_bot(
@@ -112,7 +118,6 @@ class Sandbox:
             )
         )
         self._polling.add_done_callback(_report_crash)
-        return self.url
 
     async def stop(self) -> None:
         if self._polling is not None and self.dispatcher is not None:
@@ -121,7 +126,8 @@ class Sandbox:
                     await self.dispatcher.stop_polling()
                 except RuntimeError:  # still starting up: nothing to stop gracefully yet
                     self._polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            # A crash was logged when it happened (``_report_crash``); stopping must go on regardless.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._polling
             self._polling = None
         await self.api.stop()
