@@ -26,6 +26,12 @@ class NoticeKind(StrEnum):
     ACTION_DONE = "action_done"  # confirmation to the admin who acted
     REPORTER_UPDATE = "reporter_update"  # a milestone the reporter hears about
     REPORTER_UNREACHABLE = "reporter_unreachable"  # the reporter blocked the bot: deliver another way
+    # Written by the scheduler (storage/scheduler.py); payloads are listed there.
+    STAGE_HALF = "stage_half"  # half of the stage's target used: to the holding organisation's admins
+    STAGE_DUE_TODAY = "stage_due_today"  # the stage is due today: to the holding organisation's admins
+    STAGE_OVERDUE = "stage_overdue"  # the stage is overdue: to the admins of the tier above
+    DRAFT_REMINDER = "draft_reminder"  # a half-filed complaint idle for 24 hours: to the reporter's chat
+    DRAFT_DISCARDED = "draft_discarded"  # a half-filed complaint idle for 10 days was discarded
 
 
 # Milestones the reporter hears about (service standard: received, forwarded, followed up, result, closed).

@@ -1,0 +1,356 @@
+"""What falls due with time, derived from the database on every run: stage reminders and escalations,
+closing results the reporter left unacknowledged, and chasing or discarding half-filed drafts.
+
+Nothing is held in memory between runs. Every message is an outbox row with a deterministic dedupe key,
+written with INSERT … ON CONFLICT DO NOTHING, so two schedulers running at once, or one run again after a
+restart, never send anything twice.
+
+Payloads (all instants ISO 8601 in UTC), besides `complaint_id` and `tracking_number`:
+
+* `stage_half`, `stage_due_today` (to the holding organisation's admins) and `stage_overdue` (to the tier
+  above): `state`, `stage_started_at`, `due_at`, `target_hours`, `deadline` (the complaint's 2-working-day
+  deadline), `holding_org_id`, `holding_org_name`, `holding_role`; `stage_overdue` also has
+  `escalated_to_org_id`, `escalated_to_org_name`. The row's `complaint_version` is the stage's version:
+  a sender should drop a reminder whose complaint has moved on since.
+* `draft_reminder` / `draft_discarded` (to the reporter's chat, no complaint): `fsm_key`, `chat_id`,
+  `user_id`, `state` (the filing step), `idle_since`; a reminder also has `discard_at`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from storage.complaints import ComplaintService
+from storage.directory import active_admins
+from storage.notifications import NoticeKind
+from storage.outbox import OutboxStatus
+from workflow.actors import Actor, Role
+from workflow.calendar import WorkingCalendar
+from workflow.definitions import ComplaintKind, S, T
+from workflow.engine import workflow_for
+from workflow.errors import StaleVersion
+from workflow.sla import (
+    AUTO_CLOSE_WORKING_DAYS,
+    ESCALATION,
+    WAITING_STAGES,
+    Audience,
+    Reminder,
+    Stage,
+    StageTargets,
+    auto_close_at,
+    due_reminders,
+    stage_of,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = Actor(Role.SYSTEM, name="system")
+_DEDUPE_KEY_LENGTH = 128  # models.OutboxMessage.dedupe_key
+_INSERT_BATCH = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    targets: StageTargets = field(default_factory=StageTargets)
+    auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
+    draft_reminder_after: timedelta = timedelta(hours=24)
+    draft_discard_after: timedelta = timedelta(days=10)
+    # The FSM states of filing a complaint (aiogram names them "<group>:<state>"; see bot/states.py).
+    draft_state_prefix: str = "Filing:"
+
+
+@dataclass(frozen=True)
+class SchedulerReport:
+    notices: Mapping[str, int]  # outbox rows written by this run, by kind
+    auto_closed: tuple[int, ...]  # complaint ids this run closed
+    drafts_discarded: int
+
+    @property
+    def notices_written(self) -> int:
+        return sum(self.notices.values())
+
+
+async def run_scheduler_once(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+    settings: SchedulerSettings | None = None,
+) -> SchedulerReport:
+    settings = settings or SchedulerSettings()
+    now = clock()
+    notices: Counter[str] = Counter()
+    notices.update(await insert_notices(sessions, await _stage_notices(sessions, calendar, settings, now)))
+    closed = await _auto_close(sessions, calendar, clock, settings, now)
+    discarded = await _discard_drafts(sessions, settings, now)
+    notices.update(await insert_notices(sessions, discarded))
+    notices.update(await insert_notices(sessions, await _draft_reminders(sessions, settings, now)))
+    return SchedulerReport(notices=dict(notices), auto_closed=closed, drafts_discarded=len(discarded))
+
+
+# -- stage reminders and escalation ----------------------------------------------------------------
+
+
+async def _stage_notices(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    settings: SchedulerSettings,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    complaint, event = models.Complaint, models.ComplaintEvent
+    query = (
+        select(complaint, event.at)
+        .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
+        .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state.in_(WAITING_STAGES))
+    )
+    rows: list[dict[str, Any]] = []
+    async with sessions() as session:
+        recipients = _Recipients(session)
+        for row, started_at in (await session.execute(query)).all():
+            stage = stage_of(row.state, started_at, calendar, settings.targets)
+            assert stage is not None
+            for reminder in due_reminders(stage, calendar, now):
+                details = await _stage_details(recipients, row, stage, reminder)
+                for chat_id in await recipients.chats(*_audience(row, reminder)):
+                    key = f"{reminder.key(row.id, row.version)}:{chat_id}"
+                    rows.append(_notice(reminder.kind, chat_id, key, details, now, row))
+    return rows
+
+
+def _audience(row: models.Complaint, reminder: Reminder) -> tuple[int | None, Role]:
+    if reminder.audience is Audience.HOLDER:
+        holder = workflow_for(row.kind).holder(row.state)
+        assert holder is not None
+        return row.current_org_id, holder
+    role, slot = ESCALATION[row.state]
+    return getattr(row, slot), role
+
+
+async def _stage_details(
+    recipients: _Recipients, row: models.Complaint, stage: Stage, reminder: Reminder
+) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "state": row.state,
+        "stage_started_at": stage.started_at.isoformat(),
+        "due_at": stage.due_at.isoformat(),
+        "target_hours": stage.target.total_seconds() / 3600,
+        "deadline": row.deadline.isoformat(),
+        "holding_org_id": row.current_org_id,
+        "holding_org_name": await recipients.org_name(row.current_org_id),
+        "holding_role": workflow_for(row.kind).holder(row.state),
+    }
+    if reminder.audience is Audience.TIER_ABOVE:
+        org_id, _ = _audience(row, reminder)
+        details["escalated_to_org_id"] = org_id
+        details["escalated_to_org_name"] = await recipients.org_name(org_id)
+    return details
+
+
+class _Recipients:
+    """Admins and organisation names, looked up once per run."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._chats: dict[tuple[int, Role], list[int]] = {}
+        self._names: dict[int, str] = {}
+
+    async def chats(self, org_id: int | None, role: Role) -> list[int]:
+        if org_id is None:
+            return []
+        if (org_id, role) not in self._chats:
+            admins = await active_admins(self.session, org_id, role)
+            self._chats[(org_id, role)] = sorted({admin.telegram_id for admin in admins})
+        return self._chats[(org_id, role)]
+
+    async def org_name(self, org_id: int | None) -> str | None:
+        if org_id is None:
+            return None
+        if org_id not in self._names:
+            org = await self.session.get(models.Organisation, org_id)
+            self._names[org_id] = org.name if org else ""
+        return self._names[org_id]
+
+
+# -- results the reporter left unacknowledged ------------------------------------------------------
+
+
+async def _auto_close(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+    settings: SchedulerSettings,
+    now: datetime,
+) -> tuple[int, ...]:
+    complaint, event = models.Complaint, models.ComplaintEvent
+    query = (
+        select(complaint.id, complaint.version, event.at)
+        .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
+        .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state == S.RESOLVED)
+        .order_by(complaint.id)
+    )
+    async with sessions() as session:
+        resolved = (await session.execute(query)).all()
+    service = ComplaintService(sessions, calendar, clock=clock)
+    closed = []
+    for complaint_id, version, resolved_at in resolved:
+        if now < auto_close_at(resolved_at, calendar, settings.auto_close_working_days):
+            continue
+        try:
+            await service.fire(complaint_id, SYSTEM, T.AUTO_CLOSE, seen_version=version)
+        except StaleVersion:
+            continue  # the reporter acknowledged it meanwhile, or another scheduler closed it first
+        closed.append(complaint_id)
+    return tuple(closed)
+
+
+# -- half-filed drafts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FsmKey:
+    chat_id: int
+    user_id: int
+
+
+def parse_fsm_key(key: str) -> FsmKey | None:
+    """Chat and user of a key written by bot/fsm_storage.py (aiogram's DefaultKeyBuilder with destiny):
+    `fsm:<chat>:<user>:<destiny>`, or `fsm:<chat>:<thread>:<user>:<destiny>` in a forum topic."""
+    parts = key.split(":")
+    if len(parts) not in (4, 5) or parts[0] != "fsm":
+        return None
+    try:
+        return FsmKey(chat_id=int(parts[1]), user_id=int(parts[-2]))
+    except ValueError:
+        return None
+
+
+async def _discard_drafts(
+    sessions: async_sessionmaker[AsyncSession], settings: SchedulerSettings, now: datetime
+) -> list[dict[str, Any]]:
+    """Delete drafts idle too long; returns the notices telling their reporters, to write right after."""
+    fsm = models.FsmRecord
+    # One guarded DELETE: a reporter typing at this very moment moves updated_at and keeps the draft.
+    async with sessions.begin() as session:
+        gone = (
+            await session.execute(
+                delete(fsm)
+                .where(
+                    fsm.state.startswith(settings.draft_state_prefix, autoescape=True),
+                    fsm.updated_at <= now - settings.draft_discard_after,
+                )
+                .returning(fsm.key, fsm.state, fsm.updated_at)
+            )
+        ).all()
+    rows = []
+    for key, state, updated_at in gone:
+        details = _draft_details(key, state, updated_at)
+        if details is not None:
+            rows.append(_draft_notice(NoticeKind.DRAFT_DISCARDED, key, updated_at, details, now))
+    return rows
+
+
+async def _draft_reminders(
+    sessions: async_sessionmaker[AsyncSession], settings: SchedulerSettings, now: datetime
+) -> list[dict[str, Any]]:
+    fsm = models.FsmRecord
+    query = select(fsm.key, fsm.state, fsm.updated_at).where(
+        fsm.state.startswith(settings.draft_state_prefix, autoescape=True),
+        fsm.updated_at <= now - settings.draft_reminder_after,
+        fsm.updated_at > now - settings.draft_discard_after,
+    )
+    async with sessions() as session:
+        idle = (await session.execute(query)).all()
+    rows = []
+    for key, state, updated_at in idle:
+        details = _draft_details(key, state, updated_at)
+        if details is None:
+            logger.warning("draft %r: cannot tell its chat from the key", key)
+            continue
+        details["discard_at"] = (updated_at + settings.draft_discard_after).isoformat()
+        rows.append(_draft_notice(NoticeKind.DRAFT_REMINDER, key, updated_at, details, now))
+    return rows
+
+
+def _draft_details(key: str, state: str, updated_at: datetime) -> dict[str, Any] | None:
+    parsed = parse_fsm_key(key)
+    if parsed is None:
+        return None
+    return {
+        "fsm_key": key,
+        "chat_id": parsed.chat_id,
+        "user_id": parsed.user_id,
+        "state": state,
+        "idle_since": updated_at.isoformat(),
+    }
+
+
+def _draft_notice(
+    kind: NoticeKind, key: str, updated_at: datetime, details: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    # The idle-since instant is in the key: a reporter who answers, then goes quiet again, hears again.
+    stamp = (updated_at - _EPOCH) // timedelta(microseconds=1)
+    return _notice(kind, details["chat_id"], f"{kind}:{key}:{stamp}", details, now, None)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def _notice(
+    kind: str,
+    chat_id: int,
+    key: str,
+    details: dict[str, Any],
+    now: datetime,
+    complaint: models.Complaint | None,
+) -> dict[str, Any]:
+    if len(key) > _DEDUPE_KEY_LENGTH:
+        key = f"{kind}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    payload = dict(details)
+    if complaint is not None:
+        payload = {"complaint_id": complaint.id, "tracking_number": complaint.tracking_number, **payload}
+    return {
+        "chat_id": chat_id,
+        "kind": str(kind),
+        "complaint_id": complaint.id if complaint is not None else None,
+        "complaint_version": complaint.version if complaint is not None else None,
+        "payload": payload,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "dedupe_key": key,
+        "created_at": now,
+    }
+
+
+async def insert_notices(
+    sessions: async_sessionmaker[AsyncSession], rows: Sequence[dict[str, Any]]
+) -> Counter[str]:
+    """Write outbox rows, skipping any whose dedupe key exists; returns how many were new, by kind."""
+    written: Counter[str] = Counter()
+    if not rows:
+        return written
+    # The same order in every process, so concurrent runs wait on each other's keys instead of deadlocking.
+    ordered = sorted(rows, key=lambda row: row["dedupe_key"])
+    async with sessions.begin() as session:
+        dialect = session.bind.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for start in range(0, len(ordered), _INSERT_BATCH):
+            statement = (
+                insert(models.OutboxMessage)
+                .values(list(ordered[start : start + _INSERT_BATCH]))
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                .returning(models.OutboxMessage.kind)
+            )
+            written.update(str(kind) for kind in (await session.scalars(statement)).all())
+    return written
