@@ -1,0 +1,446 @@
+"""Figures for /rekap: what happened to the LaporGub complaints received in a period, within a scope.
+
+* Scope: the province sees everything; a city the complaints that reached it or one of its OPDs; an OPD
+  the complaints that reached it ("reached": some event put the complaint in that organisation's queue).
+* Period: complaints *received* from the first day 00:00 WIB up to the end of the last day (WIB).
+* Completed: approved by the province (step 6), whatever the reporter did afterwards. Working days to
+  complete = `WorkingCalendar.working_days_elapsed(received_at, approved_at)`; on time when <= 2.
+* On-time share = completed on time / (completed + still open past the deadline): a complaint counts once
+  it is finished or already late, so an agency that finishes nothing does not look punctual.
+* Median: the middle value (mean of the two middle ones for an even count). 90th percentile: nearest rank,
+  the smallest value that at least 90 % of completed complaints do not exceed.
+* Overdue now: waiting on an admin (not resolved, closed or rejected) past the 2-working-day deadline.
+* Organisations: `assigned` counts complaints whose slot of that tier names it (the city it was disposed to,
+  the OPD it was forwarded to; the province holds every one), `in_queue` those waiting in its queue now.
+
+The sums are done by the database, grouped small enough to sit well under a second for a province's year;
+the working-day arithmetic is then done once per (received day, after close?, approved day) group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Date, Select, Time, case, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from storage.views import organisation_of
+from workflow.actors import Organisation, OrgKind
+from workflow.calendar import WIB, WorkingCalendar, to_wib
+from workflow.definitions import LAPORGUB, ComplaintKind, T
+from workflow.sla import WAITING_STAGES
+
+RETURN_TRIGGERS = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.REQUEST_REVISION, T.RETURN_RESULT)
+TOP_REASONS = 5
+
+
+@dataclass(frozen=True)
+class Period:
+    first_day: date
+    last_day: date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValueError("a period ends on or after the day it starts")
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first_day, time(0), tzinfo=WIB).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the period."""
+        return datetime.combine(self.last_day + timedelta(days=1), time(0), tzinfo=WIB).astimezone(UTC)
+
+    @classmethod
+    def this_month(cls, now: datetime) -> Period:
+        today = to_wib(now).date()
+        return cls(today.replace(day=1), today)
+
+    @classmethod
+    def last_month(cls, now: datetime) -> Period:
+        last_day = to_wib(now).date().replace(day=1) - timedelta(days=1)
+        return cls(last_day.replace(day=1), last_day)
+
+    @classmethod
+    def this_year(cls, now: datetime) -> Period:
+        today = to_wib(now).date()
+        return cls(date(today.year, 1, 1), today)
+
+
+@dataclass(frozen=True)
+class OrgFigures:
+    org_id: int
+    name: str
+    kind: OrgKind
+    assigned: int
+    in_queue: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class OrgReturns:
+    org_id: int
+    name: str
+    count: int
+    by_trigger: Mapping[str, int]
+    top_reasons: tuple[tuple[str, int], ...]  # the most frequent reasons, most frequent first
+
+
+@dataclass(frozen=True)
+class Ratings:
+    count: int
+    mean: float | None
+    distribution: Mapping[int, int]  # stars 1..5 -> complaints
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Organisation
+    period: Period
+    generated_at: datetime
+    total: int
+    by_state: Mapping[str, int]  # in workflow order, only states that occur
+    by_channel: Mapping[str, int]  # most frequent first
+    by_org: tuple[OrgFigures, ...]
+    completed: int
+    completed_on_time: int
+    judged: int
+    on_time_share: float | None
+    median_days: float | None
+    p90_days: int | None
+    days_to_complete: Mapping[int, int]  # working days -> completed complaints
+    overdue_now: int
+    returns: tuple[OrgReturns, ...]
+    ratings: Ratings
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    """One complaint with its timings, for the exports. No reporter identity."""
+
+    tracking_number: str
+    received_at: datetime
+    state: str
+    channel: str
+    subject: str  # empty for a confidential complaint
+    city: str
+    opd: str
+    holder: str
+    deadline: datetime
+    approved_at: datetime | None
+    working_days_to_complete: int | None
+    on_time: bool | None
+    overdue_now: bool
+    returns: int
+    rating: int | None
+
+
+async def build_report(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    scope: Organisation,
+    period: Period,
+    *,
+    now: datetime,
+    working_days: int = 2,
+) -> Report:
+    complaint = models.Complaint
+    waiting = complaint.state.in_(WAITING_STAGES)
+    late = complaint.deadline < now
+    async with sessions() as session:
+        names = await _organisations(session)
+        mix = await _grouped(session, scope, period, complaint.state, complaint.channel, complaint.rating)
+        slots = await _grouped(session, scope, period, complaint.city_org_id, complaint.opd_org_id)
+        queues = await _grouped(
+            session, scope, period, complaint.current_org_id, case((late, 1), else_=0), where=waiting
+        )
+        days = await _days_to_complete(session, calendar, scope, period)
+        returns = await _returns(session, scope, period, names)
+    state_order = {state: index for index, state in enumerate(LAPORGUB.holders)}
+    by_state: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    stars: Counter[int] = Counter()
+    for (state, channel, rating), count in mix.items():
+        by_state[state] += count
+        by_channel[channel] += count
+        if rating is not None:
+            stars[rating] += count
+    overdue_now = sum(count for (_, is_late), count in queues.items() if is_late)
+    completed = sum(days.values())
+    on_time = sum(count for elapsed, count in days.items() if elapsed <= working_days)
+    judged = completed + overdue_now
+    rated = sum(stars.values())
+    return Report(
+        scope=scope,
+        period=period,
+        generated_at=now,
+        total=sum(by_state.values()),
+        by_state=dict(sorted(by_state.items(), key=lambda item: state_order.get(item[0], len(state_order)))),
+        by_channel=dict(sorted(by_channel.items(), key=lambda item: (-item[1], item[0]))),
+        by_org=_org_figures(scope, names, slots, queues, sum(by_state.values())),
+        completed=completed,
+        completed_on_time=on_time,
+        judged=judged,
+        on_time_share=on_time / judged if judged else None,
+        median_days=_median(days),
+        p90_days=_nearest_rank(days, 0.9),
+        days_to_complete=dict(sorted(days.items())),
+        overdue_now=overdue_now,
+        returns=returns,
+        ratings=Ratings(
+            count=rated,
+            mean=sum(stars_ * n for stars_, n in stars.items()) / rated if rated else None,
+            distribution={value: stars.get(value, 0) for value in range(1, 6)},
+        ),
+    )
+
+
+async def complaint_rows(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    scope: Organisation,
+    period: Period,
+    *,
+    now: datetime,
+    working_days: int = 2,
+) -> list[ComplaintRow]:
+    """Every complaint of the report with its timings, oldest first."""
+    complaint, event = models.Complaint, models.ComplaintEvent
+    approved = _approvals().subquery()
+    returns = (
+        select(event.complaint_id, func.count().label("returns"))
+        .where(event.trigger.in_(RETURN_TRIGGERS))
+        .group_by(event.complaint_id)
+        .subquery()
+    )
+    query = _in_report(
+        select(complaint, approved.c.at, returns.c.returns)
+        .outerjoin(approved, approved.c.complaint_id == complaint.id)
+        .outerjoin(returns, returns.c.complaint_id == complaint.id),
+        scope,
+        period,
+    ).order_by(complaint.received_at, complaint.id)
+    async with sessions() as session:
+        names = await _organisations(session)
+        rows = []
+        for row, approved_at, return_count in (await session.execute(query)).all():
+            elapsed = calendar.working_days_elapsed(row.received_at, approved_at) if approved_at else None
+            rows.append(
+                ComplaintRow(
+                    tracking_number=row.tracking_number,
+                    received_at=row.received_at,
+                    state=row.state,
+                    channel=row.channel,
+                    subject="" if row.confidential else row.subject,
+                    city=names[row.city_org_id].name if row.city_org_id else "",
+                    opd=names[row.opd_org_id].name if row.opd_org_id else "",
+                    holder=names[row.current_org_id].name if row.current_org_id else "",
+                    deadline=row.deadline,
+                    approved_at=approved_at,
+                    working_days_to_complete=elapsed,
+                    on_time=None if elapsed is None else elapsed <= working_days,
+                    overdue_now=row.state in WAITING_STAGES and row.deadline < now,
+                    returns=return_count or 0,
+                    rating=row.rating,
+                )
+            )
+    return rows
+
+
+# -- queries ----------------------------------------------------------------------------------------
+
+
+def _in_report(query: Select[Any], scope: Organisation, period: Period) -> Select[Any]:
+    complaint = models.Complaint
+    query = query.where(
+        complaint.kind == ComplaintKind.LAPORGUB,
+        complaint.received_at >= period.start,
+        complaint.received_at < period.end,
+    )
+    if scope.kind is OrgKind.PROVINCE:
+        return query
+    reached = select(models.ComplaintEvent.complaint_id).where(
+        models.ComplaintEvent.to_org_id.in_(_scope_orgs(scope))
+    )
+    return query.where(complaint.id.in_(reached))
+
+
+def _scope_orgs(scope: Organisation) -> Select[Any]:
+    org = models.Organisation
+    if scope.kind is OrgKind.CITY:
+        return select(org.id).where((org.id == scope.id) | (org.parent_id == scope.id))
+    return select(org.id).where(org.id == scope.id)
+
+
+async def _grouped(
+    session: AsyncSession, scope: Organisation, period: Period, *columns: Any, where: Any = None
+) -> dict[tuple[Any, ...], int]:
+    query = _in_report(select(*columns, func.count()), scope, period).group_by(*columns)
+    if where is not None:
+        query = query.where(where)
+    return {tuple(row[:-1]): row[-1] for row in (await session.execute(query)).all()}
+
+
+def _approvals() -> Select[Any]:
+    event = models.ComplaintEvent
+    return select(event.complaint_id, event.at).where(event.trigger == T.APPROVE)
+
+
+async def _days_to_complete(
+    session: AsyncSession, calendar: WorkingCalendar, scope: Organisation, period: Period
+) -> Counter[int]:
+    complaint = models.Complaint
+    approved = _approvals().subquery()
+    dialect = session.bind.dialect.name
+    received_day = _wib_date(complaint.received_at, dialect)
+    after_close = _wib_time(complaint.received_at, dialect) >= _time_literal(calendar.office_close, dialect)
+    approved_day = _wib_date(approved.c.at, dialect)
+    query = _in_report(
+        select(received_day, after_close, approved_day, func.count()).join(
+            approved, approved.c.complaint_id == complaint.id
+        ),
+        scope,
+        period,
+    ).group_by(received_day, after_close, approved_day)
+    days: Counter[int] = Counter()
+    for received, late_in_day, approved_on, count in (await session.execute(query)).all():
+        # Stand-ins with the same receipt day and completion day as every complaint of the group.
+        start = datetime.combine(_as_date(received), time.max if late_in_day else time(0), tzinfo=WIB)
+        end = datetime.combine(_as_date(approved_on), time(12), tzinfo=WIB)
+        days[calendar.working_days_elapsed(start, end)] += count
+    return days
+
+
+async def _returns(
+    session: AsyncSession, scope: Organisation, period: Period, names: Mapping[int, Organisation]
+) -> tuple[OrgReturns, ...]:
+    event, complaint = models.ComplaintEvent, models.Complaint
+    query = (
+        _in_report(select(event.org_id, event.trigger, event.reason, func.count()), scope, period)
+        .select_from(event)
+        .join(complaint, complaint.id == event.complaint_id)
+        .where(event.trigger.in_(RETURN_TRIGGERS))
+        .group_by(event.org_id, event.trigger, event.reason)
+    )
+    by_trigger: dict[int, Counter[str]] = defaultdict(Counter)
+    reasons: dict[int, Counter[str]] = defaultdict(Counter)
+    for org_id, trigger, reason, count in (await session.execute(query)).all():
+        by_trigger[org_id][trigger] += count
+        reasons[org_id][(reason or "").strip()] += count
+    figures = [
+        OrgReturns(
+            org_id=org_id,
+            name=names[org_id].name if org_id in names else str(org_id),
+            count=sum(triggers.values()),
+            by_trigger=dict(sorted(triggers.items())),
+            top_reasons=tuple(
+                sorted(reasons[org_id].items(), key=lambda item: (-item[1], item[0]))[:TOP_REASONS]
+            ),
+        )
+        for org_id, triggers in by_trigger.items()
+    ]
+    return tuple(sorted(figures, key=lambda figure: (-figure.count, figure.name)))
+
+
+async def _organisations(session: AsyncSession) -> dict[int, Organisation]:
+    return {row.id: organisation_of(row) for row in await session.scalars(select(models.Organisation))}
+
+
+def _org_figures(
+    scope: Organisation,
+    names: Mapping[int, Organisation],
+    slots: Mapping[tuple[Any, ...], int],
+    queues: Mapping[tuple[Any, ...], int],
+    total: int,
+) -> tuple[OrgFigures, ...]:
+    assigned: Counter[int] = Counter()
+    for (city_id, opd_id), count in slots.items():
+        for org_id in (city_id, opd_id):
+            if org_id is not None:
+                assigned[org_id] += count
+    in_queue: Counter[int] = Counter()
+    overdue: Counter[int] = Counter()
+    for (org_id, is_late), count in queues.items():
+        in_queue[org_id] += count
+        overdue[org_id] += count if is_late else 0
+    if scope.kind is OrgKind.PROVINCE:
+        assigned[scope.id] = total
+    visible = {org_id for org_id in names if _within(names[org_id], scope)}
+    figures = [
+        OrgFigures(
+            org_id,
+            names[org_id].name,
+            names[org_id].kind,
+            assigned[org_id],
+            in_queue[org_id],
+            overdue[org_id],
+        )
+        for org_id in visible
+        if assigned[org_id] or in_queue[org_id]
+    ]
+    tier = {OrgKind.PROVINCE: 0, OrgKind.CITY: 1, OrgKind.OPD: 2}
+    return tuple(sorted(figures, key=lambda f: (tier[f.kind], -f.assigned, f.name)))
+
+
+def _within(org: Organisation, scope: Organisation) -> bool:
+    if scope.kind is OrgKind.PROVINCE:
+        return True
+    return org.id == scope.id or (scope.kind is OrgKind.CITY and org.parent_id == scope.id)
+
+
+# -- dialects ---------------------------------------------------------------------------------------
+
+
+def _wib_date(column: Any, dialect: str) -> Any:
+    # WIB has had no daylight saving since 1964: a fixed +7 hours is exact.
+    if dialect == "postgresql":
+        return cast(func.timezone("Asia/Jakarta", column), Date)
+    return func.date(column, "+7 hours")
+
+
+def _wib_time(column: Any, dialect: str) -> Any:
+    if dialect == "postgresql":
+        return cast(func.timezone("Asia/Jakarta", column), Time)
+    return func.time(column, "+7 hours")
+
+
+def _time_literal(moment: time, dialect: str) -> Any:
+    return moment if dialect == "postgresql" else moment.strftime("%H:%M:%S")
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+# -- statistics -------------------------------------------------------------------------------------
+
+
+def _value_at_rank(counts: Mapping[int, int], rank: int) -> int:
+    """The value at 1-based `rank` of the sorted values the counts stand for."""
+    seen = 0
+    for value, count in sorted(counts.items()):
+        seen += count
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} beyond {seen} values")
+
+
+def _median(counts: Mapping[int, int]) -> float | None:
+    n = sum(counts.values())
+    if n == 0:
+        return None
+    if n % 2:
+        return float(_value_at_rank(counts, n // 2 + 1))
+    return (_value_at_rank(counts, n // 2) + _value_at_rank(counts, n // 2 + 1)) / 2
+
+
+def _nearest_rank(counts: Mapping[int, int], share: float) -> int | None:
+    n = sum(counts.values())
+    return _value_at_rank(counts, max(1, math.ceil(share * n))) if n else None
