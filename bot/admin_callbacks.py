@@ -37,7 +37,7 @@ TRIGGER_CODES: dict[str, str] = {
 TRIGGERS_BY_CODE: dict[str, str] = {code: str(trigger) for trigger, code in TRIGGER_CODES.items()}
 # Every prefix below starts with "g" (for "government"), so a payload that looks like ours but does not
 # parse can be told apart from a reporter's expired button.
-ADMIN_PREFIX_PATTERN = r"^g[a-z]:"
+ADMIN_PREFIX_PATTERN = r"^g[a-z](:|$)"
 
 
 def code_of(trigger: str) -> str:
@@ -90,3 +90,7 @@ class AbortCb(CallbackData, prefix="gx"):
 
 class ResultDoneCb(CallbackData, prefix="gd"):
     pass
+
+
+class CardCb(CallbackData, prefix="gc"):
+    c: int  # show this card again in place, with the buttons allowed now

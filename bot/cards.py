@@ -90,8 +90,15 @@ def did_words(trigger: str, t: Texts, org_name: str = "") -> str:
 
 
 def card_text(
-    card: CardInfo, *, viewer: AdminInfo, t: Texts, calendar: WorkingCalendar, now: datetime
+    card: CardInfo,
+    *,
+    viewer: AdminInfo,
+    t: Texts,
+    calendar: WorkingCalendar,
+    now: datetime,
+    footer: Html | None = None,
 ) -> Html:
+    """The card's text; `footer` (what was just done with it) is kept whole, the chronology gives way."""
     complaint = card.complaint
     head = [
         t("admin.card.title", number=complaint.tracking_number, state=state_words(complaint, t)),
@@ -112,13 +119,14 @@ def card_text(
     result: list[str] = []
     if complaint.result_text:
         result = ["", t("admin.card.result", result=_clipped(complaint.result_text, RESULT_SHOWN, t))]
+    ending = ["", footer] if footer else []
     # Fewer history entries only when even the shortest chronology leaves no room (organisation names and
     # reasons at their longest): the newest entries are the ones the next step depends on.
     for shown in (HISTORY_SHOWN, 1):
-        text = _fitted(head, [*result, *_history_lines(card, t, shown)], complaint.chronology, t)
+        text = _fitted(head, [*result, *_history_lines(card, t, shown), *ending], complaint.chronology, t)
         if visible_length(text) <= TEXT_LIMIT:
             return text
-    return _fitted(head, result, complaint.chronology, t)
+    return _fitted(head, [*result, *ending], complaint.chronology, t)
 
 
 def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> Html:

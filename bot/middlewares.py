@@ -13,9 +13,11 @@ from storage.directory import Directory
 
 
 class UserContext(BaseMiddleware):
-    """Puts `t` (the user's language table) in the handler data.
+    """Puts `t` (the user's language table), `admins` (their active admin seats) and `admin` (the first
+    of them, or None for a reporter) in the handler data.
 
-    Admin roles will be resolved here too, when the admin routers arrive.
+    The seats are read from the database on every update, not cached: an admin who is deactivated is a
+    reporter from their very next press.
     """
 
     async def __call__(
@@ -28,4 +30,7 @@ class UserContext(BaseMiddleware):
         directory: Directory = data["directory"]
         language = await directory.language_of(user.id) if user is not None else None
         data["t"] = texts_for(language or data.get("default_language"))
+        admins = await directory.admins_of_user(user.id) if user is not None else []
+        data["admins"] = admins
+        data["admin"] = admins[0] if admins else None
         return await handler(event, data)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import common, complaints, errors, fallback, filing, groups
+from bot.routers import admin, common, complaints, errors, fallback, filing, groups, result
 
 
 def reporter_router() -> Router:
+    """Every router; the admin side comes before the reporter's, whose /start and menu it overrides."""
     root = Router(name=__name__)
     root.include_routers(
-        *(module.create_router() for module in (errors, groups, common, complaints, filing, fallback))
+        *(
+            module.create_router()
+            for module in (errors, groups, admin, common, complaints, result, filing, fallback)
+        )
     )
     return root

@@ -365,6 +365,95 @@ TEXTS: dict[str, str] = {
     "admin.did.escalate": "Escalated to the complaints official",
     "admin.did.resolve": "Resolved",
     "admin.did.other": "Status updated",
+    # -- admin: menu and queue ---------------------------------------------------------------------------
+    "admin.menu": (
+        "🏛 <b>{role}</b> — {org}\n"
+        "Welcome, {name}.\n\n"
+        "Complaints waiting in your organisation's queue: <b>{count}</b>"
+    ),
+    "admin.role.province": "Province admin (PemProv Jateng)",
+    "admin.role.city": "Dinkominfo admin",
+    "admin.role.opd": "Agency (OPD) admin",
+    "admin.role.officer": "Complaints officer",
+    "admin.role.official": "Complaints official",
+    "admin.btn.queue": "📥 Queue ({count})",
+    "admin.btn.reporter_menu": "📝 Reporter menu (my own complaints)",
+    "admin.btn.admin_menu": "🏛 Back to the admin menu",
+    "admin.reporter_menu": (
+        "📝 <b>Reporter menu</b>\nHere you file and track complaints of your own, like any citizen."
+    ),
+    "admin.help": (
+        "<b>Admin commands</b>\n"
+        "/start — admin menu\n"
+        "/antrian or /queue — your organisation's queue\n"
+        "/cancel — cancel the reason or result you are writing\n"
+        "/language — change language\n\n"
+        "Open a complaint from the queue; the buttons on its card are the steps you may take now."
+    ),
+    "admin.only": "This command is for registered LaporGub admins only. Type /start for the main menu.",
+    "admin.busy": "You are writing a reason or a follow-up result. Carry on, or type /cancel.",
+    "admin.queue.title": (
+        "📥 <b>{org} queue</b>\n{total} complaints, page {page}/{pages} — nearest deadline first."
+    ),
+    "admin.queue.empty": "📥 <b>{org} queue</b>\nNothing is waiting.",
+    "admin.queue.item": "{index}. <code>{number}</code> — {subject}\n    {due}",
+    "admin.btn.open": "{index}. {number}",
+    "admin.btn.prev": "◀️ Previous",
+    "admin.btn.next": "Next ▶️",
+    "admin.files.none": "This complaint has no attachments.",
+    "admin.files.caption": "📎 {number} — complaint attachments",
+    "admin.files.result_caption": "📎 {number} — follow-up result attachments",
+    # -- admin: pickers, reasons and results -------------------------------------------------------------
+    "admin.pick.city": "Choose the city/regency ({page}/{pages})",
+    "admin.pick.opd": "Choose the agency (OPD) ({page}/{pages})",
+    "admin.pick.none": "There is no active organisation to send it to.",
+    "admin.btn.page_prev": "◀️ {page}/{pages}",
+    "admin.btn.page_next": "{page}/{pages} ▶️",
+    "admin.btn.back": "↩️ Back",
+    "admin.ask.reason": (
+        "✍️ <b>{action}</b> — <code>{number}</code>\n"
+        "Write the reason in one message (at most {max} characters). "
+        "The next organisation will see it."
+    ),
+    "admin.ask.result": (
+        "📝 <b>{action}</b> — <code>{number}</code>\n"
+        "Write the follow-up result in one message (at most {max} characters). "
+        "Then you can attach up to {files} photos or documents."
+    ),
+    "admin.ask.result_files": (
+        "📎 Send up to {max} supporting photos or documents, then press Done. No attachments? Press Done now."
+    ),
+    "admin.result.file_added": "File {count}/{max} received. Send another, or press Done.",
+    "admin.result.files_full": "{max} files, the maximum. Press Done.",
+    "admin.result.file_refused": "This file cannot be accepted (its size is unknown or over {limit_mb} MB).",
+    "admin.bad.too_long": "Too long ({length} characters; at most {max}). Shorten it and send it again:",
+    "admin.hint.text": "Please write the answer as text, or press Cancel.",
+    "admin.hint.files": "Send a photo or a document, or press Done.",
+    "admin.hint.buttons": "Press Send to apply it, or Cancel.",
+    "admin.confirm.reason": (
+        "Check before sending:\n<b>{action}</b> — <code>{number}</code>\n<b>Reason</b>: {reason}"
+    ),
+    "admin.confirm.result": (
+        "Check before sending:\n<b>{action}</b> — <code>{number}</code>\n"
+        "<b>Result</b>: {result}\n<b>Attachments</b>: {photos} photos, {documents} documents"
+    ),
+    "admin.btn.confirm": "✅ Send",
+    "admin.btn.abort": "✖️ Cancel",
+    "admin.btn.done": "✅ Done",
+    "admin.aborted": "Cancelled. The complaint is unchanged.",
+    "admin.toast.done": "✅ {what}",
+    # -- admin: refused presses (toasts, at most 200 characters) -----------------------------------------
+    "admin.refused.stale_by": "Already handled by {name}: {what} ({at}). Nothing was changed.",
+    "admin.refused.stale": (
+        "This complaint has changed since this card was shown. Nothing was changed; open the queue for its "
+        "current state."
+    ),
+    "admin.refused.not_permitted": "This complaint is not in your organisation's queue. Nothing was changed.",
+    "admin.refused.not_admin": "This button is for the responsible admins only. Nothing was changed.",
+    "admin.refused.invalid_target": (
+        "That destination cannot be chosen for this complaint. Nothing was changed."
+    ),
+    "admin.refused.forged": "This button is not recognised. Nothing was changed.",
     # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
     "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Handled by <b>{name}</b> at {at}: {what}",
     "notify.handled_reason": "\n<i>Reason</i>: {reason}",

@@ -378,6 +378,101 @@ TEXTS: dict[str, str] = {
     "admin.did.escalate": "Diteruskan ke pejabat pengaduan",
     "admin.did.resolve": "Diselesaikan",
     "admin.did.other": "Status diperbarui",
+    # -- admin: menu and queue ---------------------------------------------------------------------------
+    "admin.menu": (
+        "🏛 <b>{role}</b> — {org}\n"
+        "Selamat datang, {name}.\n\n"
+        "Laporan menunggu di antrian instansi Anda: <b>{count}</b>"
+    ),
+    "admin.role.province": "Admin PemProv Jateng",
+    "admin.role.city": "Admin Dinkominfo",
+    "admin.role.opd": "Admin OPD",
+    "admin.role.officer": "Petugas pengaduan",
+    "admin.role.official": "Pejabat pengaduan",
+    "admin.btn.queue": "📥 Antrian ({count})",
+    "admin.btn.reporter_menu": "📝 Menu pelapor (laporan pribadi)",
+    "admin.btn.admin_menu": "🏛 Kembali ke menu admin",
+    "admin.reporter_menu": (
+        "📝 <b>Menu pelapor</b>\nDi sini Anda membuat dan melacak laporan pribadi Anda sendiri, "
+        "seperti warga lainnya."
+    ),
+    "admin.help": (
+        "<b>Perintah admin</b>\n"
+        "/start — menu admin\n"
+        "/antrian atau /queue — antrian laporan instansi Anda\n"
+        "/cancel — batalkan alasan atau hasil yang sedang ditulis\n"
+        "/language — ganti bahasa\n\n"
+        "Buka laporan dari antrian; tombol di kartu laporan adalah langkah yang boleh Anda ambil saat ini."
+    ),
+    "admin.only": "Perintah ini hanya untuk admin LaporGub yang terdaftar. Ketik /start untuk menu utama.",
+    "admin.busy": "Anda sedang menulis alasan atau hasil tindak lanjut. Lanjutkan, atau ketik /cancel.",
+    "admin.queue.title": (
+        "📥 <b>Antrian {org}</b>\n{total} laporan, halaman {page}/{pages} — tenggat terdekat di atas."
+    ),
+    "admin.queue.empty": "📥 <b>Antrian {org}</b>\nTidak ada laporan yang menunggu.",
+    "admin.queue.item": "{index}. <code>{number}</code> — {subject}\n    {due}",
+    "admin.btn.open": "{index}. {number}",
+    "admin.btn.prev": "◀️ Sebelumnya",
+    "admin.btn.next": "Berikutnya ▶️",
+    "admin.files.none": "Laporan ini tidak memiliki lampiran.",
+    "admin.files.caption": "📎 {number} — lampiran laporan",
+    "admin.files.result_caption": "📎 {number} — lampiran hasil tindak lanjut",
+    # -- admin: pickers, reasons and results -------------------------------------------------------------
+    "admin.pick.city": "Pilih kota/kabupaten tujuan ({page}/{pages})",
+    "admin.pick.opd": "Pilih OPD tujuan ({page}/{pages})",
+    "admin.pick.none": "Tidak ada instansi tujuan yang aktif.",
+    "admin.btn.page_prev": "◀️ {page}/{pages}",
+    "admin.btn.page_next": "{page}/{pages} ▶️",
+    "admin.btn.back": "↩️ Kembali",
+    "admin.ask.reason": (
+        "✍️ <b>{action}</b> — <code>{number}</code>\n"
+        "Tulis alasannya dalam satu pesan (maksimal {max} karakter). "
+        "Alasan ini akan terlihat oleh instansi berikutnya."
+    ),
+    "admin.ask.result": (
+        "📝 <b>{action}</b> — <code>{number}</code>\n"
+        "Tulis hasil tindak lanjut dalam satu pesan (maksimal {max} karakter). "
+        "Sesudahnya Anda dapat melampirkan hingga {files} foto atau dokumen."
+    ),
+    "admin.ask.result_files": (
+        "📎 Kirim hingga {max} foto atau dokumen pendukung, lalu tekan Selesai. "
+        "Tidak ada lampiran? Langsung tekan Selesai."
+    ),
+    "admin.result.file_added": "Berkas {count}/{max} diterima. Kirim lagi, atau tekan Selesai.",
+    "admin.result.files_full": "Sudah {max} berkas, jumlah maksimal. Tekan Selesai.",
+    "admin.result.file_refused": (
+        "Berkas ini tidak dapat diterima (ukurannya tidak diketahui atau lebih dari {limit_mb} MB)."
+    ),
+    "admin.bad.too_long": "Terlalu panjang ({length} karakter; maksimal {max}). Persingkat dan kirim ulang:",
+    "admin.hint.text": "Tulis jawabannya sebagai teks, atau tekan Batal.",
+    "admin.hint.files": "Kirim foto atau dokumen, atau tekan Selesai.",
+    "admin.hint.buttons": "Tekan Kirim untuk menerapkan, atau Batal.",
+    "admin.confirm.reason": (
+        "Periksa sebelum dikirim:\n<b>{action}</b> — <code>{number}</code>\n<b>Alasan</b>: {reason}"
+    ),
+    "admin.confirm.result": (
+        "Periksa sebelum dikirim:\n<b>{action}</b> — <code>{number}</code>\n"
+        "<b>Hasil</b>: {result}\n<b>Lampiran</b>: {photos} foto, {documents} dokumen"
+    ),
+    "admin.btn.confirm": "✅ Kirim",
+    "admin.btn.abort": "✖️ Batal",
+    "admin.btn.done": "✅ Selesai",
+    "admin.aborted": "Dibatalkan. Laporan tidak diubah.",
+    "admin.toast.done": "✅ {what}",
+    # -- admin: refused presses (toasts, at most 200 characters) -----------------------------------------
+    "admin.refused.stale_by": "Sudah ditangani oleh {name}: {what} ({at}). Tidak ada yang diubah.",
+    "admin.refused.stale": (
+        "Laporan ini sudah berubah sejak kartu ini ditampilkan. Tidak ada yang diubah; buka antrian "
+        "untuk status terbaru."
+    ),
+    "admin.refused.not_permitted": (
+        "Laporan ini tidak berada di antrian instansi Anda. Tidak ada yang diubah."
+    ),
+    "admin.refused.not_admin": "Tombol ini hanya untuk admin yang berwenang. Tidak ada yang diubah.",
+    "admin.refused.invalid_target": (
+        "Tujuan itu tidak dapat dipilih untuk laporan ini. Tidak ada yang diubah."
+    ),
+    "admin.refused.forged": "Tombol ini tidak dikenali. Tidak ada yang diubah.",
     # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
     "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Ditangani oleh <b>{name}</b> pada {at}: {what}",
     "notify.handled_reason": "\n<i>Alasan</i>: {reason}",

@@ -1,0 +1,22 @@
+"""Everything an admin does interactively: menu, queue, cards and their actions.
+
+Order matters: the reason and result conversation takes its answers before anything else can, and the
+forged-payload catch-all comes last.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+
+from bot.routers.admin import actions, forged, inputs, menu, pickers, queue
+
+
+def create_router() -> Router:
+    root = Router(name=__name__)
+    # Cards carry personal data: the admin side answers in private chats only.
+    root.message.filter(F.chat.type == ChatType.PRIVATE)
+    root.include_routers(
+        *(module.create_router() for module in (inputs, menu, queue, actions, pickers, forged))
+    )
+    return root

@@ -1,0 +1,69 @@
+"""A card's action button: act at once, or open the target picker, or ask for a reason or a result.
+
+What a button may do is the workflow's step (`needs_reason`, `needs_result`, `target_kind`); this module
+only chooses how to ask for what the step needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.admin_callbacks import ActionCb
+from bot.routers.admin import inputs, pickers
+from bot.routers.admin.guard import check_press, refusals
+from bot.routers.admin.outcome import show_done
+from bot.texts import Texts
+from storage.complaints import ComplaintService
+from storage.directory import Directory
+from storage.views import AdminInfo
+from workflow.calendar import WorkingCalendar
+
+
+async def action_pressed(
+    query: CallbackQuery,
+    callback_data: ActionCb,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    admins: list[AdminInfo],
+    directory: Directory,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    c, v = callback_data.c, callback_data.v
+    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
+        press = await check_press(complaints, admins, c, v, callback_data.t)
+        if not isinstance(query.message, Message):
+            await query.answer(t.plain("button.expired"), show_alert=True)
+            return
+        step = press.step
+        if step.target_kind is not None:
+            await pickers.show_page(query, press, 0, t, directory)
+        elif step.needs_reason or step.needs_result:
+            await inputs.ask(query, query.message, press, state, t)
+        else:
+            moved = await complaints.fire(c, press.admin.as_actor(), step.trigger, seen_version=v)
+            await show_done(
+                query,
+                moved,
+                admin=press.admin,
+                bot=bot,
+                chat_id=query.message.chat.id,
+                card_message_id=query.message.message_id,
+                t=t,
+                complaints=complaints,
+                calendar=calendar,
+                clock=clock,
+            )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(action_pressed, ActionCb.filter())
+    return router

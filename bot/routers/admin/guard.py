@@ -1,0 +1,173 @@
+"""Checking a button press before anything changes, and turning every refusal into a toast.
+
+A press is refused when it is forged (a payload we never issue, a complaint or organisation that does not
+exist), stale (the complaint moved on since the card was shown), or not the presser's to make (another
+organisation's complaint, or someone who is no admin). Each refusal answers the callback with a short
+explanation, changes nothing and is logged without personal data (ids and codes only).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiogram.types import CallbackQuery
+
+from bot.admin_callbacks import TRIGGERS_BY_CODE
+from bot.cards import did_words
+from bot.display import utf16_len
+from bot.texts import Texts
+from storage.complaints import ComplaintService
+from storage.errors import ComplaintNotFound, UnknownOrganisation
+from storage.views import AdminInfo, ComplaintInfo
+from workflow.actors import OrgKind
+from workflow.definitions import Step
+from workflow.engine import workflow_for
+from workflow.errors import InvalidTarget, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
+
+log = logging.getLogger(__name__)
+TOAST_LIMIT = 200
+
+
+class Forged(Exception):
+    """A payload in our format that names something we never offered."""
+
+
+class NotAnAdmin(Exception):
+    """The presser holds no active admin seat (never had one, or was just deactivated)."""
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press that passed every check: who acts, on what, and which step."""
+
+    admin: AdminInfo
+    complaint: ComplaintInfo
+    step: Step
+    seen_version: int
+
+
+def trigger_of(code: str) -> str:
+    trigger = TRIGGERS_BY_CODE.get(code)
+    if trigger is None:
+        raise Forged(f"unknown trigger code {code!r}")
+    return trigger
+
+
+def seat_for(admins: list[AdminInfo], complaint: ComplaintInfo) -> AdminInfo:
+    """The presser's admin seat that holds this complaint now; any seat if none does (to be refused)."""
+    if not admins:
+        raise NotAnAdmin()
+    for admin in admins:
+        steps = workflow_for(complaint.kind).allowed_triggers(admin.as_actor(), complaint.snapshot())
+        if steps:
+            return admin
+    return admins[0]
+
+
+async def check_press(
+    complaints: ComplaintService, admins: list[AdminInfo], complaint_id: int, seen_version: int, code: str
+) -> Press:
+    """Everything `fire` would check, checked before asking for a reason or showing a picker."""
+    trigger = trigger_of(code)
+    complaint = await complaints.get(complaint_id)
+    if complaint is None:
+        raise ComplaintNotFound(complaint_id)
+    admin = seat_for(admins, complaint)
+    # Someone else's complaint is refused before staleness, which would tell them who handled it.
+    if not any(may_view(seat, complaint) for seat in admins):
+        raise NotPermitted(trigger, "not this organisation's complaint")
+    if complaint.version != seen_version:
+        raise StaleVersion(seen_version, complaint.version)
+    workflow = workflow_for(complaint.kind)
+    step = workflow.step(complaint.state, trigger)
+    if step not in workflow.allowed_triggers(admin.as_actor(), complaint.snapshot()):
+        raise NotPermitted(trigger, "not this admin's step now")
+    return Press(admin, complaint, step, seen_version)
+
+
+def may_view(admin: AdminInfo, complaint: ComplaintInfo) -> bool:
+    """An admin sees the complaints their organisation holds or has held; no one else's."""
+    slot = {
+        OrgKind.PROVINCE: complaint.province_org_id,
+        OrgKind.CITY: complaint.city_org_id,
+        OrgKind.OPD: complaint.opd_org_id,
+    }[admin.org.kind]
+    return admin.org.id in (slot, complaint.current_org_id)
+
+
+def toast(text: str) -> str:
+    """Telegram refuses a callback answer over 200 UTF-16 units; a long name must not cost the answer."""
+    if utf16_len(text) <= TOAST_LIMIT:
+        return text
+    while utf16_len(text) > TOAST_LIMIT - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+@asynccontextmanager
+async def refusals(
+    query: CallbackQuery,
+    t: Texts,
+    complaints: ComplaintService,
+    *,
+    complaint_id: int | None = None,
+    seen_version: int | None = None,
+    admins: list[AdminInfo] | None = None,
+) -> AsyncIterator[None]:
+    """Run a button's work; a refusal raised inside becomes the callback's toast and a log line."""
+    try:
+        yield
+    except (WorkflowError, ComplaintNotFound, UnknownOrganisation, Forged, NotAnAdmin) as error:
+        text = await _explain(error, t, complaints, complaint_id, seen_version)
+        admin_ids = [admin.id for admin in admins or []]
+        log.warning(
+            "admin press refused (%s): update callback %s, complaint %s, admin seats %s",
+            type(error).__name__,
+            query.id,
+            complaint_id,
+            admin_ids or "none",
+        )
+        await query.answer(toast(text), show_alert=True)
+
+
+async def _explain(
+    error: Exception,
+    t: Texts,
+    complaints: ComplaintService,
+    complaint_id: int | None,
+    seen_version: int | None,
+) -> str:
+    if isinstance(error, StaleVersion | InvalidTransition):
+        return await stale_words(t, complaints, complaint_id, seen_version)
+    if isinstance(error, NotAnAdmin):
+        return t.plain("admin.refused.not_admin")
+    if isinstance(error, NotPermitted):
+        return t.plain("admin.refused.not_permitted")
+    if isinstance(error, InvalidTarget):
+        return t.plain("admin.refused.invalid_target")
+    return t.plain("admin.refused.forged")
+
+
+async def stale_words(
+    t: Texts, complaints: ComplaintService, complaint_id: int | None, seen_version: int | None
+) -> str:
+    """Who moved the complaint on from the version the admin saw, when the history says so."""
+    card = await complaints.card(complaint_id) if complaint_id is not None else None
+    later = [
+        event
+        for event in (card.history if card else [])
+        if seen_version is None or event.version > seen_version
+    ]
+    if card is None or not later:
+        return t.plain("admin.refused.stale")
+    handled = later[0]
+    target = card.orgs.get(handled.to_org_id) if handled.to_org_id is not None else None
+    return t.plain(
+        "admin.refused.stale_by",
+        name=handled.actor_name or t.plain("org.unknown"),
+        what=did_words(handled.trigger, t, target.name if target else t.plain("org.unknown")),
+        at=t.moment(handled.at),
+    )

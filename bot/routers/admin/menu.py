@@ -1,0 +1,107 @@
+"""The admin menu of the admin's role and organisation, and switching to the reporter menu and back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.admin_callbacks import AdminMenuCb
+from bot.callbacks import MenuCb
+from bot.keyboards.menu import main_menu
+from bot.routers.admin.queue import send_queue
+from bot.routers.admin.states import AdminInput
+from bot.states import is_filing
+from bot.texts import Html, Texts
+from storage.complaints import ComplaintService
+from storage.views import AdminInfo
+from workflow.calendar import WorkingCalendar
+
+
+def is_admin(_: object, admin: AdminInfo | None = None) -> bool:
+    return admin is not None
+
+
+async def _admin_menu(
+    admin: AdminInfo, t: Texts, complaints: ComplaintService
+) -> tuple[Html, InlineKeyboardMarkup]:
+    waiting = (await complaints.queue(admin.org.id, admin.role, limit=1)).total
+    text = t(
+        "admin.menu",
+        role=t.plain(f"admin.role.{admin.role}"),
+        org=admin.org.name,
+        name=admin.full_name,
+        count=waiting,
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("admin.btn.queue", count=waiting), callback_data=AdminMenuCb(action="queue"))
+    builder.button(text=t.plain("admin.btn.reporter_menu"), callback_data=AdminMenuCb(action="reporter"))
+    builder.button(text=t.plain("btn.menu.language"), callback_data=MenuCb(action="language"))
+    builder.adjust(1)
+    return text, builder.as_markup()
+
+
+def _reporter_menu(t: Texts) -> InlineKeyboardMarkup:
+    menu = main_menu(t)
+    back = InlineKeyboardButton(
+        text=t.plain("admin.btn.admin_menu"), callback_data=AdminMenuCb(action="admin").pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*menu.inline_keyboard, [back]])
+
+
+async def start(
+    message: Message, state: FSMContext, t: Texts, admin: AdminInfo, complaints: ComplaintService
+) -> None:
+    text, markup = await _admin_menu(admin, t, complaints)
+    await message.answer(text, reply_markup=markup)
+    current = await state.get_state()
+    if await is_filing(state):
+        await message.answer(t("busy.filing"))
+    elif current in AdminInput.__all_states_names__:
+        await message.answer(t("admin.busy"))
+
+
+async def help_(message: Message, t: Texts) -> None:
+    await message.answer(t("admin.help"))
+
+
+async def menu_pressed(
+    query: CallbackQuery,
+    callback_data: AdminMenuCb,
+    t: Texts,
+    admin: AdminInfo | None,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    if admin is None:
+        # Deactivated since the menu was shown: from now on this person is a reporter.
+        await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
+        if isinstance(query.message, Message):
+            await query.message.answer(t("welcome"), reply_markup=main_menu(t))
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.action == "queue":
+        await send_queue(query.message, admin, t, complaints, calendar, clock)
+    elif callback_data.action == "reporter":
+        await query.message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
+    else:
+        text, markup = await _admin_menu(admin, t, complaints)
+        await query.message.answer(text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart(), is_admin)
+    router.message.register(help_, Command("help"), is_admin)
+    router.callback_query.register(
+        menu_pressed, AdminMenuCb.filter(F.action.in_({"queue", "reporter", "admin"}))
+    )
+    return router

@@ -1,0 +1,214 @@
+"""An organisation's queue: most urgent deadline first, in pages; each entry opens its card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.admin_callbacks import FilesCb, OpenCardCb, QueuePageCb
+from bot.cards import due_words, render_card
+from bot.routers.admin.guard import Forged, NotAnAdmin, may_view, refusals
+from bot.texts import Html, Texts
+from storage.complaints import ComplaintService
+from storage.errors import ComplaintNotFound
+from storage.views import AdminInfo, AttachmentInfo, CardInfo
+from workflow.calendar import WorkingCalendar
+from workflow.complaint import AttachmentKind
+from workflow.errors import NotPermitted
+
+PAGE_SIZE = 10
+SUBJECT_SHOWN = 60
+MEDIA_GROUP_MAX = 10
+
+
+async def queue_view(
+    admin: AdminInfo,
+    page: int,
+    t: Texts,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    listing = await complaints.queue(admin.org.id, admin.role, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    if listing.total == 0:
+        return t("admin.queue.empty", org=admin.org.name), None
+    pages = -(-listing.total // PAGE_SIZE)
+    lines = [t("admin.queue.title", org=admin.org.name, total=listing.total, page=page + 1, pages=pages), ""]
+    builder = InlineKeyboardBuilder()
+    for index, item in enumerate(listing.items, start=page * PAGE_SIZE + 1):
+        subject = (
+            item.subject if len(item.subject) <= SUBJECT_SHOWN else item.subject[: SUBJECT_SHOWN - 1] + "…"
+        )
+        lines.append(
+            t(
+                "admin.queue.item",
+                index=index,
+                number=item.tracking_number,
+                subject=subject,
+                due=due_words(item, t, calendar, now),
+            )
+        )
+        builder.button(
+            text=t.plain("admin.btn.open", index=index, number=item.tracking_number),
+            callback_data=OpenCardCb(c=item.id),
+        )
+    builder.adjust(2)
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=t.plain("admin.btn.prev"), callback_data=QueuePageCb(page=page - 1).pack()
+            )
+        )
+    if page + 1 < pages:
+        nav.append(
+            InlineKeyboardButton(
+                text=t.plain("admin.btn.next"), callback_data=QueuePageCb(page=page + 1).pack()
+            )
+        )
+    if nav:
+        builder.row(*nav)
+    return Html("\n".join(lines)), builder.as_markup()
+
+
+async def send_queue(
+    message: Message,
+    admin: AdminInfo,
+    t: Texts,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    text, markup = await queue_view(admin, 0, t, complaints, calendar, clock())
+    await message.answer(text, reply_markup=markup)
+
+
+async def queue_command(
+    message: Message,
+    t: Texts,
+    admin: AdminInfo | None,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    if admin is None:
+        await message.answer(t("admin.only"))
+        return
+    await send_queue(message, admin, t, complaints, calendar, clock)
+
+
+async def queue_page(
+    query: CallbackQuery,
+    callback_data: QueuePageCb,
+    t: Texts,
+    admin: AdminInfo | None,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    async with refusals(query, t, complaints, admins=admins):
+        if admin is None:
+            raise NotAnAdmin()
+        if callback_data.page < 0:
+            raise Forged("negative queue page")
+        text, markup = await queue_view(admin, callback_data.page, t, complaints, calendar, clock())
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(text, reply_markup=markup)
+
+
+async def _viewable_card(
+    complaint_id: int, admins: list[AdminInfo], complaints: ComplaintService
+) -> tuple[CardInfo, AdminInfo]:
+    if not admins:
+        raise NotAnAdmin()
+    card = await complaints.card(complaint_id)
+    if card is None:
+        raise ComplaintNotFound(complaint_id)
+    viewers = [admin for admin in admins if may_view(admin, card.complaint)]
+    if not viewers:
+        raise NotPermitted("view", "another organisation's complaint")
+    # The seat that holds the complaint now, so its buttons are the ones this person may press.
+    holding = [admin for admin in viewers if admin.org.id == card.complaint.current_org_id]
+    return card, (holding or viewers)[0]
+
+
+async def open_card(
+    query: CallbackQuery,
+    callback_data: OpenCardCb,
+    t: Texts,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
+        card, viewer = await _viewable_card(callback_data.c, admins, complaints)
+        text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.answer(text, reply_markup=markup)
+
+
+async def show_files(
+    query: CallbackQuery,
+    callback_data: FilesCb,
+    bot: Bot,
+    t: Texts,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
+) -> None:
+    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
+        card, _ = await _viewable_card(callback_data.c, admins, complaints)
+        await query.answer()
+        number = card.complaint.tracking_number
+        if not card.attachments:
+            await bot.send_message(query.from_user.id, t("admin.files.none"))
+            return
+        for is_result, key in ((False, "admin.files.caption"), (True, "admin.files.result_caption")):
+            files = [item for item in card.attachments if item.is_result is is_result]
+            caption = t(key, number=number)
+            for kind in (AttachmentKind.PHOTO, AttachmentKind.DOCUMENT):
+                same = [item for item in files if item.kind == kind]
+                for start in range(0, len(same), MEDIA_GROUP_MAX):
+                    await _send_media(bot, query.from_user.id, same[start : start + MEDIA_GROUP_MAX], caption)
+
+
+async def _send_media(bot: Bot, chat_id: int, files: list[AttachmentInfo], caption: str) -> None:
+    """Photos as an album, documents as a document album; one file alone as a single message."""
+    photo = files[0].kind == AttachmentKind.PHOTO
+    if len(files) == 1:
+        if photo:
+            await bot.send_photo(chat_id, files[0].telegram_file_id, caption=caption)
+        else:
+            await bot.send_document(chat_id, files[0].telegram_file_id, caption=caption)
+        return
+    media: list[InputMediaPhoto | InputMediaDocument] = [
+        (InputMediaPhoto if photo else InputMediaDocument)(
+            media=item.telegram_file_id, caption=caption if index == 0 else None
+        )
+        for index, item in enumerate(files)
+    ]
+    await bot.send_media_group(chat_id, media)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(queue_command, Command("antrian", "queue"))
+    router.callback_query.register(queue_page, QueuePageCb.filter())
+    router.callback_query.register(open_card, OpenCardCb.filter())
+    router.callback_query.register(show_files, FilesCb.filter())
+    return router
