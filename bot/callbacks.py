@@ -39,3 +39,15 @@ class CancelCb(CallbackData, prefix="x"):
 
 class ComplaintCb(CallbackData, prefix="d"):
     id: int
+
+
+class ResultCb(CallbackData, prefix="r"):
+    """The reporter's answer to a result (step 7): received, and a rating 1-5 (0: received, not rated)."""
+
+    c: int  # complaint id
+    v: int  # the complaint's version when the result was sent
+    n: int
+
+
+class CommentSkipCb(CallbackData, prefix="k"):
+    c: int

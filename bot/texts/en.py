@@ -455,7 +455,8 @@ TEXTS: dict[str, str] = {
     ),
     "admin.refused.forged": "This button is not recognised. Nothing was changed.",
     # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
-    "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Handled by <b>{name}</b> at {at}: {what}",
+    "notify.card_title": "📋 <b>{number}</b> — {subject}",
+    "notify.handled": "☑️ Handled by <b>{name}</b> at {at}: {what}",
     "notify.handled_reason": "\n<i>Reason</i>: {reason}",
     "notify.done": "✅ <b>{number}</b> — {subject}\n{what}. The next party has been notified.",
     "notify.reporter.submit": (

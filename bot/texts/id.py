@@ -474,7 +474,8 @@ TEXTS: dict[str, str] = {
     ),
     "admin.refused.forged": "Tombol ini tidak dikenali. Tidak ada yang diubah.",
     # -- notifications (rendered by the outbox sender when it delivers) ----------------------------------
-    "notify.handled": "📋 <b>{number}</b> — {subject}\n☑️ Ditangani oleh <b>{name}</b> pada {at}: {what}",
+    "notify.card_title": "📋 <b>{number}</b> — {subject}",
+    "notify.handled": "☑️ Ditangani oleh <b>{name}</b> pada {at}: {what}",
     "notify.handled_reason": "\n<i>Alasan</i>: {reason}",
     "notify.done": "✅ <b>{number}</b> — {subject}\n{what}. Pihak berikutnya sudah diberi tahu.",
     "notify.reporter.submit": (
