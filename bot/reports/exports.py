@@ -1,0 +1,153 @@
+"""The /rekap documents: XLSX (a summary sheet and one row per complaint) and CSV (one row per complaint).
+
+Times are written in WIB, the time the readers live in: XLSX cells as dates (Excel has no time zones),
+CSV as ISO 8601 with the +07:00 offset. The CSV is UTF-8 with a byte-order mark so that Excel opens
+Indonesian names correctly. No reporter identity is exported.
+
+openpyxl's write-only mode streams rows, so a province's year (hundreds of thousands of rows) fits in
+memory; it still takes seconds per hundred thousand rows, so call these through `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from bot.reports.labels import Labels
+from storage.reports import ComplaintRow, Report
+from workflow.calendar import to_wib
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(ComplaintRow))
+_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+_WIDTHS = {"subject": 40, "city": 30, "opd": 40, "holder": 40}
+
+
+def filename(report: Report, extension: str) -> str:
+    period = f"{report.period.first_day:%Y%m%d}-{report.period.last_day:%Y%m%d}"
+    return f"rekap-{report.scope.code.lower()}-{period}.{extension}"
+
+
+def to_csv(rows: Iterable[ComplaintRow], language: str = "id") -> bytes:
+    t = Labels(language)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([t(f"col.{column}") for column in COLUMNS])
+    for row in rows:
+        writer.writerow([_csv_value(column, getattr(row, column), t) for column in COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(report: Report, rows: Sequence[ComplaintRow], language: str = "id") -> bytes:
+    t = Labels(language)
+    book = Workbook(write_only=True)
+    _summary_sheet(book.create_sheet(t("summary_sheet")), report, t)
+    _complaints_sheet(book.create_sheet(t("complaints_sheet")), rows, t)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary_sheet(sheet: WriteOnlyWorksheet, report: Report, t: Labels) -> None:
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 16
+    for column in "CDE":
+        sheet.column_dimensions[column].width = 14
+    bold = Font(bold=True)
+
+    def heading(text: str, *more: str) -> None:
+        sheet.append([])
+        sheet.append([_styled(sheet, value, bold) for value in (text, *more)])
+
+    sheet.append([_styled(sheet, f"{t('title')} — {report.scope.name}", Font(bold=True, size=14))])
+    sheet.append([t("period"), f"{t.day(report.period.first_day)} – {t.day(report.period.last_day)}"])
+    sheet.append([t("generated"), t.moment(report.generated_at)])
+    heading(t("figures"))
+    for key, value in _figures(report):
+        sheet.append([t(key), value])
+    heading(t("by_state"), t("count"))
+    for state, count in report.by_state.items():
+        sheet.append([t(f"state.{state}"), count])
+    heading(t("by_channel"), t("count"))
+    for channel, count in report.by_channel.items():
+        sheet.append([t(f"channel.{channel}"), count])
+    heading(t("days_to_complete"), t("count"))
+    for days, count in report.days_to_complete.items():
+        sheet.append([days, count])
+    heading(t("ratings"), t("count"))
+    for stars, count in report.ratings.distribution.items():
+        sheet.append([stars, count])
+    heading(t("by_org"), t("org_kind"), t("assigned"), t("in_queue"), t("overdue"))
+    for org in report.by_org:
+        sheet.append([org.name, t(f"kind.{org.kind}"), org.assigned, org.in_queue, org.overdue])
+    heading(t("returns"), t("count"), t("reasons"))
+    for org in report.returns:
+        reasons = "; ".join(f"{reason or '–'} ({count})" for reason, count in org.top_reasons)
+        sheet.append([org.name, org.count, reasons])
+
+
+def _figures(report: Report) -> list[tuple[str, Any]]:
+    return [
+        ("total", report.total),
+        ("completed", report.completed),
+        ("on_time", report.completed_on_time),
+        ("judged", report.judged),
+        ("on_time_share", report.on_time_share),
+        ("median", report.median_days),
+        ("p90", report.p90_days),
+        ("overdue_now", report.overdue_now),
+        ("ratings_count", report.ratings.count),
+        ("ratings_mean", report.ratings.mean),
+    ]
+
+
+def _complaints_sheet(sheet: WriteOnlyWorksheet, rows: Sequence[ComplaintRow], t: Labels) -> None:
+    sheet.freeze_panes = "B2"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 16)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, t(f"col.{column}"), bold) for column in COLUMNS])
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, column, getattr(row, column), t) for column in COLUMNS])
+
+
+def _styled(sheet: WriteOnlyWorksheet, value: Any, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, column: str, value: Any, t: Labels) -> Any:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=to_wib(value).replace(tzinfo=None))
+        cell.number_format = _DATE_FORMAT
+        return cell
+    return _label(column, value, t)
+
+
+def _csv_value(column: str, value: Any, t: Labels) -> Any:
+    if isinstance(value, datetime):
+        return to_wib(value).isoformat(timespec="seconds")
+    if isinstance(value, bool):
+        return t.yes_no(value)
+    return "" if value is None else _label(column, value, t)
+
+
+def _label(column: str, value: Any, t: Labels) -> Any:
+    if column == "state":
+        return t(f"state.{value}")
+    if column == "channel":
+        return t(f"channel.{value}")
+    return value
