@@ -1,4 +1,8 @@
-"""`python -m bot`: run the LaporGub bot with the settings from the environment or `.env`."""
+"""`python -m bot`: run the LaporGub bot with the settings from the environment or `.env`.
+
+`python -m bot sender`: run only the outbox sender, which delivers the notifications (for a deployment whose
+bot processes run with SENDER_IN_BOT=false).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from bot.logs import configure_logging
 from bot.startup import StartupProblem, check_token
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    command = (sys.argv[1:] if argv is None else argv)[:1]
     try:
         settings = Settings()
     except ValidationError as error:
@@ -26,9 +31,9 @@ def main() -> int:
     try:
         # The seam for the sandbox: a later version starts the local Bot API instead of refusing here.
         check_token(settings)
-        from bot.runner import run  # aiogram takes seconds to import: only once there is a token
+        from bot.runner import run, run_sender  # aiogram takes seconds to import: only once there is a token
 
-        asyncio.run(run(settings))
+        asyncio.run(run_sender(settings) if command == ["sender"] else run(settings))
     except StartupProblem as problem:
         print(f"laporgub: {problem}", file=sys.stderr)
         return 1

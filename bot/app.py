@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -101,14 +102,17 @@ def create_dispatcher(
     return dispatcher
 
 
-def create_bot(settings: Settings, token: str | None = None) -> Bot:
+def create_bot(
+    settings: Settings, token: str | None = None, *, retry_floods: bool = True, timeout: float | None = None
+) -> Bot:
+    """`retry_floods=False` for the outbox sender, which hands a 429 back to the outbox instead of waiting."""
     secret = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not secret:
         raise ValueError("no bot token")
-    session = (
-        AiohttpSession()
-        if settings.uses_telegram
-        else AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    )
-    session.middleware(RetryAfter())
+    options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+    if not settings.uses_telegram:
+        options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
+    session = AiohttpSession(**options)
+    if retry_floods:
+        session.middleware(RetryAfter())
     return Bot(token=secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -6,11 +6,15 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org"
 LANGUAGES = ("id", "en")
+# The outbox sender's Bot API timeout, and the most requests one outbox row makes (a result's photos, its
+# documents, its text): together they bound how long a claimed row can take.
+SENDER_REQUEST_TIMEOUT_S = 15.0
+SENDER_REQUESTS_PER_ROW = 3
 
 
 class Mode(StrEnum):
@@ -40,6 +44,18 @@ class Settings(BaseSettings):
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
 
+    # The outbox sender (see README, "Delivering notifications"); Telegram allows ~30 messages/s per bot in
+    # all and ~1/s per chat. The bot's direct replies share those limits, hence the headroom.
+    sender_in_bot: bool = True
+    sender_global_rate: float = Field(default=25.0, gt=0)
+    sender_per_chat_interval: float = Field(default=1.0, ge=0)
+    sender_batch_size: int = Field(default=50, ge=1)
+    sender_idle_poll_seconds: float = Field(default=1.0, gt=0)
+    sender_backoff_base_seconds: float = Field(default=1.0, gt=0)
+    sender_backoff_max_seconds: float = Field(default=300.0, gt=0)
+    sender_max_attempts: int = Field(default=12, ge=1)
+    sender_lease_seconds: float = Field(default=60.0, gt=0)
+
     @field_validator(
         "bot_token", "database_url", "redis_url", "webhook_public_url", "webhook_secret", mode="before"
     )
@@ -66,6 +82,21 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_path(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_batch(self) -> Settings:
+        # A lease that ran out while its row was still being sent would let another sender send it too.
+        longest = (
+            self.sender_batch_size / self.sender_global_rate
+            + self.sender_per_chat_interval
+            + SENDER_REQUESTS_PER_ROW * SENDER_REQUEST_TIMEOUT_S
+        )
+        if self.sender_lease_seconds <= longest:
+            raise ValueError(
+                f"SENDER_LEASE_SECONDS must exceed {longest:g}: the longest a batch can take "
+                "(SENDER_BATCH_SIZE / SENDER_GLOBAL_RATE + SENDER_PER_CHAT_INTERVAL + its requests' timeouts)"
+            )
+        return self
 
     @property
     def uses_telegram(self) -> bool:

@@ -28,6 +28,7 @@ from bot.app import (
     create_services,
 )
 from bot.config import Mode, Settings
+from bot.notifier import create_notifier
 from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate
 
@@ -110,11 +111,15 @@ async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) ->
 
 async def _until_stopped() -> None:
     stop = asyncio.Event()
+    _stop_on_signals(stop)
+    await stop.wait()
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
 
 
 async def run(settings: Settings) -> None:
@@ -130,8 +135,13 @@ async def run(settings: Settings) -> None:
             services, storage=storage, events_isolation=isolation, default_language=settings.default_language
         )
         bot = create_bot(settings)
+        notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None
+        if notifier is not None:
+            dispatcher.update.outer_middleware(notifier.wake_after_updates())
         try:
             await check_telegram(bot, settings)
+            if notifier is not None:
+                notifier.start()
             if settings.mode is Mode.POLLING:
                 # A webhook left registered would make every getUpdates fail with 409 Conflict.
                 await bot.delete_webhook()
@@ -143,7 +153,27 @@ async def run(settings: Settings) -> None:
                 finally:
                     await server.stop()
         finally:
+            if notifier is not None:
+                await notifier.stop()
             await bot.session.close()
             await storage.close()
+    finally:
+        await engine.dispose()
+
+
+async def run_sender(settings: Settings) -> None:
+    """`python -m bot sender`: only the outbox sender, until SIGINT or SIGTERM."""
+    check_token(settings)
+    engine = await prepare_database(settings)
+    try:
+        notifier = create_notifier(settings, engine, create_services(engine, calendar_from(settings)))
+        try:
+            await check_telegram(notifier.bot, settings)
+        except StartupProblem:
+            await notifier.bot.session.close()
+            raise
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        await notifier.run_until(stop)
     finally:
         await engine.dispose()

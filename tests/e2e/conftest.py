@@ -15,6 +15,7 @@ from bot.app import create_bot, create_dispatcher, create_services
 from bot.config import Mode, Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi, RateLimits, ServerConfig
+from bot.notifier import Notifier, create_notifier
 from bot.runner import WebhookServer, start_webhook
 from storage.database import session_factory
 from tests.conftest import World
@@ -26,6 +27,14 @@ WEBHOOK_SECRET = "e2e-webhook-secret_1"
 TEST_RATE_LIMITS = RateLimits(
     enabled=True, per_chat_rate=30.0, per_chat_burst=30, global_rate=300.0, global_burst=300
 )
+# The outbox sender a little under those limits, and quick to notice new rows and to retry.
+TEST_SENDER = {
+    "sender_global_rate": 200.0,
+    "sender_per_chat_interval": 0.04,
+    "sender_idle_poll_seconds": 0.05,
+    "sender_backoff_base_seconds": 0.05,
+    "sender_backoff_max_seconds": 0.5,
+}
 
 
 def free_port() -> int:
@@ -58,7 +67,10 @@ class RunningBot:
     engine: AsyncEngine
     world: World
     mode: Mode
+    # Run the outbox sender beside the bot, as `python -m bot` does, so that notifications are delivered.
+    notify: bool = False
     settings: Settings = field(init=False)
+    notifier: Notifier | None = field(default=None, init=False)
     _stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -72,12 +84,18 @@ class RunningBot:
             webhook_listen_host="127.0.0.1",
             webhook_listen_port=port,
             webhook_secret=WEBHOOK_SECRET,
+            **TEST_SENDER,
         )
 
     async def start(self) -> None:
         services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
         dispatcher = create_dispatcher(services, storage=DatabaseStorage(session_factory(self.engine)))
         bot = create_bot(self.settings)
+        if self.notify:
+            self.notifier = create_notifier(self.settings, self.engine, services)
+            dispatcher.update.outer_middleware(self.notifier.wake_after_updates())
+            self.notifier.start()
+            self._stop.append(self.notifier.stop)
         if self.mode is Mode.POLLING:
             task = asyncio.create_task(
                 dispatcher.start_polling(bot, handle_signals=False, close_bot_session=True, polling_timeout=1)
@@ -111,6 +129,17 @@ async def running_bot(
     local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, mode: Mode
 ) -> AsyncIterator[RunningBot]:
     running = RunningBot(local_api, clean_engine, world, mode)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def notifying_bot(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, mode: Mode
+) -> AsyncIterator[RunningBot]:
+    """The bot with its outbox sender: admins get their cards, reporters their milestones."""
+    running = RunningBot(local_api, clean_engine, world, mode, notify=True)
     await running.start()
     yield running
     await running.stop()

@@ -1,0 +1,137 @@
+"""The outbox sender wired into a process: built from the settings, run as a task beside the bot (or alone,
+`python -m bot sender`), woken after every update, and stopped between batches.
+
+The sender has a `Bot` of its own: the bot's handlers share theirs with a middleware that sleeps through
+429s (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing nothing;
+it hands the row back to the outbox with Telegram's `retry_after` instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import Services, create_bot
+from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
+from bot.delivery import Delivery
+from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from storage.database import session_factory
+from storage.models import utcnow
+from storage.outbox import Outbox
+from storage.outbox_parts import OutboxParts
+
+log = logging.getLogger(__name__)
+# How long a stop waits for the batch in flight before cancelling it (its rows then wait out their lease).
+STOP_GRACE_S = 10.0
+
+
+class Notifier:
+    def __init__(self, sender: OutboxSender, bot: Bot) -> None:
+        self.sender = sender
+        self.bot = bot
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self.sender.run(self._stop), name=self.sender.sender_id)
+        log.info("outbox sender %s started", self.sender.sender_id)
+
+    async def stop(self) -> None:
+        """Let the batch in flight finish (so its rows are settled, not left leased), then close."""
+        if self._task is not None:
+            self._stop.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=STOP_GRACE_S)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+        await self.bot.session.close()
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Run in the foreground until `stop` is set (the standalone sender process)."""
+        self.start()
+        await stop.wait()
+        await self.stop()
+
+    def wake_after_updates(self) -> WakeSender:
+        return WakeSender(self.sender)
+
+
+class WakeSender(BaseMiddleware):
+    """After each update: a handler may have moved a complaint, so look at the outbox now, not at the next
+    idle poll. Cheap when it did not (one indexed query)."""
+
+    def __init__(self, sender: OutboxSender) -> None:
+        self.sender = sender
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            self.sender.wake()
+
+
+def sender_settings(settings: Settings) -> SenderSettings:
+    return SenderSettings(
+        batch_size=settings.sender_batch_size,
+        idle_poll_seconds=settings.sender_idle_poll_seconds,
+        backoff_base_seconds=settings.sender_backoff_base_seconds,
+        backoff_max_seconds=settings.sender_backoff_max_seconds,
+        max_attempts=settings.sender_max_attempts,
+    )
+
+
+def create_notifier(
+    settings: Settings,
+    engine: AsyncEngine,
+    services: Services,
+    *,
+    outbox_clock: Callable[[], datetime] = utcnow,
+) -> Notifier:
+    """`outbox_clock` judges when rows are due and leases run out: real time, even where `services.clock`
+    (what the messages say "now" is) is a test's or the sandbox's clock."""
+    sessions = session_factory(engine)
+    bot = create_bot(settings, retry_floods=False, timeout=SENDER_REQUEST_TIMEOUT_S)
+    outbox = Outbox(sessions, clock=outbox_clock, lease=timedelta(seconds=settings.sender_lease_seconds))
+    gate = RateGate(
+        global_rate=settings.sender_global_rate, per_chat_interval=settings.sender_per_chat_interval
+    )
+    sender_id = f"sender-{uuid.uuid4().hex[:12]}"
+    delivery = Delivery(
+        bot,
+        directory=services.directory,
+        complaints=services.complaints,
+        outbox=outbox,
+        parts=OutboxParts(sessions),
+        calendar=services.calendar,
+        clock=services.clock,
+        gate=gate,
+        sender_id=sender_id,
+        default_language=settings.default_language,
+    )
+    sender = OutboxSender(
+        outbox,
+        delivery,
+        gate=gate,
+        settings=sender_settings(settings),
+        on_undeliverable=delivery.undeliverable,
+        sender_id=sender_id,
+    )
+    return Notifier(sender, bot)
