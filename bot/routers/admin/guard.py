@@ -49,6 +49,16 @@ class Press:
     seen_version: int
 
 
+# Complaint, organisation and version columns are 32-bit INTEGERs: a larger number in a payload names
+# nothing, and PostgreSQL would refuse even to look it up.
+MAX_ID = 2**31 - 1
+
+
+def require_ids(*values: int) -> None:
+    if not all(0 < value <= MAX_ID for value in values):
+        raise Forged("an id out of range")
+
+
 def trigger_of(code: str) -> str:
     trigger = TRIGGERS_BY_CODE.get(code)
     if trigger is None:
@@ -71,6 +81,7 @@ async def check_press(
     complaints: ComplaintService, admins: list[AdminInfo], complaint_id: int, seen_version: int, code: str
 ) -> Press:
     """Everything `fire` would check, checked before asking for a reason or showing a picker."""
+    require_ids(complaint_id, seen_version)
     trigger = trigger_of(code)
     complaint = await complaints.get(complaint_id)
     if complaint is None:
@@ -141,7 +152,11 @@ async def _explain(
     seen_version: int | None,
 ) -> str:
     if isinstance(error, StaleVersion | InvalidTransition):
-        return await stale_words(t, complaints, complaint_id, seen_version)
+        handled = await handled_by(t, complaints, complaint_id, seen_version)
+        if handled is not None:
+            return handled
+        # No one moved it since the card was shown: a step its state never offered was made up.
+        return t.plain("admin.refused.stale" if isinstance(error, StaleVersion) else "admin.refused.forged")
     if isinstance(error, NotAnAdmin):
         return t.plain("admin.refused.not_admin")
     if isinstance(error, NotPermitted):
@@ -151,18 +166,16 @@ async def _explain(
     return t.plain("admin.refused.forged")
 
 
-async def stale_words(
+async def handled_by(
     t: Texts, complaints: ComplaintService, complaint_id: int | None, seen_version: int | None
-) -> str:
-    """Who moved the complaint on from the version the admin saw, when the history says so."""
+) -> str | None:
+    """Who moved the complaint on from the version the admin saw, if anyone did."""
     card = await complaints.card(complaint_id) if complaint_id is not None else None
-    later = [
-        event
-        for event in (card.history if card else [])
-        if seen_version is None or event.version > seen_version
-    ]
-    if card is None or not later:
-        return t.plain("admin.refused.stale")
+    if card is None:
+        return None
+    later = [event for event in card.history if seen_version is None or event.version > seen_version]
+    if not later:
+        return None
     handled = later[0]
     target = card.orgs.get(handled.to_org_id) if handled.to_org_id is not None else None
     return t.plain(

@@ -16,7 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import CardCb, PickPageCb, PickTargetCb, code_of
 from bot.cards import render_card
-from bot.routers.admin.guard import Forged, NotAnAdmin, Press, check_press, may_view, refusals
+from bot.routers.admin.guard import Forged, NotAnAdmin, Press, check_press, may_view, refusals, require_ids
 from bot.routers.admin.outcome import show_done
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -104,6 +104,7 @@ async def target_picked(
     c, v = callback_data.c, callback_data.v
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         press = await check_press(complaints, admins, c, v, callback_data.t)
+        require_ids(callback_data.o)
         if press.step.target_kind is None or not isinstance(query.message, Message):
             raise Forged("a target for a step without one")
         moved = await complaints.fire(
@@ -136,6 +137,7 @@ async def back_to_card(
     async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
         if not admins:
             raise NotAnAdmin()
+        require_ids(callback_data.c)
         card = await complaints.card(callback_data.c)
         if card is None:
             raise ComplaintNotFound(callback_data.c)

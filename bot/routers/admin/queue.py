@@ -19,7 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import FilesCb, OpenCardCb, QueuePageCb
 from bot.cards import due_words, render_card
-from bot.routers.admin.guard import Forged, NotAnAdmin, may_view, refusals
+from bot.routers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, refusals, require_ids
 from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
 from storage.errors import ComplaintNotFound
@@ -122,8 +122,8 @@ async def queue_page(
     async with refusals(query, t, complaints, admins=admins):
         if admin is None:
             raise NotAnAdmin()
-        if callback_data.page < 0:
-            raise Forged("negative queue page")
+        if not 0 <= callback_data.page <= MAX_ID // PAGE_SIZE:
+            raise Forged("queue page out of range")
         text, markup = await queue_view(admin, callback_data.page, t, complaints, calendar, clock())
         await query.answer()
         if isinstance(query.message, Message):
@@ -135,6 +135,7 @@ async def _viewable_card(
 ) -> tuple[CardInfo, AdminInfo]:
     if not admins:
         raise NotAnAdmin()
+    require_ids(complaint_id)
     card = await complaints.card(complaint_id)
     if card is None:
         raise ComplaintNotFound(complaint_id)
