@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import (
     CallbackQuery,
@@ -127,7 +129,9 @@ async def queue_page(
         text, markup = await queue_view(admin, callback_data.page, t, complaints, calendar, clock())
         await query.answer()
         if isinstance(query.message, Message):
-            await query.message.edit_text(text, reply_markup=markup)
+            # A double tap asks for the page already shown: Telegram refuses an edit that changes nothing.
+            with suppress(TelegramBadRequest):
+                await query.message.edit_text(text, reply_markup=markup)
 
 
 async def _viewable_card(
