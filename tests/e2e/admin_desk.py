@@ -142,10 +142,3 @@ async def down_to(world: World, complaint: ComplaintInfo, *triggers: str) -> Com
 
 async def last_event(world: World, complaint: ComplaintInfo) -> EventInfo:
     return (await world.complaints.history(complaint.id))[-1]
-
-
-def button_labels(message: ChatMessage) -> list[str]:
-    return message.button_texts
-
-
-__all__ = ["Desk", "button_labels", "down_to", "fire", "forge_press", "last_event", "seed", "visible"]
