@@ -57,6 +57,9 @@ class RateGate:
         self._global_next = global_at + self.global_interval
         if global_at > now:
             await asyncio.sleep(global_at - now)
+        # The chat's next message is spaced from when this one really goes: the global queue may have held
+        # it back past its chat slot, and the next one must not follow it closer than the interval.
+        self._chat_next[chat_id] = max(self._chat_next[chat_id], global_at + self.per_chat_interval)
         if len(self._chat_next) > 10_000:
             self._forget_idle_chats(time.monotonic())
 

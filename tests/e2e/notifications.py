@@ -7,21 +7,34 @@ second list of buttons.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import create_services
 from bot.cards import action_label
+from bot.config import Settings
 from bot.local_api import ChatMessage, LocalBotApi, tiny_png
+from bot.notifier import Notifier, create_notifier
 from storage import models
 from storage.database import session_factory
+from storage.models import utcnow
+from storage.notifications import NoticeKind
 from storage.outbox import OutboxStatus
 from storage.views import AdminInfo, ComplaintInfo
-from tests.conftest import World
+from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible
+from tests.e2e.conftest import TEST_SENDER, TOKEN
 from workflow.actors import Role
+from workflow.calendar import WorkingCalendar
+from workflow.complaint import AttachmentDraft, AttachmentKind
+from workflow.definitions import T
 from workflow.engine import workflow_for
 
 # A third admin beside the two of `world` in the province and the city, two more in the agency DPUPR.
@@ -156,8 +169,9 @@ async def act(world: World, chat: AdminChat, number: str, trigger: str, **answer
         await asyncio.sleep(0.01)
 
 
-async def delivered(engine: AsyncEngine, api: LocalBotApi, within: float = WAIT_S) -> None:
-    """Until every outbox row is settled and the local server has nothing left in flight."""
+async def delivered(engine: AsyncEngine, api: LocalBotApi | None, within: float = WAIT_S) -> None:
+    """Until every outbox row is settled and, with a bot answering updates (`api` given), the local server
+    has nothing left in flight."""
     sessions = session_factory(engine)
     deadline = time.monotonic() + within
     while True:
@@ -172,9 +186,120 @@ async def delivered(engine: AsyncEngine, api: LocalBotApi, within: float = WAIT_
         if time.monotonic() > deadline:
             raise TimeoutError(f"{pending} outbox rows still pending after {within}s")
         await asyncio.sleep(0.02)
-    await api.wait_idle(timeout=within)
+    if api is not None:
+        await api.wait_idle(timeout=within)
 
 
 async def outbox_rows(engine: AsyncEngine) -> list[models.OutboxMessage]:
     async with session_factory(engine)() as session:
         return list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+
+
+# -- the sender alone, against the local server (no dispatcher: the admins' actions are fired directly) ------
+
+
+def notifier_for(
+    api: LocalBotApi,
+    engine: AsyncEngine,
+    world: World,
+    *,
+    outbox_clock: Callable[[], datetime] = utcnow,
+    **settings: Any,
+) -> Notifier:
+    """The notifier `python -m bot` builds, pointed at the local server; `settings` override the fast ones."""
+    configured = Settings(
+        _env_file=None, bot_token=TOKEN, telegram_api_base=api.base_url, **{**TEST_SENDER, **settings}
+    )
+    services = create_services(engine, WorkingCalendar(), clock=world.clock)
+    return create_notifier(configured, engine, services, outbox_clock=outbox_clock)
+
+
+async def open_chats(world: World, api: LocalBotApi, *seats: str) -> None:
+    """The people have started the bot (a bot cannot write first); nobody answers, no bot is polling."""
+    for seat in seats:
+        await api.user(world.admins[seat].telegram_id, world.admins[seat].full_name).send_command("/start")
+    assert world.reporter.telegram_id is not None
+    await api.user(world.reporter.telegram_id, world.reporter.full_name).send_command("/start")
+
+
+async def add_extra_admins(world: World) -> None:
+    for seat, telegram_id, role, org in EXTRA_SEATS:
+        world.admins[seat] = await world.directory.add_admin(
+            telegram_id=telegram_id, role=role, org_code=org, full_name=f"Admin {seat}"
+        )
+
+
+async def result_photos(api: LocalBotApi, world: World, count: int) -> list[AttachmentDraft]:
+    """Photos an agency admin uploaded to the bot, to attach to a result."""
+    user = api.user(world.admins["opd"].telegram_id)
+    photos = []
+    for index in range(count):
+        message = await user.send_photo(tiny_png(10 + index, 7))
+        largest = message.media[-1]
+        photos.append(AttachmentDraft(largest["file_id"], AttachmentKind.PHOTO, largest["file_unique_id"]))
+    return photos
+
+
+async def cards_settled(engine: AsyncEngine, complaint_id: int, version: int, within: float = 60.0) -> None:
+    """Until the task cards of this version have been delivered (or given up): the office has seen them."""
+    sessions = session_factory(engine)
+    row = models.OutboxMessage
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        async with sessions() as session:
+            waiting = await session.scalar(
+                select(func.count())
+                .select_from(row)
+                .where(
+                    row.complaint_id == complaint_id,
+                    row.complaint_version == version,
+                    row.kind == NoticeKind.TASK,
+                    row.status == OutboxStatus.PENDING,
+                )
+            )
+        if not waiting:
+            return
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"the cards of complaint {complaint_id} v{version} were not delivered in {within}s")
+
+
+async def journey(
+    world: World,
+    engine: AsyncEngine,
+    photos: list[AttachmentDraft],
+    chooser: random.Random,
+    subject: str,
+) -> ComplaintInfo:
+    """One complaint from filing to the reporter's result; at each step a random admin of the office acts,
+    once the office's cards have arrived."""
+    complaint = await world.complaints.submit(
+        draft_for(world.reporter, subject=subject), world.reporter.as_actor()
+    )
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("province", T.DISPOSE, {"target_org_id": world.orgs["KOTA-PKL"].id}),
+        ("city", T.FORWARD, {"target_org_id": world.orgs["PKL-DPUPR"].id}),
+        ("opd", T.ACCEPT, {}),
+        ("opd", T.SUBMIT_RESULT, {"result": f"Selesai: {subject}", "attachments": photos}),
+        ("city", T.CONFIRM_RESULT, {}),
+        ("province", T.APPROVE, {}),
+    ]
+    for tier, trigger, extra in steps:
+        await cards_settled(engine, complaint.id, complaint.version)
+        seat = chooser.choice(OFFICES[tier])
+        moved = await world.complaints.fire(
+            complaint.id, world.actor(seat), trigger, seen_version=complaint.version, **extra
+        )
+        complaint = moved.complaint
+    return complaint
+
+
+def sent_ids(rows: list[models.OutboxMessage], chat_id: int) -> list[int]:
+    """The Telegram messages the rows of one chat produced, in the order they were meant to arrive."""
+    ids: list[int] = []
+    for row in rows:
+        if row.chat_id != chat_id or row.kind == NoticeKind.CARD_HANDLED or row.telegram_message_id is None:
+            continue
+        for part in (row.payload.get("parts") or {}).values():
+            ids.extend(part)
+        ids.append(row.telegram_message_id)
+    return ids
