@@ -41,43 +41,91 @@ class _Node:
     name: str
     active: bool
     parent_code: str | None
+    line: int = field(default=0, compare=False)
+
+
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the line it starts on, so a refusal can point the operator at it."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _refuse(line: int, reason: str) -> InvalidOrganisationTree:
+    error = InvalidOrganisationTree(f"line {line}: {reason}")
+    error.line = line  # type: ignore[attr-defined]
+    return error
 
 
 def parse(text: str) -> list[_Node]:
-    """The file's organisations, parents before children; `InvalidOrganisationTree` says what is wrong."""
-    document = yaml.safe_load(text) or {}
+    """The file's organisations, parents before children.
+
+    `InvalidOrganisationTree` says what is wrong and starts with the line it is on ("line 7: ...").
+    """
+    try:
+        document = yaml.load(text, Loader=_LineLoader) or {}  # a SafeLoader subclass: safe
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise _refuse(line, f"not valid YAML: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise _refuse(1, f"not valid YAML: {error}") from None
     roots = document.get("organisations") if isinstance(document, dict) else None
     if not isinstance(roots, list):
-        raise InvalidOrganisationTree("the file needs a list under 'organisations:'")
-    nodes = list(_walk(roots, parent=None))
-    codes = [node.code for node in nodes]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
-    if duplicates:
-        raise InvalidOrganisationTree(f"codes used twice: {', '.join(duplicates)}")
+        raise _refuse(getattr(document, "line", 1), "the file needs a list under 'organisations:'")
+    nodes = list(_walk(roots, parent=None, line=getattr(document, "line", 1)))
+    seen: dict[str, _Node] = {}
+    for node in nodes:
+        if node.code in seen:
+            raise _refuse(node.line, f"code {node.code} used twice (first on line {seen[node.code].line})")
+        seen[node.code] = node
     return nodes
 
 
-def _walk(items: list[Any], parent: _Node | None) -> Iterator[_Node]:
+def _shown(item: Any) -> str:
+    return repr(dict(item) if isinstance(item, dict) else item)
+
+
+def _walk(items: Any, parent: _Node | None, line: int) -> Iterator[_Node]:
+    where = f"under {parent.code}" if parent else "at the top"
+    if not isinstance(items, list):
+        raise _refuse(line, f"the children {where} must be a list")
     for item in items:
-        where = f"under {parent.code}" if parent else "at the top"
+        at = getattr(item, "line", line)
         if not isinstance(item, dict) or not {"code", "kind", "name"} <= item.keys():
-            raise InvalidOrganisationTree(f"an organisation {where} lacks code, kind or name: {item!r}")
+            raise _refuse(
+                at,
+                f"an organisation {where} lacks code, kind or name: {_shown(item)}",
+            )
         try:
             kind = OrgKind(item["kind"])
         except ValueError:
-            raise InvalidOrganisationTree(f"{item['code']}: unknown kind {item['kind']!r}") from None
+            raise _refuse(at, f"{item['code']}: unknown kind {item['kind']!r}") from None
         expected = CHILD_KIND.get(parent.kind) if parent else OrgKind.PROVINCE
         if kind != expected:
-            raise InvalidOrganisationTree(f"{item['code']}: a {kind} cannot sit {where}")
+            raise _refuse(at, f"{item['code']}: a {kind} cannot sit {where}")
         node = _Node(
             code=str(item["code"]).strip(),
             kind=kind,
             name=str(item["name"]).strip(),
             active=bool(item.get("active", True)),
             parent_code=parent.code if parent else None,
+            line=at,
         )
         yield node
-        yield from _walk(item.get("children") or [], node)
+        yield from _walk(item.get("children") or [], node, at)
 
 
 async def import_organisations(sessions: async_sessionmaker[AsyncSession], text: str) -> ImportReport:
@@ -98,8 +146,8 @@ async def import_organisations(sessions: async_sessionmaker[AsyncSession], text:
                 report.created.append(node.code)
                 continue
             if row.kind != node.kind:
-                raise InvalidOrganisationTree(
-                    f"{node.code} is registered as a {row.kind}, the file says {node.kind}"
+                raise _refuse(
+                    node.line, f"{node.code} is registered as a {row.kind}, the file says {node.kind}"
                 )
             wanted = {"name": node.name, "parent_id": parent_id, "active": node.active}
             if all(getattr(row, key) == value for key, value in wanted.items()):

@@ -85,3 +85,29 @@ organisations:
 def test_a_malformed_registry_is_refused_with_the_reason(text: str, complaint: str) -> None:
     with pytest.raises(InvalidOrganisationTree, match=complaint):
         parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "complaint"),
+    [
+        ("organisations:\n  - code: X\n    kind: province\n    name: [unclosed\n", 5, "not valid YAML"),
+        ("organisations:\n  - code: X\n\tkind: province\n", 3, "not valid YAML"),
+        (
+            "organisations:\n  - code: X\n    kind: province\n    name: X\n    children:\n"
+            "      - code: Y\n        kind: city\n        name: Y\n      - code: Z\n        kind: nation\n"
+            "        name: Z\n",
+            9,
+            "unknown kind",
+        ),
+        (
+            "organisations:\n  - code: X\n    kind: province\n    name: X\n    children:\n"
+            "      - code: X\n        kind: city\n        name: again\n",
+            6,
+            "used twice \\(first on line 2\\)",
+        ),
+        ("# the registry\n\norganisations:\n  - {code: X, kind: province, name: X, children: 3}\n", 4, "list"),
+    ],
+)
+def test_a_malformed_registry_names_the_line(text: str, line: int, complaint: str) -> None:
+    with pytest.raises(InvalidOrganisationTree, match=f"^line {line}: .*{complaint}"):
+        parse(text)
