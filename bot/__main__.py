@@ -1,5 +1,7 @@
 """`python -m bot`: run the LaporGub bot with the settings from the environment or `.env`.
 
+`python -m bot orgs ...` / `python -m bot admin ...`: operator commands (see bot/cli.py).
+
 `python -m bot sender`: run only the outbox sender, which delivers the notifications (for a deployment whose
 bot processes run with SENDER_IN_BOT=false).
 """
@@ -28,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     configure_logging(settings.log_level)
+    from bot.cli import COMMANDS  # operator commands (orgs, admin) need no token
+
+    if command and command[0] in COMMANDS:
+        from bot.cli import main as cli_main
+
+        return cli_main(settings, (sys.argv[1:] if argv is None else argv))
     try:
         # The seam for the sandbox: a later version starts the local Bot API instead of refusing here.
         check_token(settings)
