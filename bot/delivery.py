@@ -20,7 +20,7 @@ Two decisions:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiogram import Bot
@@ -54,6 +54,10 @@ MESSAGE_NOT_MODIFIED = "message is not modified"
 # Edits of a copy that is gone (deleted from the chat): nothing is left to retire.
 NOTHING_TO_EDIT = ("message to edit not found", "message can't be edited")
 REASON_SHOWN = 500
+
+
+# Renders one row of a complaint (as it is now) and sends it; returns the Telegram message id, if any.
+Render = Callable[[OutboxEntry, CardInfo], Awaitable[int | None]]
 
 
 class UnknownNotice(Exception):
@@ -105,15 +109,20 @@ class Delivery:
         self.gate = gate
         self.sender_id = sender_id
         self.default_language = default_language
-
-    async def __call__(self, entry: OutboxEntry) -> int | None:
-        render = {
+        self.renderers: dict[str, Render] = {
             NoticeKind.TASK: self.task,
             NoticeKind.CARD_HANDLED: self.card_handled,
             NoticeKind.ACTION_DONE: self.action_done,
             NoticeKind.REPORTER_UPDATE: self.reporter_update,
             NoticeKind.REPORTER_UNREACHABLE: self.reporter_unreachable,
-        }.get(entry.kind)
+        }
+
+    def register(self, kind: str, render: Render) -> None:
+        """Another kind of notice (the scheduler's reminders, say), rendered by its own module."""
+        self.renderers[kind] = render
+
+    async def __call__(self, entry: OutboxEntry) -> int | None:
+        render = self.renderers.get(entry.kind)
         if render is None:
             raise UnknownNotice(f"no rendering for outbox rows of kind {entry.kind!r}")
         card = await self.complaints.card(entry.complaint_id) if entry.complaint_id is not None else None
