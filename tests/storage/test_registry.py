@@ -105,7 +105,11 @@ def test_a_malformed_registry_is_refused_with_the_reason(text: str, complaint: s
             6,
             "used twice \\(first on line 2\\)",
         ),
-        ("# the registry\n\norganisations:\n  - {code: X, kind: province, name: X, children: 3}\n", 4, "list"),
+        (
+            "# the registry\n\norganisations:\n  - {code: X, kind: province, name: X, children: 3}\n",
+            4,
+            "list",
+        ),
     ],
 )
 def test_a_malformed_registry_names_the_line(text: str, line: int, complaint: str) -> None:
