@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -288,6 +288,37 @@ async def journey(
         seat = chooser.choice(OFFICES[tier])
         moved = await world.complaints.fire(
             complaint.id, world.actor(seat), trigger, seen_version=complaint.version, **extra
+        )
+        complaint = moved.complaint
+    return complaint
+
+
+# A complaint's way from the province to the reporter, with a seat of each office acting.
+STEPS: list[tuple[str, str, dict[str, Any]]] = [
+    ("province", T.DISPOSE, {"target": "KOTA-PKL"}),
+    ("city", T.FORWARD, {"target": "PKL-DPUPR"}),
+    ("opd", T.ACCEPT, {}),
+    ("opd", T.SUBMIT_RESULT, {"result": "Saluran sudah dibersihkan."}),
+    ("city2", T.CONFIRM_RESULT, {}),
+    ("province2", T.APPROVE, {}),
+]
+
+
+async def take_through(
+    world: World,
+    complaint: ComplaintInfo,
+    steps: list[tuple[str, str, dict[str, Any]]],
+    files: Sequence[AttachmentDraft] = (),
+) -> ComplaintInfo:
+    """Fire `steps` (seat, trigger, answers) directly as those seats' admins; `files` go with a result."""
+    for seat, trigger, extra in steps:
+        answers = {key: value for key, value in extra.items() if key != "target"}
+        if "target" in extra:
+            answers["target_org_id"] = world.orgs[extra["target"]].id
+        if trigger == T.SUBMIT_RESULT:
+            answers["attachments"] = files
+        moved = await world.complaints.fire(
+            complaint.id, world.actor(seat), trigger, seen_version=complaint.version, **answers
         )
         complaint = moved.complaint
     return complaint

@@ -4,56 +4,27 @@ result sent as several messages never repeats the part Telegram already has."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.local_api import LocalBotApi, tiny_png
 from storage.notifications import NoticeKind
-from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import (
+    STEPS,
     add_extra_admins,
     delivered,
     notifier_for,
     open_chats,
     outbox_rows,
     result_photos,
+    take_through,
 )
 from workflow.complaint import AttachmentDraft, AttachmentKind
 from workflow.definitions import T
 
 SEATS = ("province", "province2", "city", "city2", "city3", "opd")
-
-
-STEPS: list[tuple[str, str, dict[str, Any]]] = [
-    ("province", T.DISPOSE, {"target": "KOTA-PKL"}),
-    ("city", T.FORWARD, {"target": "PKL-DPUPR"}),
-    ("opd", T.ACCEPT, {}),
-    ("opd", T.SUBMIT_RESULT, {"result": "Saluran sudah dibersihkan."}),
-    ("city2", T.CONFIRM_RESULT, {}),
-    ("province2", T.APPROVE, {}),
-]
-
-
-async def take_through(
-    world: World,
-    complaint: ComplaintInfo,
-    steps: list[tuple[str, str, dict[str, Any]]],
-    files: list[AttachmentDraft],
-) -> ComplaintInfo:
-    for seat, trigger, extra in steps:
-        answers = {key: value for key, value in extra.items() if key != "target"}
-        if "target" in extra:
-            answers["target_org_id"] = world.orgs[extra["target"]].id
-        if trigger == T.SUBMIT_RESULT:
-            answers["attachments"] = files
-        moved = await world.complaints.fire(
-            complaint.id, world.actor(seat), trigger, seen_version=complaint.version, **answers
-        )
-        complaint = moved.complaint
-    return complaint
 
 
 async def take_to_the_result(world: World, files: list[AttachmentDraft]) -> str:
