@@ -40,6 +40,7 @@ class Persona:
 PROVINCE_CODE = "JATENG"
 CITY_CODE = "KOTA-PEKALONGAN"
 OPD_CODE = "PKL-DPUPR"
+SECOND_OPD_CODE = "PKL-DLH"
 
 REPORTER = Persona(
     key="reporter",
@@ -82,6 +83,17 @@ ADMINS = (
     ),
     _admin(
         "opd", 810301, "Agus (Admin DPUPR)", ("Admin OPD (DPUPR)", "Agency (OPD) admin"), Role.OPD, OPD_CODE
+    ),
+    # A second agency, so a complaint sent to the wrong one can be returned and sent on (the demo does).
+    Persona(
+        "opd-dlh",
+        810302,
+        "Wati (Admin DLH)",
+        "Admin OPD (DLH)",
+        "Agency (OPD) admin, DLH",
+        "+6281234567832",
+        Role.OPD,
+        SECOND_OPD_CODE,
     ),
     _admin(
         "officer",

@@ -1,10 +1,16 @@
-"""One process, one aiohttp app: the local Bot API, the real bot polling it, the demo data, the page."""
+"""One process, one aiohttp app: the local Bot API, the real bot polling it, the demo data, the page.
+
+Beside the bot run what production runs beside it: the outbox sender (admins' cards, the reporter's
+milestones and result) and the scheduler (stage reminders, escalation, auto-close), which also looks at once
+whenever a person jumps the clock.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -18,10 +24,12 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi, RateLimits, ServerConfig
 from bot.local_api.api import MAX_REQUEST_BYTES
+from bot.notifier import Notifier, create_notifier
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.personas import Cast
 from bot.sandbox.seed import seed_demo
 from bot.sandbox.web import SandboxWeb, security_headers
+from bot.scheduler import SchedulerLoop
 from bot.startup import StartupProblem
 from storage.database import create_engine, migrate, session_factory
 
@@ -32,6 +40,8 @@ BOT_USERNAME = "laporgub_sandbox_bot"
 DEFAULT_DATABASE = Path("data") / "sandbox.sqlite3"
 # How long a getUpdates waits: short, so that stopping never waits long for the bot to let go.
 POLLING_TIMEOUT_S = 5
+# Between the scheduler's own looks; a clock jump makes it look at once.
+SCHEDULER_INTERVAL_S = 30.0
 ANY_INTERFACE = {"", "0.0.0.0", "::"}
 
 
@@ -66,15 +76,19 @@ class Sandbox:
         self.services: Services | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
+        self.notifier: Notifier | None = None
+        self.scheduler: SchedulerLoop | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._jump_runs: set[asyncio.Task[None]] = set()
+        self.clock.on_advance(self._clock_jumped)
 
     async def start(self) -> str:
         """Returns the page's address (``http://host:port/``)."""
         self.engine = await self._fresh_database()
         await seed_demo(self.engine)
         for persona in self.cast.personas:
-            self.web.register(persona)
+            self.web.register(persona, opened_before=True)
         self.web.register(self.cast.add_new_reporter(self.api.world.persons))
         await self._serve()
         self._start_bot(self.engine)
@@ -100,24 +114,47 @@ class Sandbox:
         self.url = f"{self.api.base_url}/"
 
     def _start_bot(self, engine: AsyncEngine) -> None:
-        """The production dispatcher and bot, pointed at this server instead of Telegram."""
+        """The production dispatcher, bot, outbox sender and scheduler, pointed at this server instead of
+        Telegram."""
         self.services = create_services(engine, self.clock.calendar, clock=self.clock)
         self.dispatcher = create_dispatcher(
             self.services,
             storage=DatabaseStorage(session_factory(engine)),
             default_language=self.settings.default_language,
         )
-        self.bot = create_bot(
-            self.settings.model_copy(
-                update={"bot_token": SecretStr(TOKEN), "telegram_api_base": self.api.base_url}
-            )
+        bot_settings = self.settings.model_copy(
+            update={"bot_token": SecretStr(TOKEN), "telegram_api_base": self.api.base_url}
         )
+        self.bot = create_bot(bot_settings)
+        # The outbox is judged by the sandbox's time too: rows are written "now" on that clock, so after a
+        # jump forward they would otherwise not be due until the real time caught up.
+        self.notifier = create_notifier(bot_settings, engine, self.services, outbox_clock=self.clock)
+        self.dispatcher.update.outer_middleware(self.notifier.wake_after_updates())
+        self.notifier.start()
+        self.scheduler = SchedulerLoop(
+            session_factory(engine), self.clock.calendar, clock=self.clock, interval=SCHEDULER_INTERVAL_S
+        )
+        self.scheduler.start()
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot, handle_signals=False, close_bot_session=True, polling_timeout=POLLING_TIMEOUT_S
             )
         )
         self._polling.add_done_callback(_report_crash)
+
+    def _clock_jumped(self, now: datetime) -> None:
+        """Reminders, escalations and auto-closes that fell due in the jump appear now, not at the next
+        tick."""
+        if self.scheduler is None:
+            return
+        run = asyncio.get_running_loop().create_task(self._look_now(self.scheduler))
+        self._jump_runs.add(run)
+        run.add_done_callback(self._jump_runs.discard)
+
+    async def _look_now(self, scheduler: SchedulerLoop) -> None:
+        report = await scheduler.run_once()  # logs its own failures
+        if report is not None and self.notifier is not None:
+            self.notifier.sender.wake()
 
     async def stop(self) -> None:
         if self._polling is not None and self.dispatcher is not None:
@@ -130,6 +167,16 @@ class Sandbox:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._polling
             self._polling = None
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
+        for run in list(self._jump_runs):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await run
+        # Before the local API stops: a batch in flight settles its rows instead of failing them.
+        if self.notifier is not None:
+            await self.notifier.stop()
+            self.notifier = None
         await self.api.stop()
         if self._runner is not None:
             await self._runner.cleanup()

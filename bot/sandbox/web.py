@@ -83,9 +83,16 @@ class SandboxWeb:
     async def add_reporter(self, request: web.Request) -> dict[str, Any]:
         return self.register(self.cast.add_new_reporter(self.api.world.persons)).to_json()
 
-    def register(self, persona: Persona) -> Persona:
-        """The person exists on the simulated Telegram from now on, so the page can open their chat."""
-        self.api.user(persona.telegram_id, persona.name, language_code="id", phone_number=persona.phone)
+    def register(self, persona: Persona, *, opened_before: bool = False) -> Persona:
+        """The person exists on the simulated Telegram from now on, so the page can open their chat.
+
+        ``opened_before``: they started the bot in an earlier life (the demo admins, the returning reporter),
+        so it may write to them first, as Telegram allows: a card reaches an admin who has not typed yet."""
+        user = self.api.user(
+            persona.telegram_id, persona.name, language_code="id", phone_number=persona.phone
+        )
+        if opened_before:
+            self.api.world.chat(user.bot, user.person).started = True
         return persona
 
     async def clock_now(self, request: web.Request) -> dict[str, Any]:

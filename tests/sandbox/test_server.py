@@ -137,7 +137,7 @@ async def test_personas_in_picker_order_and_a_new_reporter_on_request(
     async with http.get(f"{sandbox.url}sandbox/personas") as listed:
         personas = await answer(listed)
     assert [p["role"] for p in personas] == [
-        "reporter", "province", "city", "opd", "officer", "official", "reporter",
+        "reporter", "province", "city", "opd", "opd", "officer", "official", "reporter",
     ]  # fmt: skip
     assert personas[1]["label"] == {"id": "Admin Pemprov Jateng", "en": "Province admin"}
     async with http.post(f"{sandbox.url}sandbox/personas", json={}) as created:
