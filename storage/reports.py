@@ -3,8 +3,9 @@
 * Scope: the province sees everything; a city the complaints that reached it or one of its OPDs; an OPD
   the complaints that reached it ("reached": some event put the complaint in that organisation's queue).
 * Period: complaints *received* from the first day 00:00 WIB up to the end of the last day (WIB).
-* Completed: approved by the province (step 6), whatever the reporter did afterwards. Working days to
-  complete = `WorkingCalendar.working_days_elapsed(received_at, approved_at)`; on time when <= 2.
+* Completed: approved by the province (step 6, `resolved_at`), whatever the reporter did afterwards.
+  Working days to complete = `WorkingCalendar.working_days_elapsed(received_at, resolved_at)`; on time
+  when <= 2.
 * On-time share = completed on time / (completed + still open past the deadline): a complaint counts once
   it is finished or already late, so an agency that finishes nothing does not look punctual.
 * Median: the middle value (mean of the two middle ones for an even count). 90th percentile: nearest rank,
@@ -12,29 +13,35 @@
 * Overdue now: waiting on an admin (not resolved, closed or rejected) past the 2-working-day deadline.
 * Organisations: `assigned` counts complaints whose slot of that tier names it (the city it was disposed to,
   the OPD it was forwarded to; the province holds every one), `in_queue` those waiting in its queue now.
+* Returns: the returns *made during the period* (whatever the complaint's receipt date), by the organisation
+  that returned it, with its reasons; a city or OPD sees those made by or sent back to its organisations.
 
-The sums are done by the database, grouped small enough to sit well under a second for a province's year;
-the working-day arithmetic is then done once per (received day, after close?, approved day) group.
+Every figure is a grouped count the database makes from one index (`ix_complaints_received`, which holds
+the columns needed, and `ix_complaint_events_returns`) without joining tables: a join over a province's
+year costs seconds. The working-day arithmetic is then done once per (received day, after close?,
+resolved day) group, not once per complaint.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Date, Select, Time, case, cast, func, select
+from sqlalchemy import Float, Integer, Select, case, cast, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.views import organisation_of
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WIB, WorkingCalendar, to_wib
 from workflow.definitions import LAPORGUB, ComplaintKind, T
 from workflow.sla import WAITING_STAGES
+
+_T = TypeVar("_T")
 
 RETURN_TRIGGERS = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.REQUEST_REVISION, T.RETURN_RESULT)
 TOP_REASONS = 5
@@ -134,7 +141,7 @@ class ComplaintRow:
     opd: str
     holder: str
     deadline: datetime
-    approved_at: datetime | None
+    resolved_at: datetime | None
     working_days_to_complete: int | None
     on_time: bool | None
     overdue_now: bool
@@ -154,15 +161,27 @@ async def build_report(
     complaint = models.Complaint
     waiting = complaint.state.in_(WAITING_STAGES)
     late = complaint.deadline < now
-    async with sessions() as session:
-        names = await _organisations(session)
-        mix = await _grouped(session, scope, period, complaint.state, complaint.channel, complaint.rating)
-        slots = await _grouped(session, scope, period, complaint.city_org_id, complaint.opd_org_id)
-        queues = await _grouped(
-            session, scope, period, complaint.current_org_id, case((late, 1), else_=0), where=waiting
-        )
-        days = await _days_to_complete(session, calendar, scope, period)
-        returns = await _returns(session, scope, period, names)
+
+    async def read(work: Callable[[AsyncSession], Awaitable[_T]]) -> _T:
+        async with sessions() as session:
+            if session.bind.dialect.name == "postgresql":
+                # Compiling these aggregates costs more than running them: JIT would add ~100 ms a query.
+                await session.execute(text("SET LOCAL jit = off"))
+            return await work(session)
+
+    # Each query on its own connection, all at once: the database works on them side by side.
+    names, mix, slots, queues, days, returned = await asyncio.gather(
+        read(_organisations),
+        read(lambda s: _grouped(s, scope, period, complaint.state, complaint.channel, complaint.rating)),
+        read(lambda s: _grouped(s, scope, period, complaint.city_org_id, complaint.opd_org_id)),
+        read(
+            lambda s: _grouped(
+                s, scope, period, complaint.current_org_id, case((late, 1), else_=0), where=waiting
+            )
+        ),
+        read(lambda s: _days_to_complete(s, calendar, scope, period)),
+        read(lambda s: _returns(s, scope, period)),
+    )
     state_order = {state: index for index, state in enumerate(LAPORGUB.holders)}
     by_state: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
@@ -193,7 +212,7 @@ async def build_report(
         p90_days=_nearest_rank(days, 0.9),
         days_to_complete=dict(sorted(days.items())),
         overdue_now=overdue_now,
-        returns=returns,
+        returns=_org_returns(returned, names),
         ratings=Ratings(
             count=rated,
             mean=sum(stars_ * n for stars_, n in stars.items()) / rated if rated else None,
@@ -213,25 +232,21 @@ async def complaint_rows(
 ) -> list[ComplaintRow]:
     """Every complaint of the report with its timings, oldest first."""
     complaint, event = models.Complaint, models.ComplaintEvent
-    approved = _approvals().subquery()
     returns = (
-        select(event.complaint_id, func.count().label("returns"))
-        .where(event.trigger.in_(RETURN_TRIGGERS))
-        .group_by(event.complaint_id)
-        .subquery()
+        select(func.count())
+        .where(event.complaint_id == complaint.id, event.trigger.in_(RETURN_TRIGGERS))
+        .correlate(complaint)
+        .scalar_subquery()
     )
-    query = _in_report(
-        select(complaint, approved.c.at, returns.c.returns)
-        .outerjoin(approved, approved.c.complaint_id == complaint.id)
-        .outerjoin(returns, returns.c.complaint_id == complaint.id),
-        scope,
-        period,
-    ).order_by(complaint.received_at, complaint.id)
+    query = _in_report(select(complaint, returns), scope, period).order_by(
+        complaint.received_at, complaint.id
+    )
     async with sessions() as session:
         names = await _organisations(session)
         rows = []
-        for row, approved_at, return_count in (await session.execute(query)).all():
-            elapsed = calendar.working_days_elapsed(row.received_at, approved_at) if approved_at else None
+        for row, return_count in (await session.execute(query)).all():
+            resolved_at = row.resolved_at
+            elapsed = calendar.working_days_elapsed(row.received_at, resolved_at) if resolved_at else None
             rows.append(
                 ComplaintRow(
                     tracking_number=row.tracking_number,
@@ -243,7 +258,7 @@ async def complaint_rows(
                     opd=names[row.opd_org_id].name if row.opd_org_id else "",
                     holder=names[row.current_org_id].name if row.current_org_id else "",
                     deadline=row.deadline,
-                    approved_at=approved_at,
+                    resolved_at=resolved_at,
                     working_days_to_complete=elapsed,
                     on_time=None if elapsed is None else elapsed <= working_days,
                     overdue_now=row.state in WAITING_STAGES and row.deadline < now,
@@ -285,53 +300,67 @@ async def _grouped(
     query = _in_report(select(*columns, func.count()), scope, period).group_by(*columns)
     if where is not None:
         query = query.where(where)
-    return {tuple(row[:-1]): row[-1] for row in (await session.execute(query)).all()}
-
-
-def _approvals() -> Select[Any]:
-    event = models.ComplaintEvent
-    return select(event.complaint_id, event.at).where(event.trigger == T.APPROVE)
+    return {tuple(row[:-1]): row[-1] for row in await _rows(session, query)}
 
 
 async def _days_to_complete(
     session: AsyncSession, calendar: WorkingCalendar, scope: Organisation, period: Period
 ) -> Counter[int]:
     complaint = models.Complaint
-    approved = _approvals().subquery()
     dialect = session.bind.dialect.name
-    received_day = _wib_date(complaint.received_at, dialect)
-    after_close = _wib_time(complaint.received_at, dialect) >= _time_literal(calendar.office_close, dialect)
-    approved_day = _wib_date(approved.c.at, dialect)
-    query = _in_report(
-        select(received_day, after_close, approved_day, func.count()).join(
-            approved, approved.c.complaint_id == complaint.id
-        ),
-        scope,
-        period,
-    ).group_by(received_day, after_close, approved_day)
+    received_day = _wib_day(complaint.received_at, dialect)
+    after_close = _wib_seconds(complaint.received_at, dialect) >= _seconds(calendar.office_close)
+    resolved_day = _wib_day(complaint.resolved_at, dialect)
+    query = (
+        _in_report(select(received_day, after_close, resolved_day, func.count()), scope, period)
+        .where(complaint.resolved_at.is_not(None))
+        .group_by(received_day, after_close, resolved_day)
+    )
+    rows = await _rows(session, query)
+    return _elapsed_counts(calendar, period, rows)
+
+
+def _elapsed_counts(calendar: WorkingCalendar, period: Period, rows: list[Any]) -> Counter[int]:
+    """Working days to complete, counted from (received day, after close?, resolved day, complaints) groups.
+
+    Elapsed = working days after the receipt day up to the completion's effective day, i.e. the difference
+    of the two days' ranks among working days; each distinct day is ranked once.
+    """
+    anchor = period.first_day - timedelta(days=1)  # before every receipt day and completion of the period
+    receipts: dict[tuple[Any, bool], int] = {}
+    completions: dict[Any, int] = {}
     days: Counter[int] = Counter()
-    for received, late_in_day, approved_on, count in (await session.execute(query)).all():
-        # Stand-ins with the same receipt day and completion day as every complaint of the group.
-        start = datetime.combine(_as_date(received), time.max if late_in_day else time(0), tzinfo=WIB)
-        end = datetime.combine(_as_date(approved_on), time(12), tzinfo=WIB)
-        days[calendar.working_days_elapsed(start, end)] += count
+    for received, late_in_day, resolved_on, count in rows:
+        receipt = receipts.get((received, late_in_day))
+        if receipt is None:
+            stand_in = datetime.combine(_as_date(received), time.max if late_in_day else time(0), tzinfo=WIB)
+            receipt = calendar.count_working_days(anchor, calendar.receipt_day(stand_in))
+            receipts[(received, late_in_day)] = receipt
+        completion = completions.get(resolved_on)
+        if completion is None:
+            effective = calendar.add_working_days(_as_date(resolved_on), 0)
+            completion = completions[resolved_on] = calendar.count_working_days(anchor, effective)
+        days[max(0, completion - receipt)] += count
     return days
 
 
-async def _returns(
-    session: AsyncSession, scope: Organisation, period: Period, names: Mapping[int, Organisation]
-) -> tuple[OrgReturns, ...]:
-    event, complaint = models.ComplaintEvent, models.Complaint
+async def _returns(session: AsyncSession, scope: Organisation, period: Period) -> list[Any]:
+    event = models.ComplaintEvent
     query = (
-        _in_report(select(event.org_id, event.trigger, event.reason, func.count()), scope, period)
-        .select_from(event)
-        .join(complaint, complaint.id == event.complaint_id)
-        .where(event.trigger.in_(RETURN_TRIGGERS))
+        select(event.org_id, event.trigger, event.reason, func.count())
+        .where(event.trigger.in_(RETURN_TRIGGERS), event.at >= period.start, event.at < period.end)
         .group_by(event.org_id, event.trigger, event.reason)
     )
+    if scope.kind is not OrgKind.PROVINCE:
+        orgs = _scope_orgs(scope)
+        query = query.where(event.org_id.in_(orgs) | event.to_org_id.in_(orgs))
+    return await _rows(session, query)
+
+
+def _org_returns(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[OrgReturns, ...]:
     by_trigger: dict[int, Counter[str]] = defaultdict(Counter)
     reasons: dict[int, Counter[str]] = defaultdict(Counter)
-    for org_id, trigger, reason, count in (await session.execute(query)).all():
+    for org_id, trigger, reason, count in rows:
         by_trigger[org_id][trigger] += count
         reasons[org_id][(reason or "").strip()] += count
     figures = [
@@ -349,8 +378,19 @@ async def _returns(
     return tuple(sorted(figures, key=lambda figure: (-figure.count, figure.name)))
 
 
+async def _rows(session: AsyncSession, query: Select[Any]) -> list[Any]:
+    # Plain Core rows: the ORM's per-row processing costs more than the grouping on a year of complaints.
+    connection = await session.connection()
+    return list((await connection.execute(query)).all())
+
+
 async def _organisations(session: AsyncSession) -> dict[int, Organisation]:
-    return {row.id: organisation_of(row) for row in await session.scalars(select(models.Organisation))}
+    org = models.Organisation
+    rows = await _rows(session, select(org.id, org.kind, org.code, org.name, org.parent_id, org.active))
+    return {
+        row.id: Organisation(row.id, OrgKind(row.kind), row.code, row.name, row.parent_id, row.active)
+        for row in rows
+    }
 
 
 def _org_figures(
@@ -398,25 +438,43 @@ def _within(org: Organisation, scope: Organisation) -> bool:
 # -- dialects ---------------------------------------------------------------------------------------
 
 
-def _wib_date(column: Any, dialect: str) -> Any:
-    # WIB has had no daylight saving since 1964: a fixed +7 hours is exact.
+_WIB_OFFSET_S = 7 * 3600  # WIB has had no daylight saving since 1964: a fixed offset is exact.
+_DAY_S = 86400
+_EPOCH_DAY = date(1970, 1, 1)
+# Written into the SQL as a double: as a parameter or an integer, PostgreSQL would divide in slow numeric.
+_DAY_FLOAT = literal_column(f"{_DAY_S}.0", Float)
+
+
+def _wib_day(column: Any, dialect: str) -> Any:
+    """The WIB calendar day of an instant: days since 1970-01-01 on PostgreSQL (arithmetic on the epoch in
+    floating point is much cheaper than a time-zone conversion per row), an ISO date string on SQLite."""
     if dialect == "postgresql":
-        return cast(func.timezone("Asia/Jakarta", column), Date)
+        return func.floor(_wib_epoch(column) / _DAY_FLOAT, type_=Float)
     return func.date(column, "+7 hours")
 
 
-def _wib_time(column: Any, dialect: str) -> Any:
+def _wib_seconds(column: Any, dialect: str) -> Any:
+    """Seconds since WIB midnight."""
     if dialect == "postgresql":
-        return cast(func.timezone("Asia/Jakarta", column), Time)
-    return func.time(column, "+7 hours")
+        local = _wib_epoch(column)
+        return local - func.floor(local / _DAY_FLOAT, type_=Float) * _DAY_FLOAT
+    return cast(func.strftime("%s", column, "+7 hours"), Integer) % _DAY_S
 
 
-def _time_literal(moment: time, dialect: str) -> Any:
-    return moment if dialect == "postgresql" else moment.strftime("%H:%M:%S")
+def _wib_epoch(column: Any) -> Any:
+    return func.date_part("epoch", column, type_=Float) + literal_column(f"{_WIB_OFFSET_S}.0", Float)
 
 
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _seconds(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _as_date(value: date | str | float) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return _EPOCH_DAY + timedelta(days=int(value))
 
 
 # -- statistics -------------------------------------------------------------------------------------

@@ -160,6 +160,12 @@ class WorkingCalendar:
         """The first working day strictly after ``day``."""
         return self.add_working_days(day, 1)
 
+    def count_working_days(self, after: date, up_to: date) -> int:
+        """Working days ``d`` with ``after < d <= up_to`` (0 when ``up_to <= after``)."""
+        _require_date(after)
+        _require_date(up_to)
+        return self._count_working_days(after, up_to)
+
     def _count_working_days(self, after: date, up_to: date) -> int:
         """Working days ``d`` with ``after < d <= up_to``."""
         if up_to <= after:

@@ -11,9 +11,11 @@ C3  Wed 23 Dec 10:00, telegram, confidential: DPUPR, approved Tue 29 Dec 09:00 (
     not acknowledged (resolved).
 C6  Thu 31 Dec 10:00, telegram: at the province, due 6 Jan: open, not late.
 
-Outside the period: one received 30 Nov, one on 1 Jan 2027, and a complaint about the service itself.
+Outside the period: one received 30 Nov (the city asks DPUPR for a revision on 1 Dec: a December return),
+one on 1 Jan 2027, and a complaint about the service itself.
 The report is read on Monday 4 Jan 2027 at 10:00 WIB. So, province-wide: 7 complaints; completed 4 with
 1, 2, 4, 2 working days (median 2, 90th percentile 4); on time 3 of 4 completed + 1 late open = 60 %.
+Returns made in December: the city 2 (both "Foto kurang jelas"), DPUPR 1, the province 1, Batang 1.
 """
 
 from __future__ import annotations
@@ -137,7 +139,17 @@ async def build_december(world: World) -> World:
 
     # Outside the report: November, January, and a complaint about the service itself.
     november = await b.file(wib(11, 30, 10))
-    await b.full_path(november, (11, 30), wib(12, 1, 15))
+    await b.walk(
+        november,
+        (wib(11, 30, 11), "province", T.DISPOSE, b.to("KOTA-PKL")),
+        (wib(11, 30, 12), "city", T.FORWARD, b.to("PKL-DPUPR")),
+        (wib(11, 30, 13), "opd", T.ACCEPT, {}),
+        (wib(11, 30, 14), "opd", T.SUBMIT_RESULT, {"result": "Sudah."}),
+        (wib(12, 1, 9), "city", T.REQUEST_REVISION, {"reason": "Foto kurang jelas"}),
+        (wib(12, 1, 10), "opd", T.SUBMIT_RESULT, {"result": "Foto baru."}),
+        (wib(12, 1, 11), "city", T.CONFIRM_RESULT, {}),
+        (wib(12, 1, 15), "province", T.APPROVE, {}),
+    )
     await b.file(wib(1, 1, 10, year=2027))
     world.clock.now = wib(12, 10, 10).astimezone(UTC)
     await world.complaints.submit(

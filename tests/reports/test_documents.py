@@ -83,7 +83,7 @@ async def test_xlsx_reads_back_as_the_report(december: tuple[Report, list[Compla
     assert [(name, count) for name, count, _ in sections["Returns"]] == [
         (r.name, r.count) for r in report.returns
     ]
-    assert ("Bukan tugas kami (1)") in {reasons for _, _, reasons in sections["Returns"]}
+    assert "Foto kurang jelas (2)" in {reasons for _, _, reasons in sections["Returns"]}
 
     sheet = book["Complaints"]
     table = list(sheet.iter_rows(values_only=True))
@@ -120,14 +120,14 @@ async def test_csv_reads_back_one_row_per_complaint(december: tuple[Report, list
         "OPD": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan",
         "Posisi sekarang": "Pemerintah Provinsi Jawa Tengah",
         "Tenggat (WIB)": "2026-12-09T23:59:59+07:00",
-        "Disetujui (WIB)": "2026-12-11T10:00:00+07:00",
+        "Disetujui Pemprov (WIB)": "2026-12-11T10:00:00+07:00",
         "Hari kerja sampai selesai": "4",
         "Tepat waktu": "tidak",
         "Lewat tenggat sekarang": "tidak",
         "Dikembalikan": "2",
         "Penilaian": "2",
     }
-    assert (table[3]["Status"], table[3]["Lewat tenggat sekarang"], table[3]["Disetujui (WIB)"]) == (
+    assert (table[3]["Status"], table[3]["Lewat tenggat sekarang"], table[3]["Disetujui Pemprov (WIB)"]) == (
         "Di Dinkominfo",
         "ya",
         "",
@@ -164,7 +164,7 @@ async def test_caption(december: tuple[Report, list[ComplaintRow]]) -> None:
         "On time: <b>60%</b> (3/5)\n"
         "Median working days to complete: 2 · P90: 4\n"
         "Past the deadline, not completed: <b>1</b>\n"
-        "Returns: 4 (Dinas Pekerjaan Umum dan Penataan Ruang…: 1)\n"
+        "Returns: 5 (Dinkominfo Kota Pekalongan: 2)\n"
         "Mean rating: 3.7 ★ (3)\n"
         "By channel: Telegram 5, Email 1, Telephone 1"
     )

@@ -32,15 +32,18 @@ def returns(report: Report) -> dict[str, tuple[int, dict[str, int], tuple[tuple[
     return {r.name: (r.count, dict(r.by_trigger), r.top_reasons) for r in report.returns}
 
 
-ALL_RETURNS = {
-    "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan": (
-        1,
-        {"return_to_city": 1},
-        (("Bukan tugas kami", 1),),
-    ),
-    "Dinkominfo Kota Pekalongan": (1, {"request_revision": 1}, (("Foto kurang jelas", 1),)),
-    "Pemerintah Provinsi Jawa Tengah": (1, {"return_result": 1}, (("Hasil belum lengkap", 1),)),
-    "Diskominfo Kabupaten Batang": (1, {"return_to_province": 1}, (("Lokasi di Kota Pekalongan", 1),)),
+DPUPR, CITY, PROVINCE, BATANG = (
+    "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan",
+    "Dinkominfo Kota Pekalongan",
+    "Pemerintah Provinsi Jawa Tengah",
+    "Diskominfo Kabupaten Batang",
+)
+# Returns made in December, whichever month the complaint came in.
+DECEMBER_RETURNS = {
+    CITY: (2, {"request_revision": 2}, (("Foto kurang jelas", 2),)),
+    DPUPR: (1, {"return_to_city": 1}, (("Bukan tugas kami", 1),)),
+    PROVINCE: (1, {"return_result": 1}, (("Hasil belum lengkap", 1),)),
+    BATANG: (1, {"return_to_province": 1}, (("Lokasi di Kota Pekalongan", 1),)),
 }
 
 
@@ -63,8 +66,8 @@ async def test_province_report(december: World) -> None:
     assert report.ratings == Ratings(
         count=3, mean=pytest.approx(11 / 3), distribution={1: 0, 2: 1, 3: 0, 4: 1, 5: 1}
     )
-    assert returns(report) == ALL_RETURNS
-    assert [r.name for r in report.returns][:1] == ["Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan"]
+    assert returns(report) == DECEMBER_RETURNS
+    assert [r.name for r in report.returns] == [CITY, DPUPR, BATANG, PROVINCE]  # most first, then by name
     assert orgs(report) == [
         ("Pemerintah Provinsi Jawa Tengah", 7, 1, 0),
         ("Dinkominfo Kota Pekalongan", 5, 1, 1),
@@ -81,7 +84,9 @@ async def test_city_report_holds_what_reached_the_city_or_its_agencies(december:
     assert (report.completed, report.completed_on_time, report.overdue_now) == (4, 3, 1)
     assert report.on_time_share == pytest.approx(0.6)
     assert (report.median_days, report.p90_days) == (2.0, 4)
-    assert returns(report) == ALL_RETURNS  # every return these complaints met, whoever made it
+    # Made by the city or its agencies, or sent back to them (the province's return of C4's result);
+    # Batang's return of C5 is Batang's business.
+    assert returns(report) == {name: DECEMBER_RETURNS[name] for name in (CITY, DPUPR, PROVINCE)}
     assert orgs(report) == [
         ("Dinkominfo Kota Pekalongan", 5, 1, 1),
         ("Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan", 3, 0, 0),
@@ -101,6 +106,8 @@ async def test_agency_reports(december: World) -> None:
     assert dpupr.total == 4
     assert dict(dpupr.days_to_complete) == {1: 1, 2: 2, 4: 1}
     assert orgs(dpupr) == [("Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan", 3, 0, 0)]
+    # Its own return, and the two revisions the city asked of it.
+    assert returns(dpupr) == {name: DECEMBER_RETURNS[name] for name in (CITY, DPUPR)}
 
 
 async def test_an_empty_report(december: World) -> None:
@@ -144,7 +151,7 @@ async def test_complaint_rows(december: World) -> None:
         (wib(12, 31, 10), "at_province", "telegram", None, None, False, 0, None),
     ]
     assert rows[1].opd == "Dinas Lingkungan Hidup Kota Pekalongan"
-    assert rows[1].approved_at == wib(12, 8, 10)
+    assert rows[1].resolved_at == wib(12, 8, 10)
     assert rows[3].holder == "Dinkominfo Kota Pekalongan"
     assert rows[5].subject == ""  # confidential
     assert rows[0].subject == "Jalan berlubang di Jl. Hayam Wuruk"

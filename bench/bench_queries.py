@@ -1,0 +1,286 @@
+"""Query latencies at province scale: N complaints with 10 events each in a throwaway PostgreSQL database.
+
+    python -m bench.bench_queries --complaints 1000000        # the full run (about 10 minutes)
+    python -m bench.bench_queries --complaints 20000          # what CI can afford
+
+Prints p50/p99 in milliseconds for one organisation's queue page, a reporter's list, a complaint's card
+and a year's /rekap at province scope, measured through the real services (ComplaintService, build_report).
+The database is created from the migrations, loaded with COPY (asyncpg's copy_records_to_table; the
+migrations' plain indexes are dropped during the load and rebuilt after, as a bulk load would), vacuumed
+and analysed, then dropped. Not a test: it asserts nothing, it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from bench.dataset import NOW, Dataset, Organisations
+from storage.complaints import ComplaintService
+from storage.database import create_engine, migrate, session_factory
+from storage.reports import Period, Report, build_report
+from workflow.actors import Organisation, OrgKind, Role
+from workflow.calendar import WorkingCalendar
+
+DEFAULT_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+CHUNK = 20_000  # complaints per COPY batch
+
+
+async def main() -> None:
+    options = _arguments()
+    admin_url = make_url(options.database_url)
+    if options.reuse:
+        url = admin_url.set(database=options.reuse)
+        await _measure(options, url.render_as_string(hide_password=False), _dsn(url))
+        return
+    name = f"laporgub_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = await asyncpg.connect(_dsn(admin_url))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = admin_url.set(database=name)
+    try:
+        started = time.perf_counter()
+        await _build(options, url.render_as_string(hide_password=False), _dsn(url))
+        await _measure(options, url.render_as_string(hide_password=False), _dsn(url))
+        print(f"total {time.perf_counter() - started:.0f} s")
+    finally:
+        if options.keep:
+            print(f"kept database {name}: measure it again with --reuse {name}")
+        else:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _build(options: argparse.Namespace, url: str, dsn: str) -> None:
+    engine = create_engine(url)
+    await migrate(engine)
+    await engine.dispose()
+    started = time.perf_counter()
+    connection = await asyncpg.connect(dsn)
+    try:
+        orgs = await _load_organisations(connection)
+        dataset = Dataset(orgs, WorkingCalendar(), options.complaints, options.years, seed=options.seed)
+        indexes = await _drop_plain_indexes(connection)
+        await _load(connection, dataset)
+        loaded = time.perf_counter()
+        await _restore(connection, indexes)
+        await connection.execute("VACUUM ANALYZE")
+        await connection.execute("CHECKPOINT")  # so that the load's writes do not land in the timings
+        ready = time.perf_counter()
+        sizes = await connection.fetch(
+            "SELECT relname, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class "
+            "WHERE relname IN ('complaints', 'complaint_events') ORDER BY relname"
+        )
+    finally:
+        await connection.close()
+    print(
+        f"loaded {options.complaints:,} complaints, {dataset.events_written:,} events "
+        f"in {loaded - started:.0f} s; "
+        f"indexes and VACUUM ANALYZE {ready - loaded:.0f} s; "
+        + ", ".join(f"{row['relname']} {row['size']}" for row in sizes)
+    )
+
+
+async def _measure(options: argparse.Namespace, url: str, dsn: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        orgs = await _read_organisations(connection)
+        complaints = await connection.fetchval("SELECT max(id) FROM complaints")
+        reporters = await connection.fetchval("SELECT max(id) FROM reporters")
+    finally:
+        await connection.close()
+    engine = create_engine(url, pool_size=8)
+    sessions = session_factory(engine)
+    calendar = WorkingCalendar()
+    service = ComplaintService(sessions, calendar)
+    pick = random.Random(options.seed + 1)
+    queues = [(org, Role.PROVINCE) for org in orgs.province_only]
+    queues += [(org, Role.CITY) for org in orgs.cities] + [(org, Role.OPD) for org in orgs.opds]
+    year = Period(date(NOW.year, 1, 1), date(NOW.year, 12, 31))
+    province = Organisation(orgs.province, OrgKind.PROVINCE, "JATENG", "Pemerintah Provinsi Jawa Tengah")
+
+    async def queue_page() -> object:
+        org, role = pick.choice(queues)
+        return await service.queue(org, role, limit=10)
+
+    async def reporter_list() -> object:
+        return await service.reporter_complaints(pick.randint(1, reporters), limit=20)
+
+    async def card() -> object:
+        return await service.card(pick.randint(1, complaints))
+
+    async def year_report() -> Report:
+        return await build_report(sessions, calendar, province, year, now=NOW)
+
+    print(f"{'query':<28}{'runs':>6}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    try:
+        for label, action, runs in (
+            ("queue page (10 of a queue)", queue_page, options.runs),
+            ("reporter's list (20)", reporter_list, options.runs),
+            ("complaint card", card, options.runs),
+            (f"year report {NOW.year}, province", year_report, options.report_runs),
+        ):
+            timings = await _time(action, runs)
+            print(
+                f"{label:<28}{runs:>6}{_percentile(timings, 50):>10.1f}{_percentile(timings, 99):>10.1f}"
+                f"{max(timings):>10.1f}"
+            )
+        report = await year_report()
+        print(f"  the year report covered {report.total:,} complaints, {report.completed:,} completed")
+    finally:
+        await engine.dispose()
+
+
+async def _time(action: Callable[[], Awaitable[object]], runs: int) -> list[float]:
+    for _ in range(min(100, runs)):  # warm the pool, the caches and the prepared statements
+        await action()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await action()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _percentile(values: list[float], share: float) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(share) - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+# -- loading ----------------------------------------------------------------------------------------
+
+
+async def _load_organisations(connection: asyncpg.Connection) -> Organisations:
+    now = datetime.now(UTC)
+    rows: list[tuple[Any, ...]] = [
+        (1, "JATENG", "Pemerintah Provinsi Jawa Tengah", "province", None, True, now)
+    ]
+    cities, opds = [], {}
+    next_id = 2
+    for city in range(35):
+        city_id = next_id
+        cities.append(city_id)
+        rows.append((city_id, f"CITY-{city:02d}", f"Dinkominfo Kab/Kota {city:02d}", "city", 1, True, now))
+        next_id += 1
+        opds[city_id] = []
+        for opd in range(20):
+            rows.append(
+                (
+                    next_id,
+                    f"OPD-{city:02d}-{opd:02d}",
+                    f"OPD {opd:02d} Kab/Kota {city:02d}",
+                    "opd",
+                    city_id,
+                    True,
+                    now,
+                )
+            )
+            opds[city_id].append(next_id)
+            next_id += 1
+    await connection.copy_records_to_table(
+        "organisations",
+        records=rows,
+        columns=["id", "code", "name", "kind", "parent_id", "active", "created_at"],
+    )
+    await connection.execute("SELECT setval('organisations_id_seq', $1)", next_id)
+    return Organisations(province=1, cities=cities, opds_of=opds)
+
+
+async def _read_organisations(connection: asyncpg.Connection) -> Organisations:
+    rows = await connection.fetch("SELECT id, kind, parent_id FROM organisations ORDER BY id")
+    province = next(row["id"] for row in rows if row["kind"] == "province")
+    cities = [row["id"] for row in rows if row["kind"] == "city"]
+    opds: dict[int, list[int]] = {city: [] for city in cities}
+    for row in rows:
+        if row["kind"] == "opd":
+            opds[row["parent_id"]].append(row["id"])
+    return Organisations(province=province, cities=cities, opds_of=opds)
+
+
+async def _drop_plain_indexes(connection: asyncpg.Connection) -> list[str]:
+    """Indexes that back no constraint: rebuilt in one pass after the load instead of row by row."""
+    rows = await connection.fetch(
+        """
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+        WHERE i.schemaname = 'public' AND i.tablename IN ('complaints', 'complaint_events')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+        """
+    )
+    for row in rows:
+        await connection.execute(f'DROP INDEX "{row["indexname"]}"')
+    return [row["indexdef"] for row in rows]
+
+
+async def _restore(connection: asyncpg.Connection, indexes: list[str]) -> None:
+    await connection.execute("SET maintenance_work_mem = '1GB'")
+    for definition in indexes:
+        await connection.execute(definition)
+
+
+async def _load(connection: asyncpg.Connection, dataset: Dataset) -> None:
+    # The generator writes consistent rows by construction: skip the per-row foreign-key triggers.
+    await connection.execute("SET session_replication_role = replica")
+    await connection.copy_records_to_table(
+        "reporters", records=dataset.reporter_rows(), columns=Dataset.REPORTER_COLUMNS
+    )
+    for complaints, events in _chunks(dataset):
+        await connection.copy_records_to_table(
+            "complaints", records=complaints, columns=Dataset.COMPLAINT_COLUMNS
+        )
+        await connection.copy_records_to_table(
+            "complaint_events", records=events, columns=Dataset.EVENT_COLUMNS
+        )
+    await connection.execute("SET session_replication_role = DEFAULT")
+    for table in ("reporters", "complaints", "complaint_events"):
+        await connection.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+    await connection.execute(
+        "INSERT INTO tracking_counters (prefix, year, last) "
+        "SELECT 'LG', extract(year FROM received_at)::int, count(*) FROM complaints GROUP BY 2"
+    )
+
+
+def _chunks(dataset: Dataset) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    for first in range(1, dataset.complaints + 1, CHUNK):
+        yield dataset.chunk(first, min(first + CHUNK, dataset.complaints + 1))
+
+
+def _dsn(url: Any) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument(
+        "--years", type=int, default=10, help="complaints are spread evenly over this many years up to now"
+    )
+    parser.add_argument("--runs", type=int, default=500, help="timed runs of each small query")
+    parser.add_argument("--report-runs", type=int, default=20, help="timed runs of the year report")
+    parser.add_argument("--seed", type=int, default=20261225)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("TEST_DATABASE_URL", DEFAULT_ADMIN_URL),
+        help="a PostgreSQL server where the benchmark may create and drop its own database",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database, to measure again or look at")
+    parser.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by an earlier --keep")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
