@@ -24,6 +24,7 @@ from bot.app import Services, create_bot
 from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
 from bot.delivery import Delivery
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from bot.shared_rate import RedisRateGate
 from storage.database import session_factory
 from storage.models import utcnow
 from storage.outbox import Outbox
@@ -98,6 +99,17 @@ def sender_settings(settings: Settings) -> SenderSettings:
     )
 
 
+def rate_gate(settings: Settings, bot_id: int) -> RateGate | RedisRateGate:
+    """With REDIS_URL every sender process of the bot shares one limit; alone, the in-process gate."""
+    rates = {
+        "global_rate": settings.sender_global_rate,
+        "per_chat_interval": settings.sender_per_chat_interval,
+    }
+    if settings.redis_url:
+        return RedisRateGate.from_url(settings.redis_url, scope=str(bot_id), **rates)
+    return RateGate(**rates)
+
+
 def create_notifier(
     settings: Settings,
     engine: AsyncEngine,
@@ -110,9 +122,7 @@ def create_notifier(
     sessions = session_factory(engine)
     bot = create_bot(settings, retry_floods=False, timeout=SENDER_REQUEST_TIMEOUT_S)
     outbox = Outbox(sessions, clock=outbox_clock, lease=timedelta(seconds=settings.sender_lease_seconds))
-    gate = RateGate(
-        global_rate=settings.sender_global_rate, per_chat_interval=settings.sender_per_chat_interval
-    )
+    gate = rate_gate(settings, bot.id)
     sender_id = f"sender-{uuid.uuid4().hex[:12]}"
     delivery = Delivery(
         bot,

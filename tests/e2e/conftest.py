@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot, create_dispatcher, create_services
+from bot.app import create_bot, create_dispatcher, create_fsm, create_services
 from bot.config import Mode, Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi, RateLimits, ServerConfig
@@ -69,6 +69,8 @@ class RunningBot:
     mode: Mode
     # Run the outbox sender beside the bot, as `python -m bot` does, so that notifications are delivered.
     notify: bool = False
+    # Conversation state in Redis (as with REDIS_URL set) instead of the database.
+    redis_url: str | None = None
     settings: Settings = field(init=False)
     notifier: Notifier | None = field(default=None, init=False)
     _stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -84,12 +86,18 @@ class RunningBot:
             webhook_listen_host="127.0.0.1",
             webhook_listen_port=port,
             webhook_secret=WEBHOOK_SECRET,
+            redis_url=self.redis_url,
             **TEST_SENDER,
         )
 
     async def start(self) -> None:
         services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
-        dispatcher = create_dispatcher(services, storage=DatabaseStorage(session_factory(self.engine)))
+        if self.redis_url:
+            storage, isolation = create_fsm(self.settings, self.engine)
+            self._stop.append(storage.close)
+        else:
+            storage, isolation = DatabaseStorage(session_factory(self.engine)), None
+        dispatcher = create_dispatcher(services, storage=storage, events_isolation=isolation)
         bot = create_bot(self.settings)
         if self.notify:
             self.notifier = create_notifier(self.settings, self.engine, services)
