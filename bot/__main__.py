@@ -2,6 +2,10 @@
 
 `python -m bot orgs ...` / `python -m bot admin ...`: operator commands (see bot/cli.py).
 
+Without BOT_TOKEN, `python -m bot` opens the sandbox instead (the bot in a browser, no Telegram), at
+http://SANDBOX_HOST:SANDBOX_PORT. `python -m bot demo`: a scripted complaint through the sandbox, all seven
+steps, printing what each person saw.
+
 `python -m bot sender`: run only the outbox sender, which delivers the notifications (for a deployment whose
 bot processes run with SENDER_IN_BOT=false).
 """
@@ -36,8 +40,17 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import main as cli_main
 
         return cli_main(settings, (sys.argv[1:] if argv is None else argv))
+    if command == ["demo"]:
+        from bot.sandbox.demo import main as demo  # the sandbox in-process, scripted: needs no token
+
+        return demo(settings)
     try:
-        # The seam for the sandbox: a later version starts the local Bot API instead of refusing here.
+        if settings.bot_token is None and command != ["sender"]:
+            # No token: the sandbox, the whole bot in a browser on a local Bot API (bot/sandbox/).
+            from bot.sandbox import run_sandbox
+
+            asyncio.run(run_sandbox(settings, host=settings.sandbox_host, port=settings.sandbox_port))
+            return 0
         check_token(settings)
         from bot.runner import run, run_sender  # aiogram takes seconds to import: only once there is a token
 

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
 
+    # Without BOT_TOKEN, `python -m bot` serves the sandbox (the bot in a browser, no Telegram) here.
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)
+
     # The outbox sender (see README, "Delivering notifications"); Telegram allows ~30 messages/s per bot in
     # all and ~1/s per chat. The bot's direct replies share those limits, hence the headroom.
     sender_in_bot: bool = True

@@ -11,6 +11,7 @@ import sys
 from asyncio.subprocess import PIPE
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -32,12 +33,12 @@ SETTINGS = (
 )
 
 
-def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {key: value for key, value in os.environ.items() if key not in SETTINGS}
     clean["PYTHONPATH"] = str(ROOT)
     # In an empty directory: no .env is read, and the default SQLite lands in tmp_path/data.
     return subprocess.run(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,
         env={**clean, **env},
         capture_output=True,
@@ -51,8 +52,33 @@ def output_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
 
 
-def test_without_a_token_it_says_what_to_set(tmp_path: Path) -> None:
-    result = run_bot(tmp_path)
+async def test_without_a_token_it_opens_the_sandbox_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env.update(PYTHONPATH=str(ROOT), SANDBOX_PORT=str(port))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=PIPE, stderr=PIPE
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+        address = f"http://127.0.0.1:{port}/"
+        assert address in line, line
+        async with aiohttp.ClientSession() as http, http.get(address) as page:
+            assert page.status == 200
+            assert "LaporGub" in await page.text()
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _, errors = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, errors.decode()
+    assert "Traceback" not in errors.decode()
+    assert (tmp_path / "data" / "sandbox.sqlite3").is_file()
+
+
+def test_the_sender_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    # The sender has no sandbox: it delivers to Telegram or nowhere.
+    result = run_bot(tmp_path, "sender")
     lines = output_lines(result)
     assert len(lines) == 1, lines
     assert "BOT_TOKEN" in lines[0]
