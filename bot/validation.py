@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from workflow.channels import Channel
 from workflow.complaint import MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH
 from workflow.identity import InvalidNik, InvalidPhone, normalize_phone, validate_nik
 
@@ -94,3 +95,33 @@ def tracking_number(text: str) -> str | None:
 
 def looks_like_tracking_number(text: str | None) -> bool:
     return text is not None and tracking_number(text) is not None
+
+
+# -- officer/service: how an officer reaches a complainant who is not on Telegram ---------------------------
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_HANDLE = re.compile(r"@[A-Za-z0-9_.]{1,64}")
+SOCIAL_CHANNELS = (Channel.TWITTER, Channel.INSTAGRAM)
+
+
+def contact(text: str, *, channel: Channel) -> tuple[str, Channel]:
+    """A phone number, an email address or (for a complaint from Twitter or Instagram) an @handle, and the
+    channel the officer uses to reach it."""
+    value = text.strip()
+    if _HANDLE.fullmatch(value):
+        if channel not in SOCIAL_CHANNELS:
+            raise Invalid("officer.bad.handle")
+        return value, channel
+    if _EMAIL.fullmatch(value):
+        if len(value) > 200:  # reporters.contact is String(200)
+            raise Invalid("officer.bad.contact")
+        return value, Channel.EMAIL
+    try:
+        return normalize_phone(value), Channel.TELEPHONE
+    except InvalidPhone:
+        raise Invalid("officer.bad.contact") from None
+
+
+def external_number(text: str) -> str:
+    """A complaint's number in another system (complaints.external_number is String(64))."""
+    return _bounded(text, (1, 64), "officer.bad.external")

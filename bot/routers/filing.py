@@ -63,12 +63,23 @@ async def _store(field: str, value: object, message: Message, state: FSMContext,
 # -- starting --------------------------------------------------------------------------------------------
 
 
-async def _begin(
-    message: Message, telegram_id: int, state: FSMContext, t: Texts, directory: Directory
+async def begin(
+    message: Message,
+    telegram_id: int,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    *,
+    intro: str = "filing.intro",
+    purpose: dict[str, Any] | None = None,
 ) -> None:
+    """Start the conversation over; `purpose` (kept in the draft) tells another submit handler to take it
+    (a complaint about the service, one an officer records), `intro` is the text key that opens it."""
     await state.clear()
+    if purpose:
+        await state.update_data(purpose)
     # Starting over from a step with a reply keyboard (phone, location) must not leave it on screen.
-    await message.answer(t("filing.intro"), reply_markup=ReplyKeyboardRemove())
+    await message.answer(t(intro), reply_markup=ReplyKeyboardRemove())
     reporter = await directory.reporter_by_telegram_id(telegram_id)
     if reporter is None:
         await state.update_data({steps.FIRST_STEP: 0})
@@ -92,13 +103,13 @@ async def _begin(
 
 async def new_command(message: Message, state: FSMContext, t: Texts, directory: Directory) -> None:
     assert message.from_user is not None
-    await _begin(message, message.from_user.id, state, t, directory)
+    await begin(message, message.from_user.id, state, t, directory)
 
 
 async def new_button(query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        await _begin(query.message, query.from_user.id, state, t, directory)
+        await begin(query.message, query.from_user.id, state, t, directory)
 
 
 async def identity_chosen(
@@ -292,12 +303,25 @@ async def submit(
         return
     data = await state.get_data()
     reporter = await directory.save_reporter(
-        telegram_id=query.from_user.id,
-        identity=Identity(data["full_name"], data["nik"], data["phone"], data["address"]),
-        language=t.language,
+        telegram_id=query.from_user.id, identity=identity_of(data), language=t.language
     )
-    draft = ComplaintDraft(
-        reporter_id=reporter.id,
+    complaint = await complaints.submit(draft_of(data, reporter.id), reporter.as_actor())
+    await state.clear()
+    await drop_keyboard(query)
+    await query.message.answer(
+        t("submitted", number=complaint.tracking_number, deadline=t.wib_day(complaint.deadline)),
+        reply_markup=main_menu(t),
+    )
+
+
+def identity_of(data: dict[str, Any]) -> Identity:
+    return Identity(data["full_name"], data["nik"], data["phone"], data["address"])
+
+
+def draft_of(data: dict[str, Any], reporter_id: int, **channel: Any) -> ComplaintDraft:
+    """The filed answers as a draft; `channel` sets kind, channel and external reference when not defaults."""
+    return ComplaintDraft(
+        reporter_id=reporter_id,
         subject=data["subject"],
         chronology=data["chronology"],
         event_date=date.fromisoformat(data["event_date"]),
@@ -316,13 +340,7 @@ async def submit(
             )
             for item in data.get("attachments", [])
         ),
-    )
-    complaint = await complaints.submit(draft, reporter.as_actor())
-    await state.clear()
-    await drop_keyboard(query)
-    await query.message.answer(
-        t("submitted", number=complaint.tracking_number, deadline=t.wib_day(complaint.deadline)),
-        reply_markup=main_menu(t),
+        **channel,
     )
 
 

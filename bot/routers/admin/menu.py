@@ -16,10 +16,12 @@ from bot.callbacks import MenuCb
 from bot.keyboards.menu import main_menu
 from bot.routers.admin.queue import send_queue
 from bot.routers.admin.states import AdminInput
+from bot.service_callbacks import RecordCb
 from bot.states import is_filing
 from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
 from storage.views import AdminInfo
+from workflow.actors import Role
 from workflow.calendar import WorkingCalendar
 
 
@@ -40,6 +42,8 @@ async def _admin_menu(
     )
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("admin.btn.queue", count=waiting), callback_data=AdminMenuCb(action="queue"))
+    if admin.role is Role.OFFICER:  # officer/service: a complaint that came by phone, email, the counter...
+        builder.button(text=t.plain("officer.btn.record"), callback_data=RecordCb())
     builder.button(text=t.plain("admin.btn.reporter_menu"), callback_data=AdminMenuCb(action="reporter"))
     builder.button(text=t.plain("btn.menu.language"), callback_data=MenuCb(action="language"))
     builder.adjust(1)

@@ -1,0 +1,86 @@
+"""An officer at the counter: recording a complaint for a citizen through the bot, and the bot as it runs
+with a service office configured for the test tree (`KOTA-PKL`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from functools import partial
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import create_dispatcher
+from bot.config import Mode
+from bot.local_api import ChatMessage, LocalBotApi
+from bot.service_desk import STANDARD, ServiceDesk
+from tests.conftest import World
+from tests.e2e import conftest as e2e
+from tests.e2e.chat import Reporter
+from tests.e2e.scripts import Answers, answer_complaint, answer_identity
+from workflow.channels import EXTERNAL_SYSTEM_NAMES, Channel, ExternalSystem
+from workflow.definitions import ComplaintKind
+
+TEST_DESK: ServiceDesk = replace(STANDARD, office_code="KOTA-PKL", phones=("(0285) 999001",))
+CITIZEN = Answers(
+    full_name="Karsinah",
+    nik="3375014507900003",
+    phone="081234561234",
+    address="Jl. Merdeka No. 3, Pekalongan Utara",
+    photos=0,
+    share_location=False,
+)
+
+
+@pytest.fixture
+async def desk_bot(
+    local_api: LocalBotApi,
+    clean_engine: AsyncEngine,
+    world: World,
+    mode: Mode,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[e2e.RunningBot]:
+    """The bot with its outbox sender, its service complaints going to the test tree's Dinkominfo."""
+    monkeypatch.setattr(e2e, "create_dispatcher", partial(create_dispatcher, service_desk=TEST_DESK))
+    running = e2e.RunningBot(local_api, clean_engine, world, mode, notify=True)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def record(
+    officer: Reporter,
+    *,
+    kind: ComplaintKind = ComplaintKind.LAPORGUB,
+    channel: Channel | None = None,
+    system: ExternalSystem | None = None,
+    number: str = "",
+    contact: str = "081234561234",
+    answers: Answers = CITIZEN,
+) -> ChatMessage:
+    """The officer records a complaint from /catat to the confirmation with its tracking number."""
+    await officer.command("/catat")
+    choice = await officer.expect_key("officer.kind.ask")
+    await officer.press(choice, f"officer.btn.kind.{kind}")
+    channels = await officer.expect_key("officer.channel.ask")
+    if system is not None:
+        name = EXTERNAL_SYSTEM_NAMES[system]
+        await officer.press(channels, "officer.btn.system", system=name)
+        await officer.expect_key("officer.external.ask", system=name)
+        await officer.send(number)
+    else:
+        assert channel is not None
+        await officer.press(channels, f"admin.channel.{channel}")
+    await officer.expect_key("officer.contact.ask")
+    await officer.send(contact)
+    await officer.expect_key("officer.intro")
+    await answer_identity(officer, answers)
+    summary = await answer_complaint(officer, answers)
+    await officer.press(summary, "btn.submit")
+    head = officer.said("officer.recorded", number="@", channel="", name="", contact="").split("@")[0]
+    return await officer.expect_starting(head)
+
+
+def tracking_number_in(message: ChatMessage) -> str:
+    text = message.text or ""
+    return next(word.strip(" .,():") for word in text.split() if word.startswith(("LG-", "PL-")))
