@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -182,6 +182,29 @@ class _Recipients:
         return self._names[org_id]
 
 
+async def current_stages(
+    sessions: async_sessionmaker[AsyncSession],
+    complaint_ids: Iterable[int],
+    calendar: WorkingCalendar,
+    targets: StageTargets | None = None,
+) -> dict[int, Stage]:
+    """The stage each of these complaints is waiting in, for queues and cards (`workflow.sla.stage_status`
+    tells what is left or overdue); complaints not waiting on an admin are left out. One query per call."""
+    complaint, event = models.Complaint, models.ComplaintEvent
+    query = (
+        select(complaint.id, complaint.state, event.at)
+        .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
+        .where(complaint.id.in_(list(complaint_ids)), complaint.kind == ComplaintKind.LAPORGUB)
+    )
+    async with sessions() as session:
+        rows = (await session.execute(query)).all()
+    stages = {
+        complaint_id: stage_of(state, started_at, calendar, targets)
+        for complaint_id, state, started_at in rows
+    }
+    return {complaint_id: stage for complaint_id, stage in stages.items() if stage is not None}
+
+
 # -- results the reporter left unacknowledged ------------------------------------------------------
 
 
@@ -338,6 +361,9 @@ async def insert_notices(
 ) -> Counter[str]:
     """Write outbox rows, skipping any whose dedupe key exists; returns how many were new, by kind."""
     written: Counter[str] = Counter()
+    # An overdue stage stays due at every run: look first, so that a run with nothing new writes nothing
+    # (on SQLite any write, even one that conflicts, takes the database's single write lock).
+    rows = await _not_yet_written(sessions, rows)
     if not rows:
         return written
     # The same order in every process, so concurrent runs wait on each other's keys instead of deadlocking.
@@ -354,3 +380,18 @@ async def insert_notices(
             )
             written.update(str(kind) for kind in (await session.scalars(statement)).all())
     return written
+
+
+async def _not_yet_written(
+    sessions: async_sessionmaker[AsyncSession], rows: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    keys = [row["dedupe_key"] for row in rows]
+    existing: set[str] = set()
+    async with sessions() as session:
+        for start in range(0, len(keys), _INSERT_BATCH):
+            batch = keys[start : start + _INSERT_BATCH]
+            found = await session.scalars(
+                select(models.OutboxMessage.dedupe_key).where(models.OutboxMessage.dedupe_key.in_(batch))
+            )
+            existing.update(found)
+    return [row for row in rows if row["dedupe_key"] not in existing]

@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import select
 
 from storage import models
-from storage.scheduler import SchedulerReport, parse_fsm_key, run_scheduler_once
+from storage.scheduler import SchedulerReport, current_stages, parse_fsm_key, run_scheduler_once
 from tests.conftest import World, draft_for
 from workflow.calendar import WIB, WorkingCalendar
 from workflow.definitions import S, T
+from workflow.sla import stage_status
 
 CALENDAR = WorkingCalendar()
 PROVINCE = "Pemerintah Provinsi Jawa Tengah"
@@ -233,6 +234,20 @@ async def test_a_stage_entered_again_is_chased_again(world: World) -> None:
     )
     again = await run_at(world, wib(12, 21, 11))
     assert again.notices == {"stage_half": 2}  # version 4: a new stage at the city
+
+
+async def test_queues_can_show_each_stage_overdue(world: World) -> None:
+    world.clock.now = wib(12, 21, 9).astimezone(UTC)
+    waiting = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    rejected = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    await world.complaints.fire(
+        rejected.id, world.actor("province"), T.REJECT, seen_version=1, reason="Bukan."
+    )
+    stages = await current_stages(world.complaints.sessions, [waiting.id, rejected.id], CALENDAR)
+    assert list(stages) == [waiting.id]  # a rejected complaint waits on no one
+    assert stages[waiting.id].due_at == wib(12, 21, 11)
+    status = stage_status(stages[waiting.id], CALENDAR, wib(12, 22, 9))
+    assert (status.overdue, status.left) == (True, -timedelta(hours=6))
 
 
 async def test_auto_close_after_ten_working_days_tells_the_reporter(world: World) -> None:
