@@ -16,10 +16,8 @@
 * Returns: the returns *made during the period* (whatever the complaint's receipt date), by the organisation
   that returned it, with its reasons; a city or OPD sees those made by or sent back to its organisations.
 
-Every figure is a grouped count the database makes from one index (`ix_complaints_received`, which holds
-the columns needed, and `ix_complaint_events_returns`) without joining tables: a join over a province's
-year costs seconds. The working-day arithmetic is then done once per (received day, after close?,
-resolved day) group, not once per complaint.
+Every figure is a grouped count the database makes from one index, without joining tables, and the queries
+run side by side on their own connections (`storage.report_queries`).
 """
 
 from __future__ import annotations
@@ -32,18 +30,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Float, Integer, Select, case, cast, func, literal_column, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
+from storage.report_queries import (
+    RETURN_TRIGGERS,
+    days_to_complete,
+    grouped,
+    in_report,
+    organisations,
+    returns_made,
+)
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WIB, WorkingCalendar, to_wib
-from workflow.definitions import LAPORGUB, ComplaintKind, T
+from workflow.definitions import LAPORGUB
 from workflow.sla import WAITING_STAGES
 
 _T = TypeVar("_T")
 
-RETURN_TRIGGERS = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.REQUEST_REVISION, T.RETURN_RESULT)
 TOP_REASONS = 5
 
 
@@ -142,7 +147,7 @@ class ComplaintRow:
     holder: str
     deadline: datetime
     resolved_at: datetime | None
-    working_days_to_complete: int | None
+    workingdays_to_complete: int | None
     on_time: bool | None
     overdue_now: bool
     returns: int
@@ -171,16 +176,16 @@ async def build_report(
 
     # Each query on its own connection, all at once: the database works on them side by side.
     names, mix, slots, queues, days, returned = await asyncio.gather(
-        read(_organisations),
-        read(lambda s: _grouped(s, scope, period, complaint.state, complaint.channel, complaint.rating)),
-        read(lambda s: _grouped(s, scope, period, complaint.city_org_id, complaint.opd_org_id)),
+        read(organisations),
+        read(lambda s: grouped(s, scope, period, complaint.state, complaint.channel, complaint.rating)),
+        read(lambda s: grouped(s, scope, period, complaint.city_org_id, complaint.opd_org_id)),
         read(
-            lambda s: _grouped(
+            lambda s: grouped(
                 s, scope, period, complaint.current_org_id, case((late, 1), else_=0), where=waiting
             )
         ),
-        read(lambda s: _days_to_complete(s, calendar, scope, period)),
-        read(lambda s: _returns(s, scope, period)),
+        read(lambda s: days_to_complete(s, calendar, scope, period)),
+        read(lambda s: returns_made(s, scope, period)),
     )
     state_order = {state: index for index, state in enumerate(LAPORGUB.holders)}
     by_state: Counter[str] = Counter()
@@ -212,7 +217,7 @@ async def build_report(
         p90_days=_nearest_rank(days, 0.9),
         days_to_complete=dict(sorted(days.items())),
         overdue_now=overdue_now,
-        returns=_org_returns(returned, names),
+        returns=_orgreturns_made(returned, names),
         ratings=Ratings(
             count=rated,
             mean=sum(stars_ * n for stars_, n in stars.items()) / rated if rated else None,
@@ -221,7 +226,7 @@ async def build_report(
     )
 
 
-async def complaint_rows(
+async def complaintrows(
     sessions: async_sessionmaker[AsyncSession],
     calendar: WorkingCalendar,
     scope: Organisation,
@@ -238,11 +243,9 @@ async def complaint_rows(
         .correlate(complaint)
         .scalar_subquery()
     )
-    query = _in_report(select(complaint, returns), scope, period).order_by(
-        complaint.received_at, complaint.id
-    )
+    query = in_report(select(complaint, returns), scope, period).order_by(complaint.received_at, complaint.id)
     async with sessions() as session:
-        names = await _organisations(session)
+        names = await organisations(session)
         rows = []
         for row, return_count in (await session.execute(query)).all():
             resolved_at = row.resolved_at
@@ -259,7 +262,7 @@ async def complaint_rows(
                     holder=names[row.current_org_id].name if row.current_org_id else "",
                     deadline=row.deadline,
                     resolved_at=resolved_at,
-                    working_days_to_complete=elapsed,
+                    workingdays_to_complete=elapsed,
                     on_time=None if elapsed is None else elapsed <= working_days,
                     overdue_now=row.state in WAITING_STAGES and row.deadline < now,
                     returns=return_count or 0,
@@ -269,95 +272,7 @@ async def complaint_rows(
     return rows
 
 
-# -- queries ----------------------------------------------------------------------------------------
-
-
-def _in_report(query: Select[Any], scope: Organisation, period: Period) -> Select[Any]:
-    complaint = models.Complaint
-    query = query.where(
-        complaint.kind == ComplaintKind.LAPORGUB,
-        complaint.received_at >= period.start,
-        complaint.received_at < period.end,
-    )
-    if scope.kind is OrgKind.PROVINCE:
-        return query
-    reached = select(models.ComplaintEvent.complaint_id).where(
-        models.ComplaintEvent.to_org_id.in_(_scope_orgs(scope))
-    )
-    return query.where(complaint.id.in_(reached))
-
-
-def _scope_orgs(scope: Organisation) -> Select[Any]:
-    org = models.Organisation
-    if scope.kind is OrgKind.CITY:
-        return select(org.id).where((org.id == scope.id) | (org.parent_id == scope.id))
-    return select(org.id).where(org.id == scope.id)
-
-
-async def _grouped(
-    session: AsyncSession, scope: Organisation, period: Period, *columns: Any, where: Any = None
-) -> dict[tuple[Any, ...], int]:
-    query = _in_report(select(*columns, func.count()), scope, period).group_by(*columns)
-    if where is not None:
-        query = query.where(where)
-    return {tuple(row[:-1]): row[-1] for row in await _rows(session, query)}
-
-
-async def _days_to_complete(
-    session: AsyncSession, calendar: WorkingCalendar, scope: Organisation, period: Period
-) -> Counter[int]:
-    complaint = models.Complaint
-    dialect = session.bind.dialect.name
-    received_day = _wib_day(complaint.received_at, dialect)
-    after_close = _wib_seconds(complaint.received_at, dialect) >= _seconds(calendar.office_close)
-    resolved_day = _wib_day(complaint.resolved_at, dialect)
-    query = (
-        _in_report(select(received_day, after_close, resolved_day, func.count()), scope, period)
-        .where(complaint.resolved_at.is_not(None))
-        .group_by(received_day, after_close, resolved_day)
-    )
-    rows = await _rows(session, query)
-    return _elapsed_counts(calendar, period, rows)
-
-
-def _elapsed_counts(calendar: WorkingCalendar, period: Period, rows: list[Any]) -> Counter[int]:
-    """Working days to complete, counted from (received day, after close?, resolved day, complaints) groups.
-
-    Elapsed = working days after the receipt day up to the completion's effective day, i.e. the difference
-    of the two days' ranks among working days; each distinct day is ranked once.
-    """
-    anchor = period.first_day - timedelta(days=1)  # before every receipt day and completion of the period
-    receipts: dict[tuple[Any, bool], int] = {}
-    completions: dict[Any, int] = {}
-    days: Counter[int] = Counter()
-    for received, late_in_day, resolved_on, count in rows:
-        receipt = receipts.get((received, late_in_day))
-        if receipt is None:
-            stand_in = datetime.combine(_as_date(received), time.max if late_in_day else time(0), tzinfo=WIB)
-            receipt = calendar.count_working_days(anchor, calendar.receipt_day(stand_in))
-            receipts[(received, late_in_day)] = receipt
-        completion = completions.get(resolved_on)
-        if completion is None:
-            effective = calendar.add_working_days(_as_date(resolved_on), 0)
-            completion = completions[resolved_on] = calendar.count_working_days(anchor, effective)
-        days[max(0, completion - receipt)] += count
-    return days
-
-
-async def _returns(session: AsyncSession, scope: Organisation, period: Period) -> list[Any]:
-    event = models.ComplaintEvent
-    query = (
-        select(event.org_id, event.trigger, event.reason, func.count())
-        .where(event.trigger.in_(RETURN_TRIGGERS), event.at >= period.start, event.at < period.end)
-        .group_by(event.org_id, event.trigger, event.reason)
-    )
-    if scope.kind is not OrgKind.PROVINCE:
-        orgs = _scope_orgs(scope)
-        query = query.where(event.org_id.in_(orgs) | event.to_org_id.in_(orgs))
-    return await _rows(session, query)
-
-
-def _org_returns(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[OrgReturns, ...]:
+def _orgreturns_made(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[OrgReturns, ...]:
     by_trigger: dict[int, Counter[str]] = defaultdict(Counter)
     reasons: dict[int, Counter[str]] = defaultdict(Counter)
     for org_id, trigger, reason, count in rows:
@@ -376,21 +291,6 @@ def _org_returns(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[Or
         for org_id, triggers in by_trigger.items()
     ]
     return tuple(sorted(figures, key=lambda figure: (-figure.count, figure.name)))
-
-
-async def _rows(session: AsyncSession, query: Select[Any]) -> list[Any]:
-    # Plain Core rows: the ORM's per-row processing costs more than the grouping on a year of complaints.
-    connection = await session.connection()
-    return list((await connection.execute(query)).all())
-
-
-async def _organisations(session: AsyncSession) -> dict[int, Organisation]:
-    org = models.Organisation
-    rows = await _rows(session, select(org.id, org.kind, org.code, org.name, org.parent_id, org.active))
-    return {
-        row.id: Organisation(row.id, OrgKind(row.kind), row.code, row.name, row.parent_id, row.active)
-        for row in rows
-    }
 
 
 def _org_figures(
@@ -433,48 +333,6 @@ def _within(org: Organisation, scope: Organisation) -> bool:
     if scope.kind is OrgKind.PROVINCE:
         return True
     return org.id == scope.id or (scope.kind is OrgKind.CITY and org.parent_id == scope.id)
-
-
-# -- dialects ---------------------------------------------------------------------------------------
-
-
-_WIB_OFFSET_S = 7 * 3600  # WIB has had no daylight saving since 1964: a fixed offset is exact.
-_DAY_S = 86400
-_EPOCH_DAY = date(1970, 1, 1)
-# Written into the SQL as a double: as a parameter or an integer, PostgreSQL would divide in slow numeric.
-_DAY_FLOAT = literal_column(f"{_DAY_S}.0", Float)
-
-
-def _wib_day(column: Any, dialect: str) -> Any:
-    """The WIB calendar day of an instant: days since 1970-01-01 on PostgreSQL (arithmetic on the epoch in
-    floating point is much cheaper than a time-zone conversion per row), an ISO date string on SQLite."""
-    if dialect == "postgresql":
-        return func.floor(_wib_epoch(column) / _DAY_FLOAT, type_=Float)
-    return func.date(column, "+7 hours")
-
-
-def _wib_seconds(column: Any, dialect: str) -> Any:
-    """Seconds since WIB midnight."""
-    if dialect == "postgresql":
-        local = _wib_epoch(column)
-        return local - func.floor(local / _DAY_FLOAT, type_=Float) * _DAY_FLOAT
-    return cast(func.strftime("%s", column, "+7 hours"), Integer) % _DAY_S
-
-
-def _wib_epoch(column: Any) -> Any:
-    return func.date_part("epoch", column, type_=Float) + literal_column(f"{_WIB_OFFSET_S}.0", Float)
-
-
-def _seconds(moment: time) -> int:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second
-
-
-def _as_date(value: date | str | float) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    return _EPOCH_DAY + timedelta(days=int(value))
 
 
 # -- statistics -------------------------------------------------------------------------------------
