@@ -29,6 +29,7 @@ from bot.app import (
 )
 from bot.config import Mode, Settings
 from bot.notifier import create_notifier
+from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate
 
@@ -132,7 +133,11 @@ async def run(settings: Settings) -> None:
             raise StartupProblem(str(error)) from None
         services = create_services(engine, calendar_from(settings))
         dispatcher = create_dispatcher(
-            services, storage=storage, events_isolation=isolation, default_language=settings.default_language
+            services,
+            storage=storage,
+            events_isolation=isolation,
+            default_language=settings.default_language,
+            service_desk=ServiceDesk.from_settings(settings),
         )
         bot = create_bot(settings)
         notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None

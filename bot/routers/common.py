@@ -1,4 +1,5 @@
-"""Welcome, menu, help, contacts, language, and /cancel — available at every step."""
+"""Welcome, menu, help, language, and /cancel — available at every step (/kontak and the service-complaint
+entry are `bot.routers.service`'s)."""
 
 from __future__ import annotations
 
@@ -27,23 +28,6 @@ async def start(message: Message, state: FSMContext, t: Texts) -> None:
 
 async def help_(message: Message, t: Texts) -> None:
     await message.answer(t("help"), reply_markup=main_menu(t))
-
-
-async def contacts(message: Message, t: Texts) -> None:
-    await message.answer(t("contacts"))
-
-
-async def contacts_button(query: CallbackQuery, t: Texts) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(t("contacts"))
-
-
-async def service_complaint_button(query: CallbackQuery, t: Texts) -> None:
-    # The standard's indirect channels for now; the in-bot service-complaint flow is a later issue.
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(t("service.info"))
 
 
 async def language(message: Message, t: Texts) -> None:
@@ -90,9 +74,6 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
-    router.message.register(contacts, Command("contacts"))
-    router.callback_query.register(contacts_button, MenuCb.filter(F.action == "contacts"))
-    router.callback_query.register(service_complaint_button, MenuCb.filter(F.action == "service"))
     router.message.register(language, Command("language"))
     router.callback_query.register(language_button, MenuCb.filter(F.action == "language"))
     router.callback_query.register(language_chosen, LanguageCb.filter(F.code.in_(TABLES)))
