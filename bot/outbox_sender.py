@@ -45,7 +45,8 @@ class RateGate:
         self._global_next = 0.0
         self._chat_next: dict[int, float] = {}
 
-    async def wait(self, chat_id: int) -> None:
+    async def wait(self, chat_id: int) -> float:
+        """Returns when this chat may be sent to; the value is that moment (`time.monotonic()`)."""
         # Reservations are made without awaiting in between, so concurrent callers never share a slot.
         now = time.monotonic()
         chat_at = max(now, self._chat_next.get(chat_id, 0.0))
@@ -57,11 +58,13 @@ class RateGate:
         self._global_next = global_at + self.global_interval
         if global_at > now:
             await asyncio.sleep(global_at - now)
-        # The chat's next message is spaced from when this one really goes: the global queue may have held
-        # it back past its chat slot, and the next one must not follow it closer than the interval.
-        self._chat_next[chat_id] = max(self._chat_next[chat_id], global_at + self.per_chat_interval)
+        # The chat's next message is spaced from when this one really goes: the global queue (or a busy event
+        # loop) may have held it back past its chat slot, and the next one must not follow it closely.
+        released = time.monotonic()
+        self._chat_next[chat_id] = max(self._chat_next[chat_id], released + self.per_chat_interval)
         if len(self._chat_next) > 10_000:
-            self._forget_idle_chats(time.monotonic())
+            self._forget_idle_chats(released)
+        return released
 
     def _forget_idle_chats(self, now: float) -> None:
         self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}
@@ -102,14 +105,15 @@ class OutboxSender:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         while not stop.is_set():
+            # Cleared before looking, not before sleeping: a wake during the claim must not be lost.
+            self._wake.clear()
             try:
-                handled = await self.run_once()
+                if not await self.run_once():
+                    await self._sleep_until_due(stop)
             except Exception:
-                logger.exception("outbox sender %s: claiming failed; trying again shortly", self.sender_id)
-                handled = 0
-            if handled:
-                continue
-            await self._sleep_until_due(stop)
+                # The database went away (a restart, a failover): the sender must outlive it, not end here.
+                logger.exception("outbox sender %s: the outbox failed; trying again shortly", self.sender_id)
+                await self._idle(stop, self.settings.idle_poll_seconds)
 
     async def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were claimed."""
@@ -135,7 +139,10 @@ class OutboxSender:
             if due is None
             else min(due.total_seconds(), self.settings.idle_poll_seconds)
         )
-        self._wake.clear()
+        await self._idle(stop, wait)
+
+    async def _idle(self, stop: asyncio.Event, wait: float) -> None:
+        """Until `wait` seconds have passed, or the sender is woken, or asked to stop."""
         waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
         try:
             await asyncio.wait(waiters, timeout=max(wait, 0.01), return_when=asyncio.FIRST_COMPLETED)

@@ -1,0 +1,89 @@
+"""The sender's loop: it outlives a database that goes away, and a wake that comes while it is looking is
+not lost."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from storage.outbox import OutboxEntry
+
+ENTRY = OutboxEntry(
+    id=1, chat_id=7001, kind="test", complaint_id=None, complaint_version=None, payload={}, attempts=0
+)
+
+
+class ScriptedOutbox:
+    """Answers each claim from a script: an exception to raise, or the entries to hand out."""
+
+    def __init__(self, script: list[Exception | list[OutboxEntry]], on_claim: object = None) -> None:
+        self.script = script
+        self.on_claim = on_claim
+        self.sent: list[int] = []
+        self.down = False
+
+    async def claim(self, sender_id: str, *, limit: int = 50) -> list[OutboxEntry]:
+        if callable(self.on_claim):
+            self.on_claim()
+        step = self.script.pop(0) if self.script else []
+        self.down = isinstance(step, Exception)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+    async def mark_sent(self, entry_id: int, sender_id: str, telegram_message_id: int | None) -> bool:
+        self.sent.append(entry_id)
+        return True
+
+    async def next_due_in(self) -> timedelta | None:
+        if self.down:
+            raise ConnectionError("database still down")
+        return None
+
+
+async def deliver(entry: OutboxEntry) -> int:
+    return 100 + entry.id
+
+
+def sender_for(outbox: ScriptedOutbox, idle: float) -> OutboxSender:
+    settings = SenderSettings(idle_poll_seconds=idle)
+    return OutboxSender(outbox, deliver, gate=RateGate(1000.0, 0.0), settings=settings)  # type: ignore[arg-type]
+
+
+async def test_the_sender_outlives_an_outbox_that_fails_for_a_while() -> None:
+    outbox = ScriptedOutbox([ConnectionError("database restarting"), OSError("still down"), [ENTRY]])
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender_for(outbox, idle=0.01).run(stop))
+    for _ in range(200):
+        if outbox.sent:
+            break
+        await asyncio.sleep(0.01)
+    assert outbox.sent == [1]
+    assert not task.done()
+    stop.set()
+    await asyncio.wait_for(task, timeout=1)
+
+
+async def test_a_wake_while_the_sender_looks_is_not_lost() -> None:
+    outbox = ScriptedOutbox([[], [ENTRY]])
+    sender = sender_for(outbox, idle=5.0)
+    woken = False
+
+    def commit_during_the_claim() -> None:
+        nonlocal woken
+        if not woken:
+            woken = True
+            sender.wake()  # a handler committed a transition while the first claim was running
+
+    outbox.on_claim = commit_during_the_claim
+    stop = asyncio.Event()
+    started = time.monotonic()
+    task = asyncio.create_task(sender.run(stop))
+    while not outbox.sent and time.monotonic() - started < 2:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    assert outbox.sent == [1]
+    assert time.monotonic() - started < 1.0  # not the 5 s idle poll
+    stop.set()
+    await asyncio.wait_for(task, timeout=1)
