@@ -57,6 +57,8 @@ class Notifier:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
+            except Exception:  # it ended before: a stop must still close what the sender holds
+                log.exception("outbox sender %s had stopped with an error", self.sender.sender_id)
             self._task = None
         await self.bot.session.close()
 
