@@ -147,7 +147,7 @@ class ComplaintRow:
     holder: str
     deadline: datetime
     resolved_at: datetime | None
-    workingdays_to_complete: int | None
+    working_days_to_complete: int | None
     on_time: bool | None
     overdue_now: bool
     returns: int
@@ -217,7 +217,7 @@ async def build_report(
         p90_days=_nearest_rank(days, 0.9),
         days_to_complete=dict(sorted(days.items())),
         overdue_now=overdue_now,
-        returns=_orgreturns_made(returned, names),
+        returns=_org_returns(returned, names),
         ratings=Ratings(
             count=rated,
             mean=sum(stars_ * n for stars_, n in stars.items()) / rated if rated else None,
@@ -226,7 +226,7 @@ async def build_report(
     )
 
 
-async def complaintrows(
+async def complaint_rows(
     sessions: async_sessionmaker[AsyncSession],
     calendar: WorkingCalendar,
     scope: Organisation,
@@ -262,7 +262,7 @@ async def complaintrows(
                     holder=names[row.current_org_id].name if row.current_org_id else "",
                     deadline=row.deadline,
                     resolved_at=resolved_at,
-                    workingdays_to_complete=elapsed,
+                    working_days_to_complete=elapsed,
                     on_time=None if elapsed is None else elapsed <= working_days,
                     overdue_now=row.state in WAITING_STAGES and row.deadline < now,
                     returns=return_count or 0,
@@ -272,7 +272,7 @@ async def complaintrows(
     return rows
 
 
-def _orgreturns_made(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[OrgReturns, ...]:
+def _org_returns(rows: list[Any], names: Mapping[int, Organisation]) -> tuple[OrgReturns, ...]:
     by_trigger: dict[int, Counter[str]] = defaultdict(Counter)
     reasons: dict[int, Counter[str]] = defaultdict(Counter)
     for org_id, trigger, reason, count in rows:
