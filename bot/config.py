@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.service_desk import STANDARD
+
 TELEGRAM_API = "https://api.telegram.org"
 LANGUAGES = ("id", "en")
 # The outbox sender's Bot API timeout, and the most requests one outbox row makes (a result's photos, its
@@ -60,6 +62,19 @@ class Settings(BaseSettings):
     sender_max_attempts: int = Field(default=12, ge=1)
     sender_lease_seconds: float = Field(default=60.0, gt=0)
 
+    # -- officer/service: complaints about the service itself (Pengaduan Layanan) and /kontak
+    service_office_code: str = STANDARD.office_code
+    service_office_name: str = STANDARD.office_name
+    service_address: str = STANDARD.address
+    # NoDecode: a comma-separated list, not JSON.
+    service_phones: Annotated[tuple[str, ...], NoDecode] = STANDARD.phones
+    service_email: str = STANDARD.email
+    service_website: str = STANDARD.website
+    service_twitter: str = STANDARD.twitter
+    service_instagram: str = STANDARD.instagram
+    service_official: str = STANDARD.official
+    service_official_phone: str = STANDARD.official_phone
+
     @field_validator(
         "bot_token", "database_url", "redis_url", "webhook_public_url", "webhook_secret", mode="before"
     )
@@ -73,6 +88,13 @@ class Settings(BaseSettings):
     def _split_dates(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(date.fromisoformat(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("service_phones", mode="before")
+    @classmethod
+    def _split_phones(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("default_language")
