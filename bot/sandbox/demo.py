@@ -454,21 +454,20 @@ def _short(text: str, limit: int = 80) -> str:
 # -- running --------------------------------------------------------------------------------------------
 
 
-def demo_clock(settings: Settings) -> SandboxClock:
-    """The sandbox's time, moved to the next working day at opening time: the transcript reads like a
-    working morning whatever day the demo runs on."""
-    clock = SandboxClock(calendar_from(settings))
+async def to_next_morning(clock: SandboxClock) -> None:
+    """The next working day at opening time, whatever day the demo runs on, so the transcript reads like a
+    working morning. Then the real second turns, as after every jump (``Scenario.later``)."""
     now = to_wib(clock.now())
     day = clock.calendar.add_working_days(now.date(), 1)
     clock.advance(datetime(day.year, day.month, day.day, OPENING_HOUR, tzinfo=WIB) - now)
-    return clock
+    await asyncio.sleep(1.0 - time.time() % 1.0 + 0.01)
 
 
 async def run_demo(settings: Settings, out: Callable[[str], None] = print) -> ComplaintInfo:
     """Raises ``DemoFailed`` with the line to show when the complaint did not reach the reporter."""
     started = time.monotonic()
     demo_settings = settings.model_copy(update={"sender_per_chat_interval": DEMO_PER_CHAT_INTERVAL_S})
-    clock = demo_clock(demo_settings)
+    clock = SandboxClock(calendar_from(demo_settings))
     with tempfile.TemporaryDirectory(prefix="laporgub-demo-") as folder:
         sandbox = Sandbox(
             demo_settings,
@@ -480,6 +479,7 @@ async def run_demo(settings: Settings, out: Callable[[str], None] = print) -> Co
         out(f"LaporGub demo: the sandbox at {await sandbox.start()} (a temporary database; nothing is kept)")
         try:
             scenario = Scenario(sandbox, out)
+            await to_next_morning(clock)
             failure: DemoFailed | None = None
             closed: ComplaintInfo | None = None
             try:
