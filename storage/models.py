@@ -201,9 +201,8 @@ class ComplaintEvent(Base):
         # Reports: a period's returns, by whom and why, from the index alone on PostgreSQL.
         Index(
             "ix_complaint_events_returns",
-            "trigger",
             "at",
-            postgresql_include=["org_id", "to_org_id", "reason"],
+            postgresql_include=["trigger", "org_id", "to_org_id", "reason"],
             postgresql_where=text(RETURNS_FILTER),
             sqlite_where=text(RETURNS_FILTER),
         ),

@@ -37,9 +37,9 @@ def upgrade() -> None:
     with op.batch_alter_table("complaint_events", schema=None) as batch_op:
         batch_op.create_index(
             "ix_complaint_events_returns",
-            ["trigger", "at"],
+            ["at"],
             unique=False,
-            postgresql_include=["org_id", "to_org_id", "reason"],
+            postgresql_include=["trigger", "org_id", "to_org_id", "reason"],
             postgresql_where=sa.text(RETURNS),
             sqlite_where=sa.text(RETURNS),
         )
