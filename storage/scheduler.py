@@ -32,7 +32,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.complaints import ComplaintService
-from storage.directory import active_admins
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxStatus
 from workflow.actors import Actor, Role
@@ -110,25 +109,39 @@ async def _stage_notices(
 ) -> list[dict[str, Any]]:
     complaint, event = models.Complaint, models.ComplaintEvent
     query = (
-        select(complaint, event.at)
+        select(
+            complaint.id,
+            complaint.tracking_number,
+            complaint.kind,
+            complaint.state,
+            complaint.version,
+            complaint.current_org_id,
+            complaint.province_org_id,
+            complaint.city_org_id,
+            complaint.deadline,
+            event.at.label("started_at"),
+        )
         .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
         .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state.in_(WAITING_STAGES))
     )
     rows: list[dict[str, Any]] = []
     async with sessions() as session:
-        recipients = _Recipients(session)
-        for row, started_at in (await session.execute(query)).all():
-            stage = stage_of(row.state, started_at, calendar, settings.targets)
-            assert stage is not None
-            for reminder in due_reminders(stage, calendar, now):
-                details = await _stage_details(recipients, row, stage, reminder)
-                for chat_id in await recipients.chats(*_audience(row, reminder)):
-                    key = f"{reminder.key(row.id, row.version)}:{chat_id}"
-                    rows.append(_notice(reminder.kind, chat_id, key, details, now, row))
+        waiting = (await session.execute(query)).all()
+        recipients = await _Recipients.load(session) if waiting else None
+    for row in waiting:
+        assert recipients is not None
+        stage = stage_of(row.state, row.started_at, calendar, settings.targets)
+        assert stage is not None
+        for reminder in due_reminders(stage, calendar, now):
+            chats = recipients.chats(*_audience(row, reminder))
+            details = _stage_details(recipients, row, stage, reminder) if chats else {}
+            for chat_id in chats:
+                key = f"{reminder.key(row.id, row.version)}:{chat_id}"
+                rows.append(_notice(reminder.kind, chat_id, key, details, now, row))
     return rows
 
 
-def _audience(row: models.Complaint, reminder: Reminder) -> tuple[int | None, Role]:
+def _audience(row: Any, reminder: Reminder) -> tuple[int | None, Role]:
     if reminder.audience is Audience.HOLDER:
         holder = workflow_for(row.kind).holder(row.state)
         assert holder is not None
@@ -137,9 +150,7 @@ def _audience(row: models.Complaint, reminder: Reminder) -> tuple[int | None, Ro
     return getattr(row, slot), role
 
 
-async def _stage_details(
-    recipients: _Recipients, row: models.Complaint, stage: Stage, reminder: Reminder
-) -> dict[str, Any]:
+def _stage_details(recipients: _Recipients, row: Any, stage: Stage, reminder: Reminder) -> dict[str, Any]:
     details: dict[str, Any] = {
         "state": row.state,
         "stage_started_at": stage.started_at.isoformat(),
@@ -147,39 +158,39 @@ async def _stage_details(
         "target_hours": stage.target.total_seconds() / 3600,
         "deadline": row.deadline.isoformat(),
         "holding_org_id": row.current_org_id,
-        "holding_org_name": await recipients.org_name(row.current_org_id),
+        "holding_org_name": recipients.names.get(row.current_org_id),
         "holding_role": workflow_for(row.kind).holder(row.state),
     }
     if reminder.audience is Audience.TIER_ABOVE:
         org_id, _ = _audience(row, reminder)
         details["escalated_to_org_id"] = org_id
-        details["escalated_to_org_name"] = await recipients.org_name(org_id)
+        details["escalated_to_org_name"] = recipients.names.get(org_id) if org_id else None
     return details
 
 
+@dataclass(frozen=True)
 class _Recipients:
-    """Admins and organisation names, looked up once per run."""
+    """Every organisation's name and active admins, read once per run (two queries, not one per complaint)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self._chats: dict[tuple[int, Role], list[int]] = {}
-        self._names: dict[int, str] = {}
+    names: Mapping[int, str]
+    admins: Mapping[tuple[int, str], list[int]]
 
-    async def chats(self, org_id: int | None, role: Role) -> list[int]:
-        if org_id is None:
-            return []
-        if (org_id, role) not in self._chats:
-            admins = await active_admins(self.session, org_id, role)
-            self._chats[(org_id, role)] = sorted({admin.telegram_id for admin in admins})
-        return self._chats[(org_id, role)]
+    @classmethod
+    async def load(cls, session: AsyncSession) -> _Recipients:
+        org, admin = models.Organisation, models.Admin
+        names = {org_id: name for org_id, name in (await session.execute(select(org.id, org.name))).all()}
+        admins: dict[tuple[int, str], set[int]] = {}
+        seats = await session.execute(
+            select(admin.org_id, admin.role, admin.telegram_id)
+            .join(org, admin.org_id == org.id)
+            .where(admin.active, org.active)
+        )
+        for org_id, role, telegram_id in seats.all():
+            admins.setdefault((org_id, role), set()).add(telegram_id)
+        return cls(names, {seat: sorted(chats) for seat, chats in admins.items()})
 
-    async def org_name(self, org_id: int | None) -> str | None:
-        if org_id is None:
-            return None
-        if org_id not in self._names:
-            org = await self.session.get(models.Organisation, org_id)
-            self._names[org_id] = org.name if org else ""
-        return self._names[org_id]
+    def chats(self, org_id: int | None, role: Role) -> list[int]:
+        return self.admins.get((org_id, str(role)), []) if org_id is not None else []
 
 
 async def current_stages(
@@ -335,7 +346,7 @@ def _notice(
     key: str,
     details: dict[str, Any],
     now: datetime,
-    complaint: models.Complaint | None,
+    complaint: Any,  # a row with id, tracking_number and version; None for a draft
 ) -> dict[str, Any]:
     if len(key) > _DEDUPE_KEY_LENGTH:
         key = f"{kind}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
