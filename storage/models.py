@@ -113,6 +113,53 @@ class Reporter(Base):
     language: Mapped[str] = mapped_column(String(8), default="id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A complainant who is not on Telegram (recorded by an officer): how the officer reaches them.
+    contact: Mapped[str | None] = mapped_column(String(200))
+    contact_channel: Mapped[str | None] = mapped_column(String(16))
+
+
+class Invite(Base):
+    """A one-time deep link that gives whoever opens it an admin seat, until it is used or expires."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    created_by_admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Relay(Base):
+    """A notice meant for a complainant who is not on Telegram: a task for the officer who recorded it."""
+
+    __tablename__ = "relays"
+    __table_args__ = (UniqueConstraint("complaint_id", "complaint_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    complaint_version: Mapped[int] = mapped_column(Integer)
+    officer_admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"))
+    trigger: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    delivered_by_admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+
+
+class LinkAttempt(Base):
+    """A try at linking a complaint to a Telegram account, kept to limit guessing the phone's last digits."""
+
+    __tablename__ = "link_attempts"
+    __table_args__ = (Index("ix_link_attempts_user_at", "telegram_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Complaint(Base):

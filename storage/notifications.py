@@ -32,6 +32,8 @@ class NoticeKind(StrEnum):
     STAGE_OVERDUE = "stage_overdue"  # the stage is overdue: to the admins of the tier above
     DRAFT_REMINDER = "draft_reminder"  # a half-filed complaint idle for 24 hours: to the reporter's chat
     DRAFT_DISCARDED = "draft_discarded"  # a half-filed complaint idle for 10 days was discarded
+    # -- channels/onboarding: a notice for a complainant not on Telegram, as a task for the recording officer
+    RELAY = "relay"  # "tell <name> at <contact> via <channel>: ..." with a "delivered" button
 
 
 # Milestones the reporter hears about (service standard: received, forwarded, followed up, result, closed).
@@ -73,7 +75,40 @@ async def write_notifications(
     if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None and not reporter_acted:
         add_notice(session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common, now)
         chats.append(reporter.telegram_id)
+    if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is None:
+        chats.extend(await _relay_to_recording_officer(session, complaint, common, now))
     return tuple(chats)
+
+
+async def _relay_to_recording_officer(
+    session: AsyncSession, complaint: models.Complaint, common: dict[str, Any], now: datetime
+) -> list[int]:
+    """The complainant is not on Telegram: the officer who recorded the complaint tells them instead."""
+    if complaint.recorded_by_admin_id is None:
+        return []
+    officer = await session.get(models.Admin, complaint.recorded_by_admin_id)
+    if officer is None:
+        return []
+    if not officer.active:
+        # The recorder left: any active officer of the office takes the relay over.
+        others = await active_admins(session, officer.org_id, Role.OFFICER)
+        if not others:
+            return []
+        officer = await session.get(models.Admin, others[0].id)
+        assert officer is not None
+    relay = models.Relay(
+        complaint_id=complaint.id,
+        complaint_version=complaint.version,
+        officer_admin_id=officer.id,
+        trigger=common["trigger"],
+        created_at=now,
+    )
+    session.add(relay)
+    await session.flush()
+    add_notice(
+        session, complaint, NoticeKind.RELAY, officer.telegram_id, {**common, "relay_id": relay.id}, now
+    )
+    return [officer.telegram_id]
 
 
 async def _retire_card_copies(
