@@ -24,6 +24,8 @@ from bot.app import Services, create_bot
 from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
 from bot.delivery import Delivery
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from bot.relay_notice import register_relays
+from bot.service_notice import register_service_notices
 from bot.shared_rate import RedisRateGate
 from storage.database import session_factory
 from storage.models import utcnow
@@ -138,6 +140,8 @@ def create_notifier(
         sender_id=sender_id,
         default_language=settings.default_language,
     )
+    register_relays(delivery)  # channels/onboarding: notices for complainants not on Telegram
+    register_service_notices(delivery)  # officer/service: the answer buttons on a service response
     sender = OutboxSender(
         outbox,
         delivery,

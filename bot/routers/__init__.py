@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import admin, common, complaints, errors, fallback, filing, groups, result
+from bot.routers import (
+    admin,
+    common,
+    complaints,
+    errors,
+    fallback,
+    filing,
+    groups,
+    officer_recording,
+    onboarding,
+    result,
+    service,
+)
 
 
 def reporter_router() -> Router:
@@ -18,7 +30,20 @@ def reporter_router() -> Router:
     root.include_routers(
         *(
             module.create_router()
-            for module in (errors, groups, admin, common, complaints, result, filing, fallback)
+            for module in (
+                errors,
+                groups,
+                onboarding,
+                admin,
+                # officer/service: their submits take the filing summary before the reporter's own
+                officer_recording,
+                service,
+                common,
+                complaints,
+                result,
+                filing,
+                fallback,
+            )
         )
     )
     return root

@@ -34,24 +34,6 @@ TEXTS: dict[str, str] = {
         "/language — change language\n"
         "/cancel — cancel what you are doing"
     ),
-    "contacts": (
-        "<b>Communications and Informatics Office (Dinkominfo) of Kota Pekalongan</b>\n"
-        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111\n\n"
-        "Telephone: (0285) 421243 / (0285) 420223\n"
-        "Email: diskominfo@gafe.pekalongankota.go.id\n"
-        "Website: kominfo.pekalongankota.go.id\n"
-        "Twitter / Instagram: @pkl.diskominfo"
-    ),
-    "service.info": (
-        "<b>Complaints about the LaporGub service</b>\n"
-        "If you are not satisfied with our service, tell us through:\n\n"
-        "Telephone: (0285) 421243 / (0285) 420223\n"
-        "Email: diskominfo@gafe.pekalongankota.go.id\n"
-        "Website: kominfo.pekalongankota.go.id\n"
-        "Twitter / Instagram: @pkl.diskominfo\n\n"
-        "Or come in person to an officer at the Dinkominfo Kota Pekalongan office, "
-        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
-    ),
     # -- command menu (descriptions shown by Telegram's / button) ---------------------------------------
     "cmd.start": "Main menu",
     "cmd.new": "File a complaint",
@@ -532,4 +514,93 @@ TEXTS: dict[str, str] = {
     "error.private_only": (
         "To protect your personal data, please file complaints in a private chat with this bot."
     ),
+    # -- channels/onboarding -----------------------------------------------------------------------------
+    "invite.welcome": "Welcome! You are now <b>{role}</b> of {org}. Send /start for your menu.",
+    "invite.already": "You already are <b>{role}</b> of {org}; this invite was not used. Send /start.",
+    "invite.expired": "This invite has expired (invites last 48 hours). Ask for a new one.",
+    "invite.used": "This invite has already been used or does not exist. Ask for a new one.",
+    "invite.not_allowed": "Only province and Dinkominfo admins can invite or manage the admins below them.",
+    "invite.choose": "Whom do you want to invite?",
+    "invite.btn": "{role} — {org}",
+    "invite.link": (
+        "Invite for <b>{role}</b> of {org}. Send this link to that person; it works once, until {expires}:\n"
+        "{link}"
+    ),
+    "seats.title": "<b>Admins below you</b>",
+    "seats.row": "• {name} — {role}, {org}",
+    "seats.none": "There are no active admins below you.",
+    "seats.btn.deactivate": "Deactivate {name}",
+    "seats.deactivated": "{name} is deactivated; their buttons stop working now.",
+    "link.usage": "Send: /link &lt;tracking number&gt; &lt;last 4 digits of the phone number on it&gt;",
+    "link.refused": "That tracking number and those digits do not match a complaint you can link.",
+    "link.too_many": "Too many attempts. Please try again after {at}.",
+    "link.done": "Complaint <b>{number}</b> ({subject}) is now linked: you will receive its updates here.",
+    "relay.task": "📞 <b>Tell {name}</b> at <b>{contact}</b> via {channel} (complaint {number}):",
+    "relay.result": "The follow-up result of your complaint {number}:\n{result}",
+    "relay.btn.delivered": "✅ Delivered",
+    "relay.thanks": "Marked as delivered.",
+    "relay.closed": "Delivered; the complaint is closed.",
+    "relay.not_yours": "This message is for another office's officers.",
+    # -- officer/service ---------------------------------------------------------------------------------
+    "officer.btn.record": "📝 Record a complaint from another channel",
+    "officer.not_officer": "Only complaints officers can record a complaint on a citizen's behalf.",
+    "officer.kind.ask": "What are you recording?",
+    "officer.btn.kind.laporgub": "LaporGub (goes through the LaporGub workflow)",
+    "officer.btn.kind.service": "A complaint about Dinkominfo's service",
+    "officer.channel.ask": "Which channel did it come through?",
+    "officer.btn.system": "🔗 {system}",
+    "officer.external.ask": "Type the complaint's number in {system}:",
+    "officer.bad.external": "A reference number has {min}–{max} characters. Type it again:",
+    "officer.contact.ask": (
+        "How is the complainant reached? Type a phone number, an email address or an @handle (for "
+        "Twitter/Instagram).\nThey are not on Telegram: every message for them comes to you as a task to "
+        "pass on."
+    ),
+    "officer.bad.contact": "That is not a valid phone number, email address or @handle. Type it again:",
+    "officer.bad.handle": (
+        "An @handle only for complaints from Twitter or Instagram. Type a phone number or email:"
+    ),
+    "officer.intro": "Now the complainant's identity and chronology, as in any complaint. /cancel stops.",
+    "officer.recorded": (
+        "✅ Complaint recorded: <b>{number}</b> ({channel}).\n"
+        "Complainant: {name}, {contact}. Messages for them come to you as tasks to pass on.\n"
+        "They can link it to Telegram with /link {number} and the last 4 digits of their phone number."
+    ),
+    "officer.answer_for": (
+        "☎️ Pass this response on to the complainant, then record their answer: solved or not."
+    ),
+    "service.intro": (
+        "<b>A complaint about Dinkominfo's service</b>\n"
+        "Tell us what was unsatisfactory about our service. An officer will respond; if that does not solve "
+        "it, the complaints official will. /cancel stops."
+    ),
+    "service.submitted": (
+        "✅ Your service complaint is recorded as <b>{number}</b> at {office}. "
+        "The officer's response will reach you here."
+    ),
+    "service.unavailable": "Sorry, service complaints cannot be taken in the bot yet. Contact us: /kontak",
+    "service.answer.ask": "\n\nIs your problem solved?",
+    "service.btn.solved": "✅ Solved",
+    "service.btn.not_solved": "❌ Not solved",
+    "service.not_solved.ask": (
+        "What is still not solved? Write it briefly (at most {max} characters); your complaint goes to the "
+        "complaints official."
+    ),
+    "service.not_solved.bad": "Write, as text of 1–{max} characters, what is still not solved:",
+    "service.solved": "Thank you. Complaint <b>{number}</b> is marked as solved.",
+    "service.escalated": (
+        "Complaint <b>{number}</b> has gone to the complaints official. Their resolution will reach you here."
+    ),
+    "service.answer.stale": "This complaint no longer waits for your answer.",
+    "service.answer.busy": "Finish or cancel (/cancel) the complaint you are filing first.",
+    "contacts.title": "<b>{office}</b>\n{address}",
+    "contacts.intro": "Complaints about our service can be made through:",
+    "contacts.phones": "☎️ Telephone: {phones}",
+    "contacts.email": "✉️ Email: {value}",
+    "contacts.website": "🌐 Website: {value}",
+    "contacts.twitter": "🐦 Twitter: {value}",
+    "contacts.instagram": "📷 Instagram: {value}",
+    "contacts.official": "👤 Complaints official: {official}, mobile {phone}",
+    "contacts.counter": "Or come to an officer at our office (address above).",
+    "contacts.in_bot": "Or in this bot: the 📣 menu entry for complaints about the service.",
 }

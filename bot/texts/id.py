@@ -34,24 +34,6 @@ TEXTS: dict[str, str] = {
         "/language — ganti bahasa\n"
         "/cancel — batalkan proses yang sedang berjalan"
     ),
-    "contacts": (
-        "<b>Dinas Komunikasi dan Informatika Kota Pekalongan</b>\n"
-        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111\n\n"
-        "Telepon: (0285) 421243 / (0285) 420223\n"
-        "Email: diskominfo@gafe.pekalongankota.go.id\n"
-        "Situs: kominfo.pekalongankota.go.id\n"
-        "Twitter / Instagram: @pkl.diskominfo"
-    ),
-    "service.info": (
-        "<b>Pengaduan tentang layanan LaporGub</b>\n"
-        "Jika Anda tidak puas dengan pelayanan kami, sampaikan pengaduan melalui:\n\n"
-        "Telepon: (0285) 421243 / (0285) 420223\n"
-        "Email: diskominfo@gafe.pekalongankota.go.id\n"
-        "Situs: kominfo.pekalongankota.go.id\n"
-        "Twitter / Instagram: @pkl.diskominfo\n\n"
-        "Atau datang langsung ke petugas di kantor Dinkominfo Kota Pekalongan, "
-        "Jl. Mataram No. 5, Pekalongan Barat, Kota Pekalongan 51111."
-    ),
     # -- command menu (descriptions shown by Telegram's / button) ---------------------------------------
     "cmd.start": "Menu utama",
     "cmd.new": "Buat laporan baru",
@@ -556,4 +538,93 @@ TEXTS: dict[str, str] = {
     "error.private_only": (
         "Untuk menjaga data pribadi Anda, silakan buat laporan lewat obrolan pribadi dengan bot ini."
     ),
+    # -- channels/onboarding -----------------------------------------------------------------------------
+    "invite.welcome": "Selamat datang! Anda sekarang <b>{role}</b> di {org}. Kirim /start untuk menu Anda.",
+    "invite.already": "Anda sudah menjadi <b>{role}</b> di {org}; undangan ini tidak dipakai. Kirim /start.",
+    "invite.expired": "Undangan ini sudah kedaluwarsa (berlaku 48 jam). Mintalah undangan baru.",
+    "invite.used": "Undangan ini sudah dipakai atau tidak ada. Mintalah undangan baru.",
+    "invite.not_allowed": "Hanya admin provinsi dan Dinkominfo yang dapat mengundang admin di bawahnya.",
+    "invite.choose": "Siapa yang ingin Anda undang?",
+    "invite.btn": "{role} — {org}",
+    "invite.link": (
+        "Undangan untuk <b>{role}</b> di {org}. Kirim tautan ini kepada orangnya; hanya sekali pakai, "
+        "berlaku sampai {expires}:\n{link}"
+    ),
+    "seats.title": "<b>Admin di bawah Anda</b>",
+    "seats.row": "• {name} — {role}, {org}",
+    "seats.none": "Tidak ada admin aktif di bawah Anda.",
+    "seats.btn.deactivate": "Nonaktifkan {name}",
+    "seats.deactivated": "{name} dinonaktifkan; tombolnya berhenti berfungsi sekarang.",
+    "link.usage": "Kirim: /link &lt;nomor laporan&gt; &lt;4 digit terakhir nomor HP pada laporan&gt;",
+    "link.refused": "Nomor laporan dan digit tersebut tidak cocok dengan laporan yang dapat ditautkan.",
+    "link.too_many": "Terlalu banyak percobaan. Silakan coba lagi setelah {at}.",
+    "link.done": "Laporan <b>{number}</b> ({subject}) sudah ditautkan: kabarnya Anda terima di sini.",
+    "relay.task": "📞 <b>Sampaikan kepada {name}</b> di <b>{contact}</b> via {channel} (laporan {number}):",
+    "relay.result": "Hasil tindak lanjut laporan Anda {number}:\n{result}",
+    "relay.btn.delivered": "✅ Sudah disampaikan",
+    "relay.thanks": "Ditandai sudah disampaikan.",
+    "relay.closed": "Sudah disampaikan; laporan ditutup.",
+    "relay.not_yours": "Pesan ini untuk petugas kantor lain.",
+    # -- officer/service ---------------------------------------------------------------------------------
+    "officer.btn.record": "📝 Catat pengaduan dari saluran lain",
+    "officer.not_officer": "Hanya petugas pengaduan yang dapat mencatat pengaduan atas nama warga.",
+    "officer.kind.ask": "Pengaduan apa yang Anda catat?",
+    "officer.btn.kind.laporgub": "LaporGub (masuk alur LaporGub)",
+    "officer.btn.kind.service": "Pengaduan layanan Dinkominfo",
+    "officer.channel.ask": "Lewat saluran apa pengaduan ini datang?",
+    "officer.btn.system": "🔗 {system}",
+    "officer.external.ask": "Ketik nomor pengaduan ini di {system}:",
+    "officer.bad.external": "Nomor rujukan harus {min}–{max} karakter. Ketik lagi:",
+    "officer.contact.ask": (
+        "Bagaimana pelapor dihubungi? Ketik nomor HP, email, atau @akun (untuk Twitter/Instagram).\n"
+        "Pelapor tidak memakai Telegram: setiap kabar untuknya datang kepada Anda sebagai tugas untuk "
+        "disampaikan."
+    ),
+    "officer.bad.contact": "Itu bukan nomor HP, email, atau @akun yang sah. Ketik lagi:",
+    "officer.bad.handle": (
+        "@akun hanya untuk pengaduan lewat Twitter atau Instagram. Ketik nomor HP atau email:"
+    ),
+    "officer.intro": "Sekarang identitas dan kronologi pelapor, seperti laporan biasa. /cancel membatalkan.",
+    "officer.recorded": (
+        "✅ Pengaduan dicatat: <b>{number}</b> ({channel}).\n"
+        "Pelapor: {name}, {contact}. Kabar untuknya datang kepada Anda sebagai tugas untuk disampaikan.\n"
+        "Pelapor dapat menautkannya ke Telegram dengan /link {number} dan 4 digit terakhir nomor HP-nya."
+    ),
+    "officer.answer_for": (
+        "☎️ Sampaikan tanggapan ini kepada pelapor, lalu catat jawabannya: sudah selesai atau belum."
+    ),
+    "service.intro": (
+        "<b>Pengaduan tentang layanan Dinkominfo</b>\n"
+        "Ceritakan apa yang tidak memuaskan dari layanan kami. Petugas akan menanggapi; bila belum selesai, "
+        "pejabat pengaduan yang menyelesaikannya. /cancel membatalkan."
+    ),
+    "service.submitted": (
+        "✅ Pengaduan layanan Anda tercatat dengan nomor <b>{number}</b> di {office}. "
+        "Tanggapan petugas Anda terima di sini."
+    ),
+    "service.unavailable": "Maaf, pengaduan layanan belum dapat diterima lewat bot. Hubungi kami: /kontak",
+    "service.answer.ask": "\n\nApakah masalah Anda sudah selesai?",
+    "service.btn.solved": "✅ Sudah selesai",
+    "service.btn.not_solved": "❌ Belum selesai",
+    "service.not_solved.ask": (
+        "Apa yang belum selesai? Tulis singkat (paling banyak {max} karakter); pengaduan Anda diteruskan "
+        "kepada pejabat pengaduan."
+    ),
+    "service.not_solved.bad": "Tulis dalam teks, 1–{max} karakter, apa yang belum selesai:",
+    "service.solved": "Terima kasih. Pengaduan <b>{number}</b> ditandai selesai.",
+    "service.escalated": (
+        "Pengaduan <b>{number}</b> diteruskan kepada pejabat pengaduan. Penyelesaiannya Anda terima di sini."
+    ),
+    "service.answer.stale": "Pengaduan ini sudah tidak menunggu jawaban Anda.",
+    "service.answer.busy": "Selesaikan atau batalkan (/cancel) laporan yang sedang Anda isi dulu.",
+    "contacts.title": "<b>{office}</b>\n{address}",
+    "contacts.intro": "Pengaduan tentang layanan kami dapat disampaikan melalui:",
+    "contacts.phones": "☎️ Telepon: {phones}",
+    "contacts.email": "✉️ Email: {value}",
+    "contacts.website": "🌐 Situs: {value}",
+    "contacts.twitter": "🐦 Twitter: {value}",
+    "contacts.instagram": "📷 Instagram: {value}",
+    "contacts.official": "👤 Pejabat pengaduan: {official}, HP {phone}",
+    "contacts.counter": "Atau datang langsung ke petugas di kantor kami (alamat di atas).",
+    "contacts.in_bot": "Atau lewat bot ini: menu 📣 Pengaduan layanan.",
 }

@@ -1,0 +1,101 @@
+"""Onboarding and linking through the local Bot API server, polling and webhook: an invite works once and
+for 48 hours, a deactivated admin's next press is refused, and linking never tells whether a number exists."""
+
+from __future__ import annotations
+
+import re
+
+from bot.local_api import LocalBotApi
+from storage.relays import save_offline_reporter
+from tests.conftest import World, draft_for
+from tests.e2e.admin_desk import Desk, down_to, seed
+from tests.e2e.chat import Reporter
+from tests.e2e.conftest import RunningBot
+from workflow.actors import Role
+from workflow.channels import Channel
+from workflow.definitions import T
+from workflow.identity import Identity
+
+
+async def _invite_code(city: Desk, role: Role, org: str) -> str:
+    await city.command("/invite")
+    menu = await city.expect_key("invite.choose")
+    await city.press_text(
+        menu, city.said_plain("invite.btn", role=city.said_plain(f"admin.role.{role}"), org=org)
+    )
+    link = await city.next_where(lambda m: "?start=" in (m.text or ""), "the invite link")
+    found = re.search(r"\?start=([A-Za-z0-9_-]+)", link.text or "")
+    assert found is not None
+    return found.group(1)
+
+
+async def test_an_invite_seats_once_refuses_a_second_use_a_sitting_admin_and_expiry(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    city = Desk(local_api, world, "city")
+    dlh = "Dinas Lingkungan Hidup Kota Pekalongan"
+    code = await _invite_code(city, Role.OPD, dlh)
+
+    newcomer = Reporter(local_api.user(7001, "Dewi"))
+    await newcomer.command("/start", code)
+    await newcomer.expect_key("invite.welcome", role=newcomer.t.plain("admin.role.opd"), org=dlh)
+    [seat] = await world.directory.admins_of_user(7001)
+    assert (seat.role, seat.org.code) == (Role.OPD, "PKL-DLH")
+
+    await newcomer.command("/start", code)
+    await newcomer.expect_key("invite.already", role=newcomer.t.plain("admin.role.opd"), org=dlh)
+    stranger = Reporter(local_api.user(7002, "Joko"))
+    await stranger.command("/start", code)
+    await stranger.expect_key("invite.used")
+    assert await world.directory.admins_of_user(7002) == []
+
+    late = await _invite_code(city, Role.OFFICER, "Dinkominfo Kota Pekalongan")
+    world.clock.advance(hours=48)
+    await stranger.command("/start", late)
+    await stranger.expect_key("invite.expired")
+    assert await world.directory.admins_of_user(7002) == []
+
+
+async def test_a_city_admin_deactivates_an_opd_admin_whose_next_press_is_refused(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    complaint = await down_to(world, await seed(world), T.DISPOSE, T.FORWARD)
+    opd = Desk(local_api, world, "opd")
+    card = await opd.open(complaint.tracking_number)
+
+    city = Desk(local_api, world, "city")
+    await city.command("/admins")
+    listing = await city.expect_starting(city.said("seats.title"))
+    await city.press(listing, "seats.btn.deactivate", name="Admin opd")
+    assert await city.toast() == city.said_plain("seats.deactivated", name="Admin opd")
+
+    await opd.press_action(card, T.ACCEPT)
+    assert await opd.toast() == opd.said_plain("admin.refused.not_admin")
+    current = await world.complaints.get(complaint.id)
+    assert current is not None
+    assert current.version == 3
+
+
+async def test_linking_with_wrong_digits_says_the_same_as_an_unknown_number(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    citizen = await save_offline_reporter(
+        world.complaints.sessions,
+        identity=Identity("Siti Aminah", "3375014507900003", "+6281234561234", "Jl. Merdeka No. 3"),
+        contact="+6281234561234",
+        contact_channel=Channel.TELEPHONE,
+    )
+    complaint = await world.complaints.submit(
+        draft_for(citizen, channel=Channel.TELEPHONE), world.actor("officer")
+    )
+    siti = Reporter(local_api.user(8001, "Siti"))
+    await siti.command("/link", f"{complaint.tracking_number} 9999")
+    wrong = await siti.expect_key("link.refused")
+    await siti.command("/link", "LG-2026-999999 1234")
+    unknown = await siti.expect_key("link.refused")
+    assert wrong.text == unknown.text
+    await siti.command("/link", f"{complaint.tracking_number} 1234")
+    await siti.expect_key("link.done", number=complaint.tracking_number, subject=complaint.subject)
+    linked = await world.directory.reporter_by_telegram_id(8001)
+    assert linked is not None
+    assert linked.id == citizen.id
