@@ -20,12 +20,15 @@ from bot.commands import register_commands
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import UserContext
+from bot.once import OncePerUpdate
 from bot.retry import RetryAfter
 from bot.routers import reporter_router
+from bot.service_desk import STANDARD, ServiceDesk
 from storage.complaints import ComplaintService
 from storage.database import session_factory
 from storage.directory import Directory
 from storage.models import utcnow
+from storage.processed_updates import ProcessedUpdates
 from workflow.calendar import WorkingCalendar
 
 
@@ -41,6 +44,8 @@ class Services:
     complaints: ComplaintService
     calendar: WorkingCalendar
     clock: Callable[[], datetime]
+    # Updates already taken, so one delivered twice is handled once (None: no de-duplication).
+    processed: ProcessedUpdates | None = None
 
 
 def calendar_from(settings: Settings) -> WorkingCalendar:
@@ -60,6 +65,7 @@ def create_services(
         complaints=ComplaintService(sessions, calendar, clock=clock),
         calendar=calendar,
         clock=clock,
+        processed=ProcessedUpdates(sessions),
     )
 
 
@@ -85,6 +91,7 @@ def create_dispatcher(
     storage: BaseStorage,
     events_isolation: BaseEventIsolation | None = None,
     default_language: str = "id",
+    service_desk: ServiceDesk = STANDARD,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage,
@@ -95,8 +102,12 @@ def create_dispatcher(
         calendar=services.calendar,
         clock=services.clock,
         default_language=default_language,
+        service_desk=service_desk,  # officer/service: where service complaints go, what /kontak shows
     )
     dispatcher.startup.register(register_commands)
+    if services.processed is not None:
+        # First of the outer middlewares: a second delivery of an update must not even resolve the user.
+        dispatcher.update.outer_middleware(OncePerUpdate(services.processed))
     dispatcher.update.outer_middleware(UserContext())
     dispatcher.include_router(reporter_router())
     return dispatcher

@@ -325,6 +325,17 @@ class FsmRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ProcessedUpdate(Base):
+    """An update some process has taken: Telegram resends a webhook update that was answered late, and the
+    second delivery (perhaps to another process) must change nothing. Purged after a few days."""
+
+    __tablename__ = "processed_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 @event.listens_for(ComplaintEvent, "after_insert")
 def _stamp_resolution(_mapper: Mapper[ComplaintEvent], connection: Connection, row: ComplaintEvent) -> None:
     """Copy the approval's time onto its complaint, in the same transaction as the event.
