@@ -94,6 +94,8 @@ function select(persona) {
   state.hiddenKeyboard = null;
   history.replaceState(null, "", `#${persona.key}`);
   view.reset();
+  // A toast answers the press of the persona who pressed: it must not linger over the next one's chat.
+  $("toasts").replaceChildren();
   $("as-name").textContent = persona.name;
   $("as-label").textContent = `${persona.label.id} · ${persona.label.en}`;
   $("chat").dataset.role = persona.role;
