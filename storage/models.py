@@ -249,12 +249,12 @@ class ComplaintEvent(Base):
         Index(
             "ix_complaint_events_returns",
             "at",
-            postgresql_include=["trigger", "org_id", "to_org_id", "reason"],
+            postgresql_include=["trigger", "complaint_id", "org_id", "to_org_id", "reason"],
             postgresql_where=text(RETURNS_FILTER),
             sqlite_where=text(RETURNS_FILTER),
         ),
-        # A city's or an OPD's report: the complaints that reached it.
-        Index("ix_complaint_events_to_org", "to_org_id", "complaint_id"),
+        # A city's or an OPD's report: the complaints that reached it since the period began.
+        Index("ix_complaint_events_to_org", "to_org_id", "at", postgresql_include=["complaint_id"]),
     )
 
 

@@ -34,8 +34,10 @@ def in_report(query: Select[Any], scope: Organisation, period: Period) -> Select
     )
     if scope.kind is OrgKind.PROVINCE:
         return query
-    reached = select(models.ComplaintEvent.complaint_id).where(
-        models.ComplaintEvent.to_org_id.in_(scope_orgs(scope))
+    event = models.ComplaintEvent
+    # A complaint received in the period reached the scope after the period began: only those events count.
+    reached = select(event.complaint_id).where(
+        event.to_org_id.in_(scope_orgs(scope)), event.at >= period.start
     )
     return query.where(complaint.id.in_(reached))
 

@@ -39,11 +39,16 @@ def upgrade() -> None:
             "ix_complaint_events_returns",
             ["at"],
             unique=False,
-            postgresql_include=["trigger", "org_id", "to_org_id", "reason"],
+            postgresql_include=["trigger", "complaint_id", "org_id", "to_org_id", "reason"],
             postgresql_where=sa.text(RETURNS),
             sqlite_where=sa.text(RETURNS),
         )
-        batch_op.create_index("ix_complaint_events_to_org", ["to_org_id", "complaint_id"], unique=False)
+        batch_op.create_index(
+            "ix_complaint_events_to_org",
+            ["to_org_id", "at"],
+            unique=False,
+            postgresql_include=["complaint_id"],
+        )
 
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.add_column(
