@@ -58,6 +58,8 @@ REASON_SHOWN = 500
 
 # Renders one row of a complaint (as it is now) and sends it; returns the Telegram message id, if any.
 Render = Callable[[OutboxEntry, CardInfo], Awaitable[int | None]]
+# Renders a row about no complaint (the scheduler's notices about half-filed drafts) and sends it.
+ChatRender = Callable[[OutboxEntry], Awaitable[int | None]]
 
 
 class UnknownNotice(Exception):
@@ -116,12 +118,19 @@ class Delivery:
             NoticeKind.REPORTER_UPDATE: self.reporter_update,
             NoticeKind.REPORTER_UNREACHABLE: self.reporter_unreachable,
         }
+        self.chat_renderers: dict[str, ChatRender] = {}
 
     def register(self, kind: str, render: Render) -> None:
         """Another kind of notice (the scheduler's reminders, say), rendered by its own module."""
         self.renderers[kind] = render
 
+    def register_chat(self, kind: str, render: ChatRender) -> None:
+        """A kind of notice about no complaint (a half-filed draft, say): rendered from its payload alone."""
+        self.chat_renderers[kind] = render
+
     async def __call__(self, entry: OutboxEntry) -> int | None:
+        if entry.complaint_id is None and entry.kind in self.chat_renderers:
+            return await self.chat_renderers[entry.kind](entry)
         render = self.renderers.get(entry.kind)
         if render is None:
             raise UnknownNotice(f"no rendering for outbox rows of kind {entry.kind!r}")

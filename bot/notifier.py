@@ -25,6 +25,7 @@ from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
 from bot.delivery import Delivery
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
 from bot.relay_notice import register_relays
+from bot.reminder_notice import register_reminders
 from bot.service_notice import register_service_notices
 from bot.shared_rate import RedisRateGate
 from storage.database import session_factory
@@ -142,6 +143,7 @@ def create_notifier(
     )
     register_relays(delivery)  # channels/onboarding: notices for complainants not on Telegram
     register_service_notices(delivery)  # officer/service: the answer buttons on a service response
+    register_reminders(delivery)  # the scheduler's stage reminders, escalations and draft notices
     sender = OutboxSender(
         outbox,
         delivery,

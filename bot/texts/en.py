@@ -603,4 +603,23 @@ TEXTS: dict[str, str] = {
     "contacts.official": "👤 Complaints official: {official}, mobile {phone}",
     "contacts.counter": "Or come to an officer at our office (address above).",
     "contacts.in_bot": "Or in this bot: the 📣 menu entry for complaints about the service.",
+    # -- reminders ---------------------------------------------------------------------------------------
+    "reminder.stage_half": (
+        "⏳ Complaint <b>{number}</b> ({subject}): half of this stage's time is used.\n"
+        "Stage: {stage}\nDue: {due}"
+    ),
+    "reminder.stage_due_today": (
+        "⏰ Complaint <b>{number}</b> ({subject}) is due today.\nStage: {stage}\nDue: {due}"
+    ),
+    "reminder.stage_overdue": (
+        "🚨 Complaint <b>{number}</b> ({subject}) is overdue at {org}.\nStage: {stage}\nDue: {due}"
+    ),
+    "reminder.draft_reminder": (
+        "📝 Your complaint is not finished. Carry on here, or /cancel to drop it.\n"
+        "If it is left, the draft is deleted on {discard}."
+    ),
+    "reminder.draft_discarded": (
+        "🗑 The complaint you left half-filed has been deleted after a long time without changes. "
+        "Start again from the menu if you still need to."
+    ),
 }

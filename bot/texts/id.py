@@ -627,4 +627,23 @@ TEXTS: dict[str, str] = {
     "contacts.official": "👤 Pejabat pengaduan: {official}, HP {phone}",
     "contacts.counter": "Atau datang langsung ke petugas di kantor kami (alamat di atas).",
     "contacts.in_bot": "Atau lewat bot ini: menu 📣 Pengaduan layanan.",
+    # -- reminders ---------------------------------------------------------------------------------------
+    "reminder.stage_half": (
+        "⏳ Laporan <b>{number}</b> ({subject}): separuh waktu tahap ini sudah terpakai.\n"
+        "Tahap: {stage}\nBatas: {due}"
+    ),
+    "reminder.stage_due_today": (
+        "⏰ Laporan <b>{number}</b> ({subject}) jatuh tempo hari ini.\nTahap: {stage}\nBatas: {due}"
+    ),
+    "reminder.stage_overdue": (
+        "🚨 Laporan <b>{number}</b> ({subject}) terlambat di {org}.\nTahap: {stage}\nBatas: {due}"
+    ),
+    "reminder.draft_reminder": (
+        "📝 Laporan Anda belum selesai diisi. Lanjutkan di sini, atau /cancel untuk membatalkan.\n"
+        "Bila tidak dilanjutkan, draf dihapus pada {discard}."
+    ),
+    "reminder.draft_discarded": (
+        "🗑 Laporan yang belum selesai Anda isi sudah dihapus karena lama tidak dilanjutkan. "
+        "Silakan mulai lagi dari menu bila masih diperlukan."
+    ),
 }
