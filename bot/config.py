@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     sender_backoff_max_seconds: float = Field(default=300.0, gt=0)
     sender_max_attempts: int = Field(default=12, ge=1)
     sender_lease_seconds: float = Field(default=60.0, gt=0)
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
 
     # -- officer/service: complaints about the service itself (Pengaduan Layanan) and /kontak
     service_office_code: str = STANDARD.office_code

@@ -29,9 +29,10 @@ from bot.app import (
 )
 from bot.config import Mode, Settings
 from bot.notifier import create_notifier
+from bot.scheduler import SchedulerLoop
 from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
-from storage.database import create_engine, database_url, migrate
+from storage.database import create_engine, database_url, migrate, session_factory
 
 log = logging.getLogger(__name__)
 # How long the start-up check waits for the Bot API before calling it unreachable.
@@ -140,6 +141,10 @@ async def run(settings: Settings) -> None:
             service_desk=ServiceDesk.from_settings(settings),
         )
         bot = create_bot(settings)
+        # What falls due with time (reminders, escalations, auto-close, drafts), derived from the database.
+        scheduler = SchedulerLoop(
+            session_factory(engine), services.calendar, interval=settings.scheduler_interval_seconds
+        )
         notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None
         if notifier is not None:
             dispatcher.update.outer_middleware(notifier.wake_after_updates())
@@ -147,6 +152,7 @@ async def run(settings: Settings) -> None:
             await check_telegram(bot, settings)
             if notifier is not None:
                 notifier.start()
+            scheduler.start()
             if settings.mode is Mode.POLLING:
                 # A webhook left registered would make every getUpdates fail with 409 Conflict.
                 await bot.delete_webhook()
@@ -158,6 +164,7 @@ async def run(settings: Settings) -> None:
                 finally:
                     await server.stop()
         finally:
+            await scheduler.stop()
             if notifier is not None:
                 await notifier.stop()
             await bot.session.close()
