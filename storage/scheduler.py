@@ -34,6 +34,7 @@ from storage import models
 from storage.complaints import ComplaintService
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxStatus
+from storage.relays import awaiting_relay
 from workflow.actors import Actor, Role
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import ComplaintKind, S, T
@@ -231,6 +232,9 @@ async def _auto_close(
         select(complaint.id, complaint.version, event.at)
         .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
         .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state == S.RESOLVED)
+        # A complainant off Telegram hears of the result through an officer: the clock for their answer
+        # starts only once the officer has confirmed delivering it.
+        .where(~awaiting_relay())
         .order_by(complaint.id)
     )
     async with sessions() as session:
