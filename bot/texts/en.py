@@ -622,4 +622,12 @@ TEXTS: dict[str, str] = {
         "🗑 The complaint you left half-filed has been deleted after a long time without changes. "
         "Start again from the menu if you still need to."
     ),
+    # -- reports (/rekap) --------------------------------------------------------------------------------
+    "report.ask": "📊 A report for which period?",
+    "report.btn.this_month": "This month",
+    "report.btn.last_month": "Last month",
+    "report.btn.this_year": "This year",
+    "report.btn.xlsx": "📥 XLSX",
+    "report.btn.csv": "📥 CSV",
+    "report.not_allowed": "Reports are for the province's, Dinkominfo's and the agencies' admins only.",
 }

@@ -646,4 +646,12 @@ TEXTS: dict[str, str] = {
         "🗑 Laporan yang belum selesai Anda isi sudah dihapus karena lama tidak dilanjutkan. "
         "Silakan mulai lagi dari menu bila masih diperlukan."
     ),
+    # -- reports (/rekap) --------------------------------------------------------------------------------
+    "report.ask": "📊 Rekap untuk periode apa?",
+    "report.btn.this_month": "Bulan ini",
+    "report.btn.last_month": "Bulan lalu",
+    "report.btn.this_year": "Tahun ini",
+    "report.btn.xlsx": "📥 XLSX",
+    "report.btn.csv": "📥 CSV",
+    "report.not_allowed": "Rekap hanya untuk admin Pemprov, Dinkominfo, dan OPD.",
 }
