@@ -111,6 +111,14 @@ async def test_a_clock_jump_brings_the_reminders_that_fell_due_at_once(
 
     await until(escalated, "no escalation after two working days at the province")
     assert sandbox.scheduler.runs > before
+    # The sender delivers it: the province is the tier above itself.
+    province = sandbox.api.user(SEATS["province"].telegram_id)
+
+    def reminder(message: ChatMessage) -> bool:
+        text = message.text or ""
+        return complaint.tracking_number in text and not text.startswith(f"📋 {complaint.tracking_number}")
+
+    await province.wait_for_message(reminder, timeout=WAIT_S)
 
 
 async def test_a_result_the_reporter_leaves_unanswered_closes_after_the_jump(
