@@ -22,6 +22,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CommentSkipCb, ResultCb
 from bot.delivery import RATINGS, stars
+from bot.ownership import own_complaint
 from bot.states import is_filing
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -50,13 +51,12 @@ async def result_pressed(
     directory: Directory,
     complaints: ComplaintService,
 ) -> None:
-    reporter = await directory.reporter_by_telegram_id(query.from_user.id)
-    complaint = await complaints.get(callback_data.c)
-    # Callback data can be forged by a modified client: the id proves nothing about whose result it is.
-    if complaint is None or reporter is None or complaint.reporter_id != reporter.id:
+    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    if owned is None:
         log.warning("result button of complaint %s pressed by someone else's account", callback_data.c)
         await query.answer(t.plain("result.foreign"), show_alert=True)
         return
+    reporter, complaint = owned
     if not _waiting(complaint, callback_data.v) or callback_data.n not in (0, *RATINGS):
         await query.answer(t.plain("result.stale"), show_alert=True)
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
@@ -136,11 +136,11 @@ async def _finish(
 ) -> None:
     pending = (await state.get_data()).get(PENDING) or {}
     await state.clear()
-    reporter = await directory.reporter_by_telegram_id(chat_id)
-    complaint = await complaints.get(pending["c"]) if pending else None
-    if reporter is None or complaint is None or complaint.reporter_id != reporter.id:
+    owned = await own_complaint(directory, complaints, chat_id, pending.get("c"))
+    if owned is None:
         await bot.send_message(chat_id, t("result.stale"))
         return
+    reporter, complaint = owned
     if not await _close(
         bot, complaints, chat_id, reporter, complaint, pending["v"], pending["n"], t, comment
     ):

@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, SubmitCb
 from bot.keyboards.menu import main_menu
+from bot.ownership import own_complaint
 from bot.replies import drop_keyboard
 from bot.routers.filing import begin, draft_of, identity_of
 from bot.service_callbacks import ServiceAnswerCb
@@ -139,12 +140,11 @@ async def answer_pressed(
     directory: Directory,
     complaints: ComplaintService,
 ) -> None:
-    reporter = await directory.reporter_by_telegram_id(query.from_user.id)
-    complaint = await complaints.get(callback_data.c)
-    # Callback data can be forged: the id proves nothing about whose complaint it is.
-    if complaint is None or reporter is None or complaint.reporter_id != reporter.id:
+    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    if owned is None:
         await query.answer(t.plain("result.foreign"), show_alert=True)
         return
+    reporter, complaint = owned
     if complaint.state != SS.RESPONDED or complaint.version != callback_data.v:
         await query.answer(t.plain("service.answer.stale"), show_alert=True)
         await drop_keyboard(query)
