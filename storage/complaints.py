@@ -14,6 +14,7 @@ from storage import models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import alert_reporter_unreachable, write_notifications
+from storage.report_rollups import is_finished, record_finished
 from storage.views import (
     AttachmentInfo,
     CardInfo,
@@ -190,6 +191,8 @@ class ComplaintService:
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 raise StaleVersion(seen_version, None)
             await session.refresh(row)
+            if is_finished(row.kind, row.state):
+                await record_finished(session, row, self.calendar)
             event = await _append_event(
                 session, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
             )

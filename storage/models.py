@@ -162,6 +162,11 @@ class LinkAttempt(Base):
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# Complaints not yet in a final state of the LaporGub workflow (closed, rejected); a test keeps it in step
+# with `workflow.definitions`. Literal SQL, so that PostgreSQL can match a query to the partial index.
+UNFINISHED_FILTER = "state NOT IN ('closed', 'rejected')"
+
+
 class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
@@ -185,6 +190,24 @@ class Complaint(Base):
                 "opd_org_id",
                 "resolved_at",
             ],
+        ),
+        # A province's report reads unfinished complaints here and finished ones from the daily rollups.
+        Index(
+            "ix_complaints_unfinished",
+            "received_at",
+            postgresql_include=[
+                "kind",
+                "state",
+                "channel",
+                "rating",
+                "deadline",
+                "current_org_id",
+                "city_org_id",
+                "opd_org_id",
+                "resolved_at",
+            ],
+            postgresql_where=text(UNFINISHED_FILTER),
+            sqlite_where=text(UNFINISHED_FILTER),
         ),
     )
 
@@ -256,6 +279,45 @@ class ComplaintEvent(Base):
         # A city's or an OPD's report: the complaints that reached it since the period began.
         Index("ix_complaint_events_to_org", "to_org_id", "at", postgresql_include=["complaint_id"]),
     )
+
+
+class ReportDayMix(Base):
+    """Finished LaporGub complaints by WIB receipt day, final state, channel and rating (0: none).
+
+    This and the two tables below are rollups kept by `storage.report_rollups`: one row per distinct key,
+    counted up in the transaction that finishes a complaint, which nothing changes afterwards.
+    """
+
+    __tablename__ = "report_day_mix"
+
+    received_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complaints: Mapped[int] = mapped_column(Integer)
+
+
+class ReportDaySlots(Base):
+    """Finished LaporGub complaints by WIB receipt day and the city and OPD they were assigned (0: none)."""
+
+    __tablename__ = "report_day_slots"
+
+    received_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    city_org_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    opd_org_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complaints: Mapped[int] = mapped_column(Integer)
+
+
+class ReportDayCompletions(Base):
+    """Finished LaporGub complaints that were completed, by WIB receipt day, whether received at or after
+    the office's close, and WIB day of completion: what working days to complete are counted from."""
+
+    __tablename__ = "report_day_completions"
+
+    received_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    after_office_close: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    resolved_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    complaints: Mapped[int] = mapped_column(Integer)
 
 
 class Attachment(Base):

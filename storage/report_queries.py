@@ -1,8 +1,10 @@
 """The SQL behind `storage.reports`: grouped counts, each from one index, on SQLite and PostgreSQL.
 
 A join over a province's year costs seconds, so none of these joins tables: the complaint figures come from
-`ix_complaints_received` (which holds every column they group by, for an index-only scan on PostgreSQL)
-and the returns from `ix_complaint_events_returns`. Working days are counted in Python, once per group.
+`ix_complaints_received` (which holds every column they group by, for an index-only scan on PostgreSQL), or
+for a province's unfinished complaints from the partial `ix_complaints_unfinished` (the finished ones come
+from `storage.report_rollups`), and the returns from `ix_complaint_events_returns`. Working days are counted
+in Python, once per group.
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ async def grouped(
 
 
 async def days_to_complete(
-    session: AsyncSession, calendar: WorkingCalendar, scope: Organisation, period: Period
+    session: AsyncSession,
+    calendar: WorkingCalendar,
+    scope: Organisation,
+    period: Period,
+    *,
+    where: Any = None,
 ) -> Counter[int]:
     complaint = models.Complaint
     dialect = session.bind.dialect.name
@@ -71,11 +78,13 @@ async def days_to_complete(
         .where(complaint.resolved_at.is_not(None))
         .group_by(received_day, after_close, resolved_day)
     )
+    if where is not None:
+        query = query.where(where)
     rows = await fetch_rows(session, query)
-    return _elapsed_counts(calendar, period, rows)
+    return elapsed_counts(calendar, period, rows)
 
 
-def _elapsed_counts(calendar: WorkingCalendar, period: Period, rows: list[Any]) -> Counter[int]:
+def elapsed_counts(calendar: WorkingCalendar, period: Period, rows: list[Any]) -> Counter[int]:
     """Working days to complete, counted from (received day, after close?, resolved day, complaints) groups.
 
     Elapsed = working days after the receipt day up to the completion's effective day, i.e. the difference
