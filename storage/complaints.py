@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,14 +18,20 @@ from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import alert_reporter_unreachable, write_notifications
 from storage.report_rollups import is_finished, record_finished
 from storage.views import (
+    ATTACHMENT_FIELDS,
+    EVENT_FIELDS,
+    ORGANISATION_FIELDS,
     AttachmentInfo,
     CardInfo,
     ComplaintInfo,
     EventInfo,
     TransitionResult,
+    attachment_from,
     attachment_of,
     complaint_of,
+    event_from,
     event_of,
+    organisation_from,
     organisation_of,
     reporter_of,
 )
@@ -210,36 +218,19 @@ class ComplaintService:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
 
     async def card(self, complaint_id: int) -> CardInfo | None:
+        """The complaint, its reporter, history, files and organisations, in one statement."""
         async with self.sessions() as session:
-            row = await session.get(models.Complaint, complaint_id)
-            if row is None:
+            query = _card_query(session.bind.dialect.name, complaint_id)
+            found = (await session.execute(query)).first()
+            if found is None:
                 return None
-            reporter = await session.get(models.Reporter, row.reporter_id)
-            assert reporter is not None
-            events = list(
-                await session.scalars(
-                    select(models.ComplaintEvent)
-                    .where(models.ComplaintEvent.complaint_id == complaint_id)
-                    .order_by(models.ComplaintEvent.version)
-                )
-            )
-            org_ids = {row.current_org_id, row.province_org_id, row.city_org_id, row.opd_org_id}
-            org_ids |= {event.org_id for event in events} | {event.to_org_id for event in events}
-            org_ids.discard(None)
-            orgs = await session.scalars(
-                select(models.Organisation).where(models.Organisation.id.in_(org_ids))
-            )
-            files = await session.scalars(
-                select(models.Attachment)
-                .where(models.Attachment.complaint_id == complaint_id)
-                .order_by(models.Attachment.id)
-            )
+            row, reporter, events, files, orgs = found
             return CardInfo(
                 complaint=complaint_of(row),
                 reporter=reporter_of(reporter),
-                orgs={org.id: organisation_of(org) for org in orgs},
-                history=[event_of(event) for event in events],
-                attachments=[attachment_of(file) for file in files],
+                orgs={org.id: org for org in map(organisation_from, _json_list(orgs))},
+                history=sorted(map(event_from, _json_list(events)), key=lambda event: event.version),
+                attachments=sorted(map(attachment_from, _json_list(files)), key=lambda file: file.id),
             )
 
     async def reporter_unreachable(
@@ -317,6 +308,49 @@ class ComplaintService:
         )
         async with self.sessions() as session:
             return [attachment_of(row) for row in await session.scalars(query)]
+
+
+def _card_query(dialect: str, complaint_id: int) -> Select[Any]:
+    """One row: the complaint and its reporter, with its events, attachments and the organisations it
+    passed through as JSON lists (`json_agg` on PostgreSQL, `json_group_array` on SQLite)."""
+    complaint, event = models.Complaint, models.ComplaintEvent
+    file, org = models.Attachment, models.Organisation
+    own_events = event.complaint_id == complaint.id
+    passed = or_(
+        org.id.in_(
+            [complaint.current_org_id, complaint.province_org_id, complaint.city_org_id, complaint.opd_org_id]
+        ),
+        org.id.in_(select(event.org_id).where(own_events).correlate(complaint)),
+        org.id.in_(select(event.to_org_id).where(own_events).correlate(complaint)),
+    )
+    return (
+        select(
+            complaint,
+            models.Reporter,
+            select(_json_rows(dialect, event, EVENT_FIELDS)).where(own_events).scalar_subquery(),
+            select(_json_rows(dialect, file, ATTACHMENT_FIELDS))
+            .where(file.complaint_id == complaint.id)
+            .scalar_subquery(),
+            select(_json_rows(dialect, org, ORGANISATION_FIELDS)).where(passed).scalar_subquery(),
+        )
+        .join(models.Reporter, models.Reporter.id == complaint.reporter_id)
+        .where(complaint.id == complaint_id)
+    )
+
+
+def _json_rows(dialect: str, model: type[models.Base], fields: Sequence[str]) -> Any:
+    # The keys are our column names, written into the SQL: as parameters PostgreSQL could not type them.
+    pairs = [part for name in fields for part in (literal_column(f"'{name}'"), getattr(model, name))]
+    if dialect == "postgresql":
+        return func.json_agg(func.json_build_object(*pairs))
+    return func.json_group_array(func.json_object(*pairs))
+
+
+def _json_list(value: str | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """An aggregate of no rows is NULL; the drivers hand JSON over as text or already decoded."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def _next_tracking_number(session: AsyncSession, prefix: str, year: int) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from storage import models
 from workflow.actors import Actor, Organisation, OrgKind, Role
@@ -222,3 +224,58 @@ def attachment_of(row: models.Attachment) -> AttachmentInfo:
         size=row.size,
         is_result=row.event_id is not None,
     )
+
+
+# -- the same from JSON, as `ComplaintService.card` reads its lists in one statement -------------------
+
+EVENT_FIELDS = (
+    "id",
+    "version",
+    "trigger",
+    "from_state",
+    "to_state",
+    "actor_role",
+    "actor_name",
+    "org_id",
+    "to_org_id",
+    "reason",
+    "note",
+    "at",
+)
+ATTACHMENT_FIELDS = ("id", "telegram_file_id", "kind", "file_name", "mime_type", "size", "event_id")
+ORGANISATION_FIELDS = ("id", "kind", "code", "name", "parent_id", "active")
+
+
+def event_from(values: Mapping[str, Any]) -> EventInfo:
+    return EventInfo(
+        **{name: values[name] for name in EVENT_FIELDS if name != "at"}, at=instant(values["at"])
+    )
+
+
+def attachment_from(values: Mapping[str, Any]) -> AttachmentInfo:
+    return AttachmentInfo(
+        id=values["id"],
+        telegram_file_id=values["telegram_file_id"],
+        kind=values["kind"],
+        file_name=values["file_name"],
+        mime_type=values["mime_type"],
+        size=values["size"],
+        is_result=values["event_id"] is not None,
+    )
+
+
+def organisation_from(values: Mapping[str, Any]) -> Organisation:
+    return Organisation(
+        id=values["id"],
+        kind=OrgKind(values["kind"]),
+        code=values["code"],
+        name=values["name"],
+        parent_id=values["parent_id"],
+        active=bool(values["active"]),  # SQLite's JSON has 1 and 0
+    )
+
+
+def instant(value: str) -> datetime:
+    """An instant written into JSON: ISO 8601 with an offset by PostgreSQL, naive UTC text by SQLite."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
