@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -19,6 +19,9 @@ DEFAULT_SQLITE_PATH = Path("data") / "laporgub.sqlite3"
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_S = 30
+# The PostgreSQL advisory lock every migrating process takes first ("LGmi"): one migrates, the others wait
+# for it and then find the schema current.
+MIGRATION_LOCK_KEY = 0x4C476D69
 
 
 def database_url(url: str | None) -> str:
@@ -59,8 +62,15 @@ def alembic_config() -> Config:
 
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to `revision` through the migrations."""
+    """Bring the schema to `revision` through the migrations.
+
+    Several processes may start at once (gunicorn's workers, replicas): on PostgreSQL each first takes a
+    transaction-scoped advisory lock, so one migrates while the others wait; once it commits, the next
+    reads the version it wrote and has nothing left to do.
+    """
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         await connection.run_sync(_upgrade, revision)
 
 
