@@ -5,7 +5,8 @@ CSV as ISO 8601 with the +07:00 offset. The CSV is UTF-8 with a byte-order mark 
 Indonesian names correctly. No reporter identity is exported.
 
 openpyxl's write-only mode streams rows, so a province's year (hundreds of thousands of rows) fits in
-memory; it still takes seconds per hundred thousand rows, so call these through `asyncio.to_thread`.
+memory; it still takes seconds per ten thousand rows, so call these through `asyncio.to_thread` (the
+/rekap handler does, so the bot keeps answering while a province's year is written).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot.reports.labels import Labels
-from storage.reports import ComplaintRow, Report
+from storage.reports import ComplaintRow, Period, Report
+from workflow.actors import Organisation
 from workflow.calendar import to_wib
 
 if TYPE_CHECKING:
@@ -35,8 +37,12 @@ _WIDTHS = {"subject": 40, "city": 30, "opd": 40, "holder": 40}
 
 
 def filename(report: Report, extension: str) -> str:
-    period = f"{report.period.first_day:%Y%m%d}-{report.period.last_day:%Y%m%d}"
-    return f"rekap-{report.scope.code.lower()}-{period}.{extension}"
+    return filename_for(report.scope, report.period, extension)
+
+
+def filename_for(scope: Organisation, period: Period, extension: str) -> str:
+    days = f"{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}"
+    return f"rekap-{scope.code.lower()}-{days}.{extension}"
 
 
 def to_csv(rows: Iterable[ComplaintRow], language: str = "id") -> bytes:

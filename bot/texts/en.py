@@ -43,6 +43,12 @@ TEXTS: dict[str, str] = {
     "cmd.language": "Bahasa / Change language",
     "cmd.cancel": "Cancel what you are doing",
     "cmd.help": "Help",
+    # the admin's own menu (a per-chat list, set when they open the admin menu)
+    "cmd.queue": "Your organisation's queue",
+    "cmd.rekap": "Report for a period: chart, XLSX, CSV",
+    "cmd.record": "Record a complaint from phone, email, counter",
+    "cmd.invite": "Invite an admin of the tier below",
+    "cmd.admins": "The admins of the tier below",
     # -- language ----------------------------------------------------------------------------------------
     "language.choose": "Pilih bahasa / Choose your language:",
     "language.set": "Language set to English.",
@@ -368,6 +374,7 @@ TEXTS: dict[str, str] = {
         "<b>Admin commands</b>\n"
         "/start — admin menu\n"
         "/antrian or /queue — your organisation's queue\n"
+        "/rekap — report for a period (chart, XLSX, CSV)\n"
         "/cancel — cancel the reason or result you are writing\n"
         "/language — change language\n\n"
         "Open a complaint from the queue; the buttons on its card are the steps you may take now."
@@ -630,4 +637,33 @@ TEXTS: dict[str, str] = {
     "report.btn.xlsx": "📥 XLSX",
     "report.btn.csv": "📥 CSV",
     "report.not_allowed": "Reports are for the province's, Dinkominfo's and the agencies' admins only.",
+    "report.btn.custom": "📅 Another range",
+    "report.range.ask": (
+        "📅 Type a date range, for example <code>01-12-2026 to 15-12-2026</code>, "
+        "or one date for that one day. At most {max} days, ending today ({today}) at the latest. "
+        "Type /cancel to stop."
+    ),
+    "report.range.bad.format": (
+        "That range was not recognised. Write dates as DD-MM-YYYY, for example "
+        "<code>01-12-2026 to 15-12-2026</code> or <code>24-12-2026</code>. Type it again, or /cancel."
+    ),
+    "report.range.bad.no_such_date": (
+        "The date {typed} is not on the calendar. Check its day and month and type it again, or /cancel."
+    ),
+    "report.range.bad.reversed": (
+        "The first date ({first}) is after the last ({last}). Write the earlier date first, or /cancel."
+    ),
+    "report.range.bad.future": "The range cannot go past today ({today}). Type it again, or /cancel.",
+    "report.range.bad.too_early": "Reports start on {earliest}. Type it again, or /cancel.",
+    "report.range.bad.too_long": (
+        "A range of {days} days is too long; at most {max} days. Type it again, or /cancel."
+    ),
+    "report.range.cancelled": "Report cancelled.",
+    "report.preparing": "⏳ Preparing the {fmt} file… It will be sent here as soon as it is ready.",
+    "report.already_preparing": (
+        "⏳ The {fmt} file for this period is still being prepared. "
+        "It will be sent here as soon as it is ready."
+    ),
+    "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
+    "admin.btn.report": "📊 Report",
 }

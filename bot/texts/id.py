@@ -43,6 +43,12 @@ TEXTS: dict[str, str] = {
     "cmd.language": "Ganti bahasa / Change language",
     "cmd.cancel": "Batalkan proses yang berjalan",
     "cmd.help": "Bantuan",
+    # the admin's own menu (a per-chat list, set when they open the admin menu)
+    "cmd.queue": "Antrian laporan instansi Anda",
+    "cmd.rekap": "Rekap periode: grafik, XLSX, CSV",
+    "cmd.record": "Catat pengaduan dari telepon, email, loket",
+    "cmd.invite": "Undang admin tingkat di bawah Anda",
+    "cmd.admins": "Admin tingkat di bawah Anda",
     # -- language ----------------------------------------------------------------------------------------
     "language.choose": "Pilih bahasa / Choose your language:",
     "language.set": "Bahasa diatur ke Bahasa Indonesia.",
@@ -382,6 +388,7 @@ TEXTS: dict[str, str] = {
         "<b>Perintah admin</b>\n"
         "/start — menu admin\n"
         "/antrian atau /queue — antrian laporan instansi Anda\n"
+        "/rekap — rekap periode (grafik, XLSX, CSV)\n"
         "/cancel — batalkan alasan atau hasil yang sedang ditulis\n"
         "/language — ganti bahasa\n\n"
         "Buka laporan dari antrian; tombol di kartu laporan adalah langkah yang boleh Anda ambil saat ini."
@@ -654,4 +661,34 @@ TEXTS: dict[str, str] = {
     "report.btn.xlsx": "📥 XLSX",
     "report.btn.csv": "📥 CSV",
     "report.not_allowed": "Rekap hanya untuk admin Pemprov, Dinkominfo, dan OPD.",
+    "report.btn.custom": "📅 Rentang lain",
+    "report.range.ask": (
+        "📅 Ketik rentang tanggal, misalnya <code>01-12-2026 s/d 15-12-2026</code>, "
+        "atau satu tanggal untuk satu hari saja. Paling panjang {max} hari, paling akhir hari ini ({today}). "
+        "Ketik /cancel untuk batal."
+    ),
+    "report.range.bad.format": (
+        "Rentang tidak dikenali. Tulis tanggal sebagai HH-BB-TTTT, misalnya "
+        "<code>01-12-2026 s/d 15-12-2026</code> atau <code>24-12-2026</code>. Ketik ulang, atau /cancel."
+    ),
+    "report.range.bad.no_such_date": (
+        "Tanggal {typed} tidak ada di kalender. Periksa hari dan bulannya, lalu ketik ulang, atau /cancel."
+    ),
+    "report.range.bad.reversed": (
+        "Tanggal awal ({first}) sesudah tanggal akhir ({last}). Tulis tanggal yang lebih awal dulu, "
+        "atau /cancel."
+    ),
+    "report.range.bad.future": "Rentang tidak boleh melewati hari ini ({today}). Ketik ulang, atau /cancel.",
+    "report.range.bad.too_early": "Rekap tersedia mulai {earliest}. Ketik ulang, atau /cancel.",
+    "report.range.bad.too_long": (
+        "Rentang {days} hari terlalu panjang; paling panjang {max} hari. Ketik ulang, atau /cancel."
+    ),
+    "report.range.cancelled": "Rekap dibatalkan.",
+    "report.preparing": "⏳ Menyiapkan berkas {fmt}… Berkas dikirim di sini begitu siap.",
+    "report.already_preparing": (
+        "⏳ Berkas {fmt} untuk periode ini masih disiapkan. "
+        "Tunggu sebentar; berkas dikirim di sini begitu siap."
+    ),
+    "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
+    "admin.btn.report": "📊 Rekap",
 }

@@ -6,6 +6,7 @@ moves on before they confirm, the confirm is refused as stale rather than applie
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -58,7 +59,7 @@ async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMConte
     await state.set_state(AdminInput.result_text if step.needs_result else AdminInput.reason)
     await state.update_data({PENDING: pending})
     await query.answer()
-    action = action_label(step.trigger, t)
+    action = action_words(step.trigger, t)
     if step.needs_result:
         text = t(
             "admin.ask.result",
@@ -70,6 +71,19 @@ async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMConte
     else:
         text = t("admin.ask.reason", action=action, number=complaint.tracking_number, max=MAX_REASON)
     await card.answer(text, reply_markup=_abort_keyboard(t))
+
+
+def action_words(trigger: str, t: Texts) -> str:
+    """The step's button label without its emoji: the prompt begins with its own (✍️ or 📝), and
+    "📝 📝 Kirim hasil" would say it twice."""
+    label = action_label(trigger, t)
+    first_word = next((index for index, char in enumerate(label) if _is_word(char)), 0)
+    return label[first_word:]
+
+
+def _is_word(char: str) -> bool:
+    # Emoji are symbols (So), joined and varied by marks (Mn) and format characters (Cf).
+    return unicodedata.category(char) not in {"So", "Sk", "Mn", "Cf", "Zs"}
 
 
 async def _pending(state: FSMContext) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -13,8 +13,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import AdminMenuCb
 from bot.callbacks import MenuCb
+from bot.commands import hide_admin_commands, show_admin_commands
 from bot.keyboards.menu import main_menu
+from bot.reports import REPORTING_ROLES
 from bot.routers.admin.queue import send_queue
+from bot.routers.admin.report import period_keyboard
 from bot.routers.admin.states import AdminInput
 from bot.service_callbacks import RecordCb
 from bot.states import is_filing
@@ -42,6 +45,8 @@ async def _admin_menu(
     )
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("admin.btn.queue", count=waiting), callback_data=AdminMenuCb(action="queue"))
+    if admin.role in REPORTING_ROLES:
+        builder.button(text=t.plain("admin.btn.report"), callback_data=AdminMenuCb(action="report"))
     if admin.role is Role.OFFICER:  # officer/service: a complaint that came by phone, email, the counter...
         builder.button(text=t.plain("officer.btn.record"), callback_data=RecordCb())
     builder.button(text=t.plain("admin.btn.reporter_menu"), callback_data=AdminMenuCb(action="reporter"))
@@ -59,8 +64,16 @@ def _reporter_menu(t: Texts) -> InlineKeyboardMarkup:
 
 
 async def start(
-    message: Message, state: FSMContext, t: Texts, admin: AdminInfo, complaints: ComplaintService
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    admin: AdminInfo,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
 ) -> None:
+    # Before the menu: once the admin sees it, the "/" button lists their commands.
+    await show_admin_commands(bot, message.chat.id, (seat.role for seat in admins), t)
     text, markup = await _admin_menu(admin, t, complaints)
     await message.answer(text, reply_markup=markup)
     current = await state.get_state()
@@ -77,6 +90,7 @@ async def help_(message: Message, t: Texts) -> None:
 async def menu_pressed(
     query: CallbackQuery,
     callback_data: AdminMenuCb,
+    bot: Bot,
     t: Texts,
     admin: AdminInfo | None,
     complaints: ComplaintService,
@@ -88,12 +102,15 @@ async def menu_pressed(
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         if isinstance(query.message, Message):
             await query.message.answer(t("welcome"), reply_markup=main_menu(t))
+            await hide_admin_commands(bot, query.message.chat.id)
         return
     await query.answer()
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "queue":
         await send_queue(query.message, admin, t, complaints, calendar, clock)
+    elif callback_data.action == "report" and admin.role in REPORTING_ROLES:
+        await query.message.answer(t("report.ask"), reply_markup=period_keyboard(t))
     elif callback_data.action == "reporter":
         await query.message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
     else:
@@ -106,6 +123,6 @@ def create_router() -> Router:
     router.message.register(start, CommandStart(), is_admin)
     router.message.register(help_, Command("help"), is_admin)
     router.callback_query.register(
-        menu_pressed, AdminMenuCb.filter(F.action.in_({"queue", "reporter", "admin"}))
+        menu_pressed, AdminMenuCb.filter(F.action.in_({"queue", "report", "reporter", "admin"}))
     )
     return router
