@@ -52,6 +52,7 @@ def calendar_from(settings: Settings) -> WorkingCalendar:
     return WorkingCalendar(
         extra_closed=settings.extra_closed_days,
         extra_open=settings.extra_open_days,
+        office_open=settings.office_open,
         office_close=settings.office_close,
     )
 

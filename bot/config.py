@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
 
     default_language: str = "id"
+    # Office hours in WIB: stage targets count the time between them on working days (workflow.calendar).
+    office_open: time = time(8, 0)
     office_close: time = time(16, 0)
     # NoDecode: the value is a comma-separated list, not JSON.
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
@@ -109,6 +111,22 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_path(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
+
+    @field_validator("office_open", "office_close")
+    @classmethod
+    def _wall_clock_time(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("OFFICE_OPEN and OFFICE_CLOSE are times in WIB (HH:MM), without a time zone")
+        return value
+
+    @model_validator(mode="after")
+    def _office_opens_before_it_closes(self) -> Settings:
+        if self.office_open >= self.office_close:
+            raise ValueError(
+                f"OFFICE_OPEN ({self.office_open:%H:%M}) must be before "
+                f"OFFICE_CLOSE ({self.office_close:%H:%M})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _lease_outlasts_a_batch(self) -> Settings:
