@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlalchemy.engine import make_url
@@ -28,7 +29,8 @@ from bot.app import (
     create_services,
 )
 from bot.config import Mode, Settings
-from bot.notifier import create_notifier
+from bot.notifier import Notifier, create_notifier
+from bot.routers import reporter_router
 from bot.scheduler import SchedulerLoop
 from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
@@ -69,14 +71,37 @@ async def check_telegram(bot: Bot, settings: Settings) -> None:
 
 def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
     """The aiohttp app that receives updates; a request without the secret header gets 401."""
-    if settings.webhook_secret is None or not settings.webhook_secret.get_secret_value():
-        raise StartupProblem("MODE=webhook needs WEBHOOK_SECRET (letters, digits, _ and -; up to 256)")
+    secret = webhook_secret(settings)
     app = web.Application()
-    SimpleRequestHandler(dispatcher, bot, secret_token=settings.webhook_secret.get_secret_value()).register(
-        app, path=settings.webhook_path
-    )
+    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=settings.webhook_path)
     setup_application(app, dispatcher, bot=bot)
     return app
+
+
+def webhook_secret(settings: Settings) -> str:
+    if settings.webhook_secret is None or not settings.webhook_secret.get_secret_value():
+        raise StartupProblem("MODE=webhook needs WEBHOOK_SECRET (letters, digits, _ and -; up to 256)")
+    return settings.webhook_secret.get_secret_value()
+
+
+def used_update_types() -> list[str]:
+    """The update types the bot's routers handle: what the webhook asks Telegram to deliver."""
+    dispatcher = Dispatcher()
+    dispatcher.include_router(reporter_router())
+    return dispatcher.resolve_used_update_types()
+
+
+async def register_webhook(bot: Bot, settings: Settings, allowed_updates: list[str] | None = None) -> None:
+    """Tell the Bot API where to deliver, with the secret it must send. Telegram allows about one
+    setWebhook a second: with several worker processes one call is made for all (bot/gunicorn_conf.py)."""
+    if not settings.webhook_public_url:
+        raise StartupProblem("MODE=webhook needs WEBHOOK_PUBLIC_URL (the https address Telegram can reach)")
+    await bot.set_webhook(
+        settings.webhook_url,
+        secret_token=webhook_secret(settings),
+        allowed_updates=used_update_types() if allowed_updates is None else allowed_updates,
+    )
+    log.info("webhook set to %s", settings.webhook_url)
 
 
 @dataclass
@@ -102,12 +127,7 @@ async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) ->
             f"cannot listen on {settings.webhook_listen_host}:{settings.webhook_listen_port} "
             f"({error.strerror}): check WEBHOOK_LISTEN_HOST / WEBHOOK_LISTEN_PORT"
         ) from None
-    assert settings.webhook_secret is not None
-    await bot.set_webhook(
-        settings.webhook_url,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=dispatcher.resolve_used_update_types(),
-    )
+    await register_webhook(bot, settings, dispatcher.resolve_used_update_types())
     return WebhookServer(runner)
 
 
@@ -124,7 +144,37 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def run(settings: Settings) -> None:
+@dataclass
+class BotProcess:
+    """Everything one bot process runs, built from the settings: the same for `python -m bot` (polling or
+    webhook) and for each worker of a web server (bot/web.py)."""
+
+    engine: AsyncEngine
+    storage: BaseStorage
+    dispatcher: Dispatcher
+    bot: Bot
+    scheduler: SchedulerLoop
+    notifier: Notifier | None
+
+    def start_background(self) -> None:
+        """The outbox sender (unless SENDER_IN_BOT=false) and the scheduler, beside the updates."""
+        if self.notifier is not None:
+            self.notifier.start()
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        try:
+            await self.scheduler.stop()
+            if self.notifier is not None:
+                await self.notifier.stop()
+            await self.bot.session.close()
+            await self.storage.close()
+        finally:
+            await self.engine.dispose()
+
+
+async def build_process(settings: Settings) -> BotProcess:
+    """Migrate the database, then build the bot on it; a StartupProblem leaves nothing open."""
     check_token(settings)
     engine = await prepare_database(settings)
     try:
@@ -146,31 +196,31 @@ async def run(settings: Settings) -> None:
             session_factory(engine), services.calendar, interval=settings.scheduler_interval_seconds
         )
         notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None
-        if notifier is not None:
-            dispatcher.update.outer_middleware(notifier.wake_after_updates())
-        try:
-            await check_telegram(bot, settings)
-            if notifier is not None:
-                notifier.start()
-            scheduler.start()
-            if settings.mode is Mode.POLLING:
-                # A webhook left registered would make every getUpdates fail with 409 Conflict.
-                await bot.delete_webhook()
-                await dispatcher.start_polling(bot, close_bot_session=False)
-            else:
-                server = await start_webhook(dispatcher, bot, settings)
-                try:
-                    await _until_stopped()
-                finally:
-                    await server.stop()
-        finally:
-            await scheduler.stop()
-            if notifier is not None:
-                await notifier.stop()
-            await bot.session.close()
-            await storage.close()
-    finally:
+    except BaseException:
         await engine.dispose()
+        raise
+    if notifier is not None:
+        dispatcher.update.outer_middleware(notifier.wake_after_updates())
+    return BotProcess(engine, storage, dispatcher, bot, scheduler, notifier)
+
+
+async def run(settings: Settings) -> None:
+    process = await build_process(settings)
+    try:
+        await check_telegram(process.bot, settings)
+        process.start_background()
+        if settings.mode is Mode.POLLING:
+            # A webhook left registered would make every getUpdates fail with 409 Conflict.
+            await process.bot.delete_webhook()
+            await process.dispatcher.start_polling(process.bot, close_bot_session=False)
+        else:
+            server = await start_webhook(process.dispatcher, process.bot, settings)
+            try:
+                await _until_stopped()
+            finally:
+                await server.stop()
+    finally:
+        await process.close()
 
 
 async def run_sender(settings: Settings) -> None:

@@ -1,0 +1,48 @@
+"""gunicorn settings for the webhook app (bot/web.py), read from the same environment as the bot:
+
+    gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 4
+
+Command-line flags still win (`--bind`, `--workers`, ...; without `--workers`: WEB_CONCURRENCY, else 1).
+The master, once its sockets listen and before any worker starts, checks the token and registers the
+webhook: one setWebhook for all workers (Telegram allows about one a second), and a bad token or an
+unreachable Bot API stops the start with one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.config import Settings
+
+worker_class = "aiohttp.GunicornWebWorker"
+_settings = Settings()
+bind = [f"{_settings.webhook_listen_host}:{_settings.webhook_listen_port}"]
+# A worker migrates and checks Telegram before it serves: give it time on a slow start.
+timeout = 60
+
+
+def when_ready(server: Any) -> None:
+    from bot.startup import StartupProblem
+
+    settings = Settings()
+    try:
+        asyncio.run(_register_webhook(settings))
+    except StartupProblem as problem:
+        server.log.error("laporgub: %s", problem)
+        server.halt(reason=str(problem), exit_status=1)
+    server.log.info("laporgub: webhook set to %s for every worker", settings.webhook_url)
+
+
+async def _register_webhook(settings: Settings) -> None:
+    from bot.app import create_bot
+    from bot.runner import check_telegram, register_webhook
+    from bot.startup import check_token
+
+    check_token(settings)
+    bot = create_bot(settings)
+    try:
+        await check_telegram(bot, settings)
+        await register_webhook(bot, settings)
+    finally:
+        await bot.session.close()

@@ -1,0 +1,82 @@
+"""The webhook app for a web server running several worker processes (gunicorn with aiohttp's worker):
+
+    gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 4
+
+Each worker builds the same bot `python -m bot` builds (bot/runner.py): it migrates (under a PostgreSQL
+lock, so workers starting together migrate once), serves WEBHOOK_PATH with the secret-token check, and runs
+an outbox sender and a scheduler beside it. Several of those at once are safe: the senders claim outbox rows
+with SKIP LOCKED and share one rate limit in Redis, and every scheduler notice has a dedupe key. An update
+Telegram delivers twice, to one worker or two, is handled once (bot/once.py).
+
+The webhook itself is registered once for all workers, by gunicorn's master (bot/gunicorn_conf.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import NoReturn
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.logs import quiet_libraries
+from bot.runner import build_process, check_telegram, create_webhook_app
+from bot.startup import StartupProblem
+
+log = logging.getLogger(__name__)
+# gunicorn's exit status for "a worker failed to boot": the master stops instead of respawning it forever.
+WORKER_BOOT_ERROR = 3
+# Several processes write to one log: each line says which one.
+WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
+
+
+async def create_app() -> web.Application:
+    """gunicorn's aiohttp worker awaits this in each worker process."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        _refuse(f"invalid setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}")
+    logging.basicConfig(level=settings.log_level.upper(), format=WORKER_LOG_FORMAT)
+    quiet_libraries()
+    try:
+        return await webhook_app(settings)
+    except StartupProblem as problem:
+        _refuse(str(problem))
+
+
+async def webhook_app(settings: Settings) -> web.Application:
+    """The webhook app with the whole bot behind it: the sender and the scheduler start with the app and
+    everything is closed when it is cleaned up."""
+    if not settings.redis_url:
+        log.warning(
+            "REDIS_URL is not set: with several workers two updates of one person may race on the "
+            "conversation, and each worker's sender keeps its own rate limit"
+        )
+    process = await build_process(settings)
+    try:
+        await check_telegram(process.bot, settings)
+        app = create_webhook_app(process.dispatcher, process.bot, settings)
+    except BaseException:
+        await process.close()
+        raise
+
+    async def start(_: web.Application) -> None:
+        process.start_background()
+        log.info("worker %d serving %s", os.getpid(), settings.webhook_path)
+
+    async def close(_: web.Application) -> None:
+        await process.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(close)
+    return app
+
+
+def _refuse(problem: str) -> NoReturn:
+    """One line saying what to fix, as `python -m bot` says it, and no respawning."""
+    print(f"laporgub: {problem}", file=sys.stderr, flush=True)
+    raise SystemExit(WORKER_BOOT_ERROR)

@@ -1,0 +1,217 @@
+"""Several webhook workers: gunicorn with aiohttp's worker, two processes, one PostgreSQL and one Redis.
+
+A reporter files a complaint from /start to its tracking number while the updates land on both workers;
+the complaint exists once, the province admin's card arrives once, and an update delivered again (to
+either worker) is answered once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.local_api import LocalBotApi
+from storage import models
+from storage.database import create_engine, session_factory
+from storage.directory import Directory
+from tests.backends import PostgresUnavailable, postgres_database
+from tests.e2e.chat import Reporter
+from tests.e2e.conftest import TEST_SENDER, TOKEN, WEBHOOK_SECRET, free_port
+from tests.e2e.scripts import file_complaint
+from tests.e2e.test_main import SETTINGS
+from tests.e2e.test_update_once import start_update
+from workflow.actors import OrgKind, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+WORKERS = 2
+NUMBER = re.compile(r"LG-\d{4}-\d{6}")
+SERVING = re.compile(r"\[(\d+)\] bot\.web: worker \d+ serving")
+HANDLED = re.compile(r"\[(\d+)\] aiogram\.event: Update id=(\d+) is handled")
+PROVINCE_ADMIN = 1001
+
+
+@dataclass
+class Gunicorn:
+    process: asyncio.subprocess.Process
+    log: Path
+    webhook_url: str
+
+    def lines(self) -> list[str]:
+        return self.log.read_text(errors="replace").splitlines()
+
+    def worker_pids(self) -> set[int]:
+        return {int(match[1]) for line in self.lines() if (match := SERVING.search(line))}
+
+    def handled(self) -> list[tuple[int, int]]:
+        """(update_id, pid of the worker that handled it), as the workers logged them."""
+        return [(int(match[2]), int(match[1])) for line in self.lines() if (match := HANDLED.search(line))]
+
+
+@pytest.fixture
+async def fresh_postgres() -> AsyncIterator[str]:
+    try:
+        async with postgres_database() as url:
+            yield url
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL: {error}")
+        pytest.skip(f"PostgreSQL tests skipped: {error}")
+
+
+@pytest.fixture
+async def fresh_redis() -> AsyncIterator[str]:
+    redis = pytest.importorskip("redis.asyncio")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        await client.flushdb()
+    except (OSError, redis.RedisError) as error:
+        await client.aclose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs Redis at {REDIS_URL}: {error}")
+        pytest.skip(f"Redis at {REDIS_URL} unreachable: {error}")
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+async def gunicorn(
+    local_api: LocalBotApi, fresh_postgres: str, fresh_redis: str, tmp_path: Path
+) -> AsyncIterator[Gunicorn]:
+    """`gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 2`, as README runs it, on a
+    database no worker has migrated yet."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=local_api.base_url,
+        DATABASE_URL=fresh_postgres,
+        REDIS_URL=fresh_redis,
+        MODE="webhook",
+        WEBHOOK_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_LISTEN_HOST="127.0.0.1",
+        WEBHOOK_LISTEN_PORT=str(port),
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        LOG_LEVEL="INFO",
+        **{key.upper(): str(value) for key, value in TEST_SENDER.items()},
+    )
+    log = tmp_path / "gunicorn.log"
+    command = [sys.executable, "-m", "gunicorn", "bot.web:create_app", "-c", "python:bot.gunicorn_conf"]
+    # --keep-alive 0: each delivery on a new connection, which either worker may accept (Telegram itself
+    # keeps up to 40 connections open); --reuse-port: a listening socket per worker, so the kernel spreads
+    # new connections over both rather than waking whichever is idle; no control socket, whose one path
+    # ($HOME/.gunicorn/gunicorn.ctl) two test runs at once would share.
+    command += ["--workers", str(WORKERS), "--keep-alive", "0", "--reuse-port", "--no-control-socket"]
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    running = Gunicorn(process, log, f"http://127.0.0.1:{port}/telegram/webhook")
+    try:
+        async with asyncio.timeout(90):
+            while len(running.worker_pids()) < WORKERS:
+                assert process.returncode is None, "\n".join(running.lines()[-30:])
+                await asyncio.sleep(0.1)
+        yield running
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def seat_province_admin(engine: AsyncEngine) -> None:
+    directory = Directory(session_factory(engine))
+    await directory.add_organisation(
+        code="JATENG", name="Pemerintah Provinsi Jawa Tengah", kind=OrgKind.PROVINCE, parent_code=None
+    )
+    await directory.add_admin(
+        telegram_id=PROVINCE_ADMIN, role=Role.PROVINCE, org_code="JATENG", full_name="Admin province"
+    )
+
+
+async def test_two_workers_carry_one_conversation_and_handle_each_update_once(
+    gunicorn: Gunicorn, local_api: LocalBotApi, fresh_postgres: str
+) -> None:
+    engine = create_engine(fresh_postgres)
+    try:
+        # Both workers migrated the fresh database at once: one schema version, no worker failed.
+        async with engine.connect() as connection:
+            versions = await connection.scalar(text("SELECT count(*) FROM alembic_version"))
+        assert versions == 1
+        await seat_province_admin(engine)
+        admin = local_api.user(PROVINCE_ADMIN, "Admin province")
+        await admin.send_command("/start")  # a bot cannot write first
+
+        queue = local_api.world.find_bot().queue
+        first_update = queue.next_id
+        reporter = Reporter(local_api.user(7901, "Siti", phone_number="6281234567890"))
+        confirmation = await file_complaint(reporter)
+        ours = range(first_update, queue.next_id)
+        number = NUMBER.search(confirmation.text or "")
+        assert number is not None, confirmation.text
+
+        # Each update of the conversation was handled once, in one worker or the other, and both took part.
+        # (A worker logs an update once its handler returns, which may be just after the last reply.)
+        async with asyncio.timeout(10):
+            while not set(ours) <= {update_id for update_id, _ in gunicorn.handled()}:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        conversation = [(update_id, pid) for update_id, pid in gunicorn.handled() if update_id in ours]
+        assert sorted(update_id for update_id, _ in conversation) == list(ours)
+        assert {pid for _, pid in conversation} == gunicorn.worker_pids(), conversation
+
+        async with session_factory(engine)() as session:
+            complaints = (await session.scalars(select(models.Complaint))).all()
+        assert [complaint.tracking_number for complaint in complaints] == [number.group()]
+        # Two senders (one per worker) watched the outbox: the admin's card came once.
+        await local_api.wait_idle(quiet=0.5)
+        cards = [m for m in admin.chat().bot_messages() if number.group() in (m.text or m.caption or "")]
+        assert len(cards) == 1, [m.text for m in admin.chat().bot_messages()]
+
+        # Telegram delivers an update again (it was answered late): whichever worker takes each copy,
+        # the person is answered once.
+        person = Reporter(local_api.user(7902, "Dewi"))
+        await person.command("/start")
+        await person.expect_key("welcome")
+        before = len(local_api.requests(method="sendMessage", chat_id=7902))
+        update = start_update(990_001, 7902)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        connector = aiohttp.TCPConnector(force_close=True)  # a new connection, so any worker, per copy
+        async with aiohttp.ClientSession(connector=connector) as http:
+            for _ in range(2):
+                statuses = []
+                for _ in range(3):
+                    async with http.post(gunicorn.webhook_url, json=update, headers=headers) as response:
+                        statuses.append(response.status)
+                assert statuses == [200, 200, 200]
+        async with asyncio.timeout(10):
+            while len(local_api.requests(method="sendMessage", chat_id=7902)) < before + 1:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        await local_api.wait_idle(quiet=0.5)
+        assert len(local_api.requests(method="sendMessage", chat_id=7902)) == before + 1
+        async with engine.connect() as connection:
+            taken = await connection.scalar(
+                select(func.count())
+                .select_from(models.ProcessedUpdate)
+                .where(models.ProcessedUpdate.update_id == 990_001)
+            )
+        assert taken == 1
+    finally:
+        await engine.dispose()
