@@ -23,6 +23,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.local_api import LocalBotApi
+from bot.web import WORKER_BOOT_ERROR
 from storage import models
 from storage.database import create_engine, session_factory
 from storage.directory import Directory
@@ -60,6 +61,48 @@ class Gunicorn:
         return [(int(match[2]), int(match[1])) for line in self.lines() if (match := HANDLED.search(line))]
 
 
+# README's command. --keep-alive 0: each delivery on a new connection, which either worker may accept
+# (Telegram itself keeps up to 40 connections open); --reuse-port: a listening socket per worker, so the
+# kernel spreads new connections over both rather than waking whichever is idle; no control socket, whose
+# one path ($HOME/.gunicorn/gunicorn.ctl) two test runs at once would share.
+GUNICORN = [
+    *(sys.executable, "-m", "gunicorn", "bot.web:create_app", "-c", "python:bot.gunicorn_conf"),
+    *("--workers", str(WORKERS), "--keep-alive", "0", "--reuse-port", "--no-control-socket"),
+]
+
+
+def gunicorn_env(port: int, **settings: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        BOT_TOKEN=TOKEN,
+        MODE="webhook",
+        WEBHOOK_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_LISTEN_HOST="127.0.0.1",
+        WEBHOOK_LISTEN_PORT=str(port),
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        LOG_LEVEL="INFO",
+        **{key.upper(): str(value) for key, value in TEST_SENDER.items()},
+    )
+    env.update(settings)
+    return env
+
+
+async def gunicorn_until_it_stops(tmp_path: Path, env: dict[str, str]) -> tuple[int, list[str]]:
+    """gunicorn that should refuse to start: its exit status and what it printed."""
+    process = await asyncio.create_subprocess_exec(
+        *GUNICORN, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=90)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode is not None
+    return process.returncode, output.decode(errors="replace").splitlines()
+
+
 @pytest.fixture
 async def fresh_postgres() -> AsyncIterator[str]:
     try:
@@ -94,31 +137,13 @@ async def gunicorn(
     """`gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 2`, as README runs it, on a
     database no worker has migrated yet."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=local_api.base_url,
-        DATABASE_URL=fresh_postgres,
-        REDIS_URL=fresh_redis,
-        MODE="webhook",
-        WEBHOOK_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        WEBHOOK_LISTEN_HOST="127.0.0.1",
-        WEBHOOK_LISTEN_PORT=str(port),
-        WEBHOOK_SECRET=WEBHOOK_SECRET,
-        LOG_LEVEL="INFO",
-        **{key.upper(): str(value) for key, value in TEST_SENDER.items()},
+    env = gunicorn_env(
+        port, TELEGRAM_API_BASE=local_api.base_url, DATABASE_URL=fresh_postgres, REDIS_URL=fresh_redis
     )
     log = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "bot.web:create_app", "-c", "python:bot.gunicorn_conf"]
-    # --keep-alive 0: each delivery on a new connection, which either worker may accept (Telegram itself
-    # keeps up to 40 connections open); --reuse-port: a listening socket per worker, so the kernel spreads
-    # new connections over both rather than waking whichever is idle; no control socket, whose one path
-    # ($HOME/.gunicorn/gunicorn.ctl) two test runs at once would share.
-    command += ["--workers", str(WORKERS), "--keep-alive", "0", "--reuse-port", "--no-control-socket"]
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
-            *command, cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT
+            *GUNICORN, cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     running = Gunicorn(process, log, f"http://127.0.0.1:{port}/telegram/webhook")
     try:
@@ -215,3 +240,37 @@ async def test_two_workers_carry_one_conversation_and_handle_each_update_once(
         assert taken == 1
     finally:
         await engine.dispose()
+
+
+async def test_an_unreachable_bot_api_stops_gunicorn_before_any_worker_starts(tmp_path: Path) -> None:
+    env = gunicorn_env(free_port(), TELEGRAM_API_BASE="http://127.0.0.1:9")
+    status, lines = await gunicorn_until_it_stops(tmp_path, env)
+    said = [line for line in lines if "laporgub:" in line]
+    assert len(said) == 1, lines
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in said[0]
+    assert status != 0
+    assert not any("Booting worker" in line for line in lines), lines
+    assert not any("Traceback" in line for line in lines), lines
+
+
+async def test_workers_that_cannot_open_the_database_stop_gunicorn(
+    local_api: LocalBotApi, tmp_path: Path
+) -> None:
+    # The master registers the webhook; each worker then fails to migrate, and gunicorn stops instead of
+    # starting workers again and again.
+    env = gunicorn_env(
+        free_port(),
+        TELEGRAM_API_BASE=local_api.base_url,
+        DATABASE_URL="postgresql+asyncpg://laporgub:secret-password@127.0.0.1:9/laporgub",
+    )
+    status, lines = await gunicorn_until_it_stops(tmp_path, env)
+    said = {line for line in lines if line.startswith("laporgub:")}
+    assert len(said) == 1, lines  # the same line from each worker that tried
+    (line,) = said
+    assert line.startswith(
+        "laporgub: cannot prepare the database at postgresql+asyncpg://laporgub:***@127.0.0.1:9/laporgub ("
+    )
+    assert line.endswith("): check DATABASE_URL")
+    assert status == WORKER_BOOT_ERROR
+    assert not any("secret-password" in line for line in lines)
+    assert not any("Traceback" in line for line in lines), lines
