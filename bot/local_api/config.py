@@ -48,7 +48,8 @@ class Faults:
     """Injected failures. Shares are probabilities in [0, 1]; ``methods`` (lower-case names) restricts
     which methods are affected (``None`` = every Bot API method). ``seed`` makes the draw sequence
     deterministic. A 500 is answered without executing the call; a delayed call is executed after
-    ``delay_seconds``."""
+    ``delay_seconds``. ``origins`` restricts injection to requests made under one of those origins (see
+    ``faults.request_origin``; ``None`` = every request)."""
 
     error_500_share: float = 0.0
     error_429_share: float = 0.0
@@ -57,8 +58,11 @@ class Faults:
     delay_seconds: float = 0.0
     methods: frozenset[str] | None = None
     seed: int | None = None
+    origins: frozenset[str] | None = None
 
-    def applies_to(self, method: str) -> bool:
+    def applies_to(self, method: str, origin: str | None = None) -> bool:
+        if self.origins is not None and origin not in self.origins:
+            return False
         return self.methods is None or method.lower() in {name.lower() for name in self.methods}
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import random
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.local_api.config import Faults
+
+# Who is making the current request, for ``Faults.origins``: a front that serves several clients (the chaos
+# run gives the bot and the outbox sender each an address of their own) sets it before the call runs.
+request_origin: ContextVar[str | None] = ContextVar("request_origin", default=None)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class FaultInjector:
 
     def decide(self, method: str) -> FaultDecision:
         faults = self.faults
-        if not faults.applies_to(method):
+        if not faults.applies_to(method, request_origin.get()):
             return FaultDecision()
         # Always draw both numbers so that one seed gives the same sequence whatever the shares are.
         delay_draw, error_draw = self._random.random(), self._random.random()
