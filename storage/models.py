@@ -310,11 +310,14 @@ class ReportDaySlots(Base):
 
 class ReportDayCompletions(Base):
     """Finished LaporGub complaints that were completed, by WIB receipt day, whether received at or after
-    the office's close, and WIB day of completion: what working days to complete are counted from."""
+    the office's close, and WIB day of completion: what working days to complete are counted from.
+
+    `office_close_s` is the closing time (seconds after WIB midnight) the receipt day was split at."""
 
     __tablename__ = "report_day_completions"
 
     received_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    office_close_s: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     after_office_close: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     resolved_day: Mapped[date] = mapped_column(Date, primary_key=True)
     complaints: Mapped[int] = mapped_column(Integer)

@@ -11,9 +11,10 @@ complaints, read live through the partial index `ix_complaints_unfinished`; a pe
 "received in the period" is the same question for both. A city's or an OPD's report keeps the live queries:
 which complaints reached the scope depends on the events, and a city's or an OPD's share of a year is small.
 
-`after_office_close` splits a receipt day at the calendar's `office_close` as it was when the complaint
-finished (the migration that created the tables backfilled them at 16:00, the default): after changing the
-office's closing time, run `rebuild`.
+Working days to complete depend on whether a complaint came in before the office closed (OFFICE_CLOSE), so
+each completions row records the closing time its receipt day was split at. Rows split at another time than
+the calendar's are never mixed in: the report then reads completions live (correct, slower), until
+`recount_if_stale`, run at start-up, counts the rollups again with the configured time.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage import models
 from storage.report_queries import elapsed_counts, fetch_rows
@@ -69,6 +70,7 @@ async def record_finished(
             session,
             models.ReportDayCompletions,
             received_day=day,
+            office_close_s=_seconds(calendar.office_close),
             after_office_close=received.time() >= calendar.office_close,
             resolved_day=to_wib(complaint.resolved_at).date(),
         )
@@ -89,7 +91,8 @@ class FinishedFigures:
 
     mix: Counter[tuple[Any, ...]]  # (state, channel, rating or None) -> complaints
     slots: Counter[tuple[Any, ...]]  # (city id or None, opd id or None) -> complaints
-    days: Counter[int]  # working days to complete -> completed complaints
+    # Working days to complete -> completed complaints; None when some were counted at another office close.
+    days: Counter[int] | None
 
 
 async def finished_figures(
@@ -98,18 +101,31 @@ async def finished_figures(
     mix = await _summed(session, models.ReportDayMix, period, "state", "channel", "rating")
     slots = await _summed(session, models.ReportDaySlots, period, "city_org_id", "opd_org_id")
     completions = await _summed(
-        session, models.ReportDayCompletions, period, "received_day", "after_office_close", "resolved_day"
+        session,
+        models.ReportDayCompletions,
+        period,
+        "received_day",
+        "office_close_s",
+        "after_office_close",
+        "resolved_day",
     )
+    close = _seconds(calendar.office_close)
     return FinishedFigures(
         mix=Counter({(state, channel, rating or None): n for (state, channel, rating), n in mix.items()}),
         slots=Counter({(city or None, opd or None): n for (city, opd), n in slots.items()}),
-        days=elapsed_counts(calendar, period, [(*key, n) for key, n in completions.items()]),
+        days=(
+            elapsed_counts(
+                calendar, period, [(day, late, done, n) for (day, _, late, done), n in completions.items()]
+            )
+            if all(split == close for _, split, _, _ in completions)
+            else None
+        ),
     )
 
 
 async def _summed(
     session: AsyncSession, model: type[models.Base], period: Period, *names: str
-) -> dict[tuple[Any, ...], int]:
+) -> Counter[tuple[Any, ...]]:
     table = model.__table__
     columns = [table.c[name] for name in names]
     query = (
@@ -117,14 +133,20 @@ async def _summed(
         .where(table.c.received_day >= period.first_day, table.c.received_day <= period.last_day)
         .group_by(*columns)
     )
-    return {tuple(row[:-1]): int(row[-1]) for row in await fetch_rows(session, query)}
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for row in await fetch_rows(session, query):
+        counts[tuple(row[:-1])] += int(row[-1])
+    return counts
 
 
 # -- rebuilding from the complaints -----------------------------------------------------------------
 
 
 def rebuild_sql(dialect: str, office_close: time) -> list[str]:
-    """Statements that empty the rollups and count every finished complaint into them again."""
+    """Statements that empty the rollups and count every finished complaint into them again.
+
+    On PostgreSQL the rollups are locked first: a complaint finishing meanwhile waits, and is counted after
+    the recount has read the complaints (the lock is taken before any of them reads)."""
 
     def day(column: str) -> str:
         if dialect == "postgresql":
@@ -139,7 +161,9 @@ def rebuild_sql(dialect: str, office_close: time) -> list[str]:
     states = ", ".join(f"'{state}'" for state in sorted(FINAL_STATES))
     finished = f"kind = '{ComplaintKind.LAPORGUB.value}' AND state IN ({states})"
     received = day("received_at")
+    lock = ["LOCK TABLE report_day_mix, report_day_slots, report_day_completions IN EXCLUSIVE MODE"]
     return [
+        *(lock if dialect == "postgresql" else []),
         "DELETE FROM report_day_mix",
         "DELETE FROM report_day_slots",
         "DELETE FROM report_day_completions",
@@ -149,8 +173,10 @@ def rebuild_sql(dialect: str, office_close: time) -> list[str]:
         "INSERT INTO report_day_slots (received_day, city_org_id, opd_org_id, complaints) "
         f"SELECT {received}, coalesce(city_org_id, 0), coalesce(opd_org_id, 0), count(*) FROM complaints "
         f"WHERE {finished} GROUP BY {received}, coalesce(city_org_id, 0), coalesce(opd_org_id, 0)",
-        "INSERT INTO report_day_completions (received_day, after_office_close, resolved_day, complaints) "
-        f"SELECT {received}, {after_close}, {day('resolved_at')}, count(*) FROM complaints "
+        "INSERT INTO report_day_completions "
+        "(received_day, office_close_s, after_office_close, resolved_day, complaints) "
+        f"SELECT {received}, {_seconds(office_close)}, {after_close}, {day('resolved_at')}, count(*) "
+        "FROM complaints "
         f"WHERE {finished} AND resolved_at IS NOT NULL "
         f"GROUP BY {received}, {after_close}, {day('resolved_at')}",
     ]
@@ -160,3 +186,19 @@ async def rebuild(connection: AsyncConnection, calendar: WorkingCalendar) -> Non
     """Recount the rollups from the complaints, in the caller's transaction."""
     for statement in rebuild_sql(connection.dialect.name, calendar.office_close):
         await connection.execute(text(statement))
+
+
+async def recount_if_stale(engine: AsyncEngine, calendar: WorkingCalendar) -> bool:
+    """Count the rollups again if some completions were split at another closing time than the calendar's
+    (OFFICE_CLOSE changed); True when it did. Meant for start-up, after the migrations."""
+    table = models.ReportDayCompletions.__table__
+    stale = select(table.c.received_day).where(table.c.office_close_s != _seconds(calendar.office_close))
+    async with engine.begin() as connection:
+        if (await connection.execute(stale.limit(1))).first() is None:
+            return False
+        await rebuild(connection, calendar)
+        return True
+
+
+def _seconds(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second

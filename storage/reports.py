@@ -211,7 +211,10 @@ async def build_report(
     if finished is not None:
         mix = dict(Counter(mix) + finished.mix)
         slots = dict(Counter(slots) + finished.slots)
-        days = days + finished.days
+        if finished.days is None:  # some were counted at another office close: read them all live
+            days = await read(lambda s: days_to_complete(s, calendar, scope, period))
+        else:
+            days = days + finished.days
     state_order = {state: index for index, state in enumerate(LAPORGUB.holders)}
     by_state: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()

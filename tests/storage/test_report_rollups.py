@@ -9,7 +9,7 @@ fill them from the complaints alone.
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, time
 from typing import Any
 
 import pytest
@@ -20,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models
 from storage.database import alembic_config, migrate
-from storage.report_rollups import FINAL_STATES, rebuild
+from storage.report_rollups import FINAL_STATES, rebuild, recount_if_stale
 from storage.reports import Period, Report, build_report
 from storage.scheduler import SYSTEM
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, Builder, build_december, wib
+from workflow.calendar import WorkingCalendar
 from workflow.definitions import LAPORGUB, T
 
 ROLLUPS = (models.ReportDayMix, models.ReportDaySlots, models.ReportDayCompletions)
@@ -61,10 +62,12 @@ async def number(world: World, received: Any) -> Any:
     return complaint
 
 
-async def report(world: World, period: Period, *, from_rollups: bool) -> Report:
+async def report(
+    world: World, period: Period, *, from_rollups: bool, calendar: WorkingCalendar = CALENDAR
+) -> Report:
     return await build_report(
         world.complaints.sessions,
-        CALENDAR,
+        calendar,
         world.orgs["JATENG"],
         period,
         now=NOW.astimezone(UTC),
@@ -80,10 +83,10 @@ async def rollup_rows(engine: AsyncEngine) -> dict[str, set[tuple[Any, ...]]]:
         }
 
 
-async def assert_rollups_match_live(world: World) -> None:
+async def assert_rollups_match_live(world: World, calendar: WorkingCalendar = CALENDAR) -> None:
     for period in PERIODS:
-        rolled = await report(world, period, from_rollups=True)
-        live = await report(world, period, from_rollups=False)
+        rolled = await report(world, period, from_rollups=True, calendar=calendar)
+        live = await report(world, period, from_rollups=False, calendar=calendar)
         assert rolled == live, period
         assert list(rolled.by_state.items()) == list(live.by_state.items())
         assert list(rolled.by_channel.items()) == list(live.by_channel.items())
@@ -121,7 +124,7 @@ async def test_rollups_count_each_finished_complaint_once_by_its_wib_day(
         (date(2026, 12, 15), "rejected", "telegram", 0, 2),  # C7 and the second one that day
     } <= rows["report_day_mix"]
     # C2 came in at 17:00 on 3 December, after the office closed, and was approved on 8 December.
-    assert (date(2026, 12, 3), True, date(2026, 12, 8), 1) in rows["report_day_completions"]
+    assert (date(2026, 12, 3), 16 * 3600, True, date(2026, 12, 8), 1) in rows["report_day_completions"]
 
 
 async def test_the_migration_and_rebuild_fill_the_rollups_from_the_complaints(
@@ -146,6 +149,22 @@ async def test_the_migration_and_rebuild_fill_the_rollups_from_the_complaints(
     async with engine.begin() as connection:
         await rebuild(connection, CALENDAR)
     assert await rollup_rows(engine) == kept_up
+
+
+async def test_a_new_office_close_reads_completions_live_until_they_are_counted_again(
+    finished_late: World, clean_engine: AsyncEngine
+) -> None:
+    later = WorkingCalendar(office_close=time(17, 30))  # C2, received at 17:00 on 3 December, is now on time
+    before = await report(finished_late, DECEMBER, from_rollups=True)
+    changed = await report(finished_late, DECEMBER, from_rollups=True, calendar=later)
+    assert dict(changed.days_to_complete) != dict(before.days_to_complete)
+    await assert_rollups_match_live(finished_late, later)
+
+    assert await recount_if_stale(clean_engine, later) is True
+    splits = {row[1] for row in (await rollup_rows(clean_engine))["report_day_completions"]}
+    assert splits == {17 * 3600 + 30 * 60}
+    await assert_rollups_match_live(finished_late, later)
+    assert await recount_if_stale(clean_engine, later) is False
 
 
 def test_the_unfinished_filter_names_the_final_states() -> None:

@@ -18,7 +18,10 @@ depends_on: str | Sequence[str] | None = None
 # Written out rather than imported: a migration must not change when the code does.
 UNFINISHED = "state NOT IN ('closed', 'rejected')"
 FINISHED = "kind = 'laporgub' AND state IN ('closed', 'rejected')"
-OFFICE_CLOSE = "16:00:00"  # the working calendar's default closing time (WIB) when this revision was written
+# The working calendar's default closing time (WIB): the split is recorded with each row, and the service
+# counts them again at start-up when OFFICE_CLOSE says otherwise (storage.report_rollups.recount_if_stale).
+OFFICE_CLOSE = "16:00:00"
+OFFICE_CLOSE_S = 16 * 3600
 UNFINISHED_COLUMNS = [
     "kind",
     "state",
@@ -55,11 +58,16 @@ def upgrade() -> None:
     op.create_table(
         "report_day_completions",
         sa.Column("received_day", sa.Date(), nullable=False),
+        sa.Column("office_close_s", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("after_office_close", sa.Boolean(), nullable=False),
         sa.Column("resolved_day", sa.Date(), nullable=False),
         sa.Column("complaints", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "received_day", "after_office_close", "resolved_day", name=op.f("pk_report_day_completions")
+            "received_day",
+            "office_close_s",
+            "after_office_close",
+            "resolved_day",
+            name=op.f("pk_report_day_completions"),
         ),
     )
     with op.batch_alter_table("complaints", schema=None) as batch_op:
@@ -97,8 +105,9 @@ def backfill_sql(dialect: str) -> list[str]:
         "INSERT INTO report_day_slots (received_day, city_org_id, opd_org_id, complaints) "
         f"SELECT {received}, coalesce(city_org_id, 0), coalesce(opd_org_id, 0), count(*) FROM complaints "
         f"WHERE {FINISHED} GROUP BY {received}, coalesce(city_org_id, 0), coalesce(opd_org_id, 0)",
-        "INSERT INTO report_day_completions (received_day, after_office_close, resolved_day, complaints) "
-        f"SELECT {received}, {after_close}, {day('resolved_at')}, count(*) FROM complaints "
+        "INSERT INTO report_day_completions "
+        "(received_day, office_close_s, after_office_close, resolved_day, complaints) "
+        f"SELECT {received}, {OFFICE_CLOSE_S}, {after_close}, {day('resolved_at')}, count(*) FROM complaints "
         f"WHERE {FINISHED} AND resolved_at IS NOT NULL "
         f"GROUP BY {received}, {after_close}, {day('resolved_at')}",
     ]
