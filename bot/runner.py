@@ -39,6 +39,8 @@ from storage.database import create_engine, database_url, migrate, session_facto
 log = logging.getLogger(__name__)
 # How long the start-up check waits for the Bot API before calling it unreachable.
 REACH_TIMEOUT_S = 15
+# How long a stopping webhook server waits for the updates in flight (within gunicorn's 30 s grace).
+DRAIN_TIMEOUT_S = 20.0
 
 
 async def prepare_database(settings: Settings) -> AsyncEngine:
@@ -69,11 +71,28 @@ async def check_telegram(bot: Bot, settings: Settings) -> None:
     log.info("connected as @%s", me.username)
 
 
+class DrainingRequestHandler(SimpleRequestHandler):
+    """Answers Telegram at once and handles the update in the background, like aiogram's; on shutdown it
+    lets the updates it already answered for finish before the bot's session closes. Telegram will not
+    send those again, so one cut short would be lost (a worker restarted by gunicorn, a deploy)."""
+
+    async def close(self) -> None:
+        in_flight = set(self._background_feed_update_tasks)
+        if in_flight:
+            log.info("waiting for %d update(s) in flight", len(in_flight))
+            _, late = await asyncio.wait(in_flight, timeout=DRAIN_TIMEOUT_S)
+            if late:
+                log.warning(
+                    "%d update(s) still in flight after %s s: stopping anyway", len(late), DRAIN_TIMEOUT_S
+                )
+        await super().close()
+
+
 def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
     """The aiohttp app that receives updates; a request without the secret header gets 401."""
     secret = webhook_secret(settings)
     app = web.Application()
-    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=settings.webhook_path)
+    DrainingRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=settings.webhook_path)
     setup_application(app, dispatcher, bot=bot)
     return app
 
