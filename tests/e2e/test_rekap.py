@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-import bot.routers.admin.report as report_module
+import bot.reports.exports as exports_module
 from bot.local_api import ChatMessage, LocalBotApi
 from bot.reports import summary_text
 from bot.reports.ranges import MAX_DAYS
@@ -166,7 +166,7 @@ async def test_the_bot_answers_while_an_export_is_built(
     await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
     events: list[str] = []
     started, release = threading.Event(), threading.Event()
-    real_xlsx = report_module.to_xlsx
+    real_xlsx = exports_module.to_xlsx
 
     def held_xlsx(*args: Any) -> bytes:
         events.append("building")
@@ -177,7 +177,7 @@ async def test_the_bot_answers_while_an_export_is_built(
         events.append("built")
         return content
 
-    monkeypatch.setattr(report_module, "to_xlsx", held_xlsx)
+    monkeypatch.setattr(exports_module, "to_xlsx", held_xlsx)
     chat = admin_chat(local_api, world, "province")
     await chat.command("/rekap")
     await chat.press(await chat.expect_key("report.ask"), "report.btn.this_year")

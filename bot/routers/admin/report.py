@@ -6,9 +6,9 @@ The period is this month, last month, this year, or a range the admin types ("Re
 text summary as its caption, with buttons for the XLSX and CSV exports. The buttons carry the period's
 days, so an export pressed after midnight on the 1st is still the period of the chart it came with.
 
-An export of a province's year is ~100,000 rows: it is prepared in the background (the spreadsheet written
-in a worker thread) while the bot goes on answering, and sent when ready. The same export pressed again
-meanwhile is answered "still being prepared", not started twice (per bot process).
+An export of a province's year is ~100,000 rows: it is prepared in the background, read and written in a
+worker thread (`bot.reports.documents`), while the bot goes on answering, and sent when ready. The same
+export pressed again meanwhile is answered "still being prepared", not started twice (per bot process).
 """
 
 from __future__ import annotations
@@ -28,18 +28,20 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import hide_admin_commands
-from bot.reports import REPORTING_ROLES, filename, filename_for, render_chart, summary_text, to_csv, to_xlsx
+from bot.reports import REPORTING_ROLES, filename, filename_for, render_chart, summary_text
+from bot.reports.documents import FORMATS, export_in_thread
 from bot.reports.ranges import MAX_DAYS, BadRange, parse_range
 from bot.texts import Texts
 from storage.complaints import ComplaintService
-from storage.reports import Period, build_report, complaint_rows
+from storage.reports import Period, build_report
 from storage.views import AdminInfo
 from workflow.calendar import WorkingCalendar, to_wib
 
 logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-FORMATS = ("xlsx", "csv")
+# Exports written at the same time; more wait their turn (each is a worker thread and a minute of CPU).
+BUILDING_AT_ONCE = 2
 PERIODS: dict[str, Callable[[datetime], Period]] = {
     "this_month": Period.this_month,
     "last_month": Period.last_month,
@@ -194,9 +196,10 @@ class ExportDesk:
     """The exports being prepared in this process, one background task each, keyed by who asked for what:
     the same file asked for again meanwhile gets an answer instead of a second task."""
 
-    def __init__(self) -> None:
+    def __init__(self, at_once: int = BUILDING_AT_ONCE) -> None:
         self._busy: set[tuple[int, int, int, int, str]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._building = asyncio.Semaphore(at_once)
 
     async def pressed(
         self,
@@ -244,12 +247,10 @@ class ExportDesk:
         now: datetime,
     ) -> None:
         try:
-            rows = await complaint_rows(complaints.sessions, calendar, admin.org, period, now=now)
-            if fmt == "xlsx":
-                report = await build_report(complaints.sessions, calendar, admin.org, period, now=now)
-                content = await asyncio.to_thread(to_xlsx, report, rows, t.language)
-            else:
-                content = await asyncio.to_thread(to_csv, rows, t.language)
+            async with self._building:
+                content = await export_in_thread(
+                    complaints.sessions, calendar, admin.org, period, fmt, t.language, now=now
+                )
             document = BufferedInputFile(content, filename=filename_for(admin.org, period, fmt))
             await message.answer_document(document)
         except Exception:
