@@ -30,7 +30,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.commands import hide_admin_commands
 from bot.reports import REPORTING_ROLES, filename, filename_for, render_chart, summary_text
 from bot.reports.documents import FORMATS, export_in_thread
-from bot.reports.ranges import MAX_DAYS, BadRange, parse_range
+from bot.reports.ranges import EARLIEST, MAX_DAYS, BadRange, parse_range
 from bot.texts import Texts
 from storage.complaints import ComplaintService
 from storage.reports import Period, build_report
@@ -217,6 +217,8 @@ class ExportDesk:
         try:
             period = Period(date.fromordinal(callback_data.first), date.fromordinal(callback_data.last))
         except ValueError:  # a forged or damaged payload: out-of-range days, or reversed
+            return
+        if period.first_day < EARLIEST:  # forged too: no button offers it, and year 1 has no UTC instant
             return
         fmt = callback_data.fmt
         label = fmt.upper()
