@@ -8,6 +8,9 @@ steps, printing what each person saw.
 
 `python -m bot sender`: run only the outbox sender, which delivers the notifications (for a deployment whose
 bot processes run with SENDER_IN_BOT=false).
+
+Several webhook worker processes: `gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers N`
+(bot/web.py).
 """
 
 from __future__ import annotations

@@ -60,6 +60,14 @@ async def webhook_app(settings: Settings) -> web.Application:
     try:
         await check_telegram(process.bot, settings)
         app = create_webhook_app(process.dispatcher, process.bot, settings)
+        registered = (await process.bot.get_webhook_info()).url
+        if registered != settings.webhook_url:
+            # gunicorn started without bot/gunicorn_conf.py, whose master registers it: nothing would arrive.
+            log.warning(
+                "the Bot API delivers to %r, not to %s: start gunicorn with -c python:bot.gunicorn_conf",
+                registered,
+                settings.webhook_url,
+            )
     except BaseException:
         await process.close()
         raise
