@@ -36,7 +36,8 @@ from tests.e2e.test_update_once import start_update
 from workflow.actors import OrgKind, Role
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# A Redis database of its own, flushed before and after: not TEST_REDIS_URL's, which other tests use.
+REDIS_URL = os.environ.get("TEST_WORKERS_REDIS_URL", "redis://127.0.0.1:6379/13")
 WORKERS = 2
 NUMBER = re.compile(r"LG-\d{4}-\d{6}")
 SERVING = re.compile(r"\[(\d+)\] bot\.web: worker \d+ serving")
