@@ -11,13 +11,27 @@ unreachable Bot API stops the start with one line.
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Any
+
+from pydantic import ValidationError
 
 from bot.config import Settings
 
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        from bot.web import invalid_setting
+
+        print(f"laporgub: {invalid_setting(error)}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+
+
 worker_class = "aiohttp.GunicornWebWorker"
-_settings = Settings()
-bind = [f"{_settings.webhook_listen_host}:{_settings.webhook_listen_port}"]
+_listen = _settings()
+bind = [f"{_listen.webhook_listen_host}:{_listen.webhook_listen_port}"]
 # A worker migrates and checks Telegram before it serves: give it time on a slow start.
 timeout = 60
 
@@ -25,7 +39,7 @@ timeout = 60
 def when_ready(server: Any) -> None:
     from bot.startup import StartupProblem
 
-    settings = Settings()
+    settings = _settings()
     try:
         asyncio.run(_register_webhook(settings))
     except StartupProblem as problem:

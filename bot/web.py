@@ -38,8 +38,7 @@ async def create_app() -> web.Application:
     try:
         settings = Settings()
     except ValidationError as error:
-        first = error.errors()[0]
-        _refuse(f"invalid setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}")
+        _refuse(invalid_setting(error))
     logging.basicConfig(level=settings.log_level.upper(), format=WORKER_LOG_FORMAT)
     quiet_libraries()
     try:
@@ -82,6 +81,11 @@ async def webhook_app(settings: Settings) -> web.Application:
     app.on_startup.append(start)
     app.on_cleanup.append(close)
     return app
+
+
+def invalid_setting(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return f"invalid setting {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}"
 
 
 def _refuse(problem: str) -> NoReturn:

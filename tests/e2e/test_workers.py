@@ -277,3 +277,14 @@ async def test_workers_that_cannot_open_the_database_stop_gunicorn(
     assert status == WORKER_BOOT_ERROR
     assert not any("secret-password" in line for line in lines)
     assert not any("Traceback" in line for line in lines), lines
+
+
+async def test_an_invalid_setting_stops_gunicorn_with_one_line(tmp_path: Path) -> None:
+    status, lines = await gunicorn_until_it_stops(
+        tmp_path, gunicorn_env(free_port(), WEBHOOK_LISTEN_PORT="http")
+    )
+    assert lines == [
+        "laporgub: invalid setting WEBHOOK_LISTEN_PORT: "
+        "Input should be a valid integer, unable to parse string as an integer"
+    ]
+    assert status == 2
