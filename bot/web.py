@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.logs import quiet_libraries
-from bot.runner import build_process, check_telegram, create_webhook_app
+from bot.runner import build_process, check_telegram, create_webhook_app, webhook_secret
 from bot.startup import StartupProblem
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ async def create_app() -> web.Application:
 async def webhook_app(settings: Settings) -> web.Application:
     """The webhook app with the whole bot behind it: the sender and the scheduler start with the app and
     everything is closed when it is cleaned up."""
+    if not settings.webhook_public_url:
+        raise StartupProblem("the webhook needs WEBHOOK_PUBLIC_URL (the https address Telegram can reach)")
+    webhook_secret(settings)  # before migrating: a missing secret is told at once
     if not settings.redis_url:
         log.warning(
             "REDIS_URL is not set: with several workers two updates of one person may race on the "

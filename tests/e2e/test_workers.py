@@ -22,8 +22,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import Settings
 from bot.local_api import LocalBotApi
-from bot.web import WORKER_BOOT_ERROR
+from bot.startup import StartupProblem
+from bot.web import WORKER_BOOT_ERROR, webhook_app
 from storage import models
 from storage.database import create_engine, session_factory
 from storage.directory import Directory
@@ -288,3 +290,23 @@ async def test_an_invalid_setting_stops_gunicorn_with_one_line(tmp_path: Path) -
         "Input should be a valid integer, unable to parse string as an integer"
     ]
     assert status == 2
+
+
+@pytest.mark.parametrize(
+    ("missing", "told"),
+    [("webhook_public_url", "WEBHOOK_PUBLIC_URL"), ("webhook_secret", "WEBHOOK_SECRET")],
+)
+async def test_a_worker_missing_a_webhook_setting_refuses_before_migrating(
+    tmp_path: Path, missing: str, told: str
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    settings = {
+        "bot_token": TOKEN,
+        "database_url": f"sqlite+aiosqlite:///{database}",
+        "webhook_public_url": "https://bot.example.go.id",
+        "webhook_secret": WEBHOOK_SECRET,
+    }
+    del settings[missing]
+    with pytest.raises(StartupProblem, match=told):
+        await webhook_app(Settings(_env_file=None, **settings))
+    assert not database.exists()
