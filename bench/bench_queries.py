@@ -79,8 +79,9 @@ async def _build(options: argparse.Namespace, url: str, dsn: str) -> None:
         loaded = time.perf_counter()
         # The service counts a complaint into the report's rollups as it finishes; COPY bypasses the
         # service, so the rollups are counted from the loaded rows, as the migration that made them does.
-        for statement in rebuild_sql("postgresql", WorkingCalendar().office_close):
-            await connection.execute(statement)
+        async with connection.transaction():
+            for statement in rebuild_sql("postgresql", WorkingCalendar().office_close):
+                await connection.execute(statement)
         counted = time.perf_counter()
         await _restore(connection, indexes)
         await connection.execute("VACUUM ANALYZE")
