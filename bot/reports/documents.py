@@ -2,7 +2,7 @@
 
 Writing a province's year (~96,000 rows) takes about a minute of CPU, and reading its rows several seconds
 more, most of it Python decoding rows and working out their timings: on the event loop either would stop
-the bot answering anyone (`python -m bench.bench_exports` measured a 4.5 s stall for the read alone). So
+the bot answering anyone (`python -m bench.bench_exports` measured a ~4 s stall for the read alone). So
 `export_in_thread` does both in a worker thread, reading on a short-lived engine of its own (an engine's
 connections belong to the event loop that opened them). Only an in-memory SQLite database, which no second
 engine can see, is read on the loop; its documents are still written in the thread.
