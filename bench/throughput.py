@@ -45,7 +45,7 @@ from bench.throughput_measure import (
     peak_rss_mb,
     rss_mb,
 )
-from bench.throughput_people import OPEN_IDS, greet_admins, seat_people, unfinished
+from bench.throughput_people import OPEN_IDS, copy_conversations, greet_admins, seat_people, unfinished
 from bench.throughput_procs import Child, ProfileSummary, spawn, start_profile, summarise_profile
 from bot.local_api import LocalBotApi, ServerConfig
 from bot.local_api.models import BotAccount
@@ -59,19 +59,21 @@ from workflow.definitions import T
 OUR_TOKEN = "7100001:bench-laporgub"
 AIOGRAM_TOKEN = "7100002:bench-echo-aiogram"
 PTB_TOKEN = "7100003:bench-echo-ptb"
-ECHO_SINGLE = 200  # messages sent one at a time to each echo bot
 START_TIMEOUT_S = 60.0
 
 
 @dataclass
 class Sizes:
-    echo_updates: int = 10_000
-    ptb_updates: int = 4_000
-    single: int = 4
-    saturated: int = 120
+    echo_single: int = 200  # messages sent one at a time to each echo bot
+    echo_updates: int = 5_000
+    ptb_updates: int = 3_000
+    single: int = 3
+    saturated: int = 36
     concurrency: int = 30
-    half: int = 60
+    half: int = 12
     open_conversations: int = 10_000
+    # Of those, opened through the bot; the rest are copies of the state rows the bot wrote.
+    open_via_bot: int = 400
     notifications: int = 300
     sender_rate: float = 25.0
     lanes: int = 8
@@ -136,6 +138,7 @@ class Report:
     open_rss_mb: float = 0.0
     our_peak_rss_mb: float = 0.0
     open_conversations: int = 0
+    opened_via_bot: int = 0
     sender: SenderRun | None = None
     profile: ProfileSummary | None = None
     profile_path: Path | None = None
@@ -181,7 +184,7 @@ def answers_since(api: LocalBotApi, account: BotAccount, since: int) -> list[flo
 
 
 async def run_echo(
-    api: LocalBotApi, name: str, module: str, token: str, updates: int, workdir: Path
+    api: LocalBotApi, name: str, module: str, token: str, updates: int, single_count: int, workdir: Path
 ) -> EchoRun:
     account = api.world.find_bot(token)
     child = await spawn(name, ["-m", module, "--token", token, "--api", api.base_url], workdir)
@@ -190,7 +193,7 @@ async def run_echo(
         stamps = UpdateStamps()
         stamps.attach(account)
         single_user = api.user(600_000, "Ping", bot=token)
-        for index in range(ECHO_SINGLE):
+        for index in range(single_count):
             await single_user.send_text(f"ping {index}")
             await single_user.wait_for_message(timeout=10)
         single = answer_latencies(api, account, stamps)
@@ -318,17 +321,28 @@ async def run_ours(
         report.ours.append(phase)
         report.numbers += numbers
 
+        opened = min(sizes.open_via_bot, sizes.open_conversations)
+
         async def open_all() -> list[str]:
-            jobs = [
-                lambda index=index: people.open_conversation(index)
-                for index in range(sizes.open_conversations)
-            ]
+            jobs = [lambda index=index: people.open_conversation(index) for index in range(opened)]
             await gather_limited(jobs, 50)
             return []
 
         phase, _ = await measure(api, engine, stamps, "opening conversations", pids, open_all)
         report.ours.append(phase)
+        copied = await copy_conversations(engine, OPEN_IDS, opened, sizes.open_conversations - opened)
+        sample = copied[:: max(1, len(copied) // 200)][:200]
+
+        async def continue_some() -> list[str]:
+            await gather_limited(
+                [lambda index=index: people.continue_conversation(index) for index in sample], 50
+            )
+            return []
+
+        phase, _ = await measure(api, engine, stamps, "continuing copied conversations", pids, continue_some)
+        report.ours.append(phase)
         report.open_conversations = sizes.open_conversations
+        report.opened_via_bot = opened
         report.open_rss_mb = rss_mb(child.pid)
         report.our_peak_rss_mb = peak_rss_mb(child.pid)
         api.log.clear()
@@ -339,7 +353,9 @@ async def run_ours(
             print(f"bot exited with {code}:\n{child.tail()}", file=sys.stderr)
 
 
-async def run_sender(api: LocalBotApi, engine: AsyncEngine, database: str, sizes: Sizes) -> SenderRun:
+async def run_sender(
+    api: LocalBotApi, engine: AsyncEngine, database: str, sizes: Sizes, report_opened: int
+) -> SenderRun:
     """A backlog of reporters' milestone notices (copies of ones already sent), then the sender alone. The
     copies go to the people with an open conversation, one each while they last, so that the global rate and
     not the per-chat interval is what the sender must hold."""
@@ -359,7 +375,7 @@ async def run_sender(api: LocalBotApi, engine: AsyncEngine, database: str, sizes
             model = sent[index % len(sent)]
             session.add(
                 models.OutboxMessage(
-                    chat_id=OPEN_IDS + index if index < sizes.open_conversations else model.chat_id,
+                    chat_id=OPEN_IDS + index if index < report_opened else model.chat_id,
                     kind=model.kind,
                     complaint_id=model.complaint_id,
                     complaint_version=model.complaint_version,
@@ -390,6 +406,7 @@ async def run_sender(api: LocalBotApi, engine: AsyncEngine, database: str, sizes
 
 async def run(sizes: Sizes, out: Callable[[str], None] = print) -> Report:
     report = Report(sizes, load_before=loadavg())
+    began = time.monotonic()
     api = local_server()
     await api.start()
     workdir = Path(tempfile.mkdtemp(prefix="bench-echo-"))
@@ -399,16 +416,16 @@ async def run(sizes: Sizes, out: Callable[[str], None] = print) -> Report:
             ("aiogram echo", "bench.echo_aiogram", AIOGRAM_TOKEN, sizes.echo_updates),
             ("python-telegram-bot echo", "bench.echo_ptb", PTB_TOKEN, sizes.ptb_updates),
         )[: 2 if sizes.echo else 0]:
-            report.echoes.append(await run_echo(api, name, module, token, count, workdir))
-            out(f"  {name}: done")
+            report.echoes.append(await run_echo(api, name, module, token, count, sizes.echo_single, workdir))
+            out(f"  {name}: done ({time.monotonic() - began:.0f}s)")
         async with postgres_database() as database:
             engine = create_engine(database)
             try:
                 await migrate(engine)
                 await run_ours(api, engine, database, sizes, report)
-                out("  our bot: done")
-                report.sender = await run_sender(api, engine, database, sizes)
-                out("  sender: done")
+                out(f"  our bot: done ({time.monotonic() - began:.0f}s)")
+                report.sender = await run_sender(api, engine, database, sizes, report.opened_via_bot)
+                out(f"  sender: done ({time.monotonic() - began:.0f}s)")
             finally:
                 await engine.dispose()
     finally:
@@ -433,7 +450,7 @@ def render(report: Report) -> str:
         f"{'run':<44} {'updates/s':>10} {'compl./s':>9} {'p50 ms':>8} {'p99 ms':>8}  CPU (share of one core)",
     ]
     for echo in report.echoes:
-        lines.append(_row(f"{echo.name}, 1 in flight ({ECHO_SINGLE})", None, echo.single, ""))
+        lines.append(_row(f"{echo.name}, 1 in flight ({report.sizes.echo_single})", None, echo.single, ""))
         lines.append(
             _row(f"{echo.name}, drain {echo.drain.updates}", echo.drain, echo.drain.latencies, echo.drain.cpu)
         )
@@ -453,7 +470,8 @@ def render(report: Report) -> str:
         "peak RSS (VmHWM): "
         + ", ".join(f"{e.name} {e.peak_rss_mb:.0f} MB" for e in report.echoes)
         + f", ours {report.our_peak_rss_mb:.0f} MB (now {report.open_rss_mb:.0f} MB with "
-        f"{report.open_conversations} conversations open)"
+        f"{report.open_conversations} conversations open, {report.opened_via_bot} of them opened "
+        "through the bot)"
     )
     saturated = report.phase("saturated")
     for echo in report.echoes:

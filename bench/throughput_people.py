@@ -145,6 +145,30 @@ class People:
         await reporter.command("/new")
         await reporter.expect_prompt("full_name", 1)
 
+    async def continue_conversation(self, index: int) -> None:
+        """A reporter with a conversation open answers its first question and is asked the second."""
+        reporter = self.reporter(OPEN_IDS + index)
+        await reporter.send(ANSWERS.full_name)
+        await reporter.expect_prompt("nik", 2)
+
+
+async def copy_conversations(engine: AsyncEngine, source: int, first: int, count: int) -> list[int]:
+    """Conversations for people `first`... in the state the bot left `source`'s in (copies of its rows in
+    fsm_states: the bot keeps conversations in the database, not in memory); returns their indexes."""
+    async with session_factory(engine).begin() as session:
+        rows = list(
+            await session.scalars(
+                select(models.FsmRecord).where(models.FsmRecord.key.contains(f":{source}:"))
+            )
+        )
+        assert rows, f"the bot kept no conversation for {source}"
+        for index in range(first, first + count):
+            for row in rows:
+                parts = row.key.split(":")  # fsm:<chat>:<user>:<destiny>: both ids change
+                key = ":".join(str(OPEN_IDS + index) if part == str(source) else part for part in parts)
+                session.add(models.FsmRecord(key=key, state=row.state, data=dict(row.data)))
+    return list(range(first, first + count))
+
 
 async def seat_people(api: LocalBotApi, engine: AsyncEngine, *, lanes: int, province_admins: int) -> People:
     """The organisations and admins in the database, and every admin having opened the bot."""

@@ -61,7 +61,9 @@ async def spawn(name: str, args: list[str], workdir: Path, env: dict[str, str] |
 
 
 async def start_profile(pid: int, output: Path, workdir: Path, rate: int = 100) -> Child | None:
-    """py-spy sampling `pid` until stopped (SIGINT makes it write `output`: collapsed stacks)."""
+    """py-spy sampling `pid` until stopped (SIGINT makes it write `output`: collapsed stacks). Only samples
+    holding the GIL count: on a busy machine a thread waiting for a core would otherwise look busy wherever
+    it was preempted (typically right after a socket write woke the peer)."""
     py_spy = Path(sys.executable).with_name("py-spy")
     if not py_spy.exists():
         return None
@@ -75,6 +77,7 @@ async def start_profile(pid: int, output: Path, workdir: Path, rate: int = 100) 
             "--rate",
             str(rate),
             "--nonblocking",
+            "--gil",
             "--format",
             "raw",
             "--output",

@@ -1,0 +1,70 @@
+"""The throughput bench at a tiny size: it must run end to end and every complaint it files must go through
+all seven steps. Its figures are only checked to be printed and positive; speed is the bench's business."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+
+from bench.throughput import Sizes, render, run
+from tests.backends import PostgresUnavailable
+
+TINY = Sizes(
+    echo_single=20,
+    echo_updates=100,
+    ptb_updates=50,
+    single=1,
+    saturated=2,
+    concurrency=3,
+    half=1,
+    open_conversations=40,
+    open_via_bot=20,
+    notifications=10,
+    sender_rate=20.0,
+    lanes=2,
+    province_admins=2,
+    profile=False,
+)
+
+
+async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prints_the_figures() -> None:
+    try:
+        report = await run(TINY, out=lambda _line: None)
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL: {error}")
+        pytest.skip(f"PostgreSQL unavailable: {error}")
+
+    # warm-up + one at a time + saturated + half
+    assert len(report.numbers) == 1 + TINY.single + TINY.saturated + TINY.half
+    assert len(set(report.numbers)) == len(report.numbers)
+    assert report.unfinished == []
+
+    figures = [
+        *(value for echo in report.echoes for value in (echo.drain.updates_per_s, echo.peak_rss_mb)),
+        *(echo.single.p99_ms for echo in report.echoes),
+        *(phase.updates_per_s for phase in report.ours),
+        *(phase.latencies.p99_ms for phase in report.ours),
+        report.phase("saturated").complaints_per_s,
+        report.our_peak_rss_mb,
+    ]
+    assert all(value > 0 and math.isfinite(value) for value in figures), figures
+    assert [echo.name for echo in report.echoes] == ["aiogram echo", "python-telegram-bot echo"]
+    assert report.open_conversations == TINY.open_conversations
+    assert report.sender is not None
+    assert report.sender.sent == TINY.notifications
+    assert report.sender.achieved > 0
+
+    printed = render(report)
+    for line in (
+        "updates/s",
+        "p99 ms",
+        "peak RSS",
+        "ours saturated / aiogram echo drain",
+        "sender:",
+        "targets:",
+    ):
+        assert line in printed
+    assert "through all seven steps 7" in printed
