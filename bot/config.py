@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
@@ -10,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.service_desk import STANDARD
+from workflow.sla import StageTargets
 
 TELEGRAM_API = "https://api.telegram.org"
 LANGUAGES = ("id", "en")
@@ -64,6 +66,9 @@ class Settings(BaseSettings):
     sender_max_attempts: int = Field(default=12, ge=1)
     sender_lease_seconds: float = Field(default=60.0, gt=0)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    # Office hours each waiting stage may take, e.g. "at_opd=3,in_follow_up=5"; stages not named keep their
+    # default (workflow.sla.DEFAULT_STAGE_HOURS, which add up to the standard's 2 working days).
+    stage_target_hours: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
 
     # -- officer/service: complaints about the service itself (Pengaduan Layanan) and /kontak
     service_office_code: str = STANDARD.office_code
@@ -93,6 +98,25 @@ class Settings(BaseSettings):
             return frozenset(date.fromisoformat(part.strip()) for part in value.split(",") if part.strip())
         return value
 
+    @field_validator("stage_target_hours", mode="before")
+    @classmethod
+    def _parse_stage_targets(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        hours: dict[str, float] = {}
+        for part in filter(None, (piece.strip() for piece in value.split(","))):
+            stage, equals, amount = part.partition("=")
+            if not equals:
+                raise ValueError(f"expected stage=hours, got {part!r}")
+            try:
+                hours[stage.strip()] = float(amount)
+            except ValueError:
+                hours[stage.strip()] = math.nan
+            if not math.isfinite(hours[stage.strip()]):
+                raise ValueError(f"the hours of {stage.strip()} must be a number, got {amount.strip()!r}")
+        StageTargets(hours)  # refuses an unknown stage or a target that is not positive, naming it
+        return hours
+
     @field_validator("service_phones", mode="before")
     @classmethod
     def _split_phones(cls, value: object) -> object:
@@ -118,6 +142,10 @@ class Settings(BaseSettings):
         if value.tzinfo is not None:
             raise ValueError("OFFICE_OPEN and OFFICE_CLOSE are times in WIB (HH:MM), without a time zone")
         return value
+
+    @property
+    def stage_targets(self) -> StageTargets:
+        return StageTargets(self.stage_target_hours)
 
     @model_validator(mode="after")
     def _office_opens_before_it_closes(self) -> Settings:

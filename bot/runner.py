@@ -35,6 +35,7 @@ from bot.scheduler import SchedulerLoop
 from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate, session_factory
+from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
 # How long the start-up check waits for the Bot API before calling it unreachable.
@@ -212,7 +213,10 @@ async def build_process(settings: Settings) -> BotProcess:
         bot = create_bot(settings)
         # What falls due with time (reminders, escalations, auto-close, drafts), derived from the database.
         scheduler = SchedulerLoop(
-            session_factory(engine), services.calendar, interval=settings.scheduler_interval_seconds
+            session_factory(engine),
+            services.calendar,
+            SchedulerSettings(targets=settings.stage_targets),
+            interval=settings.scheduler_interval_seconds,
         )
         notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None
     except BaseException:

@@ -32,6 +32,7 @@ from bot.sandbox.web import SandboxWeb, security_headers
 from bot.scheduler import SchedulerLoop
 from bot.startup import StartupProblem
 from storage.database import create_engine, migrate, session_factory
+from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,11 @@ class Sandbox:
         self.dispatcher.update.outer_middleware(self.notifier.wake_after_updates())
         self.notifier.start()
         self.scheduler = SchedulerLoop(
-            session_factory(engine), self.clock.calendar, clock=self.clock, interval=SCHEDULER_INTERVAL_S
+            session_factory(engine),
+            self.clock.calendar,
+            SchedulerSettings(targets=self.settings.stage_targets),
+            clock=self.clock,
+            interval=SCHEDULER_INTERVAL_S,
         )
         self.scheduler.start()
         self._polling = asyncio.create_task(
