@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import UserContext
 from bot.once import OncePerUpdate
-from bot.retry import RetryAfter
+from bot.retry import RetryTransient
 from bot.routers import reporter_router
 from bot.service_desk import STANDARD, ServiceDesk
 from storage.complaints import ComplaintService
@@ -115,9 +115,14 @@ def create_dispatcher(
 
 
 def create_bot(
-    settings: Settings, token: str | None = None, *, retry_floods: bool = True, timeout: float | None = None
+    settings: Settings,
+    token: str | None = None,
+    *,
+    retry_transient: bool = True,
+    timeout: float | None = None,
 ) -> Bot:
-    """`retry_floods=False` for the outbox sender, which hands a 429 back to the outbox instead of waiting."""
+    """`retry_transient=False` for the outbox sender, which hands a 429 or 5xx back to the outbox instead of
+    waiting."""
     secret = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not secret:
         raise ValueError("no bot token")
@@ -125,6 +130,6 @@ def create_bot(
     if not settings.uses_telegram:
         options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
     session = AiohttpSession(**options)
-    if retry_floods:
-        session.middleware(RetryAfter())
+    if retry_transient:
+        session.middleware(RetryTransient())
     return Bot(token=secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -2,8 +2,8 @@
 `python -m bot sender`), woken after every update, and stopped between batches.
 
 The sender has a `Bot` of its own: the bot's handlers share theirs with a middleware that sleeps through
-429s (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing nothing;
-it hands the row back to the outbox with Telegram's `retry_after` instead.
+429s and 5xx (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing
+nothing; it hands the row back to the outbox with Telegram's `retry_after` instead.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def create_notifier(
     """`outbox_clock` judges when rows are due and leases run out: real time, even where `services.clock`
     (what the messages say "now" is) is a test's or the sandbox's clock."""
     sessions = session_factory(engine)
-    bot = create_bot(settings, retry_floods=False, timeout=SENDER_REQUEST_TIMEOUT_S)
+    bot = create_bot(settings, retry_transient=False, timeout=SENDER_REQUEST_TIMEOUT_S)
     outbox = Outbox(sessions, clock=outbox_clock, lease=timedelta(seconds=settings.sender_lease_seconds))
     gate = rate_gate(settings, bot.id)
     sender_id = f"sender-{uuid.uuid4().hex[:12]}"
