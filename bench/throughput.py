@@ -79,7 +79,7 @@ class Sizes:
     lanes: int = 8
     province_admins: int = 3
     profile: bool = True
-    # `python -m <bot_module>` runs our bot: `bot`, or bench.throughput_inline_filters for the experiment.
+    # `python -m <bot_module>` runs our bot: `bot`, or bench.throughput_tuned for the experiment.
     bot_module: str = "bot"
     echo: bool = True
 
@@ -93,6 +93,7 @@ class Phase:
     cpu: str
     complaints: int = 0
     main_cpu: float = 0.0  # CPU seconds of the bot measured (the first process of the phase)
+    connections: int = 0  # PostgreSQL connections opened during the phase
 
     @property
     def cpu_ms_per_update(self) -> float:
@@ -233,6 +234,15 @@ def our_bot_env(api: LocalBotApi, database: str) -> dict[str, str]:
     }
 
 
+async def sessions_opened(engine: AsyncEngine) -> int:
+    """Connections ever opened to the bench's database (pg_stat_database.sessions, PostgreSQL 14+)."""
+    async with engine.connect() as connection:
+        count = await connection.scalar(
+            text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        )
+        return int(count or 0)
+
+
 async def backends(engine: AsyncEngine) -> dict[str, set[int]]:
     """PostgreSQL's server processes for the bench's database (this process's own connections included)."""
     async with engine.connect() as connection:
@@ -256,14 +266,18 @@ async def measure(
     account = api.world.find_bot(OUR_TOKEN)
     stamps.clear()
     api.log.clear()
+    connections = await sessions_opened(engine)
     meter = CpuMeter(pids, await backends(engine)).start()
     numbers = await work()
     meter.stop(await backends(engine))
+    # Each phase's own query above opens one connection of the bench's pool at most; not the bot's doing.
+    connections = await sessions_opened(engine) - connections
     phase = Phase(
         name, len(stamps.pushed), meter.wall, answer_latencies(api, account, stamps), meter.shares()
     )
     phase.complaints = len(numbers)
     phase.main_cpu = meter.used["bot"]
+    phase.connections = connections
     return phase, numbers
 
 
@@ -465,6 +479,10 @@ def render(report: Report) -> str:
         + ", ".join(f"{echo.name} {echo.drain.cpu_ms_per_update:.2f} ms" for echo in report.echoes)
         + ", ours "
         + ", ".join(f"{phase.name} {phase.cpu_ms_per_update:.1f} ms" for phase in report.ours)
+    )
+    lines.append(
+        "PostgreSQL connections opened by ours (pool churn): "
+        + ", ".join(f"{phase.name} {phase.connections} for {phase.updates} updates" for phase in report.ours)
     )
     lines.append(
         "peak RSS (VmHWM): "
