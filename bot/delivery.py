@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -182,7 +183,7 @@ class Delivery:
         viewer = await self._seat(
             entry.chat_id, event.org_id if event else None, entry.payload.get("actor_role")
         )
-        if viewer is not None and actor == viewer.full_name:
+        if viewer is not None and _acted(entry.payload, viewer):
             # The admin who acted: the same words their own card was given when they pressed.
             footer = t("admin.card.done", what=what, name=actor, at=t.moment(at))
         else:
@@ -350,3 +351,12 @@ def _missed(card: CardInfo) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def _acted(payload: dict[str, Any], viewer: AdminInfo) -> bool:
+    """Whether the admin viewing a retired card copy is the one who acted. Rows written before the actor's
+    admin id was recorded can only be matched by name."""
+    actor_admin_id = payload.get("actor_admin_id")
+    if actor_admin_id is not None:
+        return bool(actor_admin_id == viewer.id)
+    return bool(payload.get("actor_name") == viewer.full_name)

@@ -58,6 +58,7 @@ async def write_notifications(
         "reason": move.reason,
         "actor_name": actor.name,
         "actor_role": actor.role,
+        "actor_admin_id": actor.admin_id,
         "at": now.isoformat(),
     }
     await _retire_card_copies(session, complaint, move, common, now)
