@@ -20,6 +20,7 @@ import asyncio
 import bisect
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -55,6 +56,8 @@ DATABASE = "laporgub"
 WEBHOOK_SECRET = "chaos-webhook-secret"
 FAULTY = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "editMessageText"})
 SENDER_ID = re.compile(r"outbox sender (sender-[0-9a-f]{12}) started")
+FINISHED = re.compile(r"Update id=(\d+) is (?:not )?handled")
+ALREADY_TAKEN = re.compile(r"update (\d+) delivered again: already taken, skipped")
 READY_S = 90.0
 RESTART_AFTER_S = 1.0
 RESULT = "Lubang sudah ditambal dan jalan diaspal ulang."
@@ -83,6 +86,9 @@ class Plan:
     port: int = 55432
     lease_seconds: float = 50.0  # SENDER_LEASE_SECONDS: a killed sender's rows are sent again after it
     keep: str | None = None  # a directory for the processes' logs and the server's journal (journal.jsonl)
+    # False: an update a killed bot was handling and no process finished is reported, not failed (a known
+    # loss in the bot's polling and once-per-update marks; see the README's chaos section).
+    updates_must_finish: bool = True
 
     @property
     def load_seconds(self) -> float:
@@ -118,6 +124,7 @@ class Processes:
         self.generations: list[Generation] = []
         self.kills: list[Kill] = []
         self.webhook_port = _free_port()
+        self._random = random.Random(plan.seed)
         self._logs: list[IO[bytes]] = []
 
     def _env(self, origin: Origin) -> dict[str, str]:
@@ -191,8 +198,15 @@ class Processes:
         raise TimeoutError(f"{generation.origin} not up after {READY_S:g}s: {generation.log_path}")
 
     async def kill(self, role: str, engine: AsyncEngine) -> Kill:
-        """SIGKILL, note what it had on the wire and (a sender) which rows it held, and start the next one."""
+        """SIGKILL, note what it had on the wire and (a sender) which rows it held, and start the next one.
+        The bot is killed just after a person acted, while it is most likely handling that update; the sender
+        just after one of its messages was sent."""
         generation = self.current[role]
+        if role == "bot":
+            await self._someone_just_acted()
+        else:
+            # Right after Telegram answered a send, before the sender can record it: the row goes out again.
+            await self.server.log.next_send_by(generation.origin, within=10.0)
         wire = self.server.on_the_wire(generation.origin)
         generation.process.send_signal(signal.SIGKILL)
         await generation.process.wait()
@@ -203,6 +217,14 @@ class Processes:
         await asyncio.sleep(RESTART_AFTER_S)
         await self.start(role)
         return kill
+
+    async def _someone_just_acted(self, within: float = 10.0) -> None:
+        queue = self.server.api.world.find_bot(None).queue
+        last = queue.next_id
+        deadline = time.monotonic() + within
+        while queue.next_id == last and time.monotonic() < deadline:  # noqa: ASYNC110 - watching the server
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(self._random.uniform(0.02, 0.25))
 
     async def stop(self) -> None:
         for generation in self.current.values():
@@ -480,16 +502,33 @@ async def verify(
         " in one chat (limit 1/s, burst 3)"
     )
 
-    # Updates: everything the people sent reached the bot (nothing left queued); those it did not answer were
-    # done again by their person.
+    # Updates: every one the people sent was handled to its end by some bot process. aiogram logs each update
+    # it finishes ("Update id=N is handled"); a process killed in the middle of one never does, and a process
+    # that skips a redelivery as already taken does not count as finishing it.
     queue = server.api.world.find_bot(None).queue
+    finished: set[int] = set()
+    skipped = 0
+    for generation in processes.generations:
+        if generation.origin.role != "bot":
+            continue
+        log = generation.log_path.read_text(errors="replace")
+        taken_before = {int(n) for n in ALREADY_TAKEN.findall(log)}
+        skipped += len(taken_before)
+        finished |= {int(n) for n in FINISHED.findall(log)} - taken_before
+    lost = sorted(set(range(1, queue.next_id)) - finished)
+    if processes.plan.updates_must_finish:
+        findings.check(not lost, f"updates never handled to their end by any bot process: {lost}")
+    findings.say(
+        f"updates: {queue.next_id - 1} sent by people, {len(finished)} handled to their end, {skipped} "
+        f"redeliveries skipped as already taken, lost: {lost or 'none'}"
+    )
     findings.check(
         not queue.pending or processes.plan.mode == "polling", f"{len(queue.pending)} updates unconfirmed"
     )
     findings.say(
-        f"updates: {queue.next_id - 1} sent by people, {marks} taken by the bot; {tally.repeats} actions "
-        "done "
-        f"again after no answer, {tally.apologies} apologies"
+        f"people: {tally.repeats} actions done again after the bot said nothing, {tally.apologies} apologies;"
+        " "
+        f"{marks} updates marked taken in the database"
     )
     findings.check(not tally.abandoned, f"abandoned: {tally.abandoned}")
 
@@ -632,6 +671,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=defaults.port)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--keep", help="a directory to keep the processes' logs and the server's journal in")
+    parser.add_argument(
+        "--tolerate-lost-updates",
+        action="store_true",
+        help="report updates a killed bot never finished instead of failing on them",
+    )
     args = parser.parse_args(argv)
     plan = Plan(
         complaints=args.complaints,
@@ -643,6 +687,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         seed=args.seed,
         keep=args.keep,
+        updates_must_finish=not args.tolerate_lost_updates,
     )
     findings = asyncio.run(run(plan))
     if findings.failures:

@@ -193,9 +193,13 @@ class AdminDesk(Person):
         super().__init__(api, admin.telegram_id, admin.full_name, tally)
         self.admin = admin
 
-    def live_card(self, view: ChatView, number: str, label: str) -> ChatMessage | None:
+    def live_card(self, view: ChatView, number: str, *labels: str) -> ChatMessage | None:
+        """The newest card of `number` showing one of `labels` (the action, or a picker's target left open
+        by an attempt whose press of the target the bot never answered)."""
         cards = [
-            m for m in view.bot_messages() if (m.text or "").startswith(f"📋 {number}") and m.button(label)
+            m
+            for m in view.bot_messages()
+            if (m.text or "").startswith(f"📋 {number}") and any(m.button(label) for label in labels)
         ]
         return cards[-1] if cards else None
 
@@ -212,15 +216,18 @@ class AdminDesk(Person):
         """Press `trigger` on the card of `number` (and see it through) until the complaint is in `then`."""
         t = self.chatter.t
         label = action_label(trigger, t)
+        labels = (label, target) if target else (label,)
         deadline = time.monotonic() + STEP_S
         while time.monotonic() < deadline:
             current = await complaint_of(complaints, number)
             if current.state == then:
                 break
-            card = await self.user.wait_until(lambda v: self.live_card(v, number, label) is not None, STEP_S)
+            view = await self.user.wait_until(
+                lambda v: self.live_card(v, number, *labels) is not None, STEP_S
+            )
             async with self.lock:
                 try:
-                    await self._press_through(self.live_card(card, number, label), label, target, result)
+                    await self._press_through(self.live_card(view, number, *labels), label, target, result)
                 except (TimeoutError, SimulationError):
                     self.tally.repeats += 1
                     continue
@@ -240,6 +247,9 @@ class AdminDesk(Person):
         t = self.chatter.t
         await asyncio.sleep(THINK_S)
         since = self.newest_bot_id()
+        if target is not None and card.button(target) is not None:
+            await self.user.press_button(card, target)  # the picker is open already
+            return
         await self.user.press_button(card, label)
         if target is not None:
             picker = await self.user.wait_until(lambda v: _shows(v, card.message_id, target), ANSWER_S)

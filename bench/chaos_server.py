@@ -44,13 +44,31 @@ class OriginLog(RequestLog):
     def __init__(self) -> None:
         super().__init__(limit=10_000_000)
         self.origins: dict[int, Origin] = {}
+        # Set when a message was sent for the origin being watched: the moment to kill it is now, before it
+        # has recorded the send (the one window in which a row can go out twice).
+        self.watched: Origin | None = None
+        self.sent_for_watched = asyncio.Event()
 
     def add(self, **fields: Any) -> RequestRecord:
         record = super().add(**fields)
         origin = _current_origin.get(None)
         if origin is not None:
             self.origins[record.seq] = origin
+            if origin == self.watched and record.ok and record.method.lower().startswith(SENDS):
+                self.sent_for_watched.set()
         return record
+
+    async def next_send_by(self, origin: Origin, within: float) -> bool:
+        """Wait until `origin` has a message sent (True), or `within` seconds pass (False)."""
+        self.watched = origin
+        self.sent_for_watched.clear()
+        try:
+            await asyncio.wait_for(self.sent_for_watched.wait(), timeout=within)
+        except TimeoutError:
+            return False
+        finally:
+            self.watched = None
+        return True
 
     def origin_of(self, record: RequestRecord) -> Origin:
         return self.origins.get(record.seq, Origin("bot", -1))
