@@ -49,6 +49,7 @@ class AdminMenuCb(CallbackData, prefix="gm"):
 
 
 class QueuePageCb(CallbackData, prefix="gq"):
+    s: int  # the admin seat whose queue it is (a person may hold several)
     page: int
 
 

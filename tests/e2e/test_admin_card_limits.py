@@ -39,7 +39,7 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 def test_every_payload_packs_within_64_bytes_with_the_largest_ids() -> None:
     payloads: list[CallbackData] = [
         AdminMenuCb(action="reporter"),
-        QueuePageCb(page=HUGE),
+        QueuePageCb(s=HUGE, page=HUGE),
         OpenCardCb(c=HUGE),
         FilesCb(c=HUGE),
         ConfirmCb(c=HUGE),

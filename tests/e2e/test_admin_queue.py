@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.local_api import LocalBotApi
+from bot.local_api.chat_view import ChatMessage
 from tests.conftest import START, World
 from tests.e2e.admin_desk import Desk, down_to, seed
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
 from tests.e2e.scripts import Answers, file_complaint
-from workflow.actors import OrgKind
+from workflow.actors import OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import S, T
 
@@ -184,3 +185,48 @@ async def test_back_from_the_picker_shows_the_card_again_and_nothing_changes(
     unchanged = await world.complaints.get(complaint.id)
     assert unchanged is not None
     assert (unchanged.state, unchanged.version) == (S.AT_PROVINCE, 1)
+
+
+async def test_a_person_with_two_seats_gets_each_seats_queue_and_pages_the_one_pressed(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    # The province admin also sits for Kota Pekalongan's Dinkominfo (covering for a colleague).
+    province = world.admins["province"]
+    city_seat = await world.directory.add_admin(
+        telegram_id=province.telegram_id, role=Role.CITY, org_code="KOTA-PKL", full_name=province.full_name
+    )
+    at_province = [await seed(world, subject=f"Di provinsi {index}") for index in range(2)]
+    at_city = [await seed(world, subject=f"Di kota {index:02d}") for index in range(11)]
+    for complaint in at_city:
+        await down_to(world, complaint, T.DISPOSE)
+    desk = Desk(local_api, world, "province")
+
+    await desk.command("/antrian")
+    titles = ("📥", world.orgs["JATENG"].name, world.orgs["KOTA-PKL"].name)
+    province_queue = await desk.next_where(lambda m: _queue_of(m, titles[1]), "the province's queue")
+    city_queue = await desk.next_where(lambda m: _queue_of(m, titles[2]), "the city's queue")
+    assert _numbers(province_queue) == sorted(c.tracking_number for c in at_province)
+    assert len(_numbers(city_queue)) == 10
+    assert province_queue.button_texts[-1] != desk.said_plain("admin.btn.next")
+
+    # "Next" under the city's queue pages the city's queue, not the province's.
+    await desk.press(city_queue, "admin.btn.next")
+    second = await desk.settled(city_queue, lambda m: len(_numbers(m)) == 1)
+    assert set(_numbers(second)) <= {c.tracking_number for c in at_city}
+    assert (await desk.user.wait_for_toast(timeout=10.0))["text"] in ("", None)
+
+    # A page of a seat that is not theirs (another admin's seat id) is refused; nothing is shown.
+    await desk.press_forged(second, f"gq:{world.admins['batang'].id}:0")
+    assert await desk.toast() == desk.said_plain("admin.refused.not_admin")
+    # Once the city seat is gone, its queue's page buttons are refused the same way.
+    await world.directory.deactivate_admin(city_seat.id)
+    await desk.press(second, "admin.btn.prev")
+    assert await desk.toast() == desk.said_plain("admin.refused.not_admin")
+
+
+def _queue_of(message: ChatMessage, org_name: str) -> bool:
+    return (message.text or "").startswith("📥") and org_name in (message.text or "")
+
+
+def _numbers(queue: ChatMessage) -> list[str]:
+    return sorted(b["text"].split(" ")[1] for b in queue.buttons if b["text"][0].isdigit())

@@ -16,7 +16,7 @@ from bot.callbacks import MenuCb
 from bot.commands import hide_admin_commands, show_admin_commands
 from bot.keyboards.menu import main_menu
 from bot.reports import REPORTING_ROLES
-from bot.routers.admin.queue import send_queue
+from bot.routers.admin.queue import send_queues
 from bot.routers.admin.report import period_keyboard
 from bot.routers.admin.states import AdminInput
 from bot.service_callbacks import RecordCb
@@ -93,6 +93,7 @@ async def menu_pressed(
     bot: Bot,
     t: Texts,
     admin: AdminInfo | None,
+    admins: list[AdminInfo],
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
@@ -108,7 +109,7 @@ async def menu_pressed(
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "queue":
-        await send_queue(query.message, admin, t, complaints, calendar, clock)
+        await send_queues(query.message, admins, t, complaints, calendar, clock)
     elif callback_data.action == "report" and admin.role in REPORTING_ROLES:
         await query.message.answer(t("report.ask"), reply_markup=period_keyboard(t))
     elif callback_data.action == "reporter":

@@ -71,13 +71,13 @@ async def queue_view(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                text=t.plain("admin.btn.prev"), callback_data=QueuePageCb(page=page - 1).pack()
+                text=t.plain("admin.btn.prev"), callback_data=QueuePageCb(s=admin.id, page=page - 1).pack()
             )
         )
     if page + 1 < pages:
         nav.append(
             InlineKeyboardButton(
-                text=t.plain("admin.btn.next"), callback_data=QueuePageCb(page=page + 1).pack()
+                text=t.plain("admin.btn.next"), callback_data=QueuePageCb(s=admin.id, page=page + 1).pack()
             )
         )
     if nav:
@@ -85,48 +85,53 @@ async def queue_view(
     return Html("\n".join(lines)), builder.as_markup()
 
 
-async def send_queue(
+async def send_queues(
     message: Message,
-    admin: AdminInfo,
+    admins: list[AdminInfo],
     t: Texts,
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
 ) -> None:
-    text, markup = await queue_view(admin, 0, t, complaints, calendar, clock())
-    await message.answer(text, reply_markup=markup)
+    """The first page of the queue of each seat the person holds (most hold one)."""
+    for seat in admins:
+        text, markup = await queue_view(seat, 0, t, complaints, calendar, clock())
+        await message.answer(text, reply_markup=markup)
 
 
 async def queue_command(
     message: Message,
     t: Texts,
-    admin: AdminInfo | None,
+    admins: list[AdminInfo],
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
 ) -> None:
-    if admin is None:
+    if not admins:
         await message.answer(t("admin.only"))
         return
-    await send_queue(message, admin, t, complaints, calendar, clock)
+    await send_queues(message, admins, t, complaints, calendar, clock)
 
 
 async def queue_page(
     query: CallbackQuery,
     callback_data: QueuePageCb,
     t: Texts,
-    admin: AdminInfo | None,
     admins: list[AdminInfo],
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
 ) -> None:
     async with refusals(query, t, complaints, admins=admins):
-        if admin is None:
+        if not admins:
             raise NotAnAdmin()
         if not 0 <= callback_data.page <= MAX_ID // PAGE_SIZE:
             raise Forged("queue page out of range")
-        text, markup = await queue_view(admin, callback_data.page, t, complaints, calendar, clock())
+        seat = next((seat for seat in admins if seat.id == callback_data.s), None)
+        if seat is None:
+            # Not one of the presser's active seats: deactivated since the page was shown, or made up.
+            raise NotAnAdmin()
+        text, markup = await queue_view(seat, callback_data.page, t, complaints, calendar, clock())
         await query.answer()
         if isinstance(query.message, Message):
             # A double tap asks for the page already shown: Telegram refuses an edit that changes nothing.
