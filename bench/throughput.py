@@ -1,6 +1,6 @@
 """Throughput figures: our bot against the framework floors, on one machine, in one run.
 
-    python -m bench.throughput            # about 4 minutes on 2 cores; --help for the sizes
+    python -m bench.throughput            # under 5 minutes on 2 busy cores; --help for the sizes
 
 Everything talks to one local Bot API server (bot.local_api) run in this process, with its flood control
 off (the figures are about the bots, not Telegram's limits). In order:
@@ -64,16 +64,16 @@ START_TIMEOUT_S = 60.0
 
 @dataclass
 class Sizes:
-    echo_single: int = 200  # messages sent one at a time to each echo bot
-    echo_updates: int = 5_000
-    ptb_updates: int = 3_000
+    echo_single: int = 100  # messages sent one at a time to each echo bot
+    echo_updates: int = 4_000
+    ptb_updates: int = 2_000
     single: int = 3
-    saturated: int = 36
+    saturated: int = 24
     concurrency: int = 30
-    half: int = 12
+    half: int = 6
     open_conversations: int = 10_000
     # Of those, opened through the bot; the rest are copies of the state rows the bot wrote.
-    open_via_bot: int = 400
+    open_via_bot: int = 200
     notifications: int = 300
     sender_rate: float = 25.0
     lanes: int = 8
@@ -94,6 +94,7 @@ class Phase:
     complaints: int = 0
     main_cpu: float = 0.0  # CPU seconds of the bot measured (the first process of the phase)
     connections: int = 0  # PostgreSQL connections opened during the phase
+    transactions: int = 0  # PostgreSQL transactions ended during the phase (a few are the bench's own)
 
     @property
     def cpu_ms_per_update(self) -> float:
@@ -234,13 +235,19 @@ def our_bot_env(api: LocalBotApi, database: str) -> dict[str, str]:
     }
 
 
-async def sessions_opened(engine: AsyncEngine) -> int:
-    """Connections ever opened to the bench's database (pg_stat_database.sessions, PostgreSQL 14+)."""
+async def database_counters(engine: AsyncEngine) -> tuple[int, int]:
+    """Connections ever opened to the bench's database and transactions ended in it (pg_stat_database;
+    `sessions` needs PostgreSQL 14+). The statistics collector lags by up to half a second."""
     async with engine.connect() as connection:
-        count = await connection.scalar(
-            text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
-        )
-        return int(count or 0)
+        row = (
+            await connection.execute(
+                text(
+                    "SELECT sessions, xact_commit + xact_rollback FROM pg_stat_database"
+                    " WHERE datname = current_database()"
+                )
+            )
+        ).one()
+        return int(row[0] or 0), int(row[1] or 0)
 
 
 async def backends(engine: AsyncEngine) -> dict[str, set[int]]:
@@ -266,18 +273,19 @@ async def measure(
     account = api.world.find_bot(OUR_TOKEN)
     stamps.clear()
     api.log.clear()
-    connections = await sessions_opened(engine)
+    connections, transactions = await database_counters(engine)
     meter = CpuMeter(pids, await backends(engine)).start()
     numbers = await work()
     meter.stop(await backends(engine))
-    # Each phase's own query above opens one connection of the bench's pool at most; not the bot's doing.
-    connections = await sessions_opened(engine) - connections
+    await asyncio.sleep(0.6)  # for the statistics collector
+    now_connections, now_transactions = await database_counters(engine)
     phase = Phase(
         name, len(stamps.pushed), meter.wall, answer_latencies(api, account, stamps), meter.shares()
     )
     phase.complaints = len(numbers)
     phase.main_cpu = meter.used["bot"]
-    phase.connections = connections
+    phase.connections = now_connections - connections
+    phase.transactions = now_transactions - transactions
     return phase, numbers
 
 
@@ -345,7 +353,7 @@ async def run_ours(
         phase, _ = await measure(api, engine, stamps, "opening conversations", pids, open_all)
         report.ours.append(phase)
         copied = await copy_conversations(engine, OPEN_IDS, opened, sizes.open_conversations - opened)
-        sample = copied[:: max(1, len(copied) // 200)][:200]
+        sample = copied[:: max(1, len(copied) // 100)][:100]
 
         async def continue_some() -> list[str]:
             await gather_limited(
@@ -474,23 +482,23 @@ def render(report: Report) -> str:
         )
         lines.append(_row(label, phase, phase.latencies, phase.cpu, complaints=bool(phase.complaints)))
     lines.append("")
+    per_update = [f"{echo.name} {echo.drain.cpu_ms_per_update:.2f} ms" for echo in report.echoes]
+    per_update += [f"ours {phase.name} {phase.cpu_ms_per_update:.1f} ms" for phase in report.ours]
+    lines.append("bot CPU per update (independent of the machine's load): " + ", ".join(per_update))
     lines.append(
-        "CPU per update (load-independent): "
-        + ", ".join(f"{echo.name} {echo.drain.cpu_ms_per_update:.2f} ms" for echo in report.echoes)
-        + ", ours "
-        + ", ".join(f"{phase.name} {phase.cpu_ms_per_update:.1f} ms" for phase in report.ours)
+        "PostgreSQL per update of ours, transactions / connections opened: "
+        + ", ".join(
+            f"{phase.name} {phase.transactions / max(phase.updates, 1):.1f} / "
+            f"{phase.connections / max(phase.updates, 1):.2f}"
+            for phase in report.ours
+        )
     )
-    lines.append(
-        "PostgreSQL connections opened by ours (pool churn): "
-        + ", ".join(f"{phase.name} {phase.connections} for {phase.updates} updates" for phase in report.ours)
+    rss = [f"{echo.name} {echo.peak_rss_mb:.0f} MB" for echo in report.echoes]
+    rss.append(
+        f"ours {report.our_peak_rss_mb:.0f} MB (now {report.open_rss_mb:.0f} MB with "
+        f"{report.open_conversations} conversations open, {report.opened_via_bot} of them through the bot)"
     )
-    lines.append(
-        "peak RSS (VmHWM): "
-        + ", ".join(f"{e.name} {e.peak_rss_mb:.0f} MB" for e in report.echoes)
-        + f", ours {report.our_peak_rss_mb:.0f} MB (now {report.open_rss_mb:.0f} MB with "
-        f"{report.open_conversations} conversations open, {report.opened_via_bot} of them opened "
-        "through the bot)"
-    )
+    lines.append("peak RSS (VmHWM): " + ", ".join(rss))
     saturated = report.phase("saturated")
     for echo in report.echoes:
         lines.append(
