@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage import models
+from storage.database import MIGRATION_LOCK_KEY
 from storage.report_queries import elapsed_counts, fetch_rows
 from workflow.calendar import WorkingCalendar, to_wib
 from workflow.definitions import LAPORGUB, ComplaintKind
@@ -190,10 +191,13 @@ async def rebuild(connection: AsyncConnection, calendar: WorkingCalendar) -> Non
 
 async def recount_if_stale(engine: AsyncEngine, calendar: WorkingCalendar) -> bool:
     """Count the rollups again if some completions were split at another closing time than the calendar's
-    (OFFICE_CLOSE changed); True when it did. Meant for start-up, after the migrations."""
+    (OFFICE_CLOSE changed); True when it did. Meant for start-up, after the migrations: workers starting
+    together take the migrations' advisory lock on PostgreSQL, so one recounts and the others find it done."""
     table = models.ReportDayCompletions.__table__
     stale = select(table.c.received_day).where(table.c.office_close_s != _seconds(calendar.office_close))
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         if (await connection.execute(stale.limit(1))).first() is None:
             return False
         await rebuild(connection, calendar)

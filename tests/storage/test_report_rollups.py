@@ -9,6 +9,7 @@ fill them from the complaints alone.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, time
 from typing import Any
 
@@ -170,3 +171,14 @@ async def test_a_new_office_close_reads_completions_live_until_they_are_counted_
 def test_the_unfinished_filter_names_the_final_states() -> None:
     assert LAPORGUB.final_states == {"closed", "rejected"}
     assert models.UNFINISHED_FILTER == "state NOT IN ('closed', 'rejected')"
+
+
+async def test_workers_starting_together_recount_once(
+    finished_late: World, clean_engine: AsyncEngine
+) -> None:
+    if clean_engine.dialect.name != "postgresql":
+        pytest.skip("several workers share a PostgreSQL database; SQLite serves one process")
+    later = WorkingCalendar(office_close=time(17, 30))
+    recounted = await asyncio.gather(*(recount_if_stale(clean_engine, later) for _ in range(3)))
+    assert sorted(recounted) == [False, False, True]
+    await assert_rollups_match_live(finished_late, later)
