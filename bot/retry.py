@@ -6,6 +6,9 @@
 * A timeout or a broken connection is not repeated: Telegram may have acted, and a reply is better lost
   than doubled for the methods that matter here (the outbox, which owns notifications, decides for itself).
 * `getUpdates` is left to aiogram's polling loop, which has its own backoff.
+* A button press answered too late (Telegram gives a callback query about 15 s, e.g. while the bot
+  restarted) is refused as "query is too old": the press itself must still be handled, so that refusal
+  counts as answered instead of aborting the handler before it did anything.
 
 Handlers run outside the webhook request (the webhook handler answers first and processes in the
 background), so waiting here never makes Telegram resend an update. The outbox sender's `Bot` has no such
@@ -16,14 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 log = logging.getLogger(__name__)
+
+# What Telegram says to an answer of a callback query that is too old or was answered already.
+QUERY_TOO_OLD = "query is too old"
 
 
 class RetryTransient(BaseRequestMiddleware):
@@ -40,6 +47,16 @@ class RetryTransient(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):
             return await make_request(bot, method)
+        if isinstance(method, AnswerCallbackQuery):
+            return await self._answer(make_request, bot, method)
+        return await self._with_retries(make_request, bot, method)
+
+    async def _with_retries(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
         for attempt in range(1, self.attempts + 1):
             try:
                 return await make_request(bot, method)
@@ -55,3 +72,18 @@ class RetryTransient(BaseRequestMiddleware):
                 log.warning("%s failed (%s); retrying in %ss", type(method).__name__, error.message, wait)
             await asyncio.sleep(wait)
         raise AssertionError("unreachable")
+
+    async def _answer(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await self._with_retries(make_request, bot, method)
+        except TelegramBadRequest as refused:
+            if QUERY_TOO_OLD not in refused.message:
+                raise
+            log.info("a button press was answered too late; handling it anyway")
+            # The chain hands on the method's result (aiogram's typing says Response): True, as Telegram's.
+            return cast(Response[TelegramType], True)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramServerError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.app import create_bot
 from bot.config import Settings
@@ -17,6 +18,7 @@ from tests.local_api.helpers import TOKEN
 # With this seed and a share of one half, the first two sendMessage calls are answered 500 and the third
 # goes through (the server's fault draws are seeded; the test checks the record, so a change shows).
 SEED_FAILING_TWICE = 10
+BUTTON = InlineKeyboardButton(text="Kirim", callback_data="send")
 
 
 @pytest.fixture
@@ -61,3 +63,22 @@ async def test_get_updates_is_not_repeated(local_api: LocalBotApi, replying_bot:
     with pytest.raises(TelegramServerError):
         await replying_bot.get_updates(timeout=0)
     assert len(local_api.requests("getUpdates")) == 1
+
+
+async def test_an_answer_too_late_counts_as_answered(
+    local_api: LocalBotApi, user: SimUser, replying_bot: Bot
+) -> None:
+    local_api.config.callback_query_timeout = 0.0
+    sent = await replying_bot.send_message(
+        user.id, "Kirim?", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[BUTTON]])
+    )
+    query_id = await user.press_button(sent.message_id, "send")
+    assert await replying_bot.answer_callback_query(query_id, text="Terkirim") is True
+    (answer,) = local_api.requests("answerCallbackQuery")
+    assert not answer.ok
+
+
+async def test_other_refused_answers_still_fail(local_api: LocalBotApi, replying_bot: Bot) -> None:
+    local_api.set_faults(Faults(error_500_share=1.0, methods=frozenset({"answerCallbackQuery"})))
+    with pytest.raises(TelegramServerError):
+        await replying_bot.answer_callback_query("123")
