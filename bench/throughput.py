@@ -169,12 +169,14 @@ def local_server() -> LocalBotApi:
 
 
 async def polling(api: LocalBotApi, account: BotAccount, child: Child) -> None:
-    """Until the bot asks the server for updates."""
+    """Until the bot is about to poll: it has called the Bot API (getMe, deleteWebhook) and had a moment more.
+    The server journals a request when it ends, so a first getUpdates shows only once its long poll does."""
     deadline = time.monotonic() + START_TIMEOUT_S
-    while not any(r.bot_id == account.id and r.method == "getUpdates" for r in reversed(api.log.records)):
+    while not any(r.bot_id == account.id for r in api.log.records):
         if child.process.returncode is not None or time.monotonic() > deadline:
             raise RuntimeError(f"{child.name} did not start polling:\n{child.tail()}")
         await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
 
 
 def answers_since(api: LocalBotApi, account: BotAccount, since: int) -> list[float]:
