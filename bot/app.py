@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -28,7 +28,7 @@ from storage.complaints import ComplaintService
 from storage.database import session_factory
 from storage.directory import Directory
 from storage.models import utcnow
-from storage.processed_updates import ProcessedUpdates
+from storage.processed_updates import LEASE, ProcessedUpdates
 from workflow.calendar import WorkingCalendar
 
 
@@ -58,7 +58,10 @@ def calendar_from(settings: Settings) -> WorkingCalendar:
 
 
 def create_services(
-    engine: AsyncEngine, calendar: WorkingCalendar, clock: Callable[[], datetime] = utcnow
+    engine: AsyncEngine,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime] = utcnow,
+    update_lease: timedelta = LEASE,
 ) -> Services:
     sessions = session_factory(engine)
     return Services(
@@ -66,7 +69,7 @@ def create_services(
         complaints=ComplaintService(sessions, calendar, clock=clock),
         calendar=calendar,
         clock=clock,
-        processed=ProcessedUpdates(sessions),
+        processed=ProcessedUpdates(sessions, lease=update_lease),
     )
 
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     sender_backoff_max_seconds: float = Field(default=300.0, gt=0)
     sender_max_attempts: int = Field(default=12, ge=1)
     sender_lease_seconds: float = Field(default=60.0, gt=0)
+    # How long an update being handled stays reserved for its process without a renewal (renewed every
+    # third of it while the handler runs): after a kill, the update is handled again once it has run out.
+    update_lease_seconds: float = Field(default=30.0, ge=1)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     # Office hours each waiting stage may take, e.g. "at_opd=3,in_follow_up=5"; stages not named keep their
     # default (workflow.sla.DEFAULT_STAGE_HOURS, which add up to the standard's 2 working days).

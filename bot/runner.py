@@ -1,5 +1,9 @@
 """Running the bot: migrate the database, check Telegram is reachable, then poll or serve the webhook.
 
+Either way an update is confirmed to Telegram only after its handler ended (bot/polling.py; the webhook
+answers once the update is handled, `DrainingRequestHandler`), so a process killed mid-update loses
+nothing: Telegram delivers the update again and the once-per-update lease (bot/once.py) lets it through.
+
 Every way a start can fail that an operator can fix (Telegram unreachable, a bad database URL, a webhook
 setting missing) ends in `StartupProblem`: one line saying what to do, no traceback.
 """
@@ -11,6 +15,7 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
@@ -30,11 +35,13 @@ from bot.app import (
 )
 from bot.config import Mode, Settings
 from bot.notifier import Notifier, create_notifier
+from bot.polling import Poller
 from bot.routers import reporter_router
 from bot.scheduler import SchedulerLoop
 from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate, session_factory
+from storage.processed_updates import ProcessedUpdates
 from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,8 @@ log = logging.getLogger(__name__)
 REACH_TIMEOUT_S = 15
 # How long a stopping webhook server waits for the updates in flight (within gunicorn's 30 s grace).
 DRAIN_TIMEOUT_S = 20.0
+# How long a webhook request waits for its update to be handled before answering 503 (Telegram resends).
+ANSWER_WITHIN_S = 8.0
 
 
 async def prepare_database(settings: Settings) -> AsyncEngine:
@@ -73,9 +82,37 @@ async def check_telegram(bot: Bot, settings: Settings) -> None:
 
 
 class DrainingRequestHandler(SimpleRequestHandler):
-    """Answers Telegram at once and handles the update in the background, like aiogram's; on shutdown it
-    lets the updates it already answered for finish before the bot's session closes. Telegram will not
-    send those again, so one cut short would be lost (a worker restarted by gunicorn, a deploy)."""
+    """Answers Telegram 200 only once the update has been handled, so a process killed mid-update answers
+    nothing and Telegram delivers the update again (to this worker's successor or another worker; the
+    once-per-update lease, bot/once.py, hands it over once the dead process's lease has run out).
+
+    The update is handled in a task of its own and the request waits for it at most `ANSWER_WITHIN_S`,
+    well inside Telegram's patience with a webhook (the local Bot API server's default is 10 s; Telegram
+    documents none and resends after a slow answer). Handlers take well under a second; one that is slower
+    (flood control making a reply wait) is answered 503 and goes on: Telegram's retry waits for it to end
+    and is then answered 200, or handles the update if its process died meanwhile. An update a handler
+    raised on is answered 200: it was handled, unsuccessfully (the person was told), and would fail again.
+
+    On shutdown (a deploy, gunicorn restarting a worker) the updates in flight finish before the bot's
+    session closes, up to `DRAIN_TIMEOUT_S`: their requests are answered, nothing is cut short."""
+
+    async def _handle_request_background(self, bot: Bot, request: web.Request) -> web.Response:
+        update = await request.json(loads=bot.session.json_loads)
+        handling = asyncio.create_task(self._background_feed_update(bot=bot, update=update))
+        self._background_feed_update_tasks.add(handling)
+        handling.add_done_callback(self._background_feed_update_tasks.discard)
+        done, _ = await asyncio.wait({handling}, timeout=ANSWER_WITHIN_S)
+        if not done:
+            log.warning(
+                "update %s still being handled after %s s: answered 503, Telegram will deliver it again",
+                update.get("update_id"),
+                ANSWER_WITHIN_S,
+            )
+            return web.Response(status=503, text="still being handled: deliver it again later")
+        if not handling.cancelled() and handling.exception() is not None:
+            error = handling.exception()
+            log.error("update %s failed", update.get("update_id"), exc_info=error)
+        return web.json_response({}, dumps=bot.session.json_dumps)
 
     async def close(self) -> None:
         in_flight = set(self._background_feed_update_tasks)
@@ -175,6 +212,7 @@ class BotProcess:
     bot: Bot
     scheduler: SchedulerLoop
     notifier: Notifier | None
+    processed: ProcessedUpdates | None = None
 
     def start_background(self) -> None:
         """The outbox sender (unless SENDER_IN_BOT=false) and the scheduler, beside the updates."""
@@ -202,7 +240,9 @@ async def build_process(settings: Settings) -> BotProcess:
             storage, isolation = create_fsm(settings, engine)
         except RedisUnavailable as error:
             raise StartupProblem(str(error)) from None
-        services = create_services(engine, calendar_from(settings))
+        services = create_services(
+            engine, calendar_from(settings), update_lease=timedelta(seconds=settings.update_lease_seconds)
+        )
         dispatcher = create_dispatcher(
             services,
             storage=storage,
@@ -224,7 +264,7 @@ async def build_process(settings: Settings) -> BotProcess:
         raise
     if notifier is not None:
         dispatcher.update.outer_middleware(notifier.wake_after_updates())
-    return BotProcess(engine, storage, dispatcher, bot, scheduler, notifier)
+    return BotProcess(engine, storage, dispatcher, bot, scheduler, notifier, services.processed)
 
 
 async def run(settings: Settings) -> None:
@@ -235,7 +275,10 @@ async def run(settings: Settings) -> None:
         if settings.mode is Mode.POLLING:
             # A webhook left registered would make every getUpdates fail with 409 Conflict.
             await process.bot.delete_webhook()
-            await process.dispatcher.start_polling(process.bot, close_bot_session=False)
+            stop = asyncio.Event()
+            _stop_on_signals(stop)
+            log.info("polling as bot id %d", process.bot.id)
+            await Poller(process.dispatcher, process.bot).run(stop, process.processed)
         else:
             server = await start_webhook(process.dispatcher, process.bot, settings)
             try:

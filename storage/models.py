@@ -391,14 +391,17 @@ class FsmRecord(Base):
 
 
 class ProcessedUpdate(Base):
-    """An update some process has taken: Telegram resends a webhook update that was answered late, and the
-    second delivery (perhaps to another process) must change nothing. Purged after a few days."""
+    """An update some process has taken or handled: a second delivery (a webhook retry, perhaps to another
+    process; an update polled again after a kill) must change nothing once the first has finished, and must
+    be handled if the first was cut short. Purged after a few days (storage/processed_updates.py)."""
 
     __tablename__ = "processed_updates"
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # While being handled: the instant the taker's lease runs out (it renews it while alive). None: handled.
+    taken_until: Mapped[datetime | None] = mapped_column(default=None)
 
 
 @event.listens_for(ComplaintEvent, "after_insert")

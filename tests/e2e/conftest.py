@@ -16,6 +16,7 @@ from bot.config import Mode, Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi, RateLimits, ServerConfig
 from bot.notifier import Notifier, create_notifier
+from bot.polling import Poller
 from bot.runner import WebhookServer, start_webhook
 from storage.database import session_factory
 from tests.conftest import World
@@ -105,13 +106,14 @@ class RunningBot:
             self.notifier.start()
             self._stop.append(self.notifier.stop)
         if self.mode is Mode.POLLING:
-            task = asyncio.create_task(
-                dispatcher.start_polling(bot, handle_signals=False, close_bot_session=True, polling_timeout=1)
-            )
+            # The production poller (bot/polling.py), as `python -m bot` runs it.
+            stop = asyncio.Event()
+            task = asyncio.create_task(Poller(dispatcher, bot, timeout=1).run(stop, services.processed))
 
             async def stop_polling() -> None:
-                await dispatcher.stop_polling()
+                stop.set()
                 await task
+                await bot.session.close()
 
             self._stop.append(stop_polling)
         else:

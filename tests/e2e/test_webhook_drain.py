@@ -1,14 +1,16 @@
-"""A webhook server that stops (a deploy, gunicorn restarting a worker) first finishes the updates it has
-already answered for: Telegram will not send them again."""
+"""A webhook server that stops (a deploy, gunicorn restarting a worker) first finishes the updates it is
+handling, and answers Telegram for each only then."""
 
 from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Mode
 from bot.local_api import Faults, LocalBotApi
+from storage.models import ProcessedUpdate
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
@@ -17,7 +19,12 @@ from tests.e2e.conftest import RunningBot
 SLOW_REPLY_S = 0.6
 
 
-async def test_an_update_in_flight_is_finished_before_the_server_stops(
+async def marks(engine: AsyncEngine) -> list[ProcessedUpdate]:
+    async with engine.connect() as connection:
+        return list((await connection.execute(select(ProcessedUpdate))).all())  # type: ignore[arg-type]
+
+
+async def test_an_update_in_flight_is_finished_and_answered_before_the_server_stops(
     local_api: LocalBotApi, clean_engine: AsyncEngine, world: World
 ) -> None:
     running = RunningBot(local_api, clean_engine, world, Mode.WEBHOOK)
@@ -28,13 +35,17 @@ async def test_an_update_in_flight_is_finished_before_the_server_stops(
             Faults(delay_share=1.0, delay_seconds=SLOW_REPLY_S, methods=frozenset({"sendmessage"}))
         )
         await person.command("/start")
-        queue = local_api.world.find_bot().queue
         async with asyncio.timeout(5):
-            while queue.pending:  # noqa: ASYNC110 - the webhook has not yet answered 200 for the update
+            while not await marks(clean_engine):  # noqa: ASYNC110 - the bot has not yet taken the update
                 await asyncio.sleep(0.01)
-        # Answered, its reply not yet sent.
+        # Being handled: not answered yet, its reply not yet sent.
+        queue = local_api.world.find_bot().queue
+        assert len(queue.pending) == 1
         assert local_api.requests(method="sendMessage", chat_id=7811, ok=True) == []
     finally:
         await running.stop()
     assert len(local_api.requests(method="sendMessage", chat_id=7811, ok=True)) == 1
     await person.expect_key("welcome")
+    assert queue.pending == []  # answered 200 once handled: Telegram will not send it again
+    [mark] = await marks(clean_engine)
+    assert mark.taken_until is None  # done
