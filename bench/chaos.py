@@ -86,9 +86,6 @@ class Plan:
     port: int = 55432
     lease_seconds: float = 50.0  # SENDER_LEASE_SECONDS: a killed sender's rows are sent again after it
     keep: str | None = None  # a directory for the processes' logs and the server's journal (journal.jsonl)
-    # False: an update a killed bot was handling and no process finished is reported, not failed (a known
-    # loss in the bot's polling and once-per-update marks; see the README's chaos section).
-    updates_must_finish: bool = True
 
     @property
     def load_seconds(self) -> float:
@@ -516,8 +513,7 @@ async def verify(
         skipped += len(taken_before)
         finished |= {int(n) for n in FINISHED.findall(log)} - taken_before
     lost = sorted(set(range(1, queue.next_id)) - finished)
-    if processes.plan.updates_must_finish:
-        findings.check(not lost, f"updates never handled to their end by any bot process: {lost}")
+    findings.check(not lost, f"updates never handled to their end by any bot process: {lost}")
     findings.say(
         f"updates: {queue.next_id - 1} sent by people, {len(finished)} handled to their end, {skipped} "
         f"redeliveries skipped as already taken, lost: {lost or 'none'}"
@@ -671,11 +667,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=defaults.port)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--keep", help="a directory to keep the processes' logs and the server's journal in")
-    parser.add_argument(
-        "--tolerate-lost-updates",
-        action="store_true",
-        help="report updates a killed bot never finished instead of failing on them",
-    )
     args = parser.parse_args(argv)
     plan = Plan(
         complaints=args.complaints,
@@ -687,7 +678,6 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         seed=args.seed,
         keep=args.keep,
-        updates_must_finish=not args.tolerate_lost_updates,
     )
     findings = asyncio.run(run(plan))
     if findings.failures:

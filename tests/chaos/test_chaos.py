@@ -14,18 +14,7 @@ import pytest
 from bench.chaos import Plan, run
 from bench.chaos_postgres import ClusterUnavailable, server_binaries
 
-# Updates a killed bot was handling are reported, not failed on: the bot loses them today (aiogram's polling
-# confirms an update before its handler ends, and the once-per-update mark is taken before it starts), which
-# `python -m bench.chaos` shows. Set updates_must_finish=True once that is fixed.
-CI_PLAN = Plan(
-    complaints=2,
-    start_every=3.0,
-    bot_kills=2,
-    sender_kills=2,
-    delay_share=0.03,
-    port=55433,
-    updates_must_finish=False,
-)
+CI_PLAN = Plan(complaints=2, start_every=3.0, bot_kills=2, sender_kills=2, delay_share=0.03, port=55433)
 
 
 async def test_nothing_is_lost_or_done_twice_through_kills_a_database_restart_and_faults() -> None:
