@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.middlewares import UserContext
 from bot.once import OncePerUpdate
+from bot.response_models import keep_response_models
 from bot.retry import RetryTransient
 from bot.routers import reporter_router
 from bot.service_desk import STANDARD, ServiceDesk
@@ -129,6 +130,8 @@ def create_bot(
     secret = token or (settings.bot_token.get_secret_value() if settings.bot_token else None)
     if not secret:
         raise ValueError("no bot token")
+    # Otherwise pydantic rebuilds the answer model of nearly every Bot API call (see bot/response_models.py).
+    keep_response_models()
     options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
     if not settings.uses_telegram:
         options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
