@@ -1,7 +1,7 @@
 """The Bot API answer models aiogram checks every call with, built once and kept for the life of the process.
 
-aiogram validates each answer with ``Response[<the method's result type>]`` (``BaseSession.check_response``), a
-pydantic generic model parametrised on every call. pydantic caches parametrisations in a
+aiogram validates each answer with ``Response[<the method's result type>]`` (``BaseSession.check_response``),
+a pydantic generic model parametrised on every call. pydantic caches parametrisations in a
 ``WeakValueDictionary`` and nothing else holds them, so the garbage collector drops them between calls and
 the next call builds the model again (its core schema, its validator). Under load that rebuilding was about
 an eighth of the bot's CPU (``bench/throughput.py``). Holding one strong reference per result type makes
@@ -25,12 +25,14 @@ def result_types() -> set[Any]:
     return {
         method.__returning__
         for _, method in inspect.getmembers(methods, inspect.isclass)
-        if issubclass(method, TelegramMethod) and method is not TelegramMethod and hasattr(method, "__returning__")
+        if issubclass(method, TelegramMethod)
+        and method is not TelegramMethod
+        and hasattr(method, "__returning__")
     }
 
 
 def keep_response_models() -> int:
-    """Builds ``Response[...]`` for every result type once per process and keeps it; returns how many are kept."""
+    """Builds ``Response[...]`` for every result type, once per process, and keeps them; returns how many."""
     if not _KEPT:
         for returning in result_types():
             _KEPT[returning] = Response[returning]  # type: ignore[valid-type]

@@ -36,7 +36,9 @@ PROBE = textwrap.dedent(
 
 
 def test_a_built_bot_keeps_the_answer_model_of_every_bot_api_method() -> None:
-    probe = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120)
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
+    )
     dropped_before, dropped_after = (int(n) for n in probe.stdout.split())
     # Without a bot, pydantic drops the models it built as soon as nothing uses them...
     assert dropped_before == len(result_types())
@@ -57,4 +59,6 @@ def test_keeping_the_models_changes_nothing_aiogram_reads() -> None:
             "result": {"message_id": 7, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "halo"},
         }
     )
-    assert answer.ok and answer.result.message_id == 7 and answer.result.text == "halo"
+    assert answer.ok
+    assert answer.result.message_id == 7
+    assert answer.result.text == "halo"
