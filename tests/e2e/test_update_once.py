@@ -1,16 +1,22 @@
-"""Telegram resends a webhook update that was answered late: the second delivery changes nothing."""
+"""Telegram resends a webhook update that was answered late: the second delivery changes nothing. One
+held by another live process is answered 200 only once that process has finished it, and one whose holder
+died (its lease ran out) is handled."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import aiohttp
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import runner
 from bot.config import Mode
 from bot.local_api import LocalBotApi
-from storage.models import ProcessedUpdate
+from storage.database import session_factory
+from storage.models import ProcessedUpdate, utcnow
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import WEBHOOK_SECRET, RunningBot
@@ -49,8 +55,7 @@ async def test_an_update_delivered_twice_is_answered_once(
                 return status
 
             async def answers_settle_at(count: int) -> None:
-                # The webhook answers at once and handles the update in the background: wait for its reply,
-                # then a little longer for a second one that must not come.
+                # Wait for its reply, then a little longer for a second one that must not come.
                 async with asyncio.timeout(5):
                     while len(local_api.requests(method="sendMessage", chat_id=7803)) < count:  # noqa: ASYNC110
                         await asyncio.sleep(0.01)
@@ -74,3 +79,55 @@ async def test_an_update_delivered_twice_is_answered_once(
             .where(ProcessedUpdate.update_id.in_([880001, 880002]))
         )
     assert taken == 2
+
+
+async def test_an_update_held_by_another_process_is_answered_only_once_that_process_is_done(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another worker took updates 880011 and 880012; it is alive (its lease runs for an hour) and slow.
+    monkeypatch.setattr(runner, "ANSWER_WITHIN_S", 0.5)
+    held_until = utcnow() + timedelta(hours=1)
+    async with session_factory(clean_engine).begin() as session:
+        for update_id in (880011, 880012):
+            session.add(ProcessedUpdate(bot_id=7000001, update_id=update_id, taken_until=held_until))
+    running = RunningBot(local_api, clean_engine, world, Mode.WEBHOOK)
+    await running.start()
+    try:
+        person = Reporter(local_api.user(7804, "Dewi"))
+        await person.command("/start")
+        await person.expect_key("welcome")
+        answers = len(local_api.requests(method="sendMessage", chat_id=7804))
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        async with aiohttp.ClientSession() as http:
+
+            async def deliver(update: dict) -> int:
+                async with http.post(running.settings.webhook_url, json=update, headers=headers) as response:
+                    return response.status
+
+            # Not 200-and-forget: Telegram is told to deliver it again.
+            assert await deliver(start_update(880011, 7804)) == 503
+            async with session_factory(clean_engine).begin() as session:
+                # The other worker finishes 880011; 880012's worker dies (its lease has run out).
+                await session.execute(
+                    update(ProcessedUpdate)
+                    .where(ProcessedUpdate.update_id == 880011)
+                    .values(taken_until=None)
+                )
+                await session.execute(
+                    update(ProcessedUpdate)
+                    .where(ProcessedUpdate.update_id == 880012)
+                    .values(taken_until=utcnow() - timedelta(seconds=1))
+                )
+            assert await deliver(start_update(880011, 7804)) == 200
+            # Its holder answered it.
+            assert len(local_api.requests(method="sendMessage", chat_id=7804)) == answers
+            assert await deliver(start_update(880012, 7804)) == 200
+        await person.expect_key("welcome")
+        assert len(local_api.requests(method="sendMessage", chat_id=7804)) == answers + 1
+    finally:
+        await running.stop()
+    async with clean_engine.connect() as connection:
+        marks = await connection.execute(
+            select(ProcessedUpdate.taken_until).where(ProcessedUpdate.update_id.in_([880011, 880012]))
+        )
+    assert marks.scalars().all() == [None, None]  # both done
