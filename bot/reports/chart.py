@@ -3,18 +3,22 @@ complaints by status, and how many working days completion took against the 2-da
 
 Built on matplotlib's object API with the Agg canvas: no pyplot global state, so renders in threads do
 not interfere. Rendering takes a few hundred milliseconds: call it through `asyncio.to_thread`.
+
+matplotlib is imported by `render_chart`, not by this module: it costs tens of megabytes and a second of
+start-up that only /rekap needs, and the first render already runs in a worker thread.
 """
 
 from __future__ import annotations
 
 import io
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.reports.labels import Labels
 from storage.reports import Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # 1080 x 1350 px: the 4:5 portrait shape a phone shows full width without cropping.
 _SIZE_IN = (7.2, 9.0)
@@ -25,6 +29,9 @@ _MAX_DAY_BARS = 10
 
 
 def render_chart(report: Report, language: str = "id") -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     t = Labels(language)
     figure = Figure(figsize=_SIZE_IN, dpi=_DPI, layout="constrained")
     FigureCanvasAgg(figure)

@@ -7,6 +7,9 @@ Indonesian names correctly. No reporter identity is exported.
 openpyxl's write-only mode streams rows, so a province's year (hundreds of thousands of rows) fits in
 memory; it still takes seconds per ten thousand rows, so call these through `asyncio.to_thread` (the
 /rekap handler does, so the bot keeps answering while a province's year is written).
+
+openpyxl is imported by the functions that write XLSX, not by this module: the bot imports this module for
+its file names and CSV at start, and openpyxl would cost every bot process memory that only /rekap needs.
 """
 
 from __future__ import annotations
@@ -18,17 +21,14 @@ from dataclasses import fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from bot.reports.labels import Labels
 from storage.reports import ComplaintRow, Period, Report
 from workflow.actors import Organisation
 from workflow.calendar import to_wib
 
 if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(ComplaintRow))
@@ -56,6 +56,8 @@ def to_csv(rows: Iterable[ComplaintRow], language: str = "id") -> bytes:
 
 
 def to_xlsx(report: Report, rows: Sequence[ComplaintRow], language: str = "id") -> bytes:
+    from openpyxl import Workbook
+
     t = Labels(language)
     book = Workbook(write_only=True)
     _summary_sheet(book.create_sheet(t("summary_sheet")), report, t)
@@ -66,6 +68,8 @@ def to_xlsx(report: Report, rows: Sequence[ComplaintRow], language: str = "id") 
 
 
 def _summary_sheet(sheet: WriteOnlyWorksheet, report: Report, t: Labels) -> None:
+    from openpyxl.styles import Font
+
     sheet.column_dimensions["A"].width = 45
     sheet.column_dimensions["B"].width = 16
     for column in "CDE":
@@ -119,6 +123,9 @@ def _figures(report: Report) -> list[tuple[str, Any]]:
 
 
 def _complaints_sheet(sheet: WriteOnlyWorksheet, rows: Sequence[ComplaintRow], t: Labels) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "B2"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 16)
@@ -130,6 +137,8 @@ def _complaints_sheet(sheet: WriteOnlyWorksheet, rows: Sequence[ComplaintRow], t
 
 
 def _styled(sheet: WriteOnlyWorksheet, value: Any, font: Font) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     return cell
@@ -137,6 +146,8 @@ def _styled(sheet: WriteOnlyWorksheet, value: Any, font: Font) -> WriteOnlyCell:
 
 def _xlsx_value(sheet: WriteOnlyWorksheet, column: str, value: Any, t: Labels) -> Any:
     if isinstance(value, datetime):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=to_wib(value).replace(tzinfo=None))
         cell.number_format = _DATE_FORMAT
         return cell
