@@ -22,6 +22,9 @@ SQLITE_BUSY_TIMEOUT_S = 30
 # The PostgreSQL advisory lock every migrating process takes first ("LGmi"): one migrates, the others wait
 # for it and then find the schema current.
 MIGRATION_LOCK_KEY = 0x4C476D69
+# PostgreSQL connections a process keeps open, and how many more a burst may open for a while.
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
 
 
 def database_url(url: str | None) -> str:
@@ -38,7 +41,17 @@ def create_engine(url: str | None = None, **options: Any) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
+    # A restarted PostgreSQL leaves every pooled connection dead: pre-ping finds that out on checkout and
+    # reconnects, instead of failing the first statement of each stale connection (the chaos run shows it).
     options.setdefault("pool_pre_ping", True)
+    if "poolclass" not in options:
+        # Kept open: enough for the updates the bot has in flight at a time (each holds a connection only
+        # while it talks to the database), so a busy bot reuses them rather than connecting for most updates;
+        # SQLAlchemy's 5 closed and reopened most connections under load. Past that, a burst opens a few more
+        # and closes them once returned; beyond those it waits for one. 20 per process at most keeps four
+        # webhook workers within PostgreSQL's default 100 connections.
+        options.setdefault("pool_size", POOL_SIZE)
+        options.setdefault("max_overflow", POOL_OVERFLOW)
     return create_async_engine(url, **options)
 
 
