@@ -7,9 +7,9 @@ oldest update still in flight (or one past the newest seen when none is), so eve
 finished. What Telegram returns again because of that is skipped locally: updates in flight and those
 finished above the offset (a set pruned as the offset passes them).
 
-* When getUpdates brings nothing new (only updates in flight come back, at once, because the offset waits
-  for them), the loop waits for the oldest one to end, or `PAUSE_S` for newer updates: no busy loop, and a
-  slow update delays the next ones by at most that pause.
+* While updates are in flight getUpdates would answer at once (the offset waits for them, so they come
+  back), so after each answer the loop waits for the oldest one to end, or `PAUSE_S`, before it asks
+  again: no busy loop, and a slow update delays newer ones by at most that pause.
 * Telegram returns at most 100 updates from the offset: one update stuck in its handler lets at most 99
   newer ones start behind it.
 * A stop (SIGTERM) ends the long poll, lets the updates in flight finish (up to `DRAIN_TIMEOUT_S`), then
@@ -39,8 +39,8 @@ from storage.processed_updates import ProcessedUpdates
 log = logging.getLogger(__name__)
 # Long-poll wait of one getUpdates call.
 POLL_TIMEOUT_S = 10
-# When only updates in flight come back: how long to wait for newer updates before asking again.
-PAUSE_S = 0.5
+# While an update in flight holds the offset: how long to wait for newer updates before asking again.
+PAUSE_S = 0.25
 # How long a stopping poller waits for the updates in flight.
 DRAIN_TIMEOUT_S = 20.0
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
@@ -123,23 +123,25 @@ class Poller:
                 await asyncio.wait({stopping}, timeout=delay)
                 continue
             backoff.reset()
-            started = [update for update in updates if self._start(update, data)]
-            if updates and not started and self.in_flight:
+            for update in updates:
+                self._start(update, data)
+            if self.in_flight:
+                # Asked again now, Telegram would answer at once with the same updates (the offset waits
+                # for the oldest): wait for that one to end, or a pause for newer updates.
                 oldest = self.in_flight[min(self.in_flight)]
                 await asyncio.wait(
                     {oldest, stopping}, timeout=self.pause, return_when=asyncio.FIRST_COMPLETED
                 )
 
-    def _start(self, update: Update, data: dict[str, Any]) -> bool:
+    def _start(self, update: Update, data: dict[str, Any]) -> None:
         number = update.update_id
         below = self.offset()
         if number in self.in_flight or number in self.finished or (below is not None and number < below):
-            return False
+            return
         self.newest = number if self.newest is None else max(self.newest, number)
         task = asyncio.create_task(self._handle(update, data), name=f"update {number}")
         self.in_flight[number] = task
         task.add_done_callback(lambda done: self._ended(number, done))
-        return True
 
     def _ended(self, number: int, task: asyncio.Task[None]) -> None:
         self.in_flight.pop(number, None)
