@@ -1,5 +1,5 @@
 """The outbox sender wired into a process: built from the settings, run as a task beside the bot (or alone,
-`python -m bot sender`), woken after every update, and stopped between batches.
+`python -m bot sender`), woken after an update that queued notices, and stopped between batches.
 
 The sender has a `Bot` of its own: the bot's handlers share theirs with a middleware that sleeps through
 429s and 5xx (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing
@@ -30,6 +30,7 @@ from bot.service_notice import register_service_notices
 from bot.shared_rate import RedisRateGate
 from storage.database import session_factory
 from storage.models import utcnow
+from storage.notifications import watching_notices
 from storage.outbox import Outbox
 from storage.outbox_parts import OutboxParts
 
@@ -76,8 +77,10 @@ class Notifier:
 
 
 class WakeSender(BaseMiddleware):
-    """After each update: a handler may have moved a complaint, so look at the outbox now, not at the next
-    idle poll. Cheap when it did not (one indexed query)."""
+    """After an update whose handler queued notices (it moved a complaint): look at the outbox now, not at
+    the next idle poll. An update that queued nothing (most of a conversation) leaves the sender asleep:
+    waking it cost a claim and a due-time query per update, a good part of the bot's database work under
+    load. Rows written some other way (the scheduler, another process) wait for the idle poll as before."""
 
     def __init__(self, sender: OutboxSender) -> None:
         self.sender = sender
@@ -88,10 +91,12 @@ class WakeSender(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        try:
-            return await handler(event, data)
-        finally:
-            self.sender.wake()
+        with watching_notices() as queued:
+            try:
+                return await handler(event, data)
+            finally:
+                if queued.added:
+                    self.sender.wake()
 
 
 def sender_settings(settings: Settings) -> SenderSettings:

@@ -6,6 +6,10 @@ delivers, from the complaint as it is then, so a message is never stored half-tr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -40,6 +44,28 @@ class NoticeKind(StrEnum):
 REPORTER_MILESTONES = frozenset(
     {T.SUBMIT, T.FORWARD, T.ACCEPT, T.APPROVE, T.REJECT, T.AUTO_CLOSE, ST.RECORD, ST.RESPOND, ST.RESOLVE}
 )
+
+
+@dataclass
+class NoticeWatch:
+    """How many outbox rows the code run under `watching_notices` added (a rolled-back one included)."""
+
+    added: int = 0
+
+
+_watch: ContextVar[NoticeWatch | None] = ContextVar("notice_watch", default=None)
+
+
+@contextmanager
+def watching_notices() -> Iterator[NoticeWatch]:
+    """Counts the notices added by what runs inside, in this task and the tasks it starts: the bot wakes
+    its outbox sender after an update only if the update queued something (bot.notifier.WakeSender)."""
+    watch = NoticeWatch()
+    token = _watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _watch.reset(token)
 
 
 async def write_notifications(
@@ -146,6 +172,8 @@ def add_notice(
     *,
     key_suffix: str = "",
 ) -> None:
+    if (watch := _watch.get()) is not None:
+        watch.added += 1
     session.add(
         models.OutboxMessage(
             chat_id=chat_id,
