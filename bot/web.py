@@ -6,7 +6,9 @@ Each worker builds the same bot `python -m bot` builds (bot/runner.py): it migra
 lock, so workers starting together migrate once), serves WEBHOOK_PATH with the secret-token check, and runs
 an outbox sender and a scheduler beside it. Several of those at once are safe: the senders claim outbox rows
 with SKIP LOCKED and share one rate limit in Redis, and every scheduler notice has a dedupe key. An update
-Telegram delivers twice, to one worker or two, is handled once (bot/once.py).
+Telegram delivers twice, to one worker or two, is handled once (bot/once.py), and a worker answers 200 only
+after handling it, so a worker killed mid-update leaves it to Telegram's retry, which another worker (or the
+restarted one) handles once the dead worker's lease has run out (UPDATE_LEASE_SECONDS).
 
 The webhook itself is registered once for all workers, by gunicorn's master (bot/gunicorn_conf.py).
 """
