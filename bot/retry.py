@@ -10,8 +10,9 @@
   restarted) is refused as "query is too old": the press itself must still be handled, so that refusal
   counts as answered instead of aborting the handler before it did anything.
 
-Handlers run outside the webhook request (the webhook handler answers first and processes in the
-background), so waiting here never makes Telegram resend an update. The outbox sender's `Bot` has no such
+A webhook request waits for its update's handling only up to `bot.runner.ANSWER_WITHIN_S` and is then
+answered 503 while the handling goes on, so waiting here at worst makes Telegram resend an update, which
+the update's lease (`bot.once`) keeps from being handled twice. The outbox sender's `Bot` has no such
 middleware: it hands a 429 or 5xx back to the outbox instead of holding a row's lease while it waits.
 """
 

@@ -42,6 +42,7 @@ from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.processed_updates import ProcessedUpdates
+from storage.report_rollups import recount_if_stale
 from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ async def prepare_database(settings: Settings) -> AsyncEngine:
     engine = create_engine(url)
     try:
         await migrate(engine)
+        # After OFFICE_CLOSE changed, the report rollups are counted again with the new closing time.
+        if await recount_if_stale(engine, calendar_from(settings)):
+            log.info("report rollups counted again for OFFICE_CLOSE %s", settings.office_close)
     except Exception as error:
         await engine.dispose()
         shown = make_url(url).render_as_string(hide_password=True)

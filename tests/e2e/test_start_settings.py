@@ -1,15 +1,20 @@
-"""STAGE_TARGET_HOURS: each waiting stage's office hours, read from the settings, reach the scheduler the bot
-runs; a wrong value is refused at start, naming what is wrong."""
+"""Settings the bot's start applies: STAGE_TARGET_HOURS (each waiting stage's office hours) reach the
+scheduler the bot runs, a wrong value is refused naming what is wrong; a changed OFFICE_CLOSE has the report
+rollups counted again."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.runner import build_process
+from bot.runner import build_process, prepare_database
+from storage import models
+from storage.database import session_factory
 from workflow.definitions import S
 from workflow.sla import DEFAULT_STAGE_HOURS
 
@@ -67,3 +72,33 @@ async def test_the_bot_process_schedules_with_the_configured_targets(
         assert hours[S.AT_OPD] == DEFAULT_STAGE_HOURS[S.AT_OPD]
     finally:
         await process.close()
+
+
+async def test_start_up_counts_the_report_rollups_again_after_office_close_changed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    engine = await prepare_database(Settings(_env_file=None, database_url=url))
+    try:
+        async with session_factory(engine).begin() as session:
+            # A completion counted while the office closed at 16:00; the complaint it counted is gone.
+            session.add(
+                models.ReportDayCompletions(
+                    received_day=date(2026, 12, 1),
+                    office_close_s=16 * 3600,
+                    after_office_close=False,
+                    resolved_day=date(2026, 12, 2),
+                    complaints=1,
+                )
+            )
+    finally:
+        await engine.dispose()
+
+    monkeypatch.setenv("OFFICE_CLOSE", "17:30")
+    engine = await prepare_database(Settings(_env_file=None, database_url=url))
+    try:
+        async with session_factory(engine)() as session:
+            left = await session.scalar(select(func.count()).select_from(models.ReportDayCompletions))
+        assert left == 0  # counted again from the complaints: there are none
+    finally:
+        await engine.dispose()
