@@ -9,15 +9,15 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from bot.texts import texts_for
-from storage.directory import Directory
+from storage.directory import Caller, Directory
 
 
 class UserContext(BaseMiddleware):
     """Puts `t` (the user's language table), `admins` (their active admin seats) and `admin` (the first
     of them, or None for a reporter) in the handler data.
 
-    The seats are read from the database on every update, not cached: an admin who is deactivated is a
-    reporter from their very next press.
+    The language and seats are read from the database on every update (one statement), not cached: an
+    admin who is deactivated is a reporter from their very next press.
     """
 
     async def __call__(
@@ -28,9 +28,9 @@ class UserContext(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         directory: Directory = data["directory"]
-        language = await directory.language_of(user.id) if user is not None else None
-        data["t"] = texts_for(language or data.get("default_language"))
-        admins = await directory.admins_of_user(user.id) if user is not None else []
+        caller = await directory.caller(user.id) if user is not None else Caller(language=None, admins=[])
+        data["t"] = texts_for(caller.language or data.get("default_language"))
+        admins = caller.admins
         data["admins"] = admins
         data["admin"] = admins[0] if admins else None
         return await handler(event, data)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, and_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -16,6 +18,14 @@ from storage.errors import (
 from storage.views import AdminInfo, ReporterInfo, admin_of, organisation_of, reporter_of
 from workflow.actors import CHILD_KIND, ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.identity import Identity
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whoever sent an update, as the bot needs them before any handler runs."""
+
+    language: str | None  # None: they never chose one
+    admins: list[AdminInfo]  # their active admin seats, as `Directory.admins_of_user`
 
 
 class Directory:
@@ -105,6 +115,29 @@ class Directory:
         )
         async with self.sessions() as session:
             return [admin_of(admin, org) for admin, org in (await session.execute(query)).all()]
+
+    async def caller(self, telegram_id: int) -> Caller:
+        """`language_of` and `admins_of_user` in one statement: read for every update, so one round trip."""
+        person = select(literal(telegram_id, BigInteger).label("telegram_id")).subquery()
+        query = (
+            select(models.TelegramUser.language, models.Admin, models.Organisation)
+            .select_from(person)
+            .outerjoin(models.TelegramUser, models.TelegramUser.telegram_id == person.c.telegram_id)
+            .outerjoin(
+                models.Admin, and_(models.Admin.telegram_id == person.c.telegram_id, models.Admin.active)
+            )
+            .outerjoin(
+                models.Organisation,
+                and_(models.Organisation.id == models.Admin.org_id, models.Organisation.active),
+            )
+            .order_by(models.Admin.id)
+        )
+        async with self.sessions() as session:
+            rows = (await session.execute(query)).all()
+        # One row per active seat, or a single row of NULLs for someone with none. A seat whose organisation
+        # is inactive comes without its organisation: no seat.
+        admins = [admin_of(admin, org) for _, admin, org in rows if admin is not None and org is not None]
+        return Caller(language=rows[0].language, admins=admins)
 
     async def active_admins(self, org_id: int, role: Role) -> list[AdminInfo]:
         async with self.sessions() as session:
