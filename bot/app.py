@@ -87,7 +87,8 @@ def create_fsm(settings: Settings, engine: AsyncEngine) -> tuple[BaseStorage, Ba
         redis_storage = RedisStorage.from_url(settings.redis_url)
         # With several processes an in-process lock serialises nothing: the lock must live in Redis too.
         return redis_storage, redis_storage.create_isolation()
-    return DatabaseStorage(session_factory(engine)), SimpleEventIsolation()
+    storage = DatabaseStorage(session_factory(engine))
+    return storage, storage.create_isolation()
 
 
 def create_dispatcher(
@@ -101,7 +102,7 @@ def create_dispatcher(
     dispatcher = Dispatcher(
         storage=storage,
         # Two updates of one person (an album, a double tap) must not both read then write the same draft.
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        events_isolation=events_isolation or _isolation_for(storage),
         directory=services.directory,
         complaints=services.complaints,
         calendar=services.calendar,
@@ -116,6 +117,11 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(UserContext())
     dispatcher.include_router(reporter_router())
     return dispatcher
+
+
+def _isolation_for(storage: BaseStorage) -> BaseEventIsolation:
+    # The database storage's own lock also lets it read a conversation's row once per update.
+    return storage.create_isolation() if isinstance(storage, DatabaseStorage) else SimpleEventIsolation()
 
 
 def create_bot(
