@@ -3,9 +3,11 @@
     gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 4
 
 Command-line flags still win (`--bind`, `--workers`, ...; without `--workers`: WEB_CONCURRENCY, else 1).
-The master, once its sockets listen and before any worker starts, checks the token and registers the
-webhook: one setWebhook for all workers (Telegram allows about one a second), and a bad token or an
-unreachable Bot API stops the start with one line.
+The master, once its sockets listen and before any worker starts, migrates the database and registers the
+webhook: one migration and one setWebhook for all workers (Telegram allows about one a second). A database
+it cannot open, a bad token or an unreachable Bot API stops the start with one line. (Left to the workers,
+a database failure made every worker exit at once, and gunicorn, halting for the first, tripped over the
+second and ended in a traceback.)
 """
 
 from __future__ import annotations
@@ -41,11 +43,19 @@ def when_ready(server: Any) -> None:
 
     settings = _settings()
     try:
+        asyncio.run(_prepare_database(settings))
         asyncio.run(_register_webhook(settings))
     except StartupProblem as problem:
         server.log.error("laporgub: %s", problem)
         server.halt(reason=str(problem), exit_status=1)
     server.log.info("laporgub: webhook set to %s for every worker", settings.webhook_url)
+
+
+async def _prepare_database(settings: Settings) -> None:
+    from bot.runner import prepare_database
+
+    engine = await prepare_database(settings)
+    await engine.dispose()
 
 
 async def _register_webhook(settings: Settings) -> None:
