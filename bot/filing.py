@@ -57,6 +57,8 @@ FIRST_COMPLAINT_FIELD = FIELDS.index(BY_NAME["subject"])
 # FSM data keys besides the fields' own.
 EDITING = "editing"  # the summary was shown: after an answer, go back to it instead of to the next step
 FIRST_STEP = "first_step"  # 0, or the subject's index when a saved identity is reused (for "Step n/m")
+# The conversation's own key: its confirmation, however often handled (a replay after a crash), files once.
+SUBMISSION_KEY = "submission_key"
 FRESH_IDENTITY = "fresh_identity"  # identity fields typed in this conversation (shown in full on the summary)
 REPLY_KEYBOARD = "reply_keyboard"  # a reply keyboard is up and must be taken down before the next prompt
 

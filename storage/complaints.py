@@ -65,13 +65,43 @@ class ComplaintService:
         self.working_days = working_days
 
     async def submit(
-        self, draft: ComplaintDraft, actor: Actor, *, service_org_id: int | None = None
+        self,
+        draft: ComplaintDraft,
+        actor: Actor,
+        *,
+        service_org_id: int | None = None,
+        submission_key: str | None = None,
     ) -> ComplaintInfo:
         """File a complaint: it enters the workflow at its first queue and gets its tracking number.
 
         A LaporGub complaint goes to the province; a complaint about the service itself goes to the
         Dinkominfo office named by `service_org_id`.
+
+        `submission_key` names the filing conversation: a submission with a key already used (the same
+        confirmation handled again after a crash, say) files nothing and returns the complaint it filed.
         """
+        if submission_key is not None:
+            filed = await self._by_submission_key(submission_key)
+            if filed is not None:
+                return filed
+            try:
+                return await self._file(draft, actor, service_org_id, submission_key)
+            except IntegrityError:
+                # Another handling of the same submission committed first.
+                filed = await self._by_submission_key(submission_key)
+                if filed is None:
+                    raise
+                return filed
+        return await self._file(draft, actor, service_org_id, None)
+
+    async def _by_submission_key(self, key: str) -> ComplaintInfo | None:
+        async with self.sessions() as session:
+            row = await session.scalar(select(models.Complaint).where(models.Complaint.submission_key == key))
+            return complaint_of(row) if row else None
+
+    async def _file(
+        self, draft: ComplaintDraft, actor: Actor, service_org_id: int | None, submission_key: str | None
+    ) -> ComplaintInfo:
         workflow = workflow_for(draft.kind)
         now = self.clock()
         async with self.sessions.begin() as session:
@@ -120,6 +150,7 @@ class ComplaintService:
                 received_at=now,
                 deadline=self.calendar.deadline(now, self.working_days),
                 recorded_by_admin_id=actor.admin_id if actor.role is Role.OFFICER else None,
+                submission_key=submission_key,
                 updated_at=now,
             )
             session.add(row)

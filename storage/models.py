@@ -171,6 +171,8 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         Index("ix_complaints_queue", "current_org_id", "state", "deadline"),
+        # One complaint per filing conversation, however often its confirmation is replayed.
+        Index("ix_complaints_submission_key", "submission_key", unique=True),
         Index("ix_complaints_reporter", "reporter_id", "received_at"),
         # The scheduler's scan of complaints waiting on an admin (few among many closed ones).
         Index("ix_complaints_kind_state", "kind", "state"),
@@ -224,6 +226,8 @@ class Complaint(Base):
     channel: Mapped[str] = mapped_column(String(16))
     external_system: Mapped[str | None] = mapped_column(String(16))
     external_number: Mapped[str | None] = mapped_column(String(64))
+    # The filing conversation's own key (see ComplaintService.submit); None for complaints filed without one.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     subject: Mapped[str] = mapped_column(String(200))
     chronology: Mapped[str] = mapped_column(Text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -76,8 +77,7 @@ async def begin(
     """Start the conversation over; `purpose` (kept in the draft) tells another submit handler to take it
     (a complaint about the service, one an officer records), `intro` is the text key that opens it."""
     await state.clear()
-    if purpose:
-        await state.update_data(purpose)
+    await state.update_data({**(purpose or {}), steps.SUBMISSION_KEY: uuid.uuid4().hex})
     # Starting over from a step with a reply keyboard (phone, location) must not leave it on screen.
     await message.answer(t(intro), reply_markup=ReplyKeyboardRemove())
     reporter = await directory.reporter_by_telegram_id(telegram_id)
@@ -305,7 +305,9 @@ async def submit(
     reporter = await directory.save_reporter(
         telegram_id=query.from_user.id, identity=identity_of(data), language=t.language
     )
-    complaint = await complaints.submit(draft_of(data, reporter.id), reporter.as_actor())
+    complaint = await complaints.submit(
+        draft_of(data, reporter.id), reporter.as_actor(), submission_key=data.get(steps.SUBMISSION_KEY)
+    )
     await state.clear()
     await drop_keyboard(query)
     await query.message.answer(

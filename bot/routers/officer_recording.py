@@ -245,6 +245,7 @@ async def submit(
         officer.as_actor(),
         # A service complaint is about the officer's own office, and stays with it.
         service_org_id=officer.org.id if kind is ComplaintKind.SERVICE else None,
+        submission_key=data.get(steps.SUBMISSION_KEY),
     )
     await state.clear()
     await drop_keyboard(query)

@@ -20,6 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, SubmitCb
+from bot.filing import SUBMISSION_KEY
 from bot.keyboards.menu import main_menu
 from bot.ownership import own_complaint
 from bot.replies import drop_keyboard
@@ -118,7 +119,10 @@ async def submit(
         telegram_id=query.from_user.id, identity=identity_of(data), language=t.language
     )
     complaint = await complaints.submit(
-        draft_of(data, reporter.id, kind=ComplaintKind.SERVICE), reporter.as_actor(), service_org_id=office.id
+        draft_of(data, reporter.id, kind=ComplaintKind.SERVICE),
+        reporter.as_actor(),
+        service_org_id=office.id,
+        submission_key=data.get(SUBMISSION_KEY),
     )
     await state.clear()
     await drop_keyboard(query)

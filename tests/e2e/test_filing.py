@@ -105,6 +105,10 @@ async def test_a_second_complaint_reuses_the_saved_identity(
         assert [row.subject for row in rows] == [Answers.subject, "Lampu jalan mati"]
         assert rows[0].reporter_id == rows[1].reporter_id
         assert rows[1].confidential is True
+        # Each conversation filed under a key of its own: a replayed confirmation would find its complaint.
+        keys = [row.submission_key for row in rows]
+        assert None not in keys
+        assert len(set(keys)) == 2
         assert len((await session.scalars(select(models.Reporter))).all()) == 2  # Budi and the world's Rina
     assert local_api.requests(ok=False) == []
 
