@@ -20,13 +20,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTERs, no batch mode: on SQLite a batch would copy the complaints table, and dropping the old copy
+# is refused while other tables' foreign keys point at it.
 def upgrade() -> None:
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("submission_key", sa.String(length=64), nullable=True))
-        batch_op.create_index("ix_complaints_submission_key", ["submission_key"], unique=True)
+    op.add_column("complaints", sa.Column("submission_key", sa.String(length=64), nullable=True))
+    op.create_index("ix_complaints_submission_key", "complaints", ["submission_key"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.drop_index("ix_complaints_submission_key")
-        batch_op.drop_column("submission_key")
+    op.drop_index("ix_complaints_submission_key", table_name="complaints")
+    op.drop_column("complaints", "submission_key")
