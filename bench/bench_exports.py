@@ -25,7 +25,7 @@ from typing import TypeVar
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bench.bench_queries import DEFAULT_ADMIN_URL, _build, _dsn, _load_average
+from bench.bench_queries import _build, _dsn, _load_average, dataset_arguments
 from bench.dataset import NOW
 from bot.reports import to_xlsx
 from bot.reports.documents import FORMATS, export_in_thread
@@ -143,18 +143,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--complaints", type=int, default=200_000)
-    parser.add_argument(
-        "--years", type=int, default=2, help="complaints are spread evenly over this many years up to now"
-    )
-    parser.add_argument("--seed", type=int, default=20261225)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("TEST_DATABASE_URL", DEFAULT_ADMIN_URL),
-        help="a PostgreSQL server where the benchmark may create and drop its own database",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the database, to measure again or look at")
-    parser.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by an earlier --keep")
+    dataset_arguments(parser, complaints=200_000, years=2)
     return parser.parse_args()
 
 

@@ -287,12 +287,18 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument(
-        "--years", type=int, default=10, help="complaints are spread evenly over this many years up to now"
-    )
+    dataset_arguments(parser, complaints=1_000_000, years=10)
     parser.add_argument("--runs", type=int, default=500, help="timed runs of each small query")
     parser.add_argument("--report-runs", type=int, default=20, help="timed runs of the year report")
+    return parser.parse_args()
+
+
+def dataset_arguments(parser: argparse.ArgumentParser, *, complaints: int, years: int) -> None:
+    """The options of the generated data set and of the database it is loaded into."""
+    parser.add_argument("--complaints", type=int, default=complaints)
+    parser.add_argument(
+        "--years", type=int, default=years, help="complaints are spread evenly over this many years up to now"
+    )
     parser.add_argument("--seed", type=int, default=20261225)
     parser.add_argument(
         "--database-url",
@@ -301,7 +307,6 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database, to measure again or look at")
     parser.add_argument("--reuse", metavar="DATABASE", help="measure a database kept by an earlier --keep")
-    return parser.parse_args()
 
 
 if __name__ == "__main__":
