@@ -3,17 +3,19 @@ entry are `bot.routers.service`'s)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.callbacks import CancelCb, LanguageCb, MenuCb
+from bot.commands import show_admin_commands
 from bot.keyboards.menu import language_picker, main_menu
 from bot.replies import drop_keyboard
 from bot.states import is_filing
 from bot.texts import TABLES, Texts, texts_for
 from storage.directory import Directory
+from storage.views import AdminInfo
 
 
 async def _remind_if_filing(message: Message, state: FSMContext, t: Texts) -> None:
@@ -41,12 +43,20 @@ async def language_button(query: CallbackQuery, t: Texts) -> None:
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_data: LanguageCb, directory: Directory, state: FSMContext
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    bot: Bot,
+    directory: Directory,
+    state: FSMContext,
+    admins: list[AdminInfo],
 ) -> None:
     await directory.set_language(query.from_user.id, callback_data.code, query.from_user.first_name)
     t = texts_for(callback_data.code)
     await query.answer()
     if isinstance(query.message, Message):
+        if admins:
+            # The admin's "/" list is their chat's own: it speaks the new language by the time they read this.
+            await show_admin_commands(bot, query.message.chat.id, (seat.role for seat in admins), t)
         await query.message.answer(t("language.set"), reply_markup=main_menu(t))
         await _remind_if_filing(query.message, state, t)
 

@@ -19,6 +19,7 @@ import bot.reports.exports as exports_module
 from bot.local_api import ChatMessage, LocalBotApi
 from bot.reports import summary_text
 from bot.reports.ranges import MAX_DAYS
+from bot.texts import texts_for
 from storage.reports import Period, build_report
 from tests.conftest import World, draft_for
 from tests.e2e.chat import WAIT_S, Reporter, visible
@@ -244,6 +245,23 @@ async def test_rekap_is_in_the_admin_command_menu(
     await reporter.command("/rekap")
     await reporter.expect_key("admin.only")
     assert chat_commands(local_api, reporter.id) == []
+
+
+async def test_an_admins_command_list_follows_their_language_at_once(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    province = admin_chat(local_api, world, "province")
+    await province.command("/start")
+    await province.next_where(lambda m: (m.text or "").startswith("🏛"), "the admin menu")
+    assert {c["command"]: c["description"] for c in chat_commands(local_api, province.id)}["rekap"] == (
+        "Rekap periode: grafik, XLSX, CSV"
+    )
+    await province.command("/language")
+    picker = await province.next_where(lambda m: bool(m.buttons), "the language picker")
+    await province.user.press_button(picker, "l:en")
+    await province.next_where(lambda m: m.text == visible(texts_for("en")("language.set")), "English set")
+    listed = {c["command"]: c["description"] for c in chat_commands(local_api, province.id)}
+    assert listed["rekap"] == "Report for a period: chart, XLSX, CSV"
 
 
 async def test_an_officer_is_told_reports_are_not_theirs(
