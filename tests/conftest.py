@@ -15,7 +15,7 @@ from storage.database import session_factory
 from storage.directory import Directory
 from storage.models import Base
 from storage.views import AdminInfo, ReporterInfo
-from tests.backends import BACKENDS, PostgresUnavailable, migrated_database
+from tests.backends import BACKENDS, PostgresUnavailable, migrated_database, postgres_database
 from workflow.actors import Actor, Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import ComplaintDraft
@@ -132,3 +132,15 @@ def draft_for(reporter: ReporterInfo, **changes: object) -> ComplaintDraft:
     }
     fields.update(changes)
     return ComplaintDraft(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def fresh_postgres() -> AsyncIterator[str]:
+    """The URL of an empty PostgreSQL database of this test's own (no schema: the test migrates it)."""
+    try:
+        async with postgres_database() as url:
+            yield url
+    except PostgresUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL: {error}")
+        pytest.skip(f"PostgreSQL tests skipped: {error}")

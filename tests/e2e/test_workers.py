@@ -29,7 +29,6 @@ from bot.web import webhook_app
 from storage import models
 from storage.database import create_engine, session_factory
 from storage.directory import Directory
-from tests.backends import PostgresUnavailable, postgres_database
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import TEST_SENDER, TOKEN, WEBHOOK_SECRET, free_port
 from tests.e2e.scripts import file_complaint
@@ -104,17 +103,6 @@ async def gunicorn_until_it_stops(tmp_path: Path, env: dict[str, str]) -> tuple[
             await process.wait()
     assert process.returncode is not None
     return process.returncode, output.decode(errors="replace").splitlines()
-
-
-@pytest.fixture
-async def fresh_postgres() -> AsyncIterator[str]:
-    try:
-        async with postgres_database() as url:
-            yield url
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL: {error}")
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
 
 
 @pytest.fixture

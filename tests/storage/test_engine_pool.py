@@ -4,26 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from storage.database import POOL_OVERFLOW, POOL_SIZE, create_engine
-from tests.backends import PostgresUnavailable, postgres_database
-
-
-@pytest.fixture
-async def fresh_postgres() -> AsyncIterator[str]:
-    try:
-        async with postgres_database() as url:
-            yield url
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL: {error}")
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
 
 
 async def test_connections_in_use_at_once_are_reused_not_reopened(fresh_postgres: str) -> None:

@@ -4,29 +4,14 @@ migrate: one creates the schema, the others wait for it and find it current."""
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import AsyncIterator
 
-import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from storage.database import alembic_config, create_engine, migrate
 from storage.models import Base
-from tests.backends import PostgresUnavailable, postgres_database
 
 STARTERS = 4
-
-
-@pytest.fixture
-async def fresh_postgres() -> AsyncIterator[str]:
-    try:
-        async with postgres_database() as url:
-            yield url
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL: {error}")
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
 
 
 async def test_starters_migrating_at_once_leave_one_current_schema(fresh_postgres: str) -> None:
