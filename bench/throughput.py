@@ -6,7 +6,9 @@ Everything talks to one local Bot API server (bot.local_api) run in this process
 off (the figures are about the bots, not Telegram's limits). In order:
 
 1. a minimal aiogram echo bot and a minimal python-telegram-bot echo bot (bench/echo_*.py): one message in
-   flight at a time, then draining a backlog of texts from distinct users;
+   flight at a time, then draining a backlog of texts from distinct users; then the same aiogram echo bot
+   keeping what every update of ours must keep in PostgreSQL (bench/echo_durable.py): its update marks,
+   then also the chat's conversation row (the floor of a durable bot, between the framework and ours);
 2. our bot (`python -m bot`, polling, its outbox sender inside, PostgreSQL in a database created for the run
    and dropped after): reporters file complaints with the conversation the end-to-end tests script, admins
    press their cards through all seven steps; one complaint at a time, then as fast as the bot answers
@@ -59,6 +61,8 @@ from workflow.definitions import T
 OUR_TOKEN = "7100001:bench-laporgub"
 AIOGRAM_TOKEN = "7100002:bench-echo-aiogram"
 PTB_TOKEN = "7100003:bench-echo-ptb"
+MARKS_TOKEN = "7100004:bench-echo-marks"
+CONVERSATION_TOKEN = "7100005:bench-echo-conversation"
 START_TIMEOUT_S = 60.0
 
 
@@ -67,6 +71,7 @@ class Sizes:
     echo_single: int = 100  # messages sent one at a time to each echo bot
     echo_updates: int = 4_000
     ptb_updates: int = 2_000
+    durable_updates: int = 2_000  # for each echo bot keeping marks (and a conversation) in PostgreSQL
     single: int = 3
     saturated: int = 24
     concurrency: int = 30
@@ -82,6 +87,7 @@ class Sizes:
     # `python -m <bot_module>` runs our bot: `bot`, or bench.throughput_tuned for the experiment.
     bot_module: str = "bot"
     echo: bool = True
+    durable: bool = True
 
 
 @dataclass
@@ -163,6 +169,8 @@ def local_server() -> LocalBotApi:
         (OUR_TOKEN, "laporgub_bench_bot"),
         (AIOGRAM_TOKEN, "echo_aiogram_bot"),
         (PTB_TOKEN, "echo_ptb_bot"),
+        (MARKS_TOKEN, "echo_marks_bot"),
+        (CONVERSATION_TOKEN, "echo_conversation_bot"),
     ):
         api.add_bot(token, username, username)
     return api
@@ -188,10 +196,17 @@ def answers_since(api: LocalBotApi, account: BotAccount, since: int) -> list[flo
 
 
 async def run_echo(
-    api: LocalBotApi, name: str, module: str, token: str, updates: int, single_count: int, workdir: Path
+    api: LocalBotApi,
+    name: str,
+    module: str,
+    token: str,
+    updates: int,
+    single_count: int,
+    workdir: Path,
+    options: tuple[str, ...] = (),
 ) -> EchoRun:
     account = api.world.find_bot(token)
-    child = await spawn(name, ["-m", module, "--token", token, "--api", api.base_url], workdir)
+    child = await spawn(name, ["-m", module, "--token", token, "--api", api.base_url, *options], workdir)
     try:
         await polling(api, account, child)
         stamps = UpdateStamps()
@@ -446,6 +461,27 @@ async def run(sizes: Sizes, out: Callable[[str], None] = print) -> Report:
             engine = create_engine(database)
             try:
                 await migrate(engine)
+                for name, token, options in (
+                    ("aiogram echo + update marks", MARKS_TOKEN, ("--database", database)),
+                    (
+                        "aiogram echo + marks + conversation",
+                        CONVERSATION_TOKEN,
+                        ("--database", database, "--conversation"),
+                    ),
+                )[: 2 if sizes.durable else 0]:
+                    report.echoes.append(
+                        await run_echo(
+                            api,
+                            name,
+                            "bench.echo_durable",
+                            token,
+                            sizes.durable_updates,
+                            sizes.echo_single,
+                            workdir,
+                            options,
+                        )
+                    )
+                    out(f"  {name}: done ({time.monotonic() - began:.0f}s)")
                 await run_ours(api, engine, database, sizes, report)
                 out(f"  our bot: done ({time.monotonic() - began:.0f}s)")
                 report.sender = await run_sender(api, engine, database, sizes, report.opened_via_bot)
