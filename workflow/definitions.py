@@ -147,6 +147,7 @@ class ST(StrEnum):
     NOT_SOLVED = "not_solved"
     ESCALATE = "escalate"
     RESOLVE = "resolve"
+    AUTO_CLOSE = "auto_close"
 
 
 SERVICE = WorkflowDefinition(
@@ -166,6 +167,10 @@ SERVICE = WorkflowDefinition(
         # The officer responds until a solution is reached...
         _step(ST.RESPOND, SS.RECORDED, SS.RESPONDED, Role.OFFICER, needs_result=True),
         _step(ST.CONFIRM_SOLVED, SS.RESPONDED, SS.SOLVED, Role.REPORTER, Role.OFFICER),
+        # A complainant who never answers the response is taken as satisfied: the system closes it as solved
+        # after the same silence that closes a LaporGub result (the officer responds "until a solution is
+        # reached", and nobody is left holding it).
+        _step(ST.AUTO_CLOSE, SS.RESPONDED, SS.SOLVED, Role.SYSTEM),
         # ...and when it cannot be solved, it goes to the complaints official.
         _step(ST.NOT_SOLVED, SS.RESPONDED, SS.ESCALATED, Role.REPORTER, Role.OFFICER, needs_reason=True),
         _step(ST.ESCALATE, SS.RECORDED, SS.ESCALATED, Role.OFFICER, needs_reason=True),

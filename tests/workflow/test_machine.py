@@ -336,6 +336,27 @@ def test_service_complaint_not_solved_goes_to_the_official() -> None:
     )
 
 
+def test_the_system_closes_a_response_the_complainant_left_unanswered_as_solved() -> None:
+    responded = fire(service_complaint(), OFFICER, ST.RESPOND, result="Formulir sudah kami kirim ulang.")
+    assert [s.trigger for s in SERVICE_WORKFLOW.allowed_triggers(SYSTEM, responded)] == [ST.AUTO_CLOSE]
+    closed = fire(responded, SYSTEM, ST.AUTO_CLOSE)
+    assert (closed.state, closed.version) == (SS.SOLVED, responded.version + 1)
+    assert SERVICE_WORKFLOW.is_final(closed.state)
+    assert SERVICE_WORKFLOW.holder(closed.state) is None  # off every queue
+    # Only a response waits on the complainant: the system closes nothing the officer or official holds.
+    for waiting_on_staff in (
+        service_complaint(),
+        fire(service_complaint(), OFFICER, ST.ESCALATE, reason="x"),
+    ):
+        assert SERVICE_WORKFLOW.allowed_triggers(SYSTEM, waiting_on_staff) == []
+        with pytest.raises(InvalidTransition):
+            fire(waiting_on_staff, SYSTEM, ST.AUTO_CLOSE)
+    # Nobody else may close it in the complainant's silence.
+    for person in (REPORTER, OFFICER, OFFICIAL):
+        with pytest.raises(NotPermitted):
+            fire(responded, person, ST.AUTO_CLOSE)
+
+
 def test_an_officer_escalates_directly_and_records_for_a_citizen() -> None:
     draft = ComplaintSnapshot(
         ComplaintKind.SERVICE, SS.DRAFT, 0, REPORTER.reporter_id, None, city_org_id=CITY.id
