@@ -86,6 +86,8 @@ class Sizes:
     profile: bool = True
     # `python -m <bot_module>` runs our bot: `bot`, or bench.throughput_tuned for the experiment.
     bot_module: str = "bot"
+    # The outbox sender in a process of its own (`python -m bot sender`, SENDER_IN_BOT=false) beside the bot.
+    sender_apart: bool = False
     echo: bool = True
     durable: bool = True
 
@@ -300,7 +302,8 @@ async def measure(
         name, len(stamps.pushed), meter.wall, answer_latencies(api, account, stamps), meter.shares()
     )
     phase.complaints = len(numbers)
-    phase.main_cpu = meter.used["bot"]
+    # The bot's CPU, and its sender's when that runs in a process of its own.
+    phase.main_cpu = meter.used["bot"] + meter.used.get("sender", 0.0)
     phase.connections = now_connections - connections
     phase.transactions = now_transactions - transactions
     return phase, numbers
@@ -314,8 +317,13 @@ async def run_ours(
     people = await seat_people(api, engine, lanes=sizes.lanes, province_admins=sizes.province_admins)
     stamps = UpdateStamps()
     stamps.attach(account)
-    child = await spawn("bot", ["-m", sizes.bot_module], workdir, our_bot_env(api, database))
-    pids = {"bot": child.pid, "bench": os.getpid()}
+    env = our_bot_env(api, database)
+    sender = None
+    if sizes.sender_apart:
+        env["SENDER_IN_BOT"] = "false"
+        sender = await spawn("sender", ["-m", "bot", "sender"], workdir, env)
+    child = await spawn("bot", ["-m", sizes.bot_module], workdir, env)
+    pids = {"bot": child.pid, "bench": os.getpid()} | ({"sender": sender.pid} if sender else {})
     try:
         await polling(api, account, child)
         await greet_admins(people)
@@ -387,9 +395,12 @@ async def run_ours(
         api.log.clear()
         report.unfinished = await unfinished(engine, report.numbers)
     finally:
-        code = await child.stop()
-        if code not in (0, -15):
-            print(f"bot exited with {code}:\n{child.tail()}", file=sys.stderr)
+        for process in (child, sender):
+            if process is None:
+                continue
+            code = await process.stop()
+            if code not in (0, -15):
+                print(f"{process.name} exited with {code}:\n{process.tail()}", file=sys.stderr)
 
 
 async def run_sender(
@@ -524,6 +535,14 @@ def render(report: Report) -> str:
     per_update += [f"ours {phase.name} {phase.cpu_ms_per_update:.1f} ms" for phase in report.ours]
     lines.append("bot CPU per update (independent of the machine's load): " + ", ".join(per_update))
     lines.append(
+        "ours: polling, PostgreSQL, "
+        + (
+            "the outbox sender in a process of its own (CPU above is bot + sender)"
+            if report.sizes.sender_apart
+            else "the outbox sender inside the bot's process"
+        )
+    )
+    lines.append(
         "PostgreSQL per update of ours, transactions / connections opened: "
         + ", ".join(
             f"{phase.name} {phase.transactions / max(phase.updates, 1):.1f} / "
@@ -616,7 +635,10 @@ def _arguments() -> Sizes:
     for item in fields(Sizes):
         option = "--" + item.name.replace("_", "-")
         if item.type == "bool" or isinstance(getattr(defaults, item.name), bool):
-            parser.add_argument(f"--no-{item.name}", dest=item.name, action="store_false")
+            if getattr(defaults, item.name):
+                parser.add_argument(f"--no-{option[2:]}", dest=item.name, action="store_false")
+            else:
+                parser.add_argument(option, dest=item.name, action="store_true")
         else:
             kind = type(getattr(defaults, item.name))
             parser.add_argument(option, type=kind, default=getattr(defaults, item.name))
