@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +37,7 @@ from bot.display import TEXT_LIMIT, fit
 from bot.outbox_sender import RateGate
 from bot.texts import Html, Texts, texts_for
 from storage.complaints import ComplaintService
-from storage.directory import Directory
+from storage.directory import Caller, Directory
 from storage.notifications import NoticeKind
 from storage.outbox import Outbox, OutboxEntry
 from storage.outbox_parts import OutboxParts, parts_done
@@ -65,6 +67,20 @@ ChatRender = Callable[[OutboxEntry], Awaitable[int | None]]
 
 class UnknownNotice(Exception):
     pass
+
+
+@dataclass
+class _RowRecipient:
+    """The chat a row goes to, and (once asked for) its language and admin seats."""
+
+    chat_id: int
+    read: Caller | None = None
+
+
+# The recipient of the row this task is rendering. A rendering asks for the chat's language and seats
+# several times (the seat that acted, any seat, the texts), and so do the renderers other modules register
+# through `_texts` and `_seat`: all of them share one read of the recipient per row.
+_row_recipient: ContextVar[_RowRecipient | None] = ContextVar("row_recipient", default=None)
 
 
 def stars(rating: int) -> str:
@@ -130,6 +146,13 @@ class Delivery:
         self.chat_renderers[kind] = render
 
     async def __call__(self, entry: OutboxEntry) -> int | None:
+        token = _row_recipient.set(_RowRecipient(entry.chat_id))
+        try:
+            return await self._render(entry)
+        finally:
+            _row_recipient.reset(token)
+
+    async def _render(self, entry: OutboxEntry) -> int | None:
         if entry.complaint_id is None and entry.kind in self.chat_renderers:
             return await self.chat_renderers[entry.kind](entry)
         render = self.renderers.get(entry.kind)
@@ -240,12 +263,21 @@ class Delivery:
         return did_words(entry.payload["trigger"], t, target.name if target else "")
 
     async def _seat(self, chat_id: int, org_id: int | None, role: str | None) -> AdminInfo | None:
-        seats = await self.directory.admins_of_user(chat_id)
+        seats = (await self._recipient(chat_id)).admins
         return next((seat for seat in seats if seat.org.id == org_id and seat.role == role), None)
 
     async def _any_seat(self, chat_id: int, org_id: int | None) -> AdminInfo | None:
-        seats = await self.directory.admins_of_user(chat_id)
+        seats = (await self._recipient(chat_id)).admins
         return next((seat for seat in seats if seat.org.id == org_id), None)
+
+    async def _recipient(self, chat_id: int) -> Caller:
+        """The chat's language and seats: read once per row (in one statement), on the first question."""
+        row = _row_recipient.get()
+        if row is None or row.chat_id != chat_id:
+            return await self.directory.caller(chat_id)
+        if row.read is None:
+            row.read = await self.directory.caller(chat_id)
+        return row.read
 
     # -- the reporter ------------------------------------------------------------------------------------
 
@@ -334,7 +366,8 @@ class Delivery:
         return [message.message_id for message in await self.bot.send_media_group(chat_id, media)]
 
     async def _texts(self, chat_id: int, fallback: str | None = None) -> Texts:
-        return texts_for(await self.directory.language_of(chat_id) or fallback or self.default_language)
+        language = (await self._recipient(chat_id)).language
+        return texts_for(language or fallback or self.default_language)
 
 
 def _event_at(card: CardInfo, version: int | None) -> EventInfo | None:
