@@ -1,5 +1,6 @@
 """What falls due with time, derived from the database on every run: stage reminders and escalations,
-closing results the reporter left unacknowledged, and chasing or discarding half-filed drafts.
+closing results the reporter left unacknowledged (and service complaints' responses the complainant left
+unanswered, after reminding them), and chasing or discarding half-filed drafts.
 
 Nothing is held in memory between runs. Every message is an outbox row with a deterministic dedupe key,
 written with INSERT … ON CONFLICT DO NOTHING, so two schedulers running at once, or one run again after a
@@ -14,6 +15,9 @@ Payloads (all instants ISO 8601 in UTC), besides `complaint_id` and `tracking_nu
   a sender should drop a reminder whose complaint has moved on since.
 * `draft_reminder` / `draft_discarded` (to the reporter's chat, no complaint): `fsm_key`, `chat_id`,
   `user_id`, `state` (the filing step), `idle_since`; a reminder also has `discard_at`.
+* `service_answer_reminder` (to the complainant of a service complaint, on the last working day before its
+  response is taken as the solution): `responded_at`, `close_at`. Its `complaint_version` is the response's:
+  a sender should drop it if the complainant answered meanwhile.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Select, and_, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,7 +41,7 @@ from storage.outbox import OutboxStatus
 from storage.relays import awaiting_relay
 from workflow.actors import Actor, Role
 from workflow.calendar import WorkingCalendar
-from workflow.definitions import ComplaintKind, S, T
+from workflow.definitions import SS, ST, ComplaintKind, S, T
 from workflow.engine import workflow_for
 from workflow.errors import StaleVersion
 from workflow.sla import (
@@ -59,6 +63,13 @@ SYSTEM = Actor(Role.SYSTEM, name="system")
 _DEDUPE_KEY_LENGTH = 128  # models.OutboxMessage.dedupe_key
 _INSERT_BATCH = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# An outbox kind of this module's own (storage.notifications.NoticeKind lists the others).
+SERVICE_ANSWER_REMINDER = "service_answer_reminder"
+# What waits on the complainant's answer, per kind, and the system's step that ends their silence.
+_AWAITING_ANSWER: Mapping[ComplaintKind, tuple[str, str]] = {
+    ComplaintKind.LAPORGUB: (S.RESOLVED, T.AUTO_CLOSE),
+    ComplaintKind.SERVICE: (SS.RESPONDED, ST.AUTO_CLOSE),
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,7 @@ async def run_scheduler_once(
     now = clock()
     notices: Counter[str] = Counter()
     notices.update(await insert_notices(sessions, await _stage_notices(sessions, calendar, settings, now)))
+    notices.update(await insert_notices(sessions, await _answer_reminders(sessions, calendar, settings, now)))
     closed = await _auto_close(sessions, calendar, clock, settings, now)
     discarded = await _discard_drafts(sessions, settings, now)
     notices.update(await insert_notices(sessions, discarded))
@@ -217,7 +229,56 @@ async def current_stages(
     return {complaint_id: stage for complaint_id, stage in stages.items() if stage is not None}
 
 
-# -- results the reporter left unacknowledged ------------------------------------------------------
+# -- results and responses the complainant left unanswered ----------------------------------------
+
+
+def answer_reminder_at(answered_at: datetime, calendar: WorkingCalendar, working_days: int) -> datetime:
+    """When the complainant of a service complaint is reminded that the response waits on them: the office
+    opening of the last working day before `auto_close_at` closes it (one working day of warning)."""
+    last_day = calendar.add_working_days(calendar.receipt_day(answered_at), working_days)
+    return calendar.office_opening(last_day)
+
+
+def _awaiting_answer(kinds: Iterable[ComplaintKind]) -> Select[Any]:
+    """Complaints of these kinds waiting on their complainant's answer since their latest event; a
+    complainant off Telegram hears of it through an officer, so a complaint whose relay the officer has not
+    yet confirmed as delivered is not theirs to answer yet."""
+    complaint, event = models.Complaint, models.ComplaintEvent
+    waiting = [and_(complaint.kind == kind, complaint.state == _AWAITING_ANSWER[kind][0]) for kind in kinds]
+    return (
+        select(complaint.id, complaint.kind, complaint.tracking_number, complaint.version, event.at)
+        .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
+        .where(or_(*waiting))
+        .where(~awaiting_relay())
+        .order_by(complaint.id)
+    )
+
+
+async def _answer_reminders(
+    sessions: async_sessionmaker[AsyncSession],
+    calendar: WorkingCalendar,
+    settings: SchedulerSettings,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Service complainants on Telegram whose response closes as solved at the next working day's opening."""
+    query = (
+        _awaiting_answer([ComplaintKind.SERVICE])
+        .add_columns(models.Reporter.telegram_id)
+        .join(models.Reporter, models.Reporter.id == models.Complaint.reporter_id)
+        .where(models.Reporter.telegram_id.is_not(None))
+    )
+    async with sessions() as session:
+        waiting = (await session.execute(query)).all()
+    rows = []
+    for row in waiting:
+        close_at = auto_close_at(row.at, calendar, settings.auto_close_working_days)
+        # Due until the closing itself: a scheduler that was down past it closes without a late warning.
+        if not answer_reminder_at(row.at, calendar, settings.auto_close_working_days) <= now < close_at:
+            continue
+        details = {"responded_at": row.at.isoformat(), "close_at": close_at.isoformat()}
+        key = f"{SERVICE_ANSWER_REMINDER}:{row.id}:{row.version}:{row.telegram_id}"
+        rows.append(_notice(SERVICE_ANSWER_REMINDER, row.telegram_id, key, details, now, row))
+    return rows
 
 
 async def _auto_close(
@@ -227,27 +288,20 @@ async def _auto_close(
     settings: SchedulerSettings,
     now: datetime,
 ) -> tuple[int, ...]:
-    complaint, event = models.Complaint, models.ComplaintEvent
-    query = (
-        select(complaint.id, complaint.version, event.at)
-        .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
-        .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state == S.RESOLVED)
-        # A complainant off Telegram hears of the result through an officer: the clock for their answer
-        # starts only once the officer has confirmed delivering it.
-        .where(~awaiting_relay())
-        .order_by(complaint.id)
-    )
+    """A LaporGub result the reporter left unacknowledged is closed; a service complaint's response the
+    complainant left unanswered is taken as solved; both after the same working days of silence."""
     async with sessions() as session:
-        resolved = (await session.execute(query)).all()
+        waiting = (await session.execute(_awaiting_answer(_AWAITING_ANSWER))).all()
     service = ComplaintService(sessions, calendar, clock=clock)
     closed = []
-    for complaint_id, version, resolved_at in resolved:
-        if now < auto_close_at(resolved_at, calendar, settings.auto_close_working_days):
+    for complaint_id, kind, _, version, waiting_since in waiting:
+        if now < auto_close_at(waiting_since, calendar, settings.auto_close_working_days):
             continue
+        trigger = _AWAITING_ANSWER[ComplaintKind(kind)][1]
         try:
-            await service.fire(complaint_id, SYSTEM, T.AUTO_CLOSE, seen_version=version)
+            await service.fire(complaint_id, SYSTEM, trigger, seen_version=version)
         except StaleVersion:
-            continue  # the reporter acknowledged it meanwhile, or another scheduler closed it first
+            continue  # the complainant answered meanwhile, or another scheduler closed it first
         closed.append(complaint_id)
     return tuple(closed)
 

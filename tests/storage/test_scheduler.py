@@ -1,4 +1,5 @@
-"""The scheduler over Christmas 2026 and New Year 2027: who is reminded when, escalation, auto-close, drafts.
+"""The scheduler over Christmas 2026 and New Year 2027: who is reminded when, escalation, auto-close (of a
+LaporGub result, and of a service complaint's response the complainant never answered), drafts.
 
 Every run is made twice at once and then once more (a restart): the outbox must come out the same.
 """
@@ -15,7 +16,7 @@ from storage import models
 from storage.scheduler import SchedulerReport, current_stages, parse_fsm_key, run_scheduler_once
 from tests.conftest import World, draft_for
 from workflow.calendar import WIB, WorkingCalendar
-from workflow.definitions import S, T
+from workflow.definitions import SS, ST, ComplaintKind, S, T
 from workflow.sla import stage_status
 
 CALENDAR = WorkingCalendar()
@@ -302,6 +303,109 @@ async def _resolved_at(world: World, moment: datetime) -> Any:
     world.clock.now = moment.astimezone(UTC)
     await world.complaints.fire(complaint.id, world.actor("province"), T.APPROVE, seen_version=6)
     return complaint
+
+
+# -- a service complaint's response the complainant never answers ---------------------------------
+
+RESPONSE = "Formulir Anda sudah kami kirim ulang lewat email."
+
+
+async def _responded_at(world: World, moment: datetime) -> Any:
+    """A service complaint the reporter filed half an hour before the officer responded at `moment`."""
+    world.clock.now = moment.astimezone(UTC) - timedelta(minutes=30)
+    complaint = await world.complaints.submit(
+        draft_for(world.reporter, kind=ComplaintKind.SERVICE, subject="Petugas tidak membalas email"),
+        world.reporter.as_actor(),
+        service_org_id=world.orgs["KOTA-PKL"].id,
+    )
+    world.clock.now = moment.astimezone(UTC)
+    await world.complaints.fire(
+        complaint.id, world.actor("officer"), ST.RESPOND, seen_version=1, result=RESPONSE
+    )
+    return complaint
+
+
+async def test_a_silent_service_complainant_is_reminded_then_the_response_is_taken_as_solved(
+    world: World,
+) -> None:
+    outbox = Outbox(world)
+    complaint = await _responded_at(world, wib(1, 4, 8, 30, year=2027))
+    await outbox.skip()
+    # As for a LaporGub result: 4 Jan is day 0, 5 Jan (Isra' Mi'raj) is skipped, the tenth working day is
+    # Tuesday 19 Jan. The complainant hears on that last day's opening, and it closes at the next one.
+    assert (await run_at(world, wib(1, 18, 23, year=2027))).notices == {}
+    reminded = await run_at(world, wib(1, 19, 8, year=2027))
+    assert (reminded.notices, reminded.auto_closed) == ({"service_answer_reminder": 1}, ())
+    [reminder] = await outbox.new()
+    assert (reminder.kind, reminder.chat_id, reminder.complaint_id, reminder.complaint_version) == (
+        "service_answer_reminder",
+        world.reporter.telegram_id,
+        complaint.id,
+        2,
+    )
+    assert reminder.payload == {
+        "complaint_id": complaint.id,
+        "tracking_number": complaint.tracking_number,
+        "responded_at": iso(wib(1, 4, 8, 30, year=2027)),
+        "close_at": iso(wib(1, 20, 8, year=2027)),
+    }
+    # Reminded once: the rest of the day brings nothing new.
+    assert (await run_at(world, wib(1, 19, 15, year=2027))).notices == {}
+    assert (await run_at(world, wib(1, 20, 7, 59, year=2027))).auto_closed == ()
+
+    report = await run_at(world, wib(1, 20, 8, year=2027))
+    assert report.auto_closed == (complaint.id,)  # two schedulers raced; one closed it, the other let go
+    assert report.notices == {}  # no late reminder beside the closing
+    closed = await world.complaints.get(complaint.id)
+    assert closed is not None
+    assert (closed.state, closed.version) == (SS.SOLVED, 3)
+    history = await world.complaints.history(complaint.id)
+    assert [(event.trigger, event.actor_role) for event in history] == [
+        (ST.RECORD, "reporter"),
+        (ST.RESPOND, "officer"),
+        (ST.AUTO_CLOSE, "system"),
+    ]
+    assert history[-1].at == wib(1, 20, 8, year=2027)
+    told = [(row.kind, row.chat_id, row.payload["trigger"]) for row in await outbox.new()]
+    assert told == [("reporter_update", world.reporter.telegram_id, "auto_close")]
+    # Finished: in nobody's queue.
+    for seat in ("officer", "official"):
+        queue = await world.complaints.queue(world.orgs["KOTA-PKL"].id, world.admins[seat].role)
+        assert complaint.id not in [item.id for item in queue.items]
+    # Nothing more to do for it, however long the scheduler keeps running.
+    assert (await run_at(world, wib(3, 1, 9, year=2027))).notices == {}
+
+
+async def test_a_service_complainant_who_answered_is_neither_reminded_nor_closed_for(world: World) -> None:
+    solved = await _responded_at(world, wib(1, 4, 8, 30, year=2027))
+    not_solved = await _responded_at(world, wib(1, 4, 9, year=2027))
+    late = await _responded_at(world, wib(1, 4, 9, 30, year=2027))
+    world.clock.now = wib(1, 6, 9, year=2027).astimezone(UTC)
+    await world.complaints.fire(solved.id, world.reporter.as_actor(), ST.CONFIRM_SOLVED, seen_version=2)
+    await world.complaints.fire(
+        not_solved.id, world.reporter.as_actor(), ST.NOT_SOLVED, seen_version=2, reason="Belum ada email."
+    )
+    outbox = Outbox(world)
+    await outbox.skip()
+    # Only the one still waiting hears; the one who answers after the reminder is not closed for either.
+    assert (await run_at(world, wib(1, 19, 9, year=2027))).notices == {"service_answer_reminder": 1}
+    assert [row.complaint_id for row in await outbox.new()] == [late.id]
+    world.clock.now = wib(1, 19, 10, year=2027).astimezone(UTC)
+    await world.complaints.fire(late.id, world.reporter.as_actor(), ST.CONFIRM_SOLVED, seen_version=2)
+    await outbox.skip()
+
+    report = await run_at(world, wib(2, 1, 9, year=2027))
+    assert (report.auto_closed, report.notices) == ((), {})
+    assert await outbox.new() == []
+    for complaint, state, last in (
+        (solved, SS.SOLVED, ST.CONFIRM_SOLVED),
+        (not_solved, SS.ESCALATED, ST.NOT_SOLVED),
+        (late, SS.SOLVED, ST.CONFIRM_SOLVED),
+    ):
+        current = await world.complaints.get(complaint.id)
+        assert current is not None
+        assert current.state == state
+        assert (await world.complaints.history(complaint.id))[-1].trigger == last
 
 
 # -- half-filed drafts ----------------------------------------------------------------------------
