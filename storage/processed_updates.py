@@ -9,20 +9,23 @@ once its lease has run out the update may be taken again, by the next delivery o
 update that is done changes nothing; one of an update another process holds is told so (`Mark.HELD`) and
 may wait for the holder (bot/once.py).
 
-Taking is one INSERT and, when the row exists, one guarded UPDATE (`WHERE taken_until < now`): of two
-processes taking one expired mark at once, the database lets exactly one UPDATE match. Both statements are
-plain SQL, the same on SQLite and PostgreSQL.
+Taking is one statement, an upsert: `INSERT ... ON CONFLICT (bot_id, update_id) DO UPDATE SET taken_until
+= now + lease WHERE taken_until < now RETURNING ...`. It returns a row only when it inserted the mark or
+took over an expired lease; of two processes taking one expired mark at once exactly one gets it (PostgreSQL
+locks the conflicting row and re-checks the WHERE on its latest version; SQLite has one writer at a time).
+Only when nothing is returned does a SELECT tell a done mark from a held one. Every statement here is Core
+SQL on a connection of the engine, with no ORM unit of work in between.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, Table, delete, false, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import ProcessedUpdate, utcnow
 
@@ -30,6 +33,8 @@ from storage.models import ProcessedUpdate, utcnow
 KEEP = timedelta(days=2)
 # How long a taken update stays taken without a renewal; the holder renews it every third of this.
 LEASE = timedelta(seconds=30)
+
+MARKS: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 
 
 class Mark(enum.Enum):
@@ -45,83 +50,76 @@ class ProcessedUpdates:
         clock: Callable[[], datetime] = utcnow,
         lease: timedelta = LEASE,
     ) -> None:
-        self.sessions = sessions
+        self.engine: AsyncEngine = sessions.kw["bind"]
         self.clock = clock
         self.lease = lease
+        self._insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
 
     async def take(self, bot_id: int, update_id: int) -> Mark:
         now = self.clock()
-        try:
-            async with self.sessions.begin() as session:
-                session.add(
-                    ProcessedUpdate(
-                        bot_id=bot_id, update_id=update_id, received_at=now, taken_until=now + self.lease
-                    )
-                )
-        except IntegrityError:
-            pass
-        else:
-            return Mark.TAKEN
-        async with self.sessions.begin() as session:
-            expired = await session.execute(
-                update(ProcessedUpdate)
-                .where(
-                    _the(bot_id, update_id),
-                    ProcessedUpdate.taken_until.is_not(None),
-                    ProcessedUpdate.taken_until < now,
-                )
-                .values(taken_until=now + self.lease)
-            )
-            if expired.rowcount == 1:  # type: ignore[attr-defined]
+        inserting = self._insert(MARKS).values(
+            bot_id=bot_id, update_id=update_id, received_at=now, taken_until=now + self.lease
+        )
+        taking = inserting.on_conflict_do_update(
+            index_elements=[MARKS.c.bot_id, MARKS.c.update_id],
+            set_={MARKS.c.taken_until: inserting.excluded.taken_until},
+            where=MARKS.c.taken_until.is_not(None) & (MARKS.c.taken_until < now),
+        ).returning(MARKS.c.update_id)
+        async with self.engine.begin() as connection:
+            if (await connection.execute(taking)).first() is not None:
                 return Mark.TAKEN
             found = (
-                await session.execute(select(ProcessedUpdate.taken_until).where(_the(bot_id, update_id)))
+                await connection.execute(select(MARKS.c.taken_until).where(_the(bot_id, update_id)))
             ).first()
         return Mark.DONE if found is not None and found.taken_until is None else Mark.HELD
 
-    async def renew(self, bot_id: int, update_id: int) -> None:
-        """Still being handled: push the lease out again."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(ProcessedUpdate)
-                .where(_the(bot_id, update_id), ProcessedUpdate.taken_until.is_not(None))
+    async def renew(self, held: Mapping[int, Collection[int]]) -> int:
+        """Still being handled: push out the lease of every update held, `{bot_id: update_ids}`, in one
+        statement. Returns how many leases it renewed (a done or given-back update has none to renew)."""
+        held = {bot_id: update_ids for bot_id, update_ids in held.items() if update_ids}
+        if not held:
+            return 0
+        any_held = or_(
+            false(),
+            *(
+                (MARKS.c.bot_id == bot_id) & MARKS.c.update_id.in_(sorted(update_ids))
+                for bot_id, update_ids in held.items()
+            ),
+        )
+        async with self.engine.begin() as connection:
+            result = await connection.execute(
+                update(MARKS)
+                .where(any_held, MARKS.c.taken_until.is_not(None))
                 .values(taken_until=self.clock() + self.lease)
             )
+        return result.rowcount
 
     async def finish(self, bot_id: int, update_id: int) -> None:
         """Handled to its end: every later delivery is skipped."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                update(ProcessedUpdate).where(_the(bot_id, update_id)).values(taken_until=None)
-            )
+        async with self.engine.begin() as connection:
+            await connection.execute(update(MARKS).where(_the(bot_id, update_id)).values(taken_until=None))
 
     async def give_back(self, bot_id: int, update_id: int) -> None:
         """Handling failed: let a redelivery of the update be handled."""
-        async with self.sessions.begin() as session:
-            await session.execute(
-                delete(ProcessedUpdate).where(
-                    _the(bot_id, update_id), ProcessedUpdate.taken_until.is_not(None)
-                )
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                delete(MARKS).where(_the(bot_id, update_id), MARKS.c.taken_until.is_not(None))
             )
 
     async def release_unfinished(self, bot_id: int) -> int:
         """Forget every unfinished mark of the bot: only for a process that knows it is the bot's sole
         consumer of updates and that no other is still handling any (a polling process at its start)."""
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                delete(ProcessedUpdate).where(
-                    ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.taken_until.is_not(None)
-                )
+        async with self.engine.begin() as connection:
+            result = await connection.execute(
+                delete(MARKS).where(MARKS.c.bot_id == bot_id, MARKS.c.taken_until.is_not(None))
             )
-            return result.rowcount  # type: ignore[attr-defined]
+        return result.rowcount
 
     async def purge(self, keep: timedelta = KEEP) -> int:
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                delete(ProcessedUpdate).where(ProcessedUpdate.received_at < self.clock() - keep)
-            )
-            return result.rowcount  # type: ignore[attr-defined]
+        async with self.engine.begin() as connection:
+            result = await connection.execute(delete(MARKS).where(MARKS.c.received_at < self.clock() - keep))
+        return result.rowcount
 
 
 def _the(bot_id: int, update_id: int) -> ColumnElement[bool]:
-    return (ProcessedUpdate.bot_id == bot_id) & (ProcessedUpdate.update_id == update_id)
+    return (MARKS.c.bot_id == bot_id) & (MARKS.c.update_id == update_id)
