@@ -13,6 +13,11 @@ if the handler raises it is given back. So:
 
 The entry points make sure that next delivery comes: polling confirms an update to Telegram only after its
 handler ended (bot/polling.py), the webhook answers 200 only then (bot/runner.py).
+
+Renewing costs no task per update: the middleware keeps the updates it has in flight and, while there are
+any, one timer that every third of the lease renews all of them in one statement. The timer is set when the
+first update comes in and cancelled when the last one's mark is settled; the last one also waits for a
+renewal still under way, so nothing of the middleware outlives its updates.
 """
 
 from __future__ import annotations
@@ -44,6 +49,15 @@ class OncePerUpdate(BaseMiddleware):
         self.ask_again = ask_again
         self._next_purge = time.monotonic() + purge_every
         self._purging: asyncio.Task[int] | None = None
+        # bot id -> the ids of its updates this process is handling now, whose leases it renews
+        self._in_flight: dict[int, set[int]] = {}
+        self._next_renewal: asyncio.TimerHandle | None = None
+        self._renewing: asyncio.Task[None] | None = None
+
+    @property
+    def renewing(self) -> bool:
+        """Whether a renewal is set or under way: only while some update is in flight."""
+        return self._next_renewal is not None or self._renewing is not None
 
     async def __call__(
         self,
@@ -63,20 +77,21 @@ class OncePerUpdate(BaseMiddleware):
             )
             return None
         self._purge_now_and_then()
-        renewing = asyncio.create_task(self._renew(bot.id, event.update_id))
+        self._hold(bot.id, event.update_id)
+        # Renewed until its mark is settled: a renewal after `finish` or `give_back` finds nothing to renew.
         try:
-            result = await handler(event, data)
-        except Exception:
-            renewing.cancel()
-            await self.processed.give_back(bot.id, event.update_id)
-            raise
+            try:
+                result = await handler(event, data)
+            except Exception:
+                await self.processed.give_back(bot.id, event.update_id)
+                raise
+            try:
+                await self.processed.finish(bot.id, event.update_id)
+            except Exception as error:  # handled already; the lease runs out and a retry redoes it
+                log.warning("update %s handled but not marked done: %s", event.update_id, error)
+            return result
         finally:
-            renewing.cancel()
-        try:
-            await self.processed.finish(bot.id, event.update_id)
-        except Exception as error:  # handled already; the lease runs out and a retry redoes it
-            log.warning("update %s handled but not marked done: %s", event.update_id, error)
-        return result
+            await self._let_go(bot.id, event.update_id)
 
     async def _take(self, bot_id: int, update_id: int) -> Mark:
         """Wait while another process holds the update, up to two leases: by then a dead holder's lease has
@@ -88,14 +103,44 @@ class OncePerUpdate(BaseMiddleware):
                 return mark
             await asyncio.sleep(self.ask_again)
 
-    async def _renew(self, bot_id: int, update_id: int) -> None:
+    def _hold(self, bot_id: int, update_id: int) -> None:
+        self._in_flight.setdefault(bot_id, set()).add(update_id)
+        if self._next_renewal is None and self._renewing is None:
+            self._schedule_renewal()
+
+    async def _let_go(self, bot_id: int, update_id: int) -> None:
+        update_ids = self._in_flight[bot_id]
+        update_ids.discard(update_id)
+        if not update_ids:
+            del self._in_flight[bot_id]
+        if self._in_flight:
+            return
+        if self._next_renewal is not None:
+            self._next_renewal.cancel()
+            self._next_renewal = None
+        if self._renewing is not None:
+            await asyncio.wait({self._renewing})  # one statement at most; never cancelled mid-statement
+
+    def _schedule_renewal(self) -> None:
         every = self.processed.lease.total_seconds() / 3
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.processed.renew(bot_id, update_id)
-            except Exception as error:  # try again at the next turn, within the lease
-                log.warning("could not renew the lease on update %s: %s", update_id, error)
+        self._next_renewal = asyncio.get_running_loop().call_later(every, self._start_renewal)
+
+    def _start_renewal(self) -> None:
+        self._next_renewal = None
+        self._renewing = asyncio.create_task(self._renew_in_flight())
+
+    async def _renew_in_flight(self) -> None:
+        """Renew every update in flight in one statement, then set the timer for the next renewal if any
+        are still in flight: one that ends meanwhile is simply not renewed again."""
+        held = {bot_id: set(update_ids) for bot_id, update_ids in self._in_flight.items()}
+        try:
+            await self.processed.renew(held)
+        except Exception as error:  # try again at the next turn, within the lease
+            log.warning("could not renew the leases on updates %s: %s", sorted(held.items()), error)
+        finally:
+            self._renewing = None
+        if self._in_flight:
+            self._schedule_renewal()
 
     def _purge_now_and_then(self) -> None:
         now = time.monotonic()
