@@ -1,5 +1,6 @@
 """The outbox sender wired into a process: built from the settings, run as a task beside the bot (or alone,
-`python -m bot sender`), woken after an update that queued notices, and stopped between batches.
+`python -m bot sender`), woken after an update that queued notices (on PostgreSQL also whenever any
+process commits outbox rows), and stopped between batches.
 
 The sender has a `Bot` of its own: the bot's handlers share theirs with a middleware that sleeps through
 429s and 5xx (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing
@@ -33,6 +34,7 @@ from storage.models import utcnow
 from storage.notifications import watching_notices
 from storage.outbox import Outbox
 from storage.outbox_parts import OutboxParts
+from storage.outbox_wakeup import OutboxWakeup, can_listen
 
 log = logging.getLogger(__name__)
 # How long a stop waits for the batch in flight before cancelling it (its rows then wait out their lease).
@@ -40,19 +42,25 @@ STOP_GRACE_S = 10.0
 
 
 class Notifier:
-    def __init__(self, sender: OutboxSender, bot: Bot) -> None:
+    def __init__(self, sender: OutboxSender, bot: Bot, wakeup: OutboxWakeup | None = None) -> None:
         self.sender = sender
         self.bot = bot
+        # On PostgreSQL: woken by rows any process commits, not only by this process's updates.
+        self.wakeup = wakeup
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._stop.clear()
         self._task = asyncio.create_task(self.sender.run(self._stop), name=self.sender.sender_id)
+        if self.wakeup is not None:
+            self.wakeup.start()
         log.info("outbox sender %s started", self.sender.sender_id)
 
     async def stop(self) -> None:
         """Let the batch in flight finish (so its rows are settled, not left leased), then close."""
+        if self.wakeup is not None:
+            await self.wakeup.stop()
         if self._task is not None:
             self._stop.set()
             try:
@@ -80,7 +88,8 @@ class WakeSender(BaseMiddleware):
     """After an update whose handler queued notices (it moved a complaint): look at the outbox now, not at
     the next idle poll. An update that queued nothing (most of a conversation) leaves the sender asleep:
     waking it cost a claim and a due-time query per update, a good part of the bot's database work under
-    load. Rows written some other way (the scheduler, another process) wait for the idle poll as before."""
+    load. On SQLite rows written some other way (the scheduler) wait for the idle poll; on PostgreSQL every
+    committed row wakes every sender (storage/outbox_wakeup.py), and this only saves that round trip."""
 
     def __init__(self, sender: OutboxSender) -> None:
         self.sender = sender
@@ -157,4 +166,5 @@ def create_notifier(
         on_undeliverable=delivery.undeliverable,
         sender_id=sender_id,
     )
-    return Notifier(sender, bot)
+    wakeup = OutboxWakeup(engine.url, sender.wake) if can_listen(engine.url) else None
+    return Notifier(sender, bot, wakeup)
