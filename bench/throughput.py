@@ -250,7 +250,8 @@ def our_bot_env(api: LocalBotApi, database: str) -> dict[str, str]:
         # The sender inside the bot, unthrottled: cards must reach the admins as fast as the bot can send.
         "SENDER_GLOBAL_RATE": "10000",
         "SENDER_PER_CHAT_INTERVAL": "0",
-        "SENDER_IDLE_POLL_SECONDS": "0.05",
+        # Its idle poll stays at the default second: new rows wake it (in the bot's process, after the update
+        # that queued them; in a process of its own, by PostgreSQL's notification).
     }
 
 
