@@ -4,9 +4,15 @@ The response reaches a complainant on Telegram with "solved" / "not solved" whil
 on them. For a complainant an officer recorded (not on Telegram), the response is a relay task
 (`bot.relay_notice`); the officer is first sent the complaint's card, whose buttons (from the workflow: the
 handling office may answer for its complainant) record the answer the complainant gave them.
+
+A complainant who stays silent is reminded once, with the same buttons, on the last working day before the
+scheduler takes the response as the solution (`storage.scheduler`), and told when it did.
 """
 
 from __future__ import annotations
+
+import logging
+from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -18,9 +24,12 @@ from bot.texts import Html, Texts
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxEntry
 from storage.outbox_parts import parts_done
+from storage.scheduler import SERVICE_ANSWER_REMINDER
 from storage.views import CardInfo
 from workflow.actors import Role
 from workflow.definitions import SS, ST, ComplaintKind
+
+log = logging.getLogger(__name__)
 
 CARD_PART = "card"
 
@@ -38,14 +47,22 @@ def answer_keyboard(complaint_id: int, version: int, t: Texts) -> InlineKeyboard
     return builder.as_markup()
 
 
-def _awaits_answer(entry: OutboxEntry, card: CardInfo) -> bool:
+def _still_awaits_answer(entry: OutboxEntry, card: CardInfo) -> bool:
+    """The complaint waits on its complainant at the very version the row was written for."""
     complaint = card.complaint
     return (
         complaint.kind is ComplaintKind.SERVICE
-        and entry.payload.get("trigger") == ST.RESPOND
         and complaint.state == SS.RESPONDED
         and complaint.version == entry.complaint_version
     )
+
+
+def _awaits_answer(entry: OutboxEntry, card: CardInfo) -> bool:
+    return entry.payload.get("trigger") == ST.RESPOND and _still_awaits_answer(entry, card)
+
+
+def _closed_by_silence(entry: OutboxEntry, card: CardInfo) -> bool:
+    return card.complaint.kind is ComplaintKind.SERVICE and entry.payload.get("trigger") == ST.AUTO_CLOSE
 
 
 def register_service_notices(delivery: Delivery) -> None:
@@ -54,6 +71,12 @@ def register_service_notices(delivery: Delivery) -> None:
     plain_relay: Render | None = delivery.renderers.get(NoticeKind.RELAY)
 
     async def reporter_update(entry: OutboxEntry, card: CardInfo) -> int | None:
+        if _closed_by_silence(entry, card):
+            t = await delivery._texts(entry.chat_id, card.reporter.language)
+            text = t(
+                "service.auto_close", number=card.complaint.tracking_number, subject=card.complaint.subject
+            )
+            return (await delivery.bot.send_message(entry.chat_id, text)).message_id
         if not _awaits_answer(entry, card):
             return await plain_update(entry, card)
         t = await delivery._texts(entry.chat_id, card.reporter.language)
@@ -83,6 +106,25 @@ def register_service_notices(delivery: Delivery) -> None:
                 await delivery.gate.wait(entry.chat_id)
         return await plain_relay(entry, card)
 
+    async def answer_reminder(entry: OutboxEntry, card: CardInfo) -> int | None:
+        if not _still_awaits_answer(entry, card):
+            log.info(
+                "outbox row %s: the complainant answered before their reminder went out; not sent", entry.id
+            )
+            return None
+        complaint = card.complaint
+        t = await delivery._texts(entry.chat_id, card.reporter.language)
+        text = t(
+            f"reminder.{SERVICE_ANSWER_REMINDER}",
+            number=complaint.tracking_number,
+            subject=complaint.subject,
+            close=t.moment(datetime.fromisoformat(entry.payload["close_at"])),
+        )
+        keyboard = answer_keyboard(complaint.id, complaint.version, t)
+        reminder = Html(text + t("service.answer.ask"))
+        return (await delivery.bot.send_message(entry.chat_id, reminder, reply_markup=keyboard)).message_id
+
     delivery.register(NoticeKind.REPORTER_UPDATE, reporter_update)
+    delivery.register(SERVICE_ANSWER_REMINDER, answer_reminder)
     if plain_relay is not None:
         delivery.register(NoticeKind.RELAY, relay)

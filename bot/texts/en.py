@@ -242,6 +242,7 @@ TEXTS: dict[str, str] = {
     "event.service.not_solved": "Not solved yet; passed to the complaints official",
     "event.service.escalate": "Passed to the complaints official",
     "event.service.resolve": "Solved by the complaints official",
+    "event.service.auto_close": "Closed automatically: taken as solved",
     "event.other": "Status updated",
     "org.unknown": "the responsible office",
     # -- dates -------------------------------------------------------------------------------------------
@@ -599,6 +600,10 @@ TEXTS: dict[str, str] = {
         "Complaint <b>{number}</b> has gone to the complaints official. Their resolution will reach you here."
     ),
     "service.answer.stale": "This complaint no longer waits for your answer.",
+    "service.auto_close": (
+        "🔒 Your complaint about our service, <b>{number}</b> ({subject}), has been closed and taken as "
+        "solved: we did not hear back from you after the officer's answer. Thank you."
+    ),
     "service.answer.busy": "Finish or cancel (/cancel) the complaint you are filing first.",
     "contacts.title": "<b>{office}</b>\n{address}",
     "contacts.intro": "Complaints about our service can be made through:",
@@ -628,6 +633,10 @@ TEXTS: dict[str, str] = {
     "reminder.draft_discarded": (
         "🗑 The complaint you left half-filed has been deleted after a long time without changes. "
         "Start again from the menu if you still need to."
+    ),
+    "reminder.service_answer_reminder": (
+        "⏳ The officer's answer to your complaint about our service, <b>{number}</b> ({subject}), is "
+        "still waiting for your reply. Without one, the complaint is taken as solved and closed on {close}."
     ),
     # -- reports (/rekap) --------------------------------------------------------------------------------
     "report.ask": "📊 A report for which period?",

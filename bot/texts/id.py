@@ -255,6 +255,7 @@ TEXTS: dict[str, str] = {
     "event.service.not_solved": "Belum selesai; diteruskan ke pejabat pengaduan",
     "event.service.escalate": "Diteruskan ke pejabat pengaduan",
     "event.service.resolve": "Diselesaikan pejabat pengaduan",
+    "event.service.auto_close": "Ditutup otomatis: dianggap selesai",
     "event.other": "Status diperbarui",
     "org.unknown": "instansi terkait",
     # -- dates -------------------------------------------------------------------------------------------
@@ -623,6 +624,10 @@ TEXTS: dict[str, str] = {
         "Pengaduan <b>{number}</b> diteruskan kepada pejabat pengaduan. Penyelesaiannya Anda terima di sini."
     ),
     "service.answer.stale": "Pengaduan ini sudah tidak menunggu jawaban Anda.",
+    "service.auto_close": (
+        "🔒 Pengaduan Anda tentang layanan kami, <b>{number}</b> ({subject}), telah ditutup dan dianggap "
+        "selesai karena kami tidak menerima jawaban Anda atas tanggapan petugas. Terima kasih."
+    ),
     "service.answer.busy": "Selesaikan atau batalkan (/cancel) laporan yang sedang Anda isi dulu.",
     "contacts.title": "<b>{office}</b>\n{address}",
     "contacts.intro": "Pengaduan tentang layanan kami dapat disampaikan melalui:",
@@ -652,6 +657,11 @@ TEXTS: dict[str, str] = {
     "reminder.draft_discarded": (
         "🗑 Laporan yang belum selesai Anda isi sudah dihapus karena lama tidak dilanjutkan. "
         "Silakan mulai lagi dari menu bila masih diperlukan."
+    ),
+    "reminder.service_answer_reminder": (
+        "⏳ Tanggapan petugas atas pengaduan Anda tentang layanan kami, <b>{number}</b> ({subject}), masih "
+        "menunggu jawaban Anda. Bila tidak ada jawaban, pengaduan ini dianggap selesai dan ditutup pada "
+        "{close}."
     ),
     # -- reports (/rekap) --------------------------------------------------------------------------------
     "report.ask": "📊 Rekap untuk periode apa?",

@@ -1,0 +1,146 @@
+"""A complaint about the service whose complainant never answers the officer's response, through the local
+Bot API server (polling and webhook, SQLite and PostgreSQL): the days pass, the complainant is reminded with
+the answer buttons on the last working day, and at the next opening the response is taken as the solution;
+they are told in Bahasa Indonesia, and the buttons they left unpressed no longer act."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from functools import partial
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import create_dispatcher
+from bot.config import Mode
+from bot.local_api import ChatMessage, LocalBotApi
+from bot.notifier import Notifier
+from storage.database import session_factory
+from storage.scheduler import answer_reminder_at, run_scheduler_once
+from storage.views import ComplaintInfo
+from tests.conftest import World
+from tests.e2e import conftest as e2e
+from tests.e2e.chat import Reporter, visible
+from tests.e2e.notifications import AdminChat, delivered, notifier_for
+from tests.e2e.officer_desk import TEST_DESK, tracking_number_in
+from tests.e2e.scripts import Answers, answer_complaint
+from workflow.actors import Role
+from workflow.calendar import WorkingCalendar
+from workflow.definitions import SS, ST
+from workflow.sla import AUTO_CLOSE_WORKING_DAYS, auto_close_at
+
+CALENDAR = WorkingCalendar()
+WAIT_S = 15.0
+GRIEVANCE = Answers(
+    subject="Email pengaduan saya tidak dibalas",
+    chronology="Sudah tiga kali saya mengirim email ke kantor Dinkominfo dan belum ada balasan.",
+    event_place="Kantor Dinkominfo, Jl. Mataram No. 5",
+    photos=0,
+    share_location=False,
+)
+RESPONSE = "Mohon maaf, email Anda sudah kami balas hari ini; silakan periksa folder spam."
+
+
+@pytest.fixture
+async def silent_desk(
+    local_api: LocalBotApi,
+    clean_engine: AsyncEngine,
+    world: World,
+    mode: Mode,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Notifier]:
+    """The bot with service complaints going to the test tree's Dinkominfo, and an outbox sender that
+    judges what is due by the test's clock, so that notices written after a jump of days go out."""
+    monkeypatch.setattr(e2e, "create_dispatcher", partial(create_dispatcher, service_desk=TEST_DESK))
+    running = e2e.RunningBot(local_api, clean_engine, world, mode)
+    await running.start()
+    notifier = notifier_for(local_api, clean_engine, world, outbox_clock=world.clock)
+    notifier.start()
+    yield notifier
+    await notifier.stop()
+    await running.stop()
+
+
+async def _card(chat: AdminChat, number: str) -> ChatMessage:
+    deadline = time.monotonic() + WAIT_S
+    while (card := chat.live_card(number)) is None:
+        assert time.monotonic() < deadline, f"no card of {number} for {chat.admin.full_name}"
+        await asyncio.sleep(0.02)
+    return card
+
+
+async def _files_and_gets_a_response(world: World, api: LocalBotApi) -> tuple[Reporter, ComplaintInfo]:
+    """The world's reporter files a service complaint from the menu; the officer responds from their card."""
+    officer = AdminChat(api, world.admins["officer"])
+    await officer.command("/start")
+    await officer.next_where(lambda _: True, "the officer's menu")
+    assert world.reporter.telegram_id is not None
+    reporter = Reporter(api.user(world.reporter.telegram_id, world.reporter.full_name))
+    await reporter.command("/start")
+    await reporter.press(await reporter.expect_key("welcome"), "btn.menu.service")
+    await reporter.expect_key("service.intro")
+    await reporter.press(await reporter.next_where(lambda m: bool(m.buttons), "identity"), "btn.identity.use")
+    await reporter.press(await answer_complaint(reporter, GRIEVANCE, first=1, total=7), "btn.submit")
+    done = await reporter.expect_starting(
+        visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
+    )
+    complaint = await world.complaints.by_tracking_number(tracking_number_in(done))
+    assert complaint is not None
+    await officer.act(await _card(officer, complaint.tracking_number), ST.RESPOND, result=RESPONSE)
+    return reporter, complaint
+
+
+async def _alert(person: Reporter) -> str:
+    """The next callback answer that says something (the filing's plain acknowledgements are skipped)."""
+    while not (text := str((await person.user.wait_for_toast(timeout=WAIT_S))["text"])):
+        pass
+    return text
+
+
+async def _run_scheduler_at(world: World, engine: AsyncEngine, moment: datetime) -> None:
+    """The clock jumps to `moment`; the scheduler looks, and the sender delivers what it wrote."""
+    world.clock.now = moment.astimezone(UTC)
+    await run_scheduler_once(session_factory(engine), CALENDAR, world.clock)
+    await delivered(engine, None)
+
+
+@pytest.mark.usefixtures("silent_desk")
+async def test_a_silent_complainant_is_reminded_then_told_in_indonesian_that_it_closed_as_solved(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World
+) -> None:
+    reporter, complaint = await _files_and_gets_a_response(world, local_api)
+    response = await reporter.next_where(lambda m: RESPONSE in (m.text or "") and bool(m.buttons), "response")
+    # The complainant reads it and says nothing.
+    responded_at = (await world.complaints.history(complaint.id))[-1].at
+    remind_at = answer_reminder_at(responded_at, CALENDAR, AUTO_CLOSE_WORKING_DAYS)
+    close_at = auto_close_at(responded_at, CALENDAR, AUTO_CLOSE_WORKING_DAYS)
+    number, subject = complaint.tracking_number, GRIEVANCE.subject
+
+    await _run_scheduler_at(world, clean_engine, remind_at)
+    told = reporter.t(
+        "reminder.service_answer_reminder", number=number, subject=subject, close=reporter.t.moment(close_at)
+    )
+    reminder = await reporter.expect(visible(told + reporter.t("service.answer.ask")))
+    assert reminder.button_texts == [
+        reporter.t.plain("service.btn.solved"),
+        reporter.t.plain("service.btn.not_solved"),
+    ]
+    assert (await world.complaints.get(complaint.id)).state == SS.RESPONDED  # type: ignore[union-attr]
+
+    await _run_scheduler_at(world, clean_engine, close_at)
+    await reporter.expect_key("service.auto_close", number=number, subject=subject)
+    closed = await world.complaints.get(complaint.id)
+    assert closed is not None
+    assert closed.state == SS.SOLVED
+    trail = [(event.trigger, event.actor_role) for event in await world.complaints.history(complaint.id)]
+    assert trail == [(ST.RECORD, Role.REPORTER), (ST.RESPOND, Role.OFFICER), (ST.AUTO_CLOSE, Role.SYSTEM)]
+
+    # The buttons left on the response and on the reminder are refused, not acted on.
+    for unanswered in (response, reminder):
+        await reporter.press(unanswered, "service.btn.not_solved")
+        assert await _alert(reporter) == reporter.t.plain("service.answer.stale")
+    assert (await world.complaints.get(complaint.id)).state == SS.SOLVED  # type: ignore[union-attr]
+    assert len(reporter.bot_texts()) == len(set(reporter.bot_texts()))  # nothing came twice
