@@ -353,6 +353,7 @@ TEXTS: dict[str, str] = {
     "admin.did.not_solved": "Marked as not solved",
     "admin.did.escalate": "Escalated to the complaints official",
     "admin.did.resolve": "Resolved",
+    "admin.did.auto_close": "Closed automatically: the reporter did not answer in time",
     "admin.did.other": "Status updated",
     # -- admin: menu and queue ---------------------------------------------------------------------------
     "admin.menu": (

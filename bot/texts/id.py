@@ -366,6 +366,7 @@ TEXTS: dict[str, str] = {
     "admin.did.not_solved": "Dinyatakan belum selesai",
     "admin.did.escalate": "Diteruskan ke pejabat pengaduan",
     "admin.did.resolve": "Diselesaikan",
+    "admin.did.auto_close": "Ditutup otomatis: pelapor tidak menjawab dalam batas waktu",
     "admin.did.other": "Status diperbarui",
     # -- admin: menu and queue ---------------------------------------------------------------------------
     "admin.menu": (
