@@ -1,49 +1,81 @@
 """aiogram FSM storage in the `fsm_states` table, so a half-filed complaint survives a restart.
 
 One row per conversation key; the row disappears when the conversation is cleared (no state, no data), so
-`/cancel` leaves nothing behind. Data must be JSON-serialisable: it is checked on write, not on the next
+`/cancel` leaves nothing behind. Data must be JSON-serialisable: it is checked when set, not on the next
 restart.
 
-Within one update the conversation's row is read once: aiogram and the handlers ask for the state and the
-data of the same key several times per update, each a connection checkout and a transaction. The lock of
-`create_isolation()`, which serialises the updates of one conversation in this process, also bounds that
-read: it is taken before the update's first read and released after its last write, so an update never
-sees a read older than the previous update's writes. Writes go straight to the database (and refresh the
-read). Reads outside that lock (another conversation's key, or a dispatcher isolated otherwise) are not
-cached.
+Within one update the conversation's row is read once and written at most once. The lock of
+`create_isolation()`, which serialises the updates of one conversation in this process, marks the update
+holding it: aiogram and the handlers ask for the state and the data of that key several times per update and
+set them once or twice per step, and all of it works on the row as this update sees it. The row is written
+when the handler has returned, in one statement (an upsert, or a DELETE of a cleared row), and only if it
+changed: `WriteConversationAfterHandler` writes it, inside the middleware that marks the update done, so a
+kill between the two replays the update from the step it had reached, never marks it done with its step
+lost. A handler that raises leaves the row as it was: its update is handled again from there. Should no such
+middleware run, the lock writes what is left when it is released. The next update takes the lock only then,
+so it never reads anything older than what the previous one wrote.
+
+Keys not held by the update at hand (another conversation, a dispatcher isolated otherwise, code outside
+any update) are read from the database each time and written at once.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncGenerator, Mapping
+import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from aiogram.types import TelegramObject
+from sqlalchemy import Delete, Insert, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import FsmRecord, utcnow
 
-# Writes race only when two processes touch the same key at once (event isolation prevents it in one).
-_WRITE_ATTEMPTS = 3
+log = logging.getLogger(__name__)
+_table = FsmRecord.__table__
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Row:
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def cleared(self) -> bool:
+        return self.state is None and not self.data
 
-# The conversations whose update this task is handling, by storage key: the row as read (None: not read
-# yet in this update).
-_held: ContextVar[dict[str, _Row | None]] = ContextVar("fsm_rows_held", default={})  # noqa: B039
+
+@dataclass
+class _Held:
+    """A conversation whose lock the update at hand holds."""
+
+    storage: DatabaseStorage
+    stored: _Row | None = None  # as read from the database (None: not read yet in this update)
+    current: _Row | None = None  # as this update left it so far
+    # False once the lock is released: a task the update started, still running, writes through.
+    holding: bool = True
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.stored
+
+    def forget(self) -> None:
+        """Read the database again: what this update did to the row is dropped, or its fate unknown."""
+        self.stored = self.current = None
+
+
+# The conversations whose lock the update this task is handling holds, by storage key.
+_held: ContextVar[dict[str, _Held]] = ContextVar("fsm_rows_held", default={})  # noqa: B039
 
 
 class DatabaseStorage(BaseStorage):
@@ -56,8 +88,15 @@ class DatabaseStorage(BaseStorage):
     async def close(self) -> None:
         """The engine belongs to whoever created it."""
 
+    @property
+    def engine(self) -> AsyncEngine:
+        # Core on a connection: a row written whole in one statement needs no ORM session.
+        engine: AsyncEngine = self.sessions.kw["bind"]
+        return engine
+
     def create_isolation(self) -> ConversationIsolation:
-        """Serialises the updates of one conversation in this process, and reads its row once per update."""
+        """Serialises the updates of one conversation in this process; within an update its row is read
+        once and written once."""
         return ConversationIsolation(self)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -68,67 +107,125 @@ class DatabaseStorage(BaseStorage):
         return (await self._read(self.key_builder.build(key))).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        plain = dict(data)
         try:
-            json.dumps(plain)
+            as_json = json.dumps(dict(data))
         except (TypeError, ValueError) as error:
             raise TypeError(f"FSM data must be JSON-serialisable: {error}") from None
-        await self._write(self.key_builder.build(key), data=plain)
+        # As the database will give it back (tuples become lists, keys strings), and a copy: a handler
+        # changing its dict after this call must not change what is written at the end of the update.
+        await self._write(self.key_builder.build(key), data=json.loads(as_json))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         # A copy: a handler changing what it got must not change what the next read of this update gets.
         return copy.deepcopy((await self._read(self.key_builder.build(key))).data)
 
+    async def write_held(self) -> None:
+        """Writes the conversations the update at hand changed, in one transaction. Should it fail, what
+        the update did to them is dropped (the update is handled again from the rows as stored)."""
+        await self._write_changed(self._held_here())
+
+    def drop_held(self) -> None:
+        """Forgets what the update at hand did to the conversations it holds: its handler failed."""
+        for held in self._held_here().values():
+            held.forget()
+
+    def _held_here(self) -> dict[str, _Held]:
+        return {key: held for key, held in _held.get().items() if held.storage is self and held.holding}
+
     async def _read(self, key: str) -> _Row:
-        held = _held.get()
-        if key in held and (kept := held[key]) is not None:
-            return kept
-        async with self.sessions() as session:
-            row = await session.get(FsmRecord, key)
-            read = _Row(row.state, dict(row.data or {})) if row else _Row()
-        if key in held:
-            held[key] = read
-        return read
+        held = self._held_here().get(key)
+        if held is not None and held.current is not None:
+            return held.current
+        async with self.engine.connect() as connection:
+            found = (
+                await connection.execute(select(_table.c.state, _table.c.data).where(_table.c.key == key))
+            ).first()
+        row = _Row(found.state, dict(found.data or {})) if found else _Row()
+        if held is not None:
+            held.stored = held.current = row
+        return row
 
     async def _write(self, key: str, **values: Any) -> None:
-        held = _held.get()
-        if key in held:
-            held[key] = None  # read again should this write fail
-        written = await self._write_through(key, **values)
-        if key in held:
-            held[key] = written
+        held = self._held_here().get(key)
+        if held is None:
+            await self._write_through(key, **values)
+            return
+        row = await self._read(key)
+        held.current = _Row(values.get("state", row.state), values.get("data", row.data))
 
-    async def _write_through(self, key: str, **values: Any) -> _Row:
-        """Returns the row as the write left it."""
-        for attempt in range(_WRITE_ATTEMPTS):
-            try:
-                async with self.sessions.begin() as session:
-                    row = await session.get(FsmRecord, key, with_for_update=True)
-                    if row is None:
-                        row = FsmRecord(key=key, state=None, data={})
-                        session.add(row)
-                    if "state" in values:
-                        row.state = values["state"]
-                    if "data" in values:
-                        row.data = values["data"]
-                    row.updated_at = utcnow()
-                    left = _Row(row.state, copy.deepcopy(dict(row.data or {})))
-                    if row.state is None and not row.data:
-                        if row in session.new:
-                            session.expunge(row)
-                        else:
-                            await session.delete(row)
-                return left
-            except IntegrityError:
-                # Another process inserted the same key between our read and our insert: read it again.
-                if attempt == _WRITE_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+    async def _write_through(self, key: str, **values: Any) -> None:
+        """Sets only the given column, so a concurrent write of the other one is kept."""
+        async with self.engine.begin() as connection:
+            dialect = connection.dialect.name
+            row = _Row(values.get("state"), values.get("data", {}))
+            upsert = _upsert(dialect, key, row, columns=values.keys())
+            left = (await connection.execute(upsert.returning(_table.c.state, _table.c.data))).one()
+            if left.state is None and not left.data:
+                await connection.execute(delete(_table).where(_table.c.key == key))
+
+    async def _write_changed(self, held: Mapping[str, _Held]) -> None:
+        changed = {key: one for key, one in held.items() if one.changed}
+        if not changed:
+            return
+        try:
+            async with self.engine.begin() as connection:
+                dialect = connection.dialect.name
+                for key, one in changed.items():
+                    assert one.current is not None  # changed, so read then set
+                    await connection.execute(_write_row(dialect, key, one.current))
+        except BaseException:
+            for one in changed.values():
+                one.forget()
+            raise
+        for one in changed.values():
+            one.stored = one.current
+
+
+def _write_row(dialect: str, key: str, row: _Row) -> Insert | Delete:
+    if row.cleared:
+        return delete(_table).where(_table.c.key == key)
+    return _upsert(dialect, key, row, columns=("state", "data"))
+
+
+def _upsert(dialect: str, key: str, row: _Row, *, columns: Iterable[str]) -> Insert:
+    """INSERT .. ON CONFLICT (key) DO UPDATE of `columns` (and the time), in the dialect at hand."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_table).values(key=key, state=row.state, data=row.data, updated_at=utcnow())
+    return statement.on_conflict_do_update(
+        index_elements=[_table.c.key],
+        set_={column: statement.excluded[column] for column in (*columns, "updated_at")},
+    )
+
+
+class WriteConversationAfterHandler(BaseMiddleware):
+    """An update outer middleware that writes the conversation rows its update changed once its handler has
+    returned, and drops the changes when the handler raises.
+
+    Register it inside `OncePerUpdate` (right after it): the rows are then written before the update is
+    marked done, so a kill between the two hands the update to the next delivery instead of losing the
+    step. aiogram's FSM middleware, which holds the conversation's lock, is outside both."""
+
+    def __init__(self, storage: DatabaseStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            result = await handler(event, data)
+        except BaseException:
+            self.storage.drop_held()
+            raise
+        await self.storage.write_held()
+        return result
 
 
 class ConversationIsolation(SimpleEventIsolation):
     """aiogram's in-process lock per conversation, which also marks the update holding it, so that
-    `DatabaseStorage` reads the conversation's row once in that update."""
+    `DatabaseStorage` reads the conversation's row once in that update and writes it once, at its end."""
 
     def __init__(self, storage: DatabaseStorage) -> None:
         super().__init__()
@@ -137,8 +234,23 @@ class ConversationIsolation(SimpleEventIsolation):
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         async with super().lock(key):
-            token = _held.set({**_held.get(), self.storage.key_builder.build(key): None})
+            built = self.storage.key_builder.build(key)
+            held = _Held(self.storage)
+            token = _held.set({**_held.get(), built: held})
             try:
                 yield
+            except GeneratorExit:
+                raise
+            except BaseException:
+                # Kept, as a write-through storage would have: the update cut short may not come again.
+                try:
+                    await self.storage._write_changed({built: held})
+                except Exception as error:
+                    log.warning("conversation %s: what the failed update set is lost: %s", built, error)
+                raise
+            else:
+                # What no `WriteConversationAfterHandler` wrote, before the next update may read it.
+                await self.storage._write_changed({built: held})
             finally:
+                held.holding = False
                 _held.reset(token)
