@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import register_commands
 from bot.config import Settings
-from bot.fsm_storage import DatabaseStorage
+from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from bot.middlewares import UserContext
 from bot.once import OncePerUpdate
 from bot.response_models import keep_response_models
@@ -114,6 +114,9 @@ def create_dispatcher(
     if services.processed is not None:
         # First of the outer middlewares: a second delivery of an update must not even resolve the user.
         dispatcher.update.outer_middleware(OncePerUpdate(services.processed))
+    if isinstance(storage, DatabaseStorage):
+        # Inside OncePerUpdate: the conversation's row is written before the update is marked done.
+        dispatcher.update.outer_middleware(WriteConversationAfterHandler(storage))
     dispatcher.update.outer_middleware(UserContext())
     dispatcher.include_router(reporter_router())
     return dispatcher
