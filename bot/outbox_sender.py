@@ -72,7 +72,7 @@ class RateGate:
 
 @dataclass(frozen=True)
 class SenderSettings:
-    batch_size: int = 50
+    batch_size: int = 50  # rows in flight at most
     idle_poll_seconds: float = 1.0
     backoff_base_seconds: float = 1.0
     backoff_max_seconds: float = 300.0
@@ -80,6 +80,16 @@ class SenderSettings:
 
 
 class OutboxSender:
+    """Keeps up to `batch_size` rows in flight, each its own task, and claims more as they settle: a request
+    that hangs (up to the client's timeout) holds its own chat back, not every chat's next notices.
+
+    Claims are coalesced: with rows in flight, the sender claims again once half the slots' worth of rows
+    have settled since its last claim, or `idle_poll_seconds` after it, or when woken while less than half
+    busy; not after every settled row (a claim per delivered row would cost more than the rows). A chat's
+    order needs nothing here: `Outbox.claim` hands out only a chat's oldest pending row, and a row in flight
+    (or waiting for its retry) is pending.
+    """
+
     def __init__(
         self,
         outbox: Outbox,
@@ -97,40 +107,139 @@ class OutboxSender:
         self.on_undeliverable = on_undeliverable
         self.sender_id = sender_id or f"sender-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
+        self._in_flight: dict[int, asyncio.Task[None]] = {}  # by outbox row id
+        self._settled = asyncio.Event()  # a row in flight was settled (or its task ended)
+        self._settled_since_claim = 0
+        self._next_claim_at = 0.0  # with rows in flight, claim again by then (`time.monotonic()`)
+        self._refill_at = max(1, self.settings.batch_size // 2)
 
     def wake(self) -> None:
         """Something new is in the outbox: look now rather than at the next poll."""
         self._wake.set()
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Until `stop` is set; then the rows in flight are finished (cancelled with the task, they are left
+        leased: another sender takes them when the lease runs out)."""
         stop = stop or asyncio.Event()
-        while not stop.is_set():
-            # Cleared before looking, not before sleeping: a wake during the claim must not be lost.
-            self._wake.clear()
-            try:
-                if not await self.run_once():
-                    await self._sleep_until_due(stop)
-            except Exception:
-                # The database went away (a restart, a failover): the sender must outlive it, not end here.
-                logger.exception("outbox sender %s: the outbox failed; trying again shortly", self.sender_id)
-                await self._idle(stop, self.settings.idle_poll_seconds)
+        try:
+            while not stop.is_set():
+                # Cleared before looking, not before sleeping: a wake during the claim must not be lost.
+                news = self._wake.is_set()
+                self._wake.clear()
+                self._settled.clear()
+                try:
+                    if self._time_to_claim(news):
+                        await self._claim_and_start()
+                    await self._wait(stop)
+                except Exception:
+                    # The database went away (a restart, a failover): the sender must outlive it.
+                    logger.exception(
+                        "outbox sender %s: the outbox failed; trying again shortly", self.sender_id
+                    )
+                    await self._idle(stop, self.settings.idle_poll_seconds)
+            await self._finish_in_flight()
+        finally:
+            await self._cancel_in_flight()
 
     async def run_once(self) -> int:
-        """Claim one batch and deliver it; returns how many rows were claimed."""
-        entries = await self.outbox.claim(self.sender_id, limit=self.settings.batch_size)
-        if entries:
-            await asyncio.gather(*(self._deliver_one(entry) for entry in entries))
-        return len(entries)
+        """Claim rows for the free slots and deliver them (one shot); returns how many rows were claimed."""
+        started = await self._claim_and_start()
+        if started:
+            await asyncio.wait(started)
+        return len(started)
 
     async def drain(self, *, within: float = 30.0) -> None:
         """Deliver until nothing is pending (for tests, the sandbox and one-shot runs)."""
         deadline = time.monotonic() + within
-        while await self.outbox.pending_count():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"outbox not drained within {within}s")
-            if not await self.run_once():
-                due = await self.outbox.next_due_in()
-                await asyncio.sleep(max(0.01, min(due.total_seconds() if due else 0.05, 0.5)))
+        try:
+            while True:
+                self._settled.clear()
+                if not await self.outbox.pending_count():
+                    break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"outbox not drained within {within}s")
+                started = await self._claim_and_start()
+                if self._in_flight:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(min(0.5, max(deadline - time.monotonic(), 0.01))):
+                            await self._settled.wait()
+                elif not started:
+                    due = await self.outbox.next_due_in()
+                    await asyncio.sleep(max(0.01, min(due.total_seconds() if due else 0.05, 0.5)))
+            await self._finish_in_flight()  # settled rows whose task still tells `on_undeliverable`
+        finally:
+            await self._cancel_in_flight()
+
+    def _time_to_claim(self, news: bool) -> bool:
+        busy = len(self._in_flight)
+        if busy >= self.settings.batch_size:
+            return False
+        return (
+            not busy
+            or self._settled_since_claim >= self._refill_at
+            or time.monotonic() >= self._next_claim_at
+            # News while the sender is less than half busy: claim now. A busy sender takes it at its next
+            # refill, or it would claim after every update that queued a notice.
+            or (news and busy < self._refill_at)
+        )
+
+    async def _claim_and_start(self) -> list[asyncio.Task[None]]:
+        free = self.settings.batch_size - len(self._in_flight)
+        if free <= 0:
+            return []
+        # Reset before the claim's await: rows settling during it count towards the next claim.
+        self._settled_since_claim = 0
+        self._next_claim_at = time.monotonic() + self.settings.idle_poll_seconds
+        started = []
+        for entry in await self.outbox.claim(self.sender_id, limit=free):
+            if entry.id in self._in_flight:
+                # Its lease ran out while it was in flight and this claim renewed it: the task in flight
+                # still settles it (the row is leased to this sender); a second send would double it.
+                logger.warning("outbox row %s outlived its lease in flight; not started twice", entry.id)
+                continue
+            task = asyncio.create_task(self._deliver_one(entry), name=f"outbox-row-{entry.id}")
+            self._in_flight[entry.id] = task
+            task.add_done_callback(lambda done, entry_id=entry.id: self._ended(entry_id, done))
+            started.append(task)
+        return started
+
+    def _ended(self, entry_id: int, task: asyncio.Task[None]) -> None:
+        if self._in_flight.get(entry_id) is task:
+            del self._in_flight[entry_id]
+        self._settled_since_claim += 1
+        self._settled.set()
+        if not task.cancelled() and task.exception() is not None:
+            # Settling it failed (the database went away): the row waits out its lease, then goes again.
+            logger.error(
+                "outbox row %s could not be settled; it goes again when its lease runs out",
+                entry_id,
+                exc_info=task.exception(),
+            )
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        """Until something may be claimed: a row settled, news, the claim timer, or (idle) a due time."""
+        if not self._in_flight:
+            await self._sleep_until_due(stop)
+        elif len(self._in_flight) >= self.settings.batch_size:
+            await self._idle(stop, self.settings.idle_poll_seconds)
+        else:
+            # Not `next_due_in` here: the rows queued behind those in flight look due, and are not claimable.
+            await self._idle(stop, self._next_claim_at - time.monotonic())
+
+    async def _finish_in_flight(self) -> None:
+        while self._in_flight:
+            await asyncio.wait(list(self._in_flight.values()))
+
+    async def _cancel_in_flight(self) -> None:
+        tasks = list(self._in_flight.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def _sleep_until_due(self, stop: asyncio.Event) -> None:
         due = await self.outbox.next_due_in()
@@ -142,8 +251,10 @@ class OutboxSender:
         await self._idle(stop, wait)
 
     async def _idle(self, stop: asyncio.Event, wait: float) -> None:
-        """Until `wait` seconds have passed, or the sender is woken, or asked to stop."""
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        """Until `wait` seconds have passed, or the sender is woken, a row in flight settles, or it is asked
+        to stop."""
+        events = (self._wake, self._settled, stop)
+        waiters = [asyncio.ensure_future(event.wait()) for event in events]
         try:
             await asyncio.wait(waiters, timeout=max(wait, 0.01), return_when=asyncio.FIRST_COMPLETED)
         finally:
