@@ -150,6 +150,7 @@ async def test_cancel_at_any_step_leaves_nothing_behind(
     await reporter.command("/cancel")
     await reporter.expect_key("cancel.done")
     assert reporter.user.chat().reply_keyboard is None
+    await running_bot.until_handled()
     assert await _count(clean_engine, models.FsmRecord) == 0
 
     # At the attachments step, with a photo already received.
@@ -173,6 +174,7 @@ async def test_cancel_at_any_step_leaves_nothing_behind(
     await reporter.expect_key("attachment.added", count=1, max=5)
     await reporter.command("/cancel")
     await reporter.expect_key("cancel.done")
+    await running_bot.until_handled()
     assert await _count(clean_engine, models.FsmRecord) == 0
 
     # At the summary, with the Cancel button.
@@ -203,6 +205,7 @@ async def test_cancel_at_any_step_leaves_nothing_behind(
     assert current is not None
     assert current.buttons == []
 
+    await running_bot.until_handled()
     assert await _count(clean_engine, models.FsmRecord) == 0
     assert await _count(clean_engine, models.Complaint) == complaints_before
     assert await _count(clean_engine, models.Reporter) == reporters_before

@@ -29,6 +29,7 @@ async def test_reporter_files_a_complaint_with_two_photos_and_a_location(
 
     number = NUMBER.search(confirmation.text or "")
     assert number is not None, confirmation.text
+    await running_bot.until_handled()
     # Wednesday 25 November 2026, 10:00 WIB + 2 working days.
     assert confirmation.text == reporter.said(
         "submitted", number=number.group(), deadline="Jumat, 27 November 2026"

@@ -54,6 +54,7 @@ async def test_filing_continues_at_the_same_step_after_a_restart(
     assert "Gita Permata" in (summary.text or "")
     assert "Pohon tumbang menutup jalan sejak kemarin sore." in (summary.text or "")
     await submit(reporter, summary)
+    await running_bot.until_handled()
 
     async with session_factory(clean_engine)() as session:
         complaint = await session.scalar(select(models.Complaint))
