@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ScalarSelect, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -57,12 +57,7 @@ class Outbox:
         """Lease the next deliverable row of up to `limit` chats to this sender."""
         now = self.clock()
         row = models.OutboxMessage
-        heads = (
-            select(func.min(row.id))
-            .where(row.status == OutboxStatus.PENDING)
-            .group_by(row.chat_id)
-            .scalar_subquery()
-        )
+        heads = _chat_heads()
         free = or_(row.claimed_until.is_(None), row.claimed_until < now)
         candidates = (
             select(row.id)
@@ -131,12 +126,14 @@ class Outbox:
             )
 
     async def next_due_in(self) -> timedelta | None:
-        """How long until some pending row becomes due (None: nothing pending)."""
+        """How long until some row can be claimed (None: nothing pending and unleased). Only a chat's oldest
+        pending row counts: one queued behind a row waiting for its retry looks due, yet cannot be claimed,
+        and a sender idling on it would claim in a loop until the retry."""
         row = models.OutboxMessage
         async with self.sessions() as session:
             due = await session.scalar(
                 select(func.min(row.next_attempt_at)).where(
-                    row.status == OutboxStatus.PENDING,
+                    row.id.in_(_chat_heads()),
                     or_(row.claimed_until.is_(None), row.claimed_until < self.clock()),
                 )
             )
@@ -147,6 +144,17 @@ class Outbox:
         async with self.sessions() as session:
             query = select(func.count()).select_from(row).where(row.status == OutboxStatus.PENDING)
             return await session.scalar(query) or 0
+
+
+def _chat_heads() -> ScalarSelect[int]:
+    """The oldest pending row of each chat: the only one of the chat that may be sent next."""
+    row = models.OutboxMessage
+    return (
+        select(func.min(row.id))
+        .where(row.status == OutboxStatus.PENDING)
+        .group_by(row.chat_id)
+        .scalar_subquery()
+    )
 
 
 def _entry(row: models.OutboxMessage) -> OutboxEntry:

@@ -58,6 +58,18 @@ async def test_a_retried_row_holds_back_the_rest_of_its_chat(clean_engine: Async
     assert again[0].attempts == 1
 
 
+async def test_a_row_behind_a_retry_is_not_due_before_the_retry(clean_engine: AsyncEngine) -> None:
+    outbox, clock = await outbox_with(clean_engine, [(1, "a1"), (1, "a2")])
+    (a1,) = await outbox.claim("s1")
+    await outbox.retry_later(a1.id, "s1", "429: retry after 5", timedelta(seconds=5))
+    # a2 was due from the start, but nothing of chat 1 can be claimed before a1's retry.
+    assert await outbox.next_due_in() == timedelta(seconds=5)
+    assert await outbox.claim("s1") == []
+    clock.advance(seconds=5)
+    assert await outbox.next_due_in() == timedelta(0)
+    assert labels(await outbox.claim("s1")) == ["a1"]
+
+
 async def test_a_failed_row_no_longer_blocks_its_chat(clean_engine: AsyncEngine) -> None:
     outbox, _ = await outbox_with(clean_engine, [(1, "a1"), (1, "a2")])
     (a1,) = await outbox.claim("s1")
