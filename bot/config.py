@@ -160,8 +160,9 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _lease_outlasts_a_batch(self) -> Settings:
-        # A lease that ran out while its row was still being sent would let another sender send it too.
+    def _lease_outlasts_a_claimed_row(self) -> Settings:
+        # A lease that ran out while its row was still being sent would let another sender send it too. A
+        # claimed row may wait at the gate behind every row in flight, then for its chat, then its requests.
         longest = (
             self.sender_batch_size / self.sender_global_rate
             + self.sender_per_chat_interval
@@ -169,7 +170,7 @@ class Settings(BaseSettings):
         )
         if self.sender_lease_seconds <= longest:
             raise ValueError(
-                f"SENDER_LEASE_SECONDS must exceed {longest:g}: the longest a batch can take "
+                f"SENDER_LEASE_SECONDS must exceed {longest:g}: the longest a claimed row can take "
                 "(SENDER_BATCH_SIZE / SENDER_GLOBAL_RATE + SENDER_PER_CHAT_INTERVAL + its requests' timeouts)"
             )
         return self

@@ -1,6 +1,6 @@
 """The outbox sender wired into a process: built from the settings, run as a task beside the bot (or alone,
 `python -m bot sender`), woken after an update that queued notices (on PostgreSQL also whenever any
-process commits outbox rows), and stopped between batches.
+process commits outbox rows), and stopped after the rows in flight.
 
 The sender has a `Bot` of its own: the bot's handlers share theirs with a middleware that sleeps through
 429s and 5xx (`bot.retry`), whereas a sender that slept through one would hold a row's lease while doing
@@ -37,7 +37,7 @@ from storage.outbox_parts import OutboxParts
 from storage.outbox_wakeup import OutboxWakeup, can_listen
 
 log = logging.getLogger(__name__)
-# How long a stop waits for the batch in flight before cancelling it (its rows then wait out their lease).
+# How long a stop waits for the rows in flight before cancelling them (they then wait out their lease).
 STOP_GRACE_S = 10.0
 
 
@@ -58,7 +58,7 @@ class Notifier:
         log.info("outbox sender %s started", self.sender.sender_id)
 
     async def stop(self) -> None:
-        """Let the batch in flight finish (so its rows are settled, not left leased), then close."""
+        """Let the rows in flight finish (so they are settled, not left leased), then close."""
         if self.wakeup is not None:
             await self.wakeup.stop()
         if self._task is not None:
