@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,8 +37,10 @@ from storage.processed_updates import Mark, ProcessedUpdates
 log = logging.getLogger(__name__)
 # How often a process purges old marks (any process may; the DELETE is idempotent).
 PURGE_EVERY_S = 3600.0
-# How often a delivery of an update another process holds asks again whether it is free or done.
-ASK_AGAIN_S = 0.5
+# How often a delivery of an update another process holds asks again whether it is free or done (one cheap
+# upsert). It waits inside its conversation's lock, so the conversation's next update (often a redelivery
+# of this one, sent once the holder is done) waits for this one's next ask: kept short.
+ASK_AGAIN_S = 0.2
 
 
 class OncePerUpdate(BaseMiddleware):
@@ -49,8 +52,9 @@ class OncePerUpdate(BaseMiddleware):
         self.ask_again = ask_again
         self._next_purge = time.monotonic() + purge_every
         self._purging: asyncio.Task[int] | None = None
-        # bot id -> the ids of its updates this process is handling now, whose leases it renews
-        self._in_flight: dict[int, set[int]] = {}
+        # (bot id, update id) of each update this process is handling now, whose lease it renews; counted, as
+        # one whose lease ran out while it was handled may be taken and handled here a second time meanwhile
+        self._in_flight: Counter[tuple[int, int]] = Counter()
         self._next_renewal: asyncio.TimerHandle | None = None
         self._renewing: asyncio.Task[None] | None = None
 
@@ -104,15 +108,14 @@ class OncePerUpdate(BaseMiddleware):
             await asyncio.sleep(self.ask_again)
 
     def _hold(self, bot_id: int, update_id: int) -> None:
-        self._in_flight.setdefault(bot_id, set()).add(update_id)
+        self._in_flight[bot_id, update_id] += 1
         if self._next_renewal is None and self._renewing is None:
             self._schedule_renewal()
 
     async def _let_go(self, bot_id: int, update_id: int) -> None:
-        update_ids = self._in_flight[bot_id]
-        update_ids.discard(update_id)
-        if not update_ids:
-            del self._in_flight[bot_id]
+        self._in_flight[bot_id, update_id] -= 1
+        if not self._in_flight[bot_id, update_id]:
+            del self._in_flight[bot_id, update_id]
         if self._in_flight:
             return
         if self._next_renewal is not None:
@@ -132,7 +135,9 @@ class OncePerUpdate(BaseMiddleware):
     async def _renew_in_flight(self) -> None:
         """Renew every update in flight in one statement, then set the timer for the next renewal if any
         are still in flight: one that ends meanwhile is simply not renewed again."""
-        held = {bot_id: set(update_ids) for bot_id, update_ids in self._in_flight.items()}
+        held: dict[int, set[int]] = {}
+        for bot_id, update_id in self._in_flight:
+            held.setdefault(bot_id, set()).add(update_id)
         try:
             await self.processed.renew(held)
         except Exception as error:  # try again at the next turn, within the lease

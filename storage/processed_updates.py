@@ -13,17 +13,21 @@ Taking is one statement, an upsert: `INSERT ... ON CONFLICT (bot_id, update_id) 
 = now + lease WHERE taken_until < now RETURNING ...`. It returns a row only when it inserted the mark or
 took over an expired lease; of two processes taking one expired mark at once exactly one gets it (PostgreSQL
 locks the conflicting row and re-checks the WHERE on its latest version; SQLite has one writer at a time).
-Only when nothing is returned does a SELECT tell a done mark from a held one. Every statement here is Core
-SQL on a connection of the engine, with no ORM unit of work in between.
+Only when nothing is returned does a SELECT tell a done mark from a held one.
+
+An update costs two statements here, its take and its finish, so they are cheap ones: Core SQL built once
+with parameters, run on a connection of the engine with no ORM unit of work, and on PostgreSQL each in a
+transaction of its own (autocommit) with no BEGIN and COMMIT round trips around it.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, delete, false, or_, select, update
+from sqlalchemy import BigInteger, Executable, Table, bindparam, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -53,24 +57,25 @@ class ProcessedUpdates:
         self.engine: AsyncEngine = sessions.kw["bind"]
         self.clock = clock
         self.lease = lease
-        self._insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        self._taking = _taking(self.engine.dialect.name)
+        # One statement needs no BEGIN and COMMIT around it: on PostgreSQL that is two round trips less for
+        # each. (SQLite's driver would spend more setting the mode on each connection than it saves.)
+        self._statement = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT").connect
+            if self.engine.dialect.name == "postgresql"
+            else self.engine.begin
+        )
 
     async def take(self, bot_id: int, update_id: int) -> Mark:
         now = self.clock()
-        inserting = self._insert(MARKS).values(
-            bot_id=bot_id, update_id=update_id, received_at=now, taken_until=now + self.lease
-        )
-        taking = inserting.on_conflict_do_update(
-            index_elements=[MARKS.c.bot_id, MARKS.c.update_id],
-            set_={MARKS.c.taken_until: inserting.excluded.taken_until},
-            where=MARKS.c.taken_until.is_not(None) & (MARKS.c.taken_until < now),
-        ).returning(MARKS.c.update_id)
-        async with self.engine.begin() as connection:
-            if (await connection.execute(taking)).first() is not None:
+        the_update = {"bot": bot_id, "update": update_id}
+        async with self._statement() as connection:
+            taken = await connection.execute(
+                self._taking, {**the_update, "now": now, "until": now + self.lease}
+            )
+            if taken.first() is not None:
                 return Mark.TAKEN
-            found = (
-                await connection.execute(select(MARKS.c.taken_until).where(_the(bot_id, update_id)))
-            ).first()
+            found = (await connection.execute(_FINDING, the_update)).first()
         return Mark.DONE if found is not None and found.taken_until is None else Mark.HELD
 
     async def renew(self, held: Mapping[int, Collection[int]]) -> int:
@@ -86,7 +91,7 @@ class ProcessedUpdates:
                 for bot_id, update_ids in held.items()
             ),
         )
-        async with self.engine.begin() as connection:
+        async with self._statement() as connection:
             result = await connection.execute(
                 update(MARKS)
                 .where(any_held, MARKS.c.taken_until.is_not(None))
@@ -96,15 +101,13 @@ class ProcessedUpdates:
 
     async def finish(self, bot_id: int, update_id: int) -> None:
         """Handled to its end: every later delivery is skipped."""
-        async with self.engine.begin() as connection:
-            await connection.execute(update(MARKS).where(_the(bot_id, update_id)).values(taken_until=None))
+        async with self._statement() as connection:
+            await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
 
     async def give_back(self, bot_id: int, update_id: int) -> None:
         """Handling failed: let a redelivery of the update be handled."""
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                delete(MARKS).where(_the(bot_id, update_id), MARKS.c.taken_until.is_not(None))
-            )
+        async with self._statement() as connection:
+            await connection.execute(_GIVING_BACK, {"bot": bot_id, "update": update_id})
 
     async def release_unfinished(self, bot_id: int) -> int:
         """Forget every unfinished mark of the bot: only for a process that knows it is the bot's sole
@@ -121,5 +124,29 @@ class ProcessedUpdates:
         return result.rowcount
 
 
-def _the(bot_id: int, update_id: int) -> ColumnElement[bool]:
-    return (MARKS.c.bot_id == bot_id) & (MARKS.c.update_id == update_id)
+# The statements of every update are built once, with parameters: building and compiling one costs more CPU
+# than running it.
+_THE_UPDATE = (MARKS.c.bot_id == bindparam("bot", type_=BigInteger)) & (
+    MARKS.c.update_id == bindparam("update", type_=BigInteger)
+)
+_FINDING = select(MARKS.c.taken_until).where(_THE_UPDATE)
+_FINISHING = update(MARKS).where(_THE_UPDATE).values(taken_until=None)
+_GIVING_BACK = delete(MARKS).where(_THE_UPDATE, MARKS.c.taken_until.is_not(None))
+
+
+@functools.cache
+def _taking(dialect: str) -> Executable:
+    """Insert the mark, or take it over when its lease has run out; returns a row only when it did either."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserting = insert(MARKS).values(
+        bot_id=bindparam("bot", type_=BigInteger),
+        update_id=bindparam("update", type_=BigInteger),
+        received_at=bindparam("now", type_=MARKS.c.received_at.type),
+        taken_until=bindparam("until", type_=MARKS.c.taken_until.type),
+    )
+    return inserting.on_conflict_do_update(
+        index_elements=[MARKS.c.bot_id, MARKS.c.update_id],
+        set_={MARKS.c.taken_until: inserting.excluded.taken_until},
+        where=MARKS.c.taken_until.is_not(None)
+        & (MARKS.c.taken_until < bindparam("now", type_=MARKS.c.taken_until.type)),
+    ).returning(MARKS.c.update_id)
