@@ -304,6 +304,8 @@ class Delivery:
         if complaint.kind is ComplaintKind.LAPORGUB and trigger == T.REJECT:
             reason = entry.payload.get("reason") or ""
             return fit(lambda shown: t("notify.reporter.reject", reason=shown, **common), reason, t)
+        if complaint.kind is ComplaintKind.SERVICE and trigger == ST.AUTO_CLOSE:
+            return t("service.auto_close", **common)
         if complaint.kind is ComplaintKind.SERVICE and trigger == ST.RECORD:
             return t("notify.reporter.record", **common)
         if complaint.kind is ComplaintKind.SERVICE and trigger in (ST.RESPOND, ST.RESOLVE):

@@ -61,22 +61,12 @@ def _awaits_answer(entry: OutboxEntry, card: CardInfo) -> bool:
     return entry.payload.get("trigger") == ST.RESPOND and _still_awaits_answer(entry, card)
 
 
-def _closed_by_silence(entry: OutboxEntry, card: CardInfo) -> bool:
-    return card.complaint.kind is ComplaintKind.SERVICE and entry.payload.get("trigger") == ST.AUTO_CLOSE
-
-
 def register_service_notices(delivery: Delivery) -> None:
     """Wrap the reporter-update and relay renderings (register after `register_relays`)."""
     plain_update: Render = delivery.renderers[NoticeKind.REPORTER_UPDATE]
     plain_relay: Render | None = delivery.renderers.get(NoticeKind.RELAY)
 
     async def reporter_update(entry: OutboxEntry, card: CardInfo) -> int | None:
-        if _closed_by_silence(entry, card):
-            t = await delivery._texts(entry.chat_id, card.reporter.language)
-            text = t(
-                "service.auto_close", number=card.complaint.tracking_number, subject=card.complaint.subject
-            )
-            return (await delivery.bot.send_message(entry.chat_id, text)).message_id
         if not _awaits_answer(entry, card):
             return await plain_update(entry, card)
         t = await delivery._texts(entry.chat_id, card.reporter.language)

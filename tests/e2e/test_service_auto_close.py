@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from functools import partial
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import create_dispatcher
 from bot.config import Mode
 from bot.local_api import ChatMessage, LocalBotApi
 from bot.notifier import Notifier
+from storage import models
 from storage.database import session_factory
 from storage.scheduler import answer_reminder_at, run_scheduler_once
 from storage.views import ComplaintInfo
@@ -25,11 +27,12 @@ from tests.conftest import World
 from tests.e2e import conftest as e2e
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import AdminChat, delivered, notifier_for
-from tests.e2e.officer_desk import TEST_DESK, tracking_number_in
+from tests.e2e.officer_desk import TEST_DESK, record, tracking_number_in
 from tests.e2e.scripts import Answers, answer_complaint
 from workflow.actors import Role
 from workflow.calendar import WorkingCalendar
-from workflow.definitions import SS, ST
+from workflow.channels import Channel
+from workflow.definitions import SS, ST, ComplaintKind
 from workflow.sla import AUTO_CLOSE_WORKING_DAYS, auto_close_at
 
 CALENDAR = WorkingCalendar()
@@ -37,6 +40,17 @@ WAIT_S = 15.0
 GRIEVANCE = Answers(
     subject="Email pengaduan saya tidak dibalas",
     chronology="Sudah tiga kali saya mengirim email ke kantor Dinkominfo dan belum ada balasan.",
+    event_place="Kantor Dinkominfo, Jl. Mataram No. 5",
+    photos=0,
+    share_location=False,
+)
+CALLER = Answers(
+    full_name="Karsinah",
+    nik="3375014507900003",
+    phone="081234561234",
+    address="Jl. Merdeka No. 3, Pekalongan Utara",
+    subject="Telepon pengaduan tidak diangkat",
+    chronology="Saya menelepon kantor tiga hari berturut-turut dan tidak ada yang mengangkat.",
     event_place="Kantor Dinkominfo, Jl. Mataram No. 5",
     photos=0,
     share_location=False,
@@ -93,6 +107,30 @@ async def _files_and_gets_a_response(world: World, api: LocalBotApi) -> tuple[Re
     return reporter, complaint
 
 
+async def _relay_with_delivered_button(officer: AdminChat, says: str) -> ChatMessage:
+    """The officer's relay task that carries `says` (whenever it came: acting reads past it)."""
+    button = officer.t.plain("relay.btn.delivered")
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        for message in officer.user.messages():
+            if says in (message.text or "") and button in message.button_texts:
+                return message
+        assert time.monotonic() < deadline, "no relay task"
+        await asyncio.sleep(0.02)
+
+
+async def _relays_delivered(world: World, complaint_id: int) -> None:
+    deadline = time.monotonic() + WAIT_S
+    async with world.complaints.sessions() as session:
+        while await session.scalar(
+            select(func.count()).where(
+                models.Relay.complaint_id == complaint_id, models.Relay.delivered_at.is_(None)
+            )
+        ):
+            assert time.monotonic() < deadline, "the relays were not marked delivered"
+            await asyncio.sleep(0.02)
+
+
 async def _alert(person: Reporter) -> str:
     """The next callback answer that says something (the filing's plain acknowledgements are skipped)."""
     while not (text := str((await person.user.wait_for_toast(timeout=WAIT_S))["text"])):
@@ -144,3 +182,36 @@ async def test_a_silent_complainant_is_reminded_then_told_in_indonesian_that_it_
         assert await _alert(reporter) == reporter.t.plain("service.answer.stale")
     assert (await world.complaints.get(complaint.id)).state == SS.SOLVED  # type: ignore[union-attr]
     assert len(reporter.bot_texts()) == len(set(reporter.bot_texts()))  # nothing came twice
+
+
+async def test_a_silent_caller_is_closed_for_only_after_the_relay_and_the_officer_passes_the_closing_on(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, silent_desk: Notifier
+) -> None:
+    """A complainant off Telegram: the officer relays the response, nobody answers for the caller, and the
+    closing comes to the officer as the same words the complainant on Telegram reads."""
+    officer = AdminChat(local_api, world.admins["officer"])
+    await officer.command("/start")
+    await officer.next_where(lambda _: True, "the officer's menu")
+    call = await record(officer, kind=ComplaintKind.SERVICE, channel=Channel.TELEPHONE, answers=CALLER)
+    complaint = await world.complaints.by_tracking_number(tracking_number_in(call))
+    assert complaint is not None
+    await officer.act(await _card(officer, complaint.tracking_number), ST.RESPOND, result=RESPONSE)
+    relay = await _relay_with_delivered_button(officer, RESPONSE)
+    responded_at = (await world.complaints.history(complaint.id))[-1].at
+    close_at = auto_close_at(responded_at, CALENDAR, AUTO_CLOSE_WORKING_DAYS)
+
+    await _run_scheduler_at(world, clean_engine, close_at)
+    # Not closed for a caller who may not have heard the response yet.
+    assert (await world.complaints.get(complaint.id)).state == SS.RESPONDED  # type: ignore[union-attr]
+
+    # The officer told the caller of the recording and of the response.
+    recorded = await _relay_with_delivered_button(officer, CALLER.subject)
+    for task in (recorded, relay):
+        await officer.press(task, "relay.btn.delivered")
+    await _relays_delivered(world, complaint.id)
+    await _run_scheduler_at(world, clean_engine, close_at)
+    closing = officer.t("service.auto_close", number=complaint.tracking_number, subject=CALLER.subject)
+    await officer.next_where(lambda m: visible(closing) in (m.text or ""), "the relay of the closing")
+    closed = await world.complaints.get(complaint.id)
+    assert closed is not None
+    assert closed.state == SS.SOLVED
