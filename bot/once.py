@@ -52,8 +52,8 @@ class OncePerUpdate(BaseMiddleware):
         self.ask_again = ask_again
         self._next_purge = time.monotonic() + purge_every
         self._purging: asyncio.Task[int] | None = None
-        # (bot id, update id) of each update this process is handling now, whose lease it renews; counted, as
-        # one whose lease ran out while it was handled may be taken and handled here a second time meanwhile
+        # (bot id, update id) of each update this process is handling now, whose lease it renews. Counted:
+        # one whose lease ran out while it was handled here may be taken here again; each end lets go once.
         self._in_flight: Counter[tuple[int, int]] = Counter()
         self._next_renewal: asyncio.TimerHandle | None = None
         self._renewing: asyncio.Task[None] | None = None

@@ -20,6 +20,7 @@ from bot.once import OncePerUpdate
 from storage.database import session_factory
 from storage.models import ProcessedUpdate, utcnow
 from storage.processed_updates import Mark, ProcessedUpdates
+from tests.conftest import FakeClock
 
 BOT = Bot("7000002:once-test-token")
 # Short, so a test sees renewals; long enough that a busy machine still renews within it.
@@ -184,3 +185,24 @@ async def test_the_last_update_waits_for_a_renewal_under_way(clean_engine: Async
     assert not once.renewing
     assert asyncio.all_tasks() - tasks_before == {asyncio.current_task()} - tasks_before
     assert await taken_until(clean_engine, 8) is None
+
+
+async def test_an_update_taken_here_again_after_its_lease_ran_out_ends_twice_cleanly(
+    clean_engine: AsyncEngine,
+) -> None:
+    clock = FakeClock(utcnow())
+    processed = GatedRenewals(session_factory(clean_engine), clock, LEASE)
+    once = OncePerUpdate(processed)
+    first, second = Handler(), Handler()
+    handling_first = handle(once, first, 9)
+    await first.until_started(9)
+    await asyncio.wait_for(processed.renewing.wait(), 30)  # its renewal is held up...
+    clock.advance(seconds=LEASE.total_seconds() * 2)  # ...until its lease has run out
+    handling_second = handle(once, second, 9)
+    await second.until_started(9)  # taken again: the first looked dead
+    first.ended.set()
+    second.ended.set()
+    processed.gate.set()
+    assert await asyncio.gather(handling_first, handling_second) == ["handled", "handled"]
+    assert not once.renewing
+    assert await taken_until(clean_engine, 9) is None
