@@ -23,7 +23,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.fsm_storage import DatabaseStorage
+from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from bot.once import OncePerUpdate
 from storage.database import create_engine, session_factory
 from storage.processed_updates import ProcessedUpdates
@@ -43,14 +43,17 @@ async def serve(token: str, api: str, database: str, conversation: bool) -> None
     engine = create_engine(database)
     sessions = session_factory(engine)
     bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
+    # The bot's own order (bot/app.py): the mark, then the conversation's write inside it.
     if conversation:
         storage = DatabaseStorage(sessions)
         dispatcher = Dispatcher(storage=storage, events_isolation=storage.create_isolation())
+        dispatcher.update.outer_middleware(OncePerUpdate(ProcessedUpdates(sessions)))
+        dispatcher.update.outer_middleware(WriteConversationAfterHandler(storage))
         dispatcher.message.register(echo_counting, F.text)
     else:
         dispatcher = Dispatcher()
+        dispatcher.update.outer_middleware(OncePerUpdate(ProcessedUpdates(sessions)))
         dispatcher.message.register(echo, F.text)
-    dispatcher.update.outer_middleware(OncePerUpdate(ProcessedUpdates(sessions)))
     try:
         await dispatcher.start_polling(bot, polling_timeout=10)
     finally:
