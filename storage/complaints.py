@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
-from storage.notifications import alert_reporter_unreachable, write_notifications
+from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
 from storage.report_rollups import is_finished, record_finished
 from storage.views import (
     ATTACHMENT_FIELDS,
@@ -175,10 +175,13 @@ class ComplaintService:
         attachments: Sequence[AttachmentDraft] = (),
         rating: int | None = None,
         comment: str | None = None,
+        pressed_card: CardCopy | None = None,
     ) -> TransitionResult:
         """Move a complaint as `actor`, who saw it at `seen_version`; all of it or nothing is written.
 
         Two actors firing on the same version: exactly one wins, the other gets `StaleVersion`.
+        `pressed_card`: the card message the actor pressed, which the caller edits itself, so the outbox
+        leaves that copy alone while it retires every other.
         """
         if len(attachments) > MAX_ATTACHMENTS:
             raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
@@ -239,7 +242,13 @@ class ComplaintService:
             reporter = await session.get(models.Reporter, row.reporter_id)
             assert reporter is not None
             chats = await write_notifications(
-                session, complaint=row, reporter=reporter, move=move, actor=actor, now=now
+                session,
+                complaint=row,
+                reporter=reporter,
+                move=move,
+                actor=actor,
+                now=now,
+                pressed_card=pressed_card,
             )
             return TransitionResult(
                 complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats

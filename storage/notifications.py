@@ -46,6 +46,14 @@ REPORTER_MILESTONES = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class CardCopy:
+    """One delivered copy of a task card: the chat it sits in and its Telegram message id."""
+
+    chat_id: int
+    message_id: int
+
+
 @dataclass
 class NoticeWatch:
     """How many outbox rows the code run under `watching_notices` added (a rolled-back one included)."""
@@ -76,8 +84,14 @@ async def write_notifications(
     move: Move,
     actor: Actor,
     now: datetime,
+    pressed_card: CardCopy | None = None,
 ) -> tuple[int, ...]:
-    """Add outbox rows for everyone this move concerns; returns the chat ids that get a new task or update."""
+    """Add outbox rows for everyone this move concerns; returns the chat ids that get a new task or update.
+
+    `pressed_card` is the copy of the card the actor pressed: the bot edits that one itself as it answers
+    the press, so it gets no "handled" row (the sender's same edit would only be refused as not modified,
+    and spend the actor's per-chat rate).
+    """
     common = {
         "trigger": move.trigger,
         "state": move.dest,
@@ -87,7 +101,7 @@ async def write_notifications(
         "actor_admin_id": actor.admin_id,
         "at": now.isoformat(),
     }
-    await _retire_card_copies(session, complaint, move, common, now)
+    await _retire_card_copies(session, complaint, move, common, now, pressed_card)
     if actor.is_admin and actor.admin_id is not None:
         acting = await session.get(models.Admin, actor.admin_id)
         if acting is not None:
@@ -139,9 +153,15 @@ async def _relay_to_recording_officer(
 
 
 async def _retire_card_copies(
-    session: AsyncSession, complaint: models.Complaint, move: Move, common: dict[str, Any], now: datetime
+    session: AsyncSession,
+    complaint: models.Complaint,
+    move: Move,
+    common: dict[str, Any],
+    now: datetime,
+    pressed_card: CardCopy | None,
 ) -> None:
-    """Every copy of the card for the state just left gets edited, so no one acts on it twice."""
+    """Every copy of the card for the state just left gets edited, so no one acts on it twice; all but the
+    copy the actor pressed, which the bot is editing already."""
     shown_version = move.after.version - 1
     copies = await session.scalars(
         select(models.OutboxMessage).where(
@@ -151,6 +171,8 @@ async def _retire_card_copies(
         )
     )
     for copy in copies:
+        if _is_pressed(copy, pressed_card):
+            continue
         add_notice(
             session,
             complaint,
@@ -160,6 +182,16 @@ async def _retire_card_copies(
             now,
             key_suffix=str(copy.id),
         )
+
+
+def _is_pressed(copy: models.OutboxMessage, pressed_card: CardCopy | None) -> bool:
+    # A copy whose message id is not recorded yet (pressed before its sender wrote the id down) cannot be
+    # told apart from the others: it keeps its row, and the sender's edit is merely redundant.
+    return (
+        pressed_card is not None
+        and copy.telegram_message_id is not None
+        and (copy.chat_id, copy.telegram_message_id) == (pressed_card.chat_id, pressed_card.message_id)
+    )
 
 
 def add_notice(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storage import models
 from storage.errors import ComplaintNotFound
+from storage.notifications import CardCopy
 from tests.conftest import World, draft_for
 from workflow.complaint import AttachmentDraft, AttachmentKind
 from workflow.definitions import ST, ComplaintKind, S, T
@@ -251,6 +252,48 @@ async def test_acting_retires_every_copy_of_the_card_and_confirms_to_the_actor(w
     handled = next(row for row in rows if row.kind == "card_handled")
     assert (handled.payload["actor_name"], handled.payload["trigger"]) == ("Admin province2", "dispose")
     assert [row.chat_id for row in rows if row.kind == "action_done"] == [1002]
+
+
+async def test_the_copy_the_actor_pressed_is_left_to_the_bot_and_every_other_is_retired(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    # Both province admins got the card as message 70 of their own chat; the other seat's copy is unsent.
+    async with world.complaints.sessions.begin() as session:
+        await session.execute(
+            update(models.OutboxMessage)
+            .where(models.OutboxMessage.kind == "task", models.OutboxMessage.chat_id.in_([1001, 1002]))
+            .values(telegram_message_id=70)
+        )
+    await world.complaints.fire(
+        complaint.id,
+        world.actor("province2"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+        pressed_card=CardCopy(chat_id=1002, message_id=70),
+    )
+    async with world.complaints.sessions() as session:
+        rows = list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+    cards = {row.chat_id: row.id for row in rows if row.kind == "task" and row.complaint_version == 1}
+    retired = {row.chat_id: row.payload["card_row_id"] for row in rows if row.kind == "card_handled"}
+    # The colleague's message 70 is another message than the actor's, though its id is the same.
+    assert retired == {1001: cards[1001]}
+    assert [row.chat_id for row in rows if row.kind == "action_done"] == [1002]
+
+
+async def test_a_pressed_copy_not_recorded_as_delivered_is_still_retired_by_the_outbox(world: World) -> None:
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    await world.complaints.fire(
+        complaint.id,
+        world.actor("province2"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+        # A card the bot sent itself (opened from the queue, say), not the outbox's copy in this chat.
+        pressed_card=CardCopy(chat_id=1002, message_id=70),
+    )
+    async with world.complaints.sessions() as session:
+        rows = list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+    assert sorted(row.chat_id for row in rows if row.kind == "card_handled") == [1001, 1002]
 
 
 async def test_the_reporter_rates_with_a_comment(world: World) -> None:
