@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 import pytest
 
-from bench.throughput import Sizes, render, run
+from bench.throughput import Report, Sizes, render, run
 from tests.backends import PostgresUnavailable
 
 TINY = Sizes(
     echo_single=10,
     echo_updates=50,
     ptb_updates=30,
+    durable_updates=50,
     single=1,
     saturated=2,
     concurrency=3,
@@ -29,13 +31,17 @@ TINY = Sizes(
 )
 
 
-async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prints_the_figures() -> None:
+async def run_or_skip(sizes: Sizes) -> Report:
     try:
-        report = await run(TINY, out=lambda _line: None)
+        return await run(sizes, out=lambda _line: None)
     except PostgresUnavailable as error:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs PostgreSQL: {error}")
         pytest.skip(f"PostgreSQL unavailable: {error}")
+
+
+async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prints_the_figures() -> None:
+    report = await run_or_skip(TINY)
 
     # warm-up + one at a time + saturated + half
     assert len(report.numbers) == 1 + TINY.single + TINY.saturated + TINY.half
@@ -51,7 +57,12 @@ async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prin
         report.our_peak_rss_mb,
     ]
     assert all(value > 0 and math.isfinite(value) for value in figures), figures
-    assert [echo.name for echo in report.echoes] == ["aiogram echo", "python-telegram-bot echo"]
+    assert [echo.name for echo in report.echoes] == [
+        "aiogram echo",
+        "python-telegram-bot echo",
+        "aiogram echo + update marks",
+        "aiogram echo + marks + conversation",
+    ]
     assert report.open_conversations == TINY.open_conversations
     assert report.sender is not None
     assert report.sender.sent == TINY.notifications
@@ -63,8 +74,18 @@ async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prin
         "p99 ms",
         "peak RSS",
         "ours saturated / aiogram echo drain",
+        "ours saturated / aiogram echo + marks + conversation drain",
         "sender:",
         "targets:",
     ):
         assert line in printed
     assert f"through all seven steps {len(report.numbers)}" in printed
+
+
+async def test_a_tiny_run_with_the_sender_in_a_process_of_its_own_takes_every_complaint_through() -> None:
+    """Cards reach the admins only through the other process, woken by PostgreSQL's notifications."""
+    sizes = replace(TINY, echo=False, durable=False, sender_apart=True)
+    report = await run_or_skip(sizes)
+    assert len(report.numbers) == 1 + TINY.single + TINY.saturated + TINY.half
+    assert report.unfinished == []
+    assert "the outbox sender in a process of its own" in render(report)
