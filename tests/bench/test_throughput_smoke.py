@@ -83,7 +83,7 @@ async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prin
 
 
 async def test_a_tiny_run_with_the_sender_in_a_process_of_its_own_takes_every_complaint_through() -> None:
-    """Cards reach the admins only through the other process, woken by PostgreSQL's notifications."""
+    """Cards reach the admins only through the other process (woken by PostgreSQL's notifications)."""
     sizes = replace(TINY, echo=False, durable=False, sender_apart=True)
     report = await run_or_skip(sizes)
     assert len(report.numbers) == 1 + TINY.single + TINY.saturated + TINY.half
