@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.admin_callbacks import ActionCb
 from bot.routers.admin import inputs, pickers
 from bot.routers.admin.guard import check_press, refusals
-from bot.routers.admin.outcome import show_done
+from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.texts import Texts
 from storage.complaints import ComplaintService
 from storage.directory import Directory
@@ -48,14 +48,16 @@ async def action_pressed(
         elif step.needs_reason or step.needs_result:
             await inputs.ask(query, query.message, press, state, t)
         else:
-            moved = await complaints.fire(c, press.admin.as_actor(), step.trigger, seen_version=v)
+            card = pressed_copy(query.message)
+            moved = await complaints.fire(
+                c, press.admin.as_actor(), step.trigger, seen_version=v, pressed_card=card
+            )
             await show_done(
                 query,
                 moved,
                 admin=press.admin,
                 bot=bot,
-                chat_id=query.message.chat.id,
-                card_message_id=query.message.message_id,
+                pressed_card=card,
                 t=t,
                 complaints=complaints,
                 calendar=calendar,

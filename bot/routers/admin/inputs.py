@@ -1,7 +1,9 @@
 """A reason or a result, asked for in a follow-up message, shown back, and applied only on confirm.
 
 The pending action keeps the version the admin saw when they pressed the card's button: if the complaint
-moves on before they confirm, the confirm is refused as stale rather than applied to something else.
+moves on before they confirm, the confirm is refused as stale rather than applied to something else. It also
+keeps the card message pressed (chat and message id): on confirm that message, not the prompt, is edited to
+say what was done, so the transition leaves it out of the copies the outbox retires.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from bot.cards import action_label
 from bot.filing import attachment_counts
 from bot.replies import drop_keyboard
 from bot.routers.admin.guard import Press, check_press, refusals
-from bot.routers.admin.outcome import show_done
+from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
 from bot.validation import MAX_FILE_BYTES
 from storage.complaints import ComplaintService
+from storage.notifications import CardCopy
 from storage.views import AdminInfo
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
@@ -48,12 +51,14 @@ def _abort_keyboard(t: Texts, *, done: bool = False) -> InlineKeyboardMarkup:
 async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMContext, t: Texts) -> None:
     """Called from the card's button: remember what is pending and ask for its text."""
     step, complaint = press.step, press.complaint
+    pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
         "v": press.seen_version,
         "trigger": step.trigger,
         "number": complaint.tracking_number,
-        "card": card.message_id,
+        "card": pressed.message_id,
+        "card_chat": pressed.chat_id,
         "files": [],
     }
     await state.set_state(AdminInput.result_text if step.needs_result else AdminInput.reason)
@@ -224,6 +229,8 @@ async def confirmed(
         await drop_keyboard(query)
         return
     c, v = pending["c"], pending["v"]
+    # A pending action saved before the card's chat was kept: the card came to the admin's private chat.
+    card = CardCopy(chat_id=pending.get("card_chat", query.from_user.id), message_id=pending["card"])
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         try:
             press = await check_press(complaints, admins, c, v, code_of(pending["trigger"]))
@@ -235,6 +242,7 @@ async def confirmed(
                 reason=pending.get("reason"),
                 result=pending.get("result"),
                 attachments=[_draft(item) for item in pending.get("files", [])],
+                pressed_card=card,
             )
         finally:
             # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
@@ -245,8 +253,7 @@ async def confirmed(
             moved,
             admin=press.admin,
             bot=bot,
-            chat_id=query.from_user.id,
-            card_message_id=pending["card"],
+            pressed_card=card,
             t=t,
             complaints=complaints,
             calendar=calendar,

@@ -1,6 +1,8 @@
 """After an action: the card the admin pressed shows what was done, and its buttons are gone.
 
-Everyone else hears of it through the outbox that the transition wrote; nothing is sent from here.
+Everyone else hears of it through the outbox that the transition wrote; nothing is sent from here. The
+pressed copy is edited here and only here: the transition is told which one it is (`pressed_copy`) and
+writes no outbox row to retire it, so it is edited once, in the very words the sender would have used.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ from datetime import datetime
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 
 from bot.cards import card_text, did_words
 from bot.routers.admin.guard import toast
 from bot.texts import Texts
 from storage.complaints import ComplaintService
+from storage.notifications import CardCopy
 from storage.views import AdminInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
+
+
+def pressed_copy(message: Message) -> CardCopy:
+    """The card message whose button was pressed."""
+    return CardCopy(chat_id=message.chat.id, message_id=message.message_id)
 
 
 async def show_done(
@@ -27,8 +35,7 @@ async def show_done(
     *,
     admin: AdminInfo,
     bot: Bot,
-    chat_id: int,
-    card_message_id: int,
+    pressed_card: CardCopy,
     t: Texts,
     complaints: ComplaintService,
     calendar: WorkingCalendar,
@@ -40,8 +47,11 @@ async def show_done(
     await query.answer(toast(t.plain("admin.toast.done", what=what)))
     if card is None:
         return
+    # The words bot.delivery.Delivery.card_handled gives the actor's copies: every copy they hold reads alike.
     footer = t("admin.card.done", what=what, name=admin.full_name, at=t.moment(moved.event.at))
     text = card_text(card, viewer=admin, t=t, calendar=calendar, now=clock(), footer=footer)
-    # The outbox may already have retired this copy, or the message is too old to edit: nothing to press.
+    # The message may be too old to edit, or gone from the chat: then there is nothing left to press.
     with suppress(TelegramBadRequest):
-        await bot.edit_message_text(text, chat_id=chat_id, message_id=card_message_id, reply_markup=None)
+        await bot.edit_message_text(
+            text, chat_id=pressed_card.chat_id, message_id=pressed_card.message_id, reply_markup=None
+        )

@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.admin_callbacks import CardCb, PickPageCb, PickTargetCb, code_of
 from bot.cards import render_card
 from bot.routers.admin.guard import Forged, NotAnAdmin, Press, check_press, may_view, refusals, require_ids
-from bot.routers.admin.outcome import show_done
+from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.texts import Texts
 from storage.complaints import ComplaintService
 from storage.directory import Directory
@@ -107,16 +107,22 @@ async def target_picked(
         require_ids(callback_data.o)
         if press.step.target_kind is None or not isinstance(query.message, Message):
             raise Forged("a target for a step without one")
+        # The picker took the card's place in the same message: that message is the card pressed.
+        card = pressed_copy(query.message)
         moved = await complaints.fire(
-            c, press.admin.as_actor(), press.step.trigger, seen_version=v, target_org_id=callback_data.o
+            c,
+            press.admin.as_actor(),
+            press.step.trigger,
+            seen_version=v,
+            target_org_id=callback_data.o,
+            pressed_card=card,
         )
         await show_done(
             query,
             moved,
             admin=press.admin,
             bot=bot,
-            chat_id=query.message.chat.id,
-            card_message_id=query.message.message_id,
+            pressed_card=card,
             t=t,
             complaints=complaints,
             calendar=calendar,
