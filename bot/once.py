@@ -8,11 +8,17 @@ if the handler raises it is given back. So:
 * a delivery of a done update is skipped ("already taken, skipped");
 * a delivery of an update another live process is handling waits for that process: when it finishes the
   delivery is skipped, and if that process dies its lease runs out and this delivery handles the update;
-* an update whose process was killed mid-handler is handled by the next delivery once the lease is over
-  (a polling process, the sole consumer, releases its dead predecessor's marks at once: bot/polling.py).
+* an update whose process was killed mid-handler is handled by the next delivery once the lease is over.
 
-The entry points make sure that next delivery comes: polling confirms an update to Telegram only after its
-handler ended (bot/polling.py), the webhook answers 200 only then (bot/runner.py).
+The webhook makes sure that next delivery comes: it answers 200 only once the update is handled
+(bot/runner.py).
+
+Polling takes updates itself, before they reach the dispatcher: it stores each one in its inbox, taken, then
+confirms it to Telegram at once (bot/polling.py), and says so in the dispatcher data (`INBOX`). Such an
+update is not taken again here, only renewed and settled: done when the handler returns (its stored JSON
+dropped); when the handler raises, a `Inbox.NEW` update stays in the inbox, replayed by the next polling
+process at its start (Telegram will not deliver it again), and an `Inbox.REPLAYED` one, failing a second
+time, is given up (marked done): retried once, never in a loop.
 
 Renewing costs no task per update: the middleware keeps the updates it has in flight and, while there are
 any, one timer that every third of the lease renews all of them in one statement. The timer is set when the
@@ -23,6 +29,7 @@ renewal still under way, so nothing of the middleware outlives its updates.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import time
 from collections import Counter
@@ -41,6 +48,13 @@ PURGE_EVERY_S = 3600.0
 # upsert). It waits inside its conversation's lock, so the conversation's next update (often a redelivery
 # of this one, sent once the holder is done) waits for this one's next ask: kept short.
 ASK_AGAIN_S = 0.2
+# The dispatcher data key (a feed_update keyword) by which polling says it took the update in its inbox.
+INBOX = "inbox"
+
+
+class Inbox(enum.Enum):
+    NEW = "new"  # stored from a getUpdates answer just now
+    REPLAYED = "replayed"  # left unfinished by an earlier process (killed, stopped, or the handler raised)
 
 
 class OncePerUpdate(BaseMiddleware):
@@ -72,14 +86,16 @@ class OncePerUpdate(BaseMiddleware):
         bot: Bot | None = data.get("bot")
         if not isinstance(event, Update) or bot is None:
             return await handler(event, data)
-        mark = await self._take(bot.id, event.update_id)
-        if mark is not Mark.TAKEN:
-            log.info(
-                "update %s delivered again: already taken, skipped%s",
-                event.update_id,
-                "" if mark is Mark.DONE else " (another live process still holds it)",
-            )
-            return None
+        inbox: Inbox | None = data.get(INBOX)
+        if inbox is None:
+            mark = await self._take(bot.id, event.update_id)
+            if mark is not Mark.TAKEN:
+                log.info(
+                    "update %s delivered again: already taken, skipped%s",
+                    event.update_id,
+                    "" if mark is Mark.DONE else " (another live process still holds it)",
+                )
+                return None
         self._purge_now_and_then()
         self._hold(bot.id, event.update_id)
         # Renewed until its mark is settled: a renewal after `finish` or `give_back` finds nothing to renew.
@@ -87,7 +103,7 @@ class OncePerUpdate(BaseMiddleware):
             try:
                 result = await handler(event, data)
             except Exception:
-                await self.processed.give_back(bot.id, event.update_id)
+                await self._failed(bot.id, event.update_id, inbox)
                 raise
             try:
                 await self.processed.finish(bot.id, event.update_id)
@@ -96,6 +112,15 @@ class OncePerUpdate(BaseMiddleware):
             return result
         finally:
             await self._let_go(bot.id, event.update_id)
+
+    async def _failed(self, bot_id: int, update_id: int, inbox: Inbox | None) -> None:
+        if inbox is None:
+            await self.processed.give_back(bot_id, update_id)
+        elif inbox is Inbox.NEW:
+            log.warning("update %s failed: left in the inbox, replayed at the next start", update_id)
+        else:
+            log.warning("update %s failed again when replayed: given up", update_id)
+            await self.processed.finish(bot_id, update_id)
 
     async def _take(self, bot_id: int, update_id: int) -> Mark:
         """Wait while another process holds the update, up to two leases: by then a dead holder's lease has

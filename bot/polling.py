@@ -1,25 +1,31 @@
-"""Polling that confirms an update to Telegram only after its handler has ended.
+"""Polling that loses no update to a kill, through an inbox in the database.
 
 aiogram's polling moves the getUpdates offset past an update as soon as it has started its handler, which
-tells Telegram the update was dealt with: a process killed mid-handler lost the update for good. Here
-updates are still handled concurrently, each in its own task, but the offset sent to Telegram is the
-oldest update still in flight (or one past the newest seen when none is), so everything below it is
-finished. What Telegram returns again because of that is skipped locally: updates in flight and those
-finished above the offset (a set pruned as the offset passes them).
+tells Telegram the update was dealt with: a process killed mid-handler lost the update for good. Here each
+getUpdates answer is stored first: every new update of the batch, in one statement, taken (a lease, as
+bot/once.py takes a webhook delivery) and with its JSON (storage/processed_updates.py). Then a handler task
+starts for each newly stored update, and the next getUpdates goes out at once with the offset past the
+batch, which confirms the batch to Telegram: it is safe in the database. An update Telegram delivers again
+(its confirmation was lost with a killed process) is stored already, so it is not handled again.
 
-* While updates are in flight getUpdates would answer at once (the offset waits for them, so they come
-  back), so after each answer the loop waits for the oldest one to end, or `PAUSE_S`, before it asks
-  again: no busy loop, and a slow update delays newer ones by at most that pause.
-* Telegram returns at most 100 updates from the offset: one update stuck in its handler lets at most 99
-  newer ones start behind it.
-* A stop (SIGTERM) ends the long poll, lets the updates in flight finish (up to `DRAIN_TIMEOUT_S`), then
-  confirms them. One cut short is not confirmed: the next process gets it again.
-* A killed process confirmed nothing it had not finished: its successor gets those updates again. Their
-  once-per-update marks (bot/once.py) are still taken under the dead process's lease, so at start the
-  poller releases every unfinished mark of the bot. That is safe because polling has one consumer:
-  Telegram refuses a second getUpdates ("terminated by other getUpdates request"), so no other process is
-  handling this bot's updates when one starts polling (a predecessor stopped by SIGTERM finishes its
-  updates before it exits).
+* No update waits for another: the poller asks again as soon as it has stored a batch, whatever is in
+  flight, and Telegram answers the long poll as soon as a newer update comes.
+* At most `MAX_IN_FLIGHT` updates are in flight: the poller asks Telegram for no more than the room left
+  and, when there is none, waits for one to end before it asks again. A flood waits at Telegram.
+* The middleware (bot/once.py, which must be on the dispatcher) does not take these updates again: it
+  renews their lease while the handler runs and, when it returns, marks the update done and drops its JSON.
+* A killed process leaves its unfinished updates in the inbox, taken under a lease nobody renews. At start
+  the poller retakes them all under a fresh lease and replays them, oldest first, before it polls. Its
+  unfinished marks without JSON (webhook deliveries, updates polled by an older version) it releases, so
+  that Telegram's redelivery of those is handled. Both are safe because polling has one consumer: Telegram
+  refuses a second getUpdates ("terminated by other getUpdates request"), so no other process is handling
+  this bot's updates when one starts polling (a predecessor stopped by SIGTERM finishes its updates before
+  it exits).
+* An update whose handler raised stays in the inbox and is replayed at the next start; failing then too, it
+  is given up (bot/once.py). Never retried in a loop.
+* A stop (SIGTERM) ends the long poll and lets the updates in flight finish (up to `DRAIN_TIMEOUT_S`); one
+  cut short stays in the inbox for the next start. The last batch is confirmed if it was not yet.
+* Without an update store (`processed` None) this is aiogram's polling: an update is confirmed once started.
 """
 
 from __future__ import annotations
@@ -34,13 +40,16 @@ from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
+from bot.once import INBOX, Inbox, OncePerUpdate
 from storage.processed_updates import ProcessedUpdates
 
 log = logging.getLogger(__name__)
 # Long-poll wait of one getUpdates call.
 POLL_TIMEOUT_S = 10
-# While an update in flight holds the offset: how long to wait for newer updates before asking again.
-PAUSE_S = 0.25
+# Updates handled at once, at most: beyond it the poller waits for one to end before it asks for more.
+MAX_IN_FLIGHT = 100
+# The most updates one getUpdates answer may hold (Telegram's bound).
+TELEGRAM_LIMIT = 100
 # How long a stopping poller waits for the updates in flight.
 DRAIN_TIMEOUT_S = 20.0
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
@@ -53,42 +62,44 @@ class Poller:
         bot: Bot,
         *,
         timeout: int = POLL_TIMEOUT_S,
-        pause: float = PAUSE_S,
+        max_in_flight: int = MAX_IN_FLIGHT,
         drain_timeout: float = DRAIN_TIMEOUT_S,
         allowed_updates: list[str] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.bot = bot
         self.timeout = timeout
-        self.pause = pause
+        self.max_in_flight = max_in_flight
         self.drain_timeout = drain_timeout
         self.allowed_updates = (
             dispatcher.resolve_used_update_types() if allowed_updates is None else allowed_updates
         )
         self.in_flight: dict[int, asyncio.Task[None]] = {}
-        self.finished: set[int] = set()  # finished but not yet confirmed (an older one is in flight)
-        self.cut_short: set[int] = set()  # cancelled at a stop: never confirmed
-        self.newest: int | None = None
-
-    def offset(self) -> int | None:
-        """What getUpdates is told: every update below it has finished."""
-        unfinished = self.in_flight.keys() | self.cut_short
-        if unfinished:
-            return min(unfinished)
-        return None if self.newest is None else self.newest + 1
+        self.offset: int | None = None  # one past the newest update stored (or started, without a store)
+        self.confirmed: int | None = None  # the offset of the last getUpdates Telegram answered
+        self._room = asyncio.Event()  # set whenever an update in flight ends
 
     async def run(self, stop: asyncio.Event, processed: ProcessedUpdates | None = None) -> None:
-        """Poll until `stop` is set, then finish what is in flight and confirm it."""
+        """Poll until `stop` is set, then finish what is in flight."""
         data = {"dispatcher": self.dispatcher, "bots": [self.bot], **self.dispatcher.workflow_data}
         data.pop("bot", None)
+        unfinished: list[tuple[int, dict[str, Any]]] = []
         if processed is not None:
-            released = await processed.release_unfinished(self.bot.id)
-            if released:
-                log.info("released %d update(s) a previous process did not finish", released)
+            if not any(
+                isinstance(middleware, OncePerUpdate)
+                for middleware in self.dispatcher.update.outer_middleware
+            ):
+                raise ValueError(
+                    "polling with an inbox needs OncePerUpdate on the dispatcher to settle updates"
+                )
+            unfinished = await processed.retake_inbox(self.bot.id)
+            if unfinished:
+                log.info("replaying %d update(s) a previous process did not finish", len(unfinished))
         await self.dispatcher.emit_startup(bot=self.bot, **data)
         stopping = asyncio.ensure_future(stop.wait())
         try:
-            await self._poll(stopping, data)
+            await self._replay(unfinished, stopping, data, processed)
+            await self._poll(stopping, data, processed)
         finally:
             stopping.cancel()
             try:
@@ -96,18 +107,41 @@ class Poller:
             finally:
                 await self.dispatcher.emit_shutdown(bot=self.bot, **data)
 
-    async def _poll(self, stopping: asyncio.Future[Any], data: dict[str, Any]) -> None:
+    async def _replay(
+        self,
+        unfinished: list[tuple[int, dict[str, Any]]],
+        stopping: asyncio.Future[Any],
+        data: dict[str, Any],
+        processed: ProcessedUpdates | None,
+    ) -> None:
+        for update_id, payload in unfinished:
+            if not await self._until_room(stopping):
+                return  # the rest stays in the inbox for the next start
+            try:
+                update = Update.model_validate(payload, context={"bot": self.bot})
+            except ValueError:
+                log.exception("update %s in the inbox cannot be read: given up", update_id)
+                if processed is not None:
+                    await processed.finish(self.bot.id, update_id)
+                continue
+            self._start(update, data, Inbox.REPLAYED)
+
+    async def _poll(
+        self, stopping: asyncio.Future[Any], data: dict[str, Any], processed: ProcessedUpdates | None
+    ) -> None:
         backoff = Backoff(BACKOFF)
         options = (
             {"request_timeout": int(self.bot.session.timeout + self.timeout)}
             if self.bot.session.timeout
             else {}
         )
-        while not stopping.done():
+        while await self._until_room(stopping):
             request = GetUpdates(
-                offset=self.offset(), timeout=self.timeout, allowed_updates=self.allowed_updates
+                offset=self.offset,
+                timeout=self.timeout,
+                limit=min(TELEGRAM_LIMIT, self.max_in_flight - len(self.in_flight)),
+                allowed_updates=self.allowed_updates,
             )
-            self._prune()
             fetching = asyncio.ensure_future(self.bot(request, **options))
             await asyncio.wait({fetching, stopping}, return_when=asyncio.FIRST_COMPLETED)
             if not fetching.done():
@@ -117,47 +151,64 @@ class Poller:
                 return
             try:
                 updates = fetching.result()
-            except Exception as error:  # Telegram away: wait and ask again, never give up
+                self.confirmed = request.offset
+                new = await self._store(updates, processed)
+            except Exception as error:  # Telegram or the database away: wait and ask again, never give up
                 delay = next(backoff)
-                log.error("getUpdates failed (%s: %s): again in %.1f s", type(error).__name__, error, delay)
+                log.error(
+                    "getUpdates or storing its answer failed (%s: %s): again in %.1f s",
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
                 await asyncio.wait({stopping}, timeout=delay)
                 continue
             backoff.reset()
             for update in updates:
-                self._start(update, data)
-            if self.in_flight:
-                # Asked again now, Telegram would answer at once with the same updates (the offset waits
-                # for the oldest): wait for that one to end, or a pause for newer updates.
-                oldest = self.in_flight[min(self.in_flight)]
-                await asyncio.wait(
-                    {oldest, stopping}, timeout=self.pause, return_when=asyncio.FIRST_COMPLETED
-                )
+                if update.update_id in new:
+                    self._start(update, data, None if processed is None else Inbox.NEW)
+            if updates:
+                # Asked for next, this offset confirms the batch: every update of it is in the database.
+                self.offset = max(update.update_id for update in updates) + 1
 
-    def _start(self, update: Update, data: dict[str, Any]) -> None:
+    async def _store(self, updates: list[Update], processed: ProcessedUpdates | None) -> set[int]:
+        """Store the batch in the inbox; returns the ids of the updates stored now (the rest were before)."""
+        if processed is None:
+            return {update.update_id for update in updates}
+        return await processed.store(
+            self.bot.id,
+            [
+                (update.update_id, update.model_dump(mode="json", by_alias=True, exclude_none=True))
+                for update in updates
+            ],
+        )
+
+    async def _until_room(self, stopping: asyncio.Future[Any]) -> bool:
+        """Wait until fewer than `max_in_flight` updates are in flight; False once stopping."""
+        while len(self.in_flight) >= self.max_in_flight and not stopping.done():
+            self._room.clear()
+            room = asyncio.ensure_future(self._room.wait())
+            await asyncio.wait({room, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            room.cancel()
+        return not stopping.done()
+
+    def _start(self, update: Update, data: dict[str, Any], inbox: Inbox | None) -> None:
         number = update.update_id
-        below = self.offset()
-        if number in self.in_flight or number in self.finished or (below is not None and number < below):
-            return
-        self.newest = number if self.newest is None else max(self.newest, number)
-        task = asyncio.create_task(self._handle(update, data), name=f"update {number}")
+        task = asyncio.create_task(self._handle(update, data, inbox), name=f"update {number}")
         self.in_flight[number] = task
-        task.add_done_callback(lambda done: self._ended(number, done))
+        task.add_done_callback(lambda _: self._ended(number))
 
-    def _ended(self, number: int, task: asyncio.Task[None]) -> None:
+    def _ended(self, number: int) -> None:
         self.in_flight.pop(number, None)
-        (self.cut_short if task.cancelled() else self.finished).add(number)
+        self._room.set()
 
-    def _prune(self) -> None:
-        below = self.offset()
-        if below is not None:
-            self.finished = {number for number in self.finished if number >= below}
-
-    async def _handle(self, update: Update, data: dict[str, Any]) -> None:
+    async def _handle(self, update: Update, data: dict[str, Any], inbox: Inbox | None) -> None:
+        taken = {} if inbox is None else {INBOX: inbox}
         try:
-            result = await self.dispatcher.feed_update(self.bot, update, **data)
+            result = await self.dispatcher.feed_update(self.bot, update, **data, **taken)
             if isinstance(result, TelegramMethod):
                 await self.dispatcher.silent_call_request(bot=self.bot, result=result)
-        except Exception:  # handled, unsuccessfully: a retry would fail the same way
+        except Exception:  # handled, unsuccessfully: bot/once.py kept it in the inbox or gave it up
             log.exception("update %s failed", update.update_id)
 
     async def _drain(self) -> None:
@@ -166,20 +217,19 @@ class Poller:
             _, late = await asyncio.wait(set(self.in_flight.values()), timeout=self.drain_timeout)
             if late:
                 log.warning(
-                    "%d update(s) still in flight after %s s: left for the next start",
+                    "%d update(s) still in flight after %s s: left in the inbox for the next start",
                     len(late),
                     self.drain_timeout,
                 )
                 for task in late:
                     task.cancel()
                 await asyncio.gather(*late, return_exceptions=True)
-        offset = self.offset()
-        if offset is None:
+        if self.offset is None or self.offset == self.confirmed:
             return
         try:
-            # Confirms what finished; the one update it may return is left for the next start.
+            # The last batch is stored: confirm it. The one update this may return is left for the next start.
             await self.bot(
-                GetUpdates(offset=offset, timeout=0, limit=1, allowed_updates=self.allowed_updates)
+                GetUpdates(offset=self.offset, timeout=0, limit=1, allowed_updates=self.allowed_updates)
             )
-        except Exception as error:  # the next start gets them again and skips them as done
-            log.warning("could not confirm the finished updates (%s): the next start skips them", error)
+        except Exception as error:  # Telegram delivers the batch again: stored already, it is skipped
+            log.warning("could not confirm the last updates (%s): the next start skips them", error)

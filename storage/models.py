@@ -406,6 +406,9 @@ class ProcessedUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # While being handled: the instant the taker's lease runs out (it renews it while alive). None: handled.
     taken_until: Mapped[datetime | None] = mapped_column(default=None)
+    # A polled update's JSON while it is not yet done, so a killed process's successor can replay it
+    # (polling's inbox, bot/polling.py). None once done, and for webhook deliveries (Telegram resends those).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 @event.listens_for(ComplaintEvent, "after_insert")

@@ -15,17 +15,25 @@ took over an expired lease; of two processes taking one expired mark at once exa
 locks the conflicting row and re-checks the WHERE on its latest version; SQLite has one writer at a time).
 Only when nothing is returned does a SELECT tell a done mark from a held one.
 
-An update costs two statements here, its take and its finish, so they are cheap ones: Core SQL built once
-with parameters, run on a connection of the engine with no ORM unit of work, and on PostgreSQL each in a
-transaction of its own (autocommit) with no BEGIN and COMMIT round trips around it.
+Polling's inbox (bot/polling.py) takes updates here another way: the poller `store`s the new updates of a
+getUpdates answer, each taken and with its JSON (`payload`), in one `INSERT ... ON CONFLICT DO NOTHING
+RETURNING` (what it returns is new, the rest was stored before), before it confirms them to Telegram. The
+JSON is cleared when the update is done; a polling process at its start `retake_inbox`es what its killed
+predecessor left unfinished and replays it.
+
+An update costs two statements here, its take (or its share of a batch's store) and its finish, so they are
+cheap ones: Core SQL built once with parameters, run on a connection of the engine with no ORM unit of work,
+and on PostgreSQL each in a transaction of its own (autocommit) with no BEGIN and COMMIT round trips around
+it.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import BigInteger, Executable, Table, bindparam, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -58,6 +66,7 @@ class ProcessedUpdates:
         self.clock = clock
         self.lease = lease
         self._taking = _taking(self.engine.dialect.name)
+        self._storing = _storing(self.engine.dialect.name)
         # One statement needs no BEGIN and COMMIT around it: on PostgreSQL that is two round trips less for
         # each. (SQLite's driver would spend more setting the mode on each connection than it saves.)
         self._statement = (
@@ -77,6 +86,37 @@ class ProcessedUpdates:
                 return Mark.TAKEN
             found = (await connection.execute(_FINDING, the_update)).first()
         return Mark.DONE if found is not None and found.taken_until is None else Mark.HELD
+
+    async def store(self, bot_id: int, updates: Sequence[tuple[int, dict[str, Any]]]) -> set[int]:
+        """Store polled updates, `(update_id, JSON)`, taken by the caller, in one statement; returns the ids
+        of those that were new (the caller handles them). One stored before, done or not, is left as it is."""
+        if not updates:
+            return set()
+        now = self.clock()
+        rows = [
+            {"bot": bot_id, "update": update_id, "now": now, "until": now + self.lease, "payload": payload}
+            for update_id, payload in updates
+        ]
+        async with self._statement() as connection:
+            stored = await connection.execute(self._storing, rows)
+            return set(stored.scalars())
+
+    async def retake_inbox(self, bot_id: int) -> list[tuple[int, dict[str, Any]]]:
+        """Take, under a fresh lease, every stored update of the bot not yet done, oldest first, with its
+        JSON; and release its unfinished marks without JSON (webhook deliveries: Telegram resends those).
+        Only for the bot's sole consumer of updates, when no other process is handling any (a polling
+        process at its start)."""
+        now = self.clock()
+        unfinished = (MARKS.c.bot_id == bot_id) & MARKS.c.taken_until.is_not(None)
+        async with self.engine.begin() as connection:
+            await connection.execute(delete(MARKS).where(unfinished, MARKS.c.payload.is_(None)))
+            retaken = await connection.execute(
+                update(MARKS)
+                .where(unfinished, MARKS.c.payload.is_not(None))
+                .values(taken_until=now + self.lease)
+                .returning(MARKS.c.update_id, MARKS.c.payload)
+            )
+            return sorted((row.update_id, row.payload) for row in retaken)
 
     async def renew(self, held: Mapping[int, Collection[int]]) -> int:
         """Still being handled: push out the lease of every update held, `{bot_id: update_ids}`, in one
@@ -100,23 +140,15 @@ class ProcessedUpdates:
         return result.rowcount
 
     async def finish(self, bot_id: int, update_id: int) -> None:
-        """Handled to its end: every later delivery is skipped."""
+        """Handled to its end: every later delivery is skipped. A stored update's JSON is dropped."""
         async with self._statement() as connection:
             await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
 
     async def give_back(self, bot_id: int, update_id: int) -> None:
-        """Handling failed: let a redelivery of the update be handled."""
+        """Handling failed: let a redelivery of the update be handled. A stored update (polling's inbox) has
+        no redelivery and is kept: the next polling process replays it."""
         async with self._statement() as connection:
             await connection.execute(_GIVING_BACK, {"bot": bot_id, "update": update_id})
-
-    async def release_unfinished(self, bot_id: int) -> int:
-        """Forget every unfinished mark of the bot: only for a process that knows it is the bot's sole
-        consumer of updates and that no other is still handling any (a polling process at its start)."""
-        async with self.engine.begin() as connection:
-            result = await connection.execute(
-                delete(MARKS).where(MARKS.c.bot_id == bot_id, MARKS.c.taken_until.is_not(None))
-            )
-        return result.rowcount
 
     async def purge(self, keep: timedelta = KEEP) -> int:
         async with self.engine.begin() as connection:
@@ -130,8 +162,8 @@ _THE_UPDATE = (MARKS.c.bot_id == bindparam("bot", type_=BigInteger)) & (
     MARKS.c.update_id == bindparam("update", type_=BigInteger)
 )
 _FINDING = select(MARKS.c.taken_until).where(_THE_UPDATE)
-_FINISHING = update(MARKS).where(_THE_UPDATE).values(taken_until=None)
-_GIVING_BACK = delete(MARKS).where(_THE_UPDATE, MARKS.c.taken_until.is_not(None))
+_FINISHING = update(MARKS).where(_THE_UPDATE).values(taken_until=None, payload=None)
+_GIVING_BACK = delete(MARKS).where(_THE_UPDATE, MARKS.c.taken_until.is_not(None), MARKS.c.payload.is_(None))
 
 
 @functools.cache
@@ -150,3 +182,22 @@ def _taking(dialect: str) -> Executable:
         where=MARKS.c.taken_until.is_not(None)
         & (MARKS.c.taken_until < bindparam("now", type_=MARKS.c.taken_until.type)),
     ).returning(MARKS.c.update_id)
+
+
+@functools.cache
+def _storing(dialect: str) -> Executable:
+    """Insert polled updates, taken and with their JSON; returns the ids of those inserted. Run with a list
+    of rows, it is one multi-row statement (SQLAlchemy's "insertmanyvalues")."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(MARKS)
+        .values(
+            bot_id=bindparam("bot", type_=BigInteger),
+            update_id=bindparam("update", type_=BigInteger),
+            received_at=bindparam("now", type_=MARKS.c.received_at.type),
+            taken_until=bindparam("until", type_=MARKS.c.taken_until.type),
+            payload=bindparam("payload", type_=MARKS.c.payload.type),
+        )
+        .on_conflict_do_nothing(index_elements=[MARKS.c.bot_id, MARKS.c.update_id])
+        .returning(MARKS.c.update_id)
+    )

@@ -1,6 +1,7 @@
 """The once-per-update middleware keeps the lease of every update it is handling: one renewal every third of
 the lease pushes out all of them in one statement, for as long as any is in flight, and nothing of it is
-left running once the last has ended."""
+left running once the last has ended. An update polling already took in its inbox is not taken again, only
+renewed and settled: done drops its JSON, a failure keeps it for one replay."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from aiogram.types import Update
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.once import OncePerUpdate
+from bot.once import INBOX, Inbox, OncePerUpdate
 from storage.database import session_factory
 from storage.models import ProcessedUpdate, utcnow
 from storage.processed_updates import Mark, ProcessedUpdates
@@ -48,8 +49,11 @@ class Handler:
             await asyncio.wait_for(self.started.setdefault(update_id, asyncio.Event()).wait(), 30)
 
 
-def handle(once: OncePerUpdate, handler: Handler, update_id: int) -> asyncio.Task[Any]:
-    return asyncio.create_task(once(handler, Update(update_id=update_id), {"bot": BOT}))
+def handle(
+    once: OncePerUpdate, handler: Handler, update_id: int, inbox: Inbox | None = None
+) -> asyncio.Task[Any]:
+    data: dict[str, Any] = {"bot": BOT} if inbox is None else {"bot": BOT, INBOX: inbox}
+    return asyncio.create_task(once(handler, Update(update_id=update_id), data))
 
 
 @contextmanager
@@ -206,3 +210,56 @@ async def test_an_update_taken_here_again_after_its_lease_ran_out_ends_twice_cle
     assert await asyncio.gather(handling_first, handling_second) == ["handled", "handled"]
     assert not once.renewing
     assert await taken_until(clean_engine, 9) is None
+
+
+async def stored_json(engine: AsyncEngine, update_id: int) -> object:
+    async with engine.connect() as connection:
+        return await connection.scalar(
+            select(ProcessedUpdate.payload).where(
+                ProcessedUpdate.bot_id == BOT.id, ProcessedUpdate.update_id == update_id
+            )
+        )
+
+
+async def test_an_update_polling_took_in_its_inbox_is_renewed_and_settled_not_taken_again(
+    clean_engine: AsyncEngine,
+) -> None:
+    processed = ProcessedUpdates(session_factory(clean_engine), lease=LEASE)
+    once = OncePerUpdate(processed)
+    json = Update(update_id=11).model_dump(mode="json", exclude_none=True)
+    assert await processed.store(BOT.id, [(11, json)]) == {11}
+    handler = Handler()
+    with renewals(clean_engine) as seen:
+        handling = handle(once, handler, 11, Inbox.NEW)
+        await handler.until_started(11)  # taken here, it would be held (by the poller) and skipped
+
+        async def renewed() -> bool:
+            return any(11 in parameters for parameters in seen)
+
+        await until(renewed)
+        handler.ended.set()
+        assert await handling == "handled"
+    assert await taken_until(clean_engine, 11) is None
+    assert await stored_json(clean_engine, 11) is None  # done: no message text kept
+
+
+@pytest.mark.parametrize("inbox", [Inbox.NEW, Inbox.REPLAYED], ids=["new", "replayed"])
+async def test_a_stored_update_that_fails_stays_in_the_inbox_once_then_is_given_up(
+    clean_engine: AsyncEngine, inbox: Inbox
+) -> None:
+    processed = ProcessedUpdates(session_factory(clean_engine), lease=LEASE)
+    once = OncePerUpdate(processed)
+    json = Update(update_id=12).model_dump(mode="json", exclude_none=True)
+    assert await processed.store(BOT.id, [(12, json)]) == {12}
+    handler = Handler()
+    handler.fail = True
+    handler.ended.set()
+    with pytest.raises(RuntimeError):
+        await handle(once, handler, 12, inbox)
+    if inbox is Inbox.NEW:  # replayed at the next start
+        assert await taken_until(clean_engine, 12) is not None
+        assert await stored_json(clean_engine, 12) == json
+    else:  # failed twice: given up
+        assert await taken_until(clean_engine, 12) is None
+        assert await stored_json(clean_engine, 12) is None
+    assert not once.renewing

@@ -1,13 +1,18 @@
 """Marks of updates as leases: the first taker wins, a finished update is done for every later delivery, a
 failed one can be taken again, one whose taker died is taken again once its lease has run out, old marks
-are purged."""
+are purged. Polling's inbox: a batch of polled updates stored in one statement, the new ones told apart,
+their JSON dropped when done, what a killed process left retaken at the next start, oldest first."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import insert, text, update
+from aiogram.types import Update
+from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import session_factory
@@ -126,16 +131,109 @@ async def test_one_renewal_pushes_out_every_lease_held_and_no_done_one(clean_eng
     assert await holder.renew({}) == 0
 
 
-async def test_releasing_frees_the_unfinished_marks_of_one_bot_only(clean_engine: AsyncEngine) -> None:
-    first, second = two_processes(clean_engine, FakeClock(START))
-    for update_id in (1, 2):
-        assert await first.take(7, update_id) is Mark.TAKEN
-    await first.finish(7, 2)
-    assert await first.take(8, 1) is Mark.TAKEN
-    assert await second.release_unfinished(7) == 1
-    assert await second.take(7, 1) is Mark.TAKEN
-    assert await second.take(7, 2) is Mark.DONE
-    assert await second.take(8, 1) is Mark.HELD
+def polled(update_id: int, text: str = "/start") -> dict[str, Any]:
+    """A polled update's JSON, as the poller stores it."""
+    update = Update.model_validate(
+        {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "from": {"id": 42, "is_bot": False, "first_name": "Sari"},
+                "chat": {"id": 42, "type": "private", "first_name": "Sari"},
+                "date": 1795000000,
+                "text": text,
+            },
+        }
+    )
+    return update.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+@contextmanager
+def inserts(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every INSERT into the marks sent to the database meanwhile."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO processed_updates"):
+            seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def payloads(engine: AsyncEngine, bot_id: int) -> dict[int, object]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(ProcessedUpdate.update_id, ProcessedUpdate.payload).where(ProcessedUpdate.bot_id == bot_id)
+        )
+    return {row.update_id: row.payload for row in rows}
+
+
+async def test_a_polled_batch_is_stored_in_one_statement_and_only_its_new_updates_are_handed_on(
+    clean_engine: AsyncEngine,
+) -> None:
+    poller, other = two_processes(clean_engine, FakeClock(START))
+    assert await poller.store(7, [(1, polled(1)), (2, polled(2))]) == {1, 2}
+    assert await other.take(7, 1) is Mark.HELD  # stored is taken
+    await poller.finish(7, 1)
+    with inserts(clean_engine) as seen:
+        # Telegram delivers 1 and 2 again (their confirmation was lost) with 3 and 4.
+        batch = [(update_id, polled(update_id)) for update_id in (1, 2, 3, 4)]
+        assert await poller.store(7, batch) == {3, 4}
+    assert len(seen) == 1
+    assert await other.take(7, 1) is Mark.DONE
+    assert await other.take(7, 3) is Mark.HELD
+    assert await poller.store(8, [(1, polled(1))]) == {1}  # another bot's update 1 is another update
+    assert await poller.store(7, []) == set()
+
+
+async def test_a_stored_update_round_trips_and_its_json_is_dropped_when_done(
+    clean_engine: AsyncEngine,
+) -> None:
+    poller = ProcessedUpdates(session_factory(clean_engine), FakeClock(START), LEASE)
+    assert await poller.store(7, [(5, polled(5, "Jalan rusak <b>parah</b> ✓"))]) == {5}
+    [(update_id, payload)] = await poller.retake_inbox(7)
+    assert update_id == 5
+    assert Update.model_validate(payload) == Update.model_validate(polled(5, "Jalan rusak <b>parah</b> ✓"))
+    await poller.finish(7, 5)
+    assert await payloads(clean_engine, 7) == {5: None}
+    assert await poller.retake_inbox(7) == []
+
+
+async def test_a_stored_update_whose_handler_failed_stays_in_the_inbox(clean_engine: AsyncEngine) -> None:
+    poller = ProcessedUpdates(session_factory(clean_engine), FakeClock(START), LEASE)
+    assert await poller.store(7, [(5, polled(5))]) == {5}
+    await poller.give_back(7, 5)  # no redelivery will come: kept for the next start
+    assert [update_id for update_id, _ in await poller.retake_inbox(7)] == [5]
+
+
+async def test_at_start_the_inbox_is_retaken_oldest_first_and_other_unfinished_marks_released(
+    clean_engine: AsyncEngine,
+) -> None:
+    clock = FakeClock(START)
+    dead, successor = two_processes(clean_engine, clock)
+    assert await dead.store(7, [(update_id, polled(update_id)) for update_id in (12, 10, 11, 13)]) == {
+        10,
+        11,
+        12,
+        13,
+    }
+    await dead.finish(7, 11)
+    assert await dead.take(7, 20) is Mark.TAKEN  # a webhook delivery (or an older version's poll)
+    assert await dead.take(7, 21) is Mark.TAKEN
+    await dead.finish(7, 21)
+    assert await dead.store(8, [(10, polled(10))]) == {10}  # another bot's
+    retaken = await successor.retake_inbox(7)
+    assert [update_id for update_id, _ in retaken] == [10, 12, 13]
+    assert [payload for _, payload in retaken] == [polled(10), polled(12), polled(13)]
+    clock.advance(seconds=LEASE.total_seconds() - 1)
+    assert await dead.take(7, 10) is Mark.HELD  # under the successor's fresh lease
+    assert await successor.take(7, 20) is Mark.TAKEN  # released: Telegram delivers it again
+    assert await successor.take(7, 21) is Mark.DONE
+    assert await dead.take(8, 10) is Mark.HELD
 
 
 async def test_a_mark_written_before_leases_existed_reads_as_done(clean_engine: AsyncEngine) -> None:
