@@ -52,6 +52,8 @@ async def test_two_admins_of_one_province_press_the_same_button_and_the_second_i
     moved = await world.complaints.get(complaint.id)
     assert moved is not None
     assert moved.city_org_id == world.orgs["KOTA-PKL"].id
+    # The refused card keeps no buttons: from now on they could only be refused.
+    await second.settled(second_card, lambda m: not m.button_texts)
 
     # A plain action button on a card that has moved on is refused just the same.
     await second.press_forged(second_card, ActionCb(c=complaint.id, v=1, t="rj").pack())

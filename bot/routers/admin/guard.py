@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery
 from bot.admin_callbacks import TRIGGERS_BY_CODE
 from bot.cards import did_words
 from bot.display import utf16_len
+from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
 from storage.errors import ComplaintNotFound, UnknownOrganisation
@@ -132,7 +133,7 @@ async def refusals(
     try:
         yield
     except (WorkflowError, ComplaintNotFound, UnknownOrganisation, Forged, NotAnAdmin) as error:
-        text = await _explain(error, t, complaints, complaint_id, seen_version)
+        text, moved_on = await _explain(error, t, complaints, complaint_id, seen_version)
         admin_ids = [admin.id for admin in admins or []]
         log.warning(
             "admin press refused (%s): update callback %s, complaint %s, admin seats %s",
@@ -142,6 +143,10 @@ async def refusals(
             admin_ids or "none",
         )
         await query.answer(toast(text), show_alert=True)
+        if moved_on:
+            # Its buttons can only be refused from now on. This also mends a pressed card whose own edit
+            # was lost (the bot killed after the transition's commit, its press replayed and refused).
+            await drop_keyboard(query)
 
 
 async def _explain(
@@ -150,20 +155,22 @@ async def _explain(
     complaints: ComplaintService,
     complaint_id: int | None,
     seen_version: int | None,
-) -> str:
+) -> tuple[str, bool]:
+    """The refusal's words, and whether the complaint has moved on since the card was shown."""
     if isinstance(error, StaleVersion | InvalidTransition):
         handled = await handled_by(t, complaints, complaint_id, seen_version)
         if handled is not None:
-            return handled
+            return handled, True
         # No one moved it since the card was shown: a step its state never offered was made up.
-        return t.plain("admin.refused.stale" if isinstance(error, StaleVersion) else "admin.refused.forged")
+        key = "admin.refused.stale" if isinstance(error, StaleVersion) else "admin.refused.forged"
+        return t.plain(key), False
     if isinstance(error, NotAnAdmin):
-        return t.plain("admin.refused.not_admin")
+        return t.plain("admin.refused.not_admin"), False
     if isinstance(error, NotPermitted):
-        return t.plain("admin.refused.not_permitted")
+        return t.plain("admin.refused.not_permitted"), False
     if isinstance(error, InvalidTarget):
-        return t.plain("admin.refused.invalid_target")
-    return t.plain("admin.refused.forged")
+        return t.plain("admin.refused.invalid_target"), False
+    return t.plain("admin.refused.forged"), False
 
 
 async def handled_by(
