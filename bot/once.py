@@ -16,7 +16,7 @@ The webhook makes sure that next delivery comes: it answers 200 only once the up
 Polling takes updates itself, before they reach the dispatcher: it stores each one in its inbox, taken, then
 confirms it to Telegram at once (bot/polling.py), and says so in the dispatcher data (`INBOX`). Such an
 update is not taken again here, only renewed and settled: done when the handler returns (its stored JSON
-dropped); when the handler raises, a `Inbox.NEW` update stays in the inbox, replayed by the next polling
+dropped); when the handler raises, an `Inbox.NEW` update stays in the inbox, replayed by the next polling
 process at its start (Telegram will not deliver it again), and an `Inbox.REPLAYED` one, failing a second
 time, is given up (marked done): retried once, never in a loop.
 
