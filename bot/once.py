@@ -16,9 +16,10 @@ The webhook makes sure that next delivery comes: it answers 200 only once the up
 Polling takes updates itself, before they reach the dispatcher: it stores each one in its inbox, taken, then
 confirms it to Telegram at once (bot/polling.py), and says so in the dispatcher data (`INBOX`). Such an
 update is not taken again here, only renewed and settled: done when the handler returns (its stored JSON
-dropped); when the handler raises, an `Inbox.NEW` update stays in the inbox, replayed by the next polling
-process at its start (Telegram will not deliver it again), and an `Inbox.REPLAYED` one, failing a second
-time, is given up (marked done): retried once, never in a loop.
+dropped); when the handler raises, an `Inbox.NEW` update stays in the inbox and is handed to
+`on_new_failure` (the poller replays it once a little later, or the next polling process at its start:
+Telegram will not deliver it again), and an `Inbox.REPLAYED` one, failing a second time, is given up (marked
+done): retried once, never in a loop.
 
 Renewing costs no task per update: the middleware keeps the updates it has in flight and, while there are
 any, one timer that every third of the lease renews all of them in one statement. The timer is set when the
@@ -71,6 +72,8 @@ class OncePerUpdate(BaseMiddleware):
         self._in_flight: Counter[tuple[int, int]] = Counter()
         self._next_renewal: asyncio.TimerHandle | None = None
         self._renewing: asyncio.Task[None] | None = None
+        # Told of each `Inbox.NEW` update whose handler raised (it stays in the inbox): set by the poller.
+        self.on_new_failure: Callable[[int], None] | None = None
 
     @property
     def renewing(self) -> bool:
@@ -117,7 +120,9 @@ class OncePerUpdate(BaseMiddleware):
         if inbox is None:
             await self.processed.give_back(bot_id, update_id)
         elif inbox is Inbox.NEW:
-            log.warning("update %s failed: left in the inbox, replayed at the next start", update_id)
+            log.warning("update %s failed: left in the inbox to be replayed once", update_id)
+            if self.on_new_failure is not None:
+                self.on_new_failure(update_id)
         else:
             log.warning("update %s failed again when replayed: given up", update_id)
             await self.processed.finish(bot_id, update_id)

@@ -21,8 +21,9 @@ batch, which confirms the batch to Telegram: it is safe in the database. An upda
   refuses a second getUpdates ("terminated by other getUpdates request"), so no other process is handling
   this bot's updates when one starts polling (a predecessor stopped by SIGTERM finishes its updates before
   it exits).
-* An update whose handler raised stays in the inbox and is replayed at the next start; failing then too, it
-  is given up (bot/once.py). Never retried in a loop.
+* An update whose handler raised stays in the inbox and is replayed once, `RETRY_AFTER_S` later (a database
+  restart, say, is over by then), or at the next start if the process stops first; failing then too, it is
+  given up (bot/once.py). Never retried in a loop.
 * A stop (SIGTERM) ends the long poll and lets the updates in flight finish (up to `DRAIN_TIMEOUT_S`); one
   cut short stays in the inbox for the next start. The last batch is confirmed if it was not yet.
 * Without an update store (`processed` None) this is aiogram's polling: an update is confirmed once started.
@@ -52,6 +53,8 @@ MAX_IN_FLIGHT = 100
 TELEGRAM_LIMIT = 100
 # How long a stopping poller waits for the updates in flight.
 DRAIN_TIMEOUT_S = 20.0
+# How long after its handler raised an update is replayed (once) by the same process.
+RETRY_AFTER_S = 10.0
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
 
 
@@ -64,6 +67,7 @@ class Poller:
         timeout: int = POLL_TIMEOUT_S,
         max_in_flight: int = MAX_IN_FLIGHT,
         drain_timeout: float = DRAIN_TIMEOUT_S,
+        retry_after: float = RETRY_AFTER_S,
         allowed_updates: list[str] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
@@ -71,6 +75,7 @@ class Poller:
         self.timeout = timeout
         self.max_in_flight = max_in_flight
         self.drain_timeout = drain_timeout
+        self.retry_after = retry_after
         self.allowed_updates = (
             dispatcher.resolve_used_update_types() if allowed_updates is None else allowed_updates
         )
@@ -78,6 +83,9 @@ class Poller:
         self.offset: int | None = None  # one past the newest update stored (or started, without a store)
         self.confirmed: int | None = None  # the offset of the last getUpdates Telegram answered
         self._room = asyncio.Event()  # set whenever an update in flight ends
+        self._failed: set[int] = set()  # updates in flight whose handler raised (kept in the inbox)
+        self._retries: dict[int, asyncio.TimerHandle] = {}  # failed updates waiting for their replay
+        self._stopping = False
 
     async def run(self, stop: asyncio.Event, processed: ProcessedUpdates | None = None) -> None:
         """Poll until `stop` is set, then finish what is in flight."""
@@ -85,13 +93,14 @@ class Poller:
         data.pop("bot", None)
         unfinished: list[tuple[int, dict[str, Any]]] = []
         if processed is not None:
-            if not any(
-                isinstance(middleware, OncePerUpdate)
-                for middleware in self.dispatcher.update.outer_middleware
-            ):
+            once = next(
+                (m for m in self.dispatcher.update.outer_middleware if isinstance(m, OncePerUpdate)), None
+            )
+            if once is None:
                 raise ValueError(
                     "polling with an inbox needs OncePerUpdate on the dispatcher to settle updates"
                 )
+            once.on_new_failure = self._failed.add
             unfinished = await processed.retake_inbox(self.bot.id)
             if unfinished:
                 log.info("replaying %d update(s) a previous process did not finish", len(unfinished))
@@ -210,8 +219,31 @@ class Poller:
                 await self.dispatcher.silent_call_request(bot=self.bot, result=result)
         except Exception:  # handled, unsuccessfully: bot/once.py kept it in the inbox or gave it up
             log.exception("update %s failed", update.update_id)
+        finally:
+            if update.update_id in self._failed:
+                self._failed.discard(update.update_id)
+                self._replay_later(update, data)
+
+    def _replay_later(self, update: Update, data: dict[str, Any]) -> None:
+        """Once, a little later; if the process stops first, the next start replays it from the inbox."""
+        if self._stopping:
+            return
+
+        def replay() -> None:
+            self._retries.pop(update.update_id, None)
+            if not self._stopping and len(self.in_flight) < self.max_in_flight:
+                self._start(update, data, Inbox.REPLAYED)
+            elif not self._stopping:
+                self._replay_later(update, data)  # no room now: a little later still
+
+        loop = asyncio.get_running_loop()
+        self._retries[update.update_id] = loop.call_later(self.retry_after, replay)
 
     async def _drain(self) -> None:
+        self._stopping = True
+        for waiting in self._retries.values():  # still in the inbox: the next start replays them
+            waiting.cancel()
+        self._retries.clear()
         if self.in_flight:
             log.info("waiting for %d update(s) in flight", len(self.in_flight))
             _, late = await asyncio.wait(set(self.in_flight.values()), timeout=self.drain_timeout)

@@ -234,6 +234,32 @@ async def test_an_update_whose_handler_failed_is_replayed_once_at_the_next_start
     assert answers(local_api)["done rusak"] == (0 if fails_again else 1)
 
 
+@pytest.mark.parametrize("fails_again", [True, False], ids=["fails-again", "fixed-by-then"])
+async def test_an_update_whose_handler_failed_is_replayed_once_a_little_later_by_the_same_process(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, fails_again: bool
+) -> None:
+    """A database restart, say, is over by then: the person is not left waiting for the next start."""
+    desk = Desk()
+    desk.gate.set()
+    desk.failing = {"rusak"}
+    [broken] = await send(local_api, "rusak")
+    async with polling(local_api, clean_engine, desk, retry_after=0.3):
+        await until(lambda: desk.started == [broken])
+        if not fails_again:
+            desk.failing = set()
+        await until(lambda: desk.started == [broken, broken])
+        if not fails_again:
+            await until(lambda: answers(local_api) == {"done rusak": 1})
+        await until(lambda: not desk.in_flight)
+        [later] = await send(local_api, "baru")
+        await until(lambda: later in desk.started)
+        await asyncio.sleep(0.6)  # two retry periods: a third try would have begun
+    assert desk.started == [broken, broken, later]  # never a third time
+    assert answers(local_api)["done rusak"] == (0 if fails_again else 1)
+    marked = await marks(clean_engine)
+    assert marked[broken] == (False, False)  # given up, or answered
+
+
 async def test_an_update_cut_short_at_a_stop_is_answered_once_after_the_next_start(
     local_api: LocalBotApi, clean_engine: AsyncEngine
 ) -> None:
