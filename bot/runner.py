@@ -1,8 +1,9 @@
 """Running the bot: migrate the database, check Telegram is reachable, then poll or serve the webhook.
 
-Either way an update is confirmed to Telegram only after its handler ended (bot/polling.py; the webhook
-answers once the update is handled, `DrainingRequestHandler`), so a process killed mid-update loses
-nothing: Telegram delivers the update again and the once-per-update lease (bot/once.py) lets it through.
+Either way a process killed mid-update loses nothing: polling stores each update in its inbox before it
+confirms it to Telegram and the next start replays what was unfinished (bot/polling.py); the webhook answers
+once the update is handled (`DrainingRequestHandler`), so Telegram delivers it again; the once-per-update
+lease (bot/once.py) lets each through once.
 
 Every way a start can fail that an operator can fix (Telegram unreachable, a bad database URL, a webhook
 setting missing) ends in `StartupProblem`: one line saying what to do, no traceback.
