@@ -25,6 +25,7 @@ from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi, RateLimits, ServerConfig
 from bot.local_api.api import MAX_REQUEST_BYTES
 from bot.notifier import Notifier, create_notifier
+from bot.polling import Poller
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.personas import Cast
 from bot.sandbox.seed import seed_demo
@@ -81,6 +82,7 @@ class Sandbox:
         self.scheduler: SchedulerLoop | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._stop_polling = asyncio.Event()
         self._jump_runs: set[asyncio.Task[None]] = set()
         self.clock.on_advance(self._clock_jumped)
 
@@ -140,11 +142,10 @@ class Sandbox:
             interval=SCHEDULER_INTERVAL_S,
         )
         self.scheduler.start()
-        self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot, handle_signals=False, close_bot_session=True, polling_timeout=POLLING_TIMEOUT_S
-            )
-        )
+        # The bot's own poller, with its inbox (bot/polling.py), as `python -m bot` polls.
+        poller = Poller(self.dispatcher, self.bot, timeout=POLLING_TIMEOUT_S)
+        self._stop_polling = asyncio.Event()
+        self._polling = asyncio.create_task(poller.run(self._stop_polling, self.services.processed))
         self._polling.add_done_callback(_report_crash)
 
     def _clock_jumped(self, now: datetime) -> None:
@@ -162,16 +163,14 @@ class Sandbox:
             self.notifier.sender.wake()
 
     async def stop(self) -> None:
-        if self._polling is not None and self.dispatcher is not None:
-            if not self._polling.done():
-                try:
-                    await self.dispatcher.stop_polling()
-                except RuntimeError:  # still starting up: nothing to stop gracefully yet
-                    self._polling.cancel()
+        if self._polling is not None:
+            self._stop_polling.set()
             # A crash was logged when it happened (``_report_crash``); stopping must go on regardless.
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._polling
             self._polling = None
+        if self.bot is not None:
+            await self.bot.session.close()
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None
