@@ -17,9 +17,10 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -31,6 +32,7 @@ from aiogram.exceptions import (
 from storage.outbox import Outbox, OutboxEntry
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 Deliver = Callable[[OutboxEntry], Awaitable[int | None]]
 OnUndeliverable = Callable[[OutboxEntry, str], Awaitable[None]]
@@ -195,7 +197,7 @@ class OutboxSender:
         self._settled_since_claim = 0
         self._next_claim_at = time.monotonic() + self.settings.idle_poll_seconds
         started = []
-        for entry in await self.outbox.claim(self.sender_id, limit=free):
+        for entry in await _unbroken(self.outbox.claim(self.sender_id, limit=free)):
             if entry.id in self._in_flight:
                 # Its lease ran out while it was in flight and this claim renewed it: the task in flight
                 # still settles it (the row is leased to this sender); a second send would double it.
@@ -281,20 +283,36 @@ class OutboxSender:
                 await self._retry(entry, f"{type(error).__name__}: {error}", self._backoff(entry))
         else:
             # The one window: Telegram has the message and this UPDATE has not yet committed.
-            await self.outbox.mark_sent(entry.id, self.sender_id, message_id)
+            await _unbroken(self.outbox.mark_sent(entry.id, self.sender_id, message_id))
 
     async def _retry(self, entry: OutboxEntry, error: str, delay: timedelta) -> None:
         if entry.attempts + 1 >= self.settings.max_attempts:
             await self._give_up(entry, f"gave up after {entry.attempts + 1} attempts; last: {error}")
             return
         logger.info("outbox row %s: retry in %.1fs (%s)", entry.id, delay.total_seconds(), error)
-        await self.outbox.retry_later(entry.id, self.sender_id, error, delay)
+        await _unbroken(self.outbox.retry_later(entry.id, self.sender_id, error, delay))
 
     async def _give_up(self, entry: OutboxEntry, error: str) -> None:
         logger.warning("outbox row %s (%s) undeliverable: %s", entry.id, entry.kind, error)
-        if await self.outbox.mark_failed(entry.id, self.sender_id, error) and self.on_undeliverable:
+        failed = await _unbroken(self.outbox.mark_failed(entry.id, self.sender_id, error))
+        if failed and self.on_undeliverable:
             await self.on_undeliverable(entry, error)
 
     def _backoff(self, entry: OutboxEntry) -> timedelta:
         base = min(self.settings.backoff_base_seconds * 2**entry.attempts, self.settings.backoff_max_seconds)
         return timedelta(seconds=base * random.uniform(0.5, 1.0))
+
+
+async def _unbroken(write: Coroutine[Any, Any, _T]) -> _T:
+    """A claim or a settle that a cancellation (a stop, a test's stand-in for a kill) must not cut in the
+    middle: the caller is cancelled at once, the statement still ends its transaction. On SQLite a
+    transaction cut short kept the database locked for every other writer until the connection was freed."""
+    running = asyncio.ensure_future(write)
+    running.add_done_callback(_retrieve)
+    return await asyncio.shield(running)
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    # A caller still waiting gets the failure itself; one cancelled meanwhile leaves the row to its lease.
+    if not task.cancelled():
+        task.exception()

@@ -34,6 +34,7 @@ class Chat:
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.message_id = 7
+        self.chat = SimpleNamespace(id=4201)
 
     async def answer(self, text: str = "", **_: Any) -> None:
         self.sent.append(text)
