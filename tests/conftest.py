@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.complaints import ComplaintService
-from storage.database import session_factory
+from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
 from storage.models import Base
 from storage.views import AdminInfo, ReporterInfo
@@ -144,3 +144,12 @@ async def fresh_postgres() -> AsyncIterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs PostgreSQL: {error}")
         pytest.skip(f"PostgreSQL tests skipped: {error}")
+
+
+@pytest.fixture
+async def migrated_postgres(fresh_postgres: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a PostgreSQL database of this test's own, migrated to the head."""
+    engine = create_engine(fresh_postgres)
+    await migrate(engine)
+    yield engine
+    await engine.dispose()

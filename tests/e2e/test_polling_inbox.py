@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any
 
 import pytest
 from aiogram import Dispatcher, Router
 from aiogram.types import Message, Update
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import create_bot
@@ -25,6 +25,7 @@ from bot.polling import Poller
 from storage.database import session_factory
 from storage.models import ProcessedUpdate
 from storage.processed_updates import ProcessedUpdates
+from tests.backends import statements_starting
 from tests.e2e.conftest import TOKEN
 
 BOT_ID = 7000001
@@ -80,20 +81,9 @@ async def polling(
         await bot.session.close()
 
 
-@contextmanager
-def inserts(engine: AsyncEngine) -> Iterator[list[str]]:
+def inserts(engine: AsyncEngine) -> AbstractContextManager[list[str]]:
     """Every INSERT into the marks sent to the database meanwhile."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO processed_updates"):
-            seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    return statements_starting(engine, "INSERT INTO processed_updates")
 
 
 async def marks(engine: AsyncEngine) -> dict[int, tuple[bool, bool]]:
@@ -206,14 +196,20 @@ async def test_no_more_updates_than_the_bound_are_in_flight(
     assert len(desk.started) == len(set(desk.started)) == 5
 
 
+async def a_failing_update(api: LocalBotApi) -> tuple[Desk, int]:
+    """A desk whose handler raises on "rusak", and the id of the update that sends it."""
+    desk = Desk()
+    desk.gate.set()
+    desk.failing = {"rusak"}
+    [broken] = await send(api, "rusak")
+    return desk, broken
+
+
 @pytest.mark.parametrize("fails_again", [True, False], ids=["fails-again", "fixed-by-then"])
 async def test_an_update_whose_handler_failed_is_replayed_once_at_the_next_start(
     local_api: LocalBotApi, clean_engine: AsyncEngine, fails_again: bool
 ) -> None:
-    desk = Desk()
-    desk.gate.set()
-    desk.failing = {"rusak"}
-    [broken] = await send(local_api, "rusak")
+    desk, broken = await a_failing_update(local_api)
     async with polling(local_api, clean_engine, desk):
         await until(lambda: desk.started == [broken])
         await until(lambda: not local_api.world.find_bot().queue.pending)
@@ -239,10 +235,7 @@ async def test_an_update_whose_handler_failed_is_replayed_once_a_little_later_by
     local_api: LocalBotApi, clean_engine: AsyncEngine, fails_again: bool
 ) -> None:
     """A database restart, say, is over by then: the person is not left waiting for the next start."""
-    desk = Desk()
-    desk.gate.set()
-    desk.failing = {"rusak"}
-    [broken] = await send(local_api, "rusak")
+    desk, broken = await a_failing_update(local_api)
     async with polling(local_api, clean_engine, desk, retry_after=0.3):
         await until(lambda: desk.started == [broken])
         if not fails_again:

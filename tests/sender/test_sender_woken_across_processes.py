@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,7 +12,7 @@ from bot.config import Settings
 from bot.notifier import create_notifier
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
 from storage import models
-from storage.database import create_engine, migrate, session_factory
+from storage.database import create_engine, session_factory
 from storage.outbox import Outbox, OutboxEntry
 from storage.outbox_wakeup import OutboxWakeup
 from workflow.calendar import WorkingCalendar
@@ -23,11 +22,8 @@ NEVER_S = 3600.0  # an idle poll that cannot be what delivers a row within the t
 
 
 @pytest.fixture
-async def engine(fresh_postgres: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(fresh_postgres)
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
+def engine(migrated_postgres: AsyncEngine) -> AsyncEngine:
+    return migrated_postgres
 
 
 async def test_a_row_committed_by_another_process_is_delivered_before_the_idle_poll(

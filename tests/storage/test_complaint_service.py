@@ -254,6 +254,22 @@ async def test_acting_retires_every_copy_of_the_card_and_confirms_to_the_actor(w
     assert [row.chat_id for row in rows if row.kind == "action_done"] == [1002]
 
 
+async def _disposed_by_province2_pressing_message_70(
+    world: World, complaint_id: int
+) -> list[models.OutboxMessage]:
+    """The second province admin disposes to the city from message 70 of their chat; the outbox after."""
+    await world.complaints.fire(
+        complaint_id,
+        world.actor("province2"),
+        T.DISPOSE,
+        seen_version=1,
+        target_org_id=world.orgs["KOTA-PKL"].id,
+        pressed_card=CardCopy(chat_id=1002, message_id=70),
+    )
+    async with world.complaints.sessions() as session:
+        return list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+
+
 async def test_the_copy_the_actor_pressed_is_left_to_the_bot_and_every_other_is_retired(world: World) -> None:
     complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
     # Both province admins got the card as message 70 of their own chat; the other seat's copy is unsent.
@@ -263,16 +279,7 @@ async def test_the_copy_the_actor_pressed_is_left_to_the_bot_and_every_other_is_
             .where(models.OutboxMessage.kind == "task", models.OutboxMessage.chat_id.in_([1001, 1002]))
             .values(telegram_message_id=70)
         )
-    await world.complaints.fire(
-        complaint.id,
-        world.actor("province2"),
-        T.DISPOSE,
-        seen_version=1,
-        target_org_id=world.orgs["KOTA-PKL"].id,
-        pressed_card=CardCopy(chat_id=1002, message_id=70),
-    )
-    async with world.complaints.sessions() as session:
-        rows = list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+    rows = await _disposed_by_province2_pressing_message_70(world, complaint.id)
     cards = {row.chat_id: row.id for row in rows if row.kind == "task" and row.complaint_version == 1}
     retired = {row.chat_id: row.payload["card_row_id"] for row in rows if row.kind == "card_handled"}
     # The colleague's message 70 is another message than the actor's, though its id is the same.
@@ -282,17 +289,8 @@ async def test_the_copy_the_actor_pressed_is_left_to_the_bot_and_every_other_is_
 
 async def test_a_pressed_copy_not_recorded_as_delivered_is_still_retired_by_the_outbox(world: World) -> None:
     complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
-    await world.complaints.fire(
-        complaint.id,
-        world.actor("province2"),
-        T.DISPOSE,
-        seen_version=1,
-        target_org_id=world.orgs["KOTA-PKL"].id,
-        # A card the bot sent itself (opened from the queue, say), not the outbox's copy in this chat.
-        pressed_card=CardCopy(chat_id=1002, message_id=70),
-    )
-    async with world.complaints.sessions() as session:
-        rows = list(await session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)))
+    # A card the bot sent itself (opened from the queue, say), not the outbox's copy in this chat.
+    rows = await _disposed_by_province2_pressing_message_70(world, complaint.id)
     assert sorted(row.chat_id for row in rows if row.kind == "card_handled") == [1001, 1002]
 
 

@@ -33,11 +33,8 @@ class Wakes:
 
 
 @pytest.fixture
-async def engine(fresh_postgres: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(fresh_postgres)
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
+def engine(migrated_postgres: AsyncEngine) -> AsyncEngine:
+    return migrated_postgres
 
 
 @pytest.fixture

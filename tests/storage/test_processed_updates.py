@@ -6,18 +6,18 @@ their JSON dropped when done, what a killed process left retaken at the next sta
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
 from aiogram.types import Update
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.database import session_factory
 from storage.models import ProcessedUpdate
 from storage.processed_updates import KEEP, Mark, ProcessedUpdates
+from tests.backends import statements_starting
 from tests.conftest import START, FakeClock
 
 LEASE = timedelta(seconds=30)
@@ -148,20 +148,9 @@ def polled(update_id: int, text: str = "/start") -> dict[str, Any]:
     return update.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-@contextmanager
-def inserts(engine: AsyncEngine) -> Iterator[list[str]]:
+def inserts(engine: AsyncEngine) -> AbstractContextManager[list[str]]:
     """Every INSERT into the marks sent to the database meanwhile."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO processed_updates"):
-            seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    return statements_starting(engine, "INSERT INTO processed_updates")
 
 
 async def payloads(engine: AsyncEngine, bot_id: int) -> dict[int, object]:
