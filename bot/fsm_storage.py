@@ -36,9 +36,9 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder,
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import TelegramObject
 from sqlalchemy import Delete, Insert, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.database import upsert_insert
 from storage.models import FsmRecord, utcnow
 
 log = logging.getLogger(__name__)
@@ -189,8 +189,9 @@ def _write_row(dialect: str, key: str, row: _Row) -> Insert | Delete:
 
 def _upsert(dialect: str, key: str, row: _Row, *, columns: Iterable[str]) -> Insert:
     """INSERT .. ON CONFLICT (key) DO UPDATE of `columns` (and the time), in the dialect at hand."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_table).values(key=key, state=row.state, data=row.data, updated_at=utcnow())
+    statement = upsert_insert(dialect, _table).values(
+        key=key, state=row.state, data=row.data, updated_at=utcnow()
+    )
     return statement.on_conflict_do_update(
         index_elements=[_table.c.key],
         set_={column: statement.excluded[column] for column in (*columns, "updated_at")},

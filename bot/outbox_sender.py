@@ -147,13 +147,6 @@ class OutboxSender:
         finally:
             await self._cancel_in_flight()
 
-    async def run_once(self) -> int:
-        """Claim rows for the free slots and deliver them (one shot); returns how many rows were claimed."""
-        started = await self._claim_and_start()
-        if started:
-            await asyncio.wait(started)
-        return len(started)
-
     async def drain(self, *, within: float = 30.0) -> None:
         """Deliver until nothing is pending (for tests, the sandbox and one-shot runs)."""
         deadline = time.monotonic() + within

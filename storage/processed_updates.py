@@ -39,6 +39,7 @@ from sqlalchemy import BigInteger, Executable, Table, bindparam, delete, false, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage.database import upsert_insert
 from storage.models import ProcessedUpdate, utcnow
 
 # Telegram gives up on an undelivered update after about a day; kept twice that long.
@@ -166,16 +167,21 @@ _FINISHING = update(MARKS).where(_THE_UPDATE).values(taken_until=None, payload=N
 _GIVING_BACK = delete(MARKS).where(_THE_UPDATE, MARKS.c.taken_until.is_not(None), MARKS.c.payload.is_(None))
 
 
-@functools.cache
-def _taking(dialect: str) -> Executable:
-    """Insert the mark, or take it over when its lease has run out; returns a row only when it did either."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserting = insert(MARKS).values(
+def _new_mark(dialect: str, **more: Any) -> postgresql.Insert | sqlite.Insert:
+    """The INSERT of one update's mark, taken from `now` until `until` (parameters)."""
+    return upsert_insert(dialect, MARKS).values(
         bot_id=bindparam("bot", type_=BigInteger),
         update_id=bindparam("update", type_=BigInteger),
         received_at=bindparam("now", type_=MARKS.c.received_at.type),
         taken_until=bindparam("until", type_=MARKS.c.taken_until.type),
+        **more,
     )
+
+
+@functools.cache
+def _taking(dialect: str) -> Executable:
+    """Insert the mark, or take it over when its lease has run out; returns a row only when it did either."""
+    inserting = _new_mark(dialect)
     return inserting.on_conflict_do_update(
         index_elements=[MARKS.c.bot_id, MARKS.c.update_id],
         set_={MARKS.c.taken_until: inserting.excluded.taken_until},
@@ -188,16 +194,8 @@ def _taking(dialect: str) -> Executable:
 def _storing(dialect: str) -> Executable:
     """Insert polled updates, taken and with their JSON; returns the ids of those inserted. Run with a list
     of rows, it is one multi-row statement (SQLAlchemy's "insertmanyvalues")."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        insert(MARKS)
-        .values(
-            bot_id=bindparam("bot", type_=BigInteger),
-            update_id=bindparam("update", type_=BigInteger),
-            received_at=bindparam("now", type_=MARKS.c.received_at.type),
-            taken_until=bindparam("until", type_=MARKS.c.taken_until.type),
-            payload=bindparam("payload", type_=MARKS.c.payload.type),
-        )
+        _new_mark(dialect, payload=bindparam("payload", type_=MARKS.c.payload.type))
         .on_conflict_do_nothing(index_elements=[MARKS.c.bot_id, MARKS.c.update_id])
         .returning(MARKS.c.update_id)
     )

@@ -25,11 +25,10 @@ from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage import models
-from storage.database import MIGRATION_LOCK_KEY
+from storage.database import MIGRATION_LOCK_KEY, upsert_insert
 from storage.report_queries import elapsed_counts, fetch_rows
 from workflow.calendar import WorkingCalendar, to_wib
 from workflow.definitions import LAPORGUB, ComplaintKind
@@ -79,8 +78,7 @@ async def record_finished(
 
 async def _count_up(session: AsyncSession, model: type[models.Base], **key: Any) -> None:
     table = model.__table__
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(**key, complaints=1)
+    statement = upsert_insert(session.bind.dialect.name, table).values(**key, complaints=1)
     await session.execute(
         statement.on_conflict_do_update(index_elements=list(key), set_={"complaints": table.c.complaints + 1})
     )

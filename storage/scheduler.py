@@ -31,11 +31,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.complaints import ComplaintService
+from storage.database import upsert_insert
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxStatus
 from storage.relays import awaiting_relay
@@ -439,10 +439,9 @@ async def insert_notices(
     ordered = sorted(rows, key=lambda row: row["dedupe_key"])
     async with sessions.begin() as session:
         dialect = session.bind.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         for start in range(0, len(ordered), _INSERT_BATCH):
             statement = (
-                insert(models.OutboxMessage)
+                upsert_insert(dialect, models.OutboxMessage)
                 .values(list(ordered[start : start + _INSERT_BATCH]))
                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
                 .returning(models.OutboxMessage.kind)
