@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -195,15 +196,25 @@ async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) ->
 
 async def _until_stopped() -> None:
     stop = asyncio.Event()
-    _stop_on_signals(stop)
-    await stop.wait()
+    with _stop_on_signals(stop):
+        await stop.wait()
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
+@contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` while the block runs; afterwards the loop's handlers are removed, so a
+    loop that lives on (a test run's shared loop) lets Ctrl-C interrupt it again."""
     loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
 @dataclass
@@ -281,9 +292,9 @@ async def run(settings: Settings) -> None:
             # A webhook left registered would make every getUpdates fail with 409 Conflict.
             await process.bot.delete_webhook()
             stop = asyncio.Event()
-            _stop_on_signals(stop)
             log.info("polling as bot id %d", process.bot.id)
-            await Poller(process.dispatcher, process.bot).run(stop, process.processed)
+            with _stop_on_signals(stop):
+                await Poller(process.dispatcher, process.bot).run(stop, process.processed)
         else:
             server = await start_webhook(process.dispatcher, process.bot, settings)
             try:
@@ -306,7 +317,7 @@ async def run_sender(settings: Settings) -> None:
             await notifier.bot.session.close()
             raise
         stop = asyncio.Event()
-        _stop_on_signals(stop)
-        await notifier.run_until(stop)
+        with _stop_on_signals(stop):
+            await notifier.run_until(stop)
     finally:
         await engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import time
 from datetime import timedelta
 
@@ -61,6 +62,9 @@ async def test_the_bot_process_runs_the_scheduler_and_delivers_its_notices(
         bot.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await bot
+    # The run's SIGINT/SIGTERM handlers leave with it: Ctrl-C still stops the test run's shared loop.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     assert sorted(row.chat_id for row in rows) == sorted(
         world.admins[seat].telegram_id for seat in ("province", "province2")
     )
