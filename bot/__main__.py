@@ -1,6 +1,6 @@
-"""`python -m bot`: run the LaporGub bot with the settings from the environment or `.env`.
-
-`python -m bot orgs ...` / `python -m bot admin ...`: operator commands (see bot/cli.py).
+"""`python -m bot` (or the `laporgub` console script): run the LaporGub bot with the settings from the
+environment or `.env`. `--help` lists the commands (bot/cli.py); `python -m bot orgs ...` /
+`python -m bot admin ...` are operator commands.
 
 Without BOT_TOKEN, `python -m bot` opens the sandbox instead (the bot in a browser, no Telegram), at
 http://SANDBOX_HOST:SANDBOX_PORT. `python -m bot demo`: a scripted complaint through the sandbox, all seven
@@ -26,7 +26,14 @@ from bot.startup import StartupProblem, check_token
 
 
 def main(argv: list[str] | None = None) -> int:
-    command = (sys.argv[1:] if argv is None else argv)[:1]
+    """`laporgub` and `python -m bot`: the words are parsed before anything starts, so `--help` or a typo
+    prints and exits (2 for an unknown word) instead of starting a second bot."""
+    from bot.cli import COMMANDS, parser
+
+    args = parser("python -m bot" if sys.argv[0].endswith("__main__.py") else "laporgub").parse_args(
+        sys.argv[1:] if argv is None else argv
+    )
+    command = args.group or "run"
     try:
         settings = Settings()
     except ValidationError as error:
@@ -37,27 +44,29 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     configure_logging(settings.log_level)
-    from bot.cli import COMMANDS  # operator commands (orgs, admin) need no token
-
-    if command and command[0] in COMMANDS:
+    if command in COMMANDS:
         from bot.cli import main as cli_main
 
-        return cli_main(settings, (sys.argv[1:] if argv is None else argv))
-    if command == ["demo"]:
+        return cli_main(settings, args)
+    if command == "demo":
         from bot.sandbox.demo import main as demo  # the sandbox in-process, scripted: needs no token
 
         return demo(settings)
     try:
-        if settings.bot_token is None and command != ["sender"]:
+        if command == "sandbox" or (command == "run" and settings.bot_token is None):
             # No token: the sandbox, the whole bot in a browser on a local Bot API (bot/sandbox/).
             from bot.sandbox import run_sandbox
 
-            asyncio.run(run_sandbox(settings, host=settings.sandbox_host, port=settings.sandbox_port))
+            host = getattr(args, "host", None) or settings.sandbox_host
+            port = getattr(args, "port", None)
+            asyncio.run(
+                run_sandbox(settings, host=host, port=settings.sandbox_port if port is None else port)
+            )
             return 0
         check_token(settings)
         from bot.runner import run, run_sender  # aiogram takes seconds to import: only once there is a token
 
-        asyncio.run(run_sender(settings) if command == ["sender"] else run(settings))
+        asyncio.run(run_sender(settings) if command == "sender" else run(settings))
     except StartupProblem as problem:
         print(f"laporgub: {problem}", file=sys.stderr)
         return 1

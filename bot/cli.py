@@ -1,4 +1,5 @@
-"""Operator commands: `python -m bot orgs import FILE | export`, `admin add | list | deactivate`.
+"""The command tree (`laporgub`, or `python -m bot`), and the operator commands that work on the database:
+`orgs import FILE | export`, `admin add | list | deactivate`.
 
 Each migrates the database first (DATABASE_URL, as the bot uses it), prints what it did, and ends a refusal
 in one line on stderr with exit code 1: an unknown organisation, a role that does not fit it, a duplicate, a
@@ -23,6 +24,7 @@ from storage.registry import export_organisations, import_organisations
 from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role
 
+# The operator commands that work on the database and print what they did (run by `execute`).
 COMMANDS = ("orgs", "admin")
 ADMIN_ROLES = [role.value for role in Role if role not in (Role.REPORTER, Role.SYSTEM)]
 
@@ -33,26 +35,69 @@ class CliError(Exception):
     pass
 
 
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m bot", description="LaporGub operator commands")
-    groups = root.add_subparsers(dest="group", required=True)
-
-    orgs = groups.add_parser("orgs", help="the organisation registry").add_subparsers(
-        dest="action", required=True
+def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
+    """The one command tree of `laporgub` and `python -m bot`. argparse, not a CLI library: it is in the
+    standard library, every command here is a word and a few flags, and `--help` and exit code 2 for an
+    unknown word come with it."""
+    root = argparse.ArgumentParser(
+        prog=prog,
+        description="LaporGub complaint bot. Without a command: the same as `run`.",
+        epilog="Settings come from the environment or .env (see .env.example).",
     )
-    importing = orgs.add_parser("import", help="import a YAML registry (idempotent)")
-    importing.add_argument("file", type=Path)
-    orgs.add_parser("export", help="print the registry as YAML")
+    commands = root.add_subparsers(dest="group", metavar="COMMAND")
 
-    admin = groups.add_parser("admin", help="admin seats").add_subparsers(dest="action", required=True)
-    add = admin.add_parser("add", help="give a Telegram user an admin seat")
+    commands.add_parser(
+        "run",
+        help="run the bot (polling or webhook, from MODE); without BOT_TOKEN, the sandbox",
+        description="Run the bot: migrate the database, then take updates (MODE=polling or webhook), with "
+        "the outbox sender (unless SENDER_IN_BOT=false) and the scheduler. Without BOT_TOKEN it opens "
+        "the sandbox instead. Stops on SIGINT or SIGTERM.",
+    )
+    commands.add_parser(
+        "sender",
+        help="run only the outbox sender (for bots run with SENDER_IN_BOT=false)",
+        description="Deliver the outbox's notifications to Telegram until SIGINT or SIGTERM.",
+    )
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="the whole bot in a browser, without Telegram or a token",
+        description="The local Bot API server, the bot, the sender and the scheduler in one process, and a "
+        "chat page that looks like Telegram, on a fresh SQLite database.",
+    )
+    sandbox.add_argument("--host", help="address of the page (default: SANDBOX_HOST, 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, help="port of the page (default: SANDBOX_PORT, 8080)")
+    commands.add_parser(
+        "demo",
+        help="walk one complaint through all seven steps and print each person's chat",
+        description="Non-interactive: a complaint filed, disposed, forwarded, returned, forwarded again, "
+        "resolved, confirmed, approved and rated, in-process on a temporary database. Exit 0 when the "
+        "result reached the reporter.",
+    )
+
+    orgs = commands.add_parser(
+        "orgs", help="the organisation registry", description="Import or export the organisation registry."
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    importing = orgs.add_parser(
+        "import", help="import a YAML registry (idempotent)", description="Import a YAML registry."
+    )
+    importing.add_argument("file", type=Path)
+    orgs.add_parser("export", help="print the registry as YAML", description="Print the registry as YAML.")
+
+    admin = commands.add_parser(
+        "admin", help="admin seats", description="Add, list and deactivate admin seats."
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = admin.add_parser(
+        "add", help="give a Telegram user an admin seat", description="Give a Telegram user an admin seat."
+    )
     add.add_argument("--telegram-id", type=int, required=True)
     add.add_argument("--role", choices=ADMIN_ROLES, required=True)
     add.add_argument("--org", required=True, metavar="CODE")
     add.add_argument("--name", default="")
-    listing = admin.add_parser("list", help="list the admins")
+    listing = admin.add_parser("list", help="list the admins", description="List the admins.")
     listing.add_argument("--org", metavar="CODE")
-    deactivate = admin.add_parser("deactivate", help="take a user's admin seats away")
+    deactivate = admin.add_parser(
+        "deactivate", help="take a user's admin seats away", description="Take a user's admin seats away."
+    )
     deactivate.add_argument("--telegram-id", type=int, required=True)
     deactivate.add_argument("--org", metavar="CODE")
     return root
@@ -122,8 +167,7 @@ async def execute(settings: Settings, args: argparse.Namespace) -> str:
         await engine.dispose()
 
 
-def main(settings: Settings, argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+def main(settings: Settings, args: argparse.Namespace) -> int:
     try:
         output = asyncio.run(execute(settings, args))
     except (StorageError, CliError) as error:

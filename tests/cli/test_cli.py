@@ -121,3 +121,52 @@ def test_admin_seats_are_added_listed_and_deactivated_with_one_line_refusals(bot
         bot("admin", "add", "--telegram-id", "2001", "--role", "city", "--org", "KOTA-PEKALONGAN").returncode
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--help"],
+        ["run", "--help"],
+        ["sender", "--help"],
+        ["sandbox", "--help"],
+        ["demo", "--help"],
+        ["orgs", "--help"],
+        ["orgs", "import", "--help"],
+        ["admin", "--help"],
+        ["admin", "add", "--help"],
+    ],
+)
+def test_help_prints_and_starts_nothing(bot, tmp_path: Path, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = bot(*words)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: ")
+    # Nothing ran: no database was created, no sandbox listened.
+    assert not (tmp_path / "cli.sqlite3").exists()
+    assert not (tmp_path / "data").exists()
+
+
+def test_an_unknown_word_prints_usage_and_exits_2(bot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = bot("--hlep")
+    assert result.returncode == 2
+    assert "usage: " in result.stderr
+    result = bot("sendr")
+    assert result.returncode == 2
+    assert "invalid choice: 'sendr'" in result.stderr
+    assert not (tmp_path / "cli.sqlite3").exists()
+
+
+def test_the_console_script_is_the_same_tree(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "laporgub"
+    if not script.exists():
+        pytest.skip("the package is not installed with its console script (pip install -e .)")
+    result = subprocess.run(
+        [str(script), "admin", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: laporgub admin ")
