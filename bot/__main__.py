@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets())
     if command in COMMANDS:
         from bot.cli import main as cli_main
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
-from bot.middlewares import UserContext
+from bot.middlewares import LogFields, UserContext
 from bot.once import OncePerUpdate
 from bot.response_models import keep_response_models
 from bot.retry import RetryTransient
@@ -111,6 +111,7 @@ def create_dispatcher(
         service_desk=service_desk,  # officer/service: where service complaints go, what /kontak shows
     )
     dispatcher.startup.register(register_commands)
+    dispatcher.update.outer_middleware(LogFields())
     if services.processed is not None:
         # First of the outer middlewares: a second delivery of an update must not even resolve the user.
         dispatcher.update.outer_middleware(OncePerUpdate(services.processed))

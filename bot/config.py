@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     # Without BOT_TOKEN, `python -m bot` serves the sandbox (the bot in a browser, no Telegram) here.
     sandbox_host: str = "127.0.0.1"
@@ -149,6 +150,11 @@ class Settings(BaseSettings):
     @property
     def stage_targets(self) -> StageTargets:
         return StageTargets(self.stage_target_hours)
+
+    def log_secrets(self) -> tuple[str, ...]:
+        """What no log line may show, whatever logged it."""
+        secrets = (self.bot_token, self.webhook_secret)
+        return tuple(secret.get_secret_value() for secret in secrets if secret is not None)
 
     @model_validator(mode="after")
     def _office_opens_before_it_closes(self) -> Settings:

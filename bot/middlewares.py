@@ -9,7 +9,21 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from bot.texts import texts_for
+from storage import log_context
 from storage.directory import Caller, Directory
+
+
+class LogFields(BaseMiddleware):
+    """Every line logged while an update is handled names its update id (bot/logs.py)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        with log_context.bound(update_id=getattr(event, "update_id", None)):
+            return await handler(event, data)
 
 
 class UserContext(BaseMiddleware):

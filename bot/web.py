@@ -24,15 +24,13 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.logs import quiet_libraries
+from bot.logs import configure_logging
 from bot.runner import build_process, check_telegram, create_webhook_app, webhook_secret
 from bot.startup import StartupProblem
 
 log = logging.getLogger(__name__)
 # gunicorn's exit status for "a worker failed to boot": the master stops instead of respawning it forever.
 WORKER_BOOT_ERROR = 3
-# Several processes write to one log: each line says which one.
-WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 
 
 async def create_app() -> web.Application:
@@ -41,8 +39,9 @@ async def create_app() -> web.Application:
         settings = Settings()
     except ValidationError as error:
         _refuse(invalid_setting(error))
-    logging.basicConfig(level=settings.log_level.upper(), format=WORKER_LOG_FORMAT)
-    quiet_libraries()
+    configure_logging(
+        settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets(), with_process=True
+    )
     try:
         return await webhook_app(settings)
     except StartupProblem as problem:

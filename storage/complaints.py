@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy import Select, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import models
+from storage import log_context, models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
@@ -41,6 +42,8 @@ from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, ComplaintDraft
 from workflow.definitions import ComplaintKind, Step
 from workflow.engine import ComplaintSnapshot, Move, workflow_for
 from workflow.errors import StaleVersion
+
+log = logging.getLogger(__name__)
 
 TRACKING_PREFIX = {ComplaintKind.LAPORGUB: "LG", ComplaintKind.SERVICE: "PL"}
 
@@ -250,6 +253,8 @@ class ComplaintService:
                 now=now,
                 pressed_card=pressed_card,
             )
+            with log_context.bound(complaint=row.tracking_number, trigger=str(trigger)):
+                log.info("%s → %s by %s (version %d)", move.source, move.dest, actor.role, row.version)
             return TransitionResult(
                 complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
             )

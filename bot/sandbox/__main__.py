@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     arguments = parser.parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets())
     try:
         asyncio.run(run_sandbox(settings, host=arguments.host, port=arguments.port))
     except StartupProblem as problem:
