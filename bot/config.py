@@ -36,7 +36,7 @@ class Settings(BaseSettings):
 
     mode: Mode = Mode.POLLING
     webhook_public_url: str | None = None
-    webhook_listen_host: str = "0.0.0.0"
+    webhook_listen_host: str = "127.0.0.1"  # plain HTTP: behind a TLS reverse proxy, never exposed
     webhook_listen_port: int = 8080
     webhook_path: str = "/telegram/webhook"
     webhook_secret: SecretStr | None = None

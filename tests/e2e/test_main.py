@@ -146,3 +146,10 @@ async def test_python_m_bot_serves_the_webhook_until_sigterm(tmp_path: Path, loc
     assert returncode == 0, stderr
     assert "Traceback" not in stderr
     assert local_api.requests(ok=False) == []
+
+
+def test_the_webhook_listens_only_on_loopback_unless_told_otherwise() -> None:
+    # Plain HTTP: by default only a reverse proxy on the same host, which terminates TLS, can reach it.
+    assert Settings(_env_file=None).webhook_listen_host == "127.0.0.1"
+    example = (ROOT / ".env.example").read_text()
+    assert "\nWEBHOOK_LISTEN_HOST=127.0.0.1\n" in example
