@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import main as cli_main
 
         return cli_main(settings, args)
+    if command == "check":
+        from bot.checks import main as check
+
+        return check(settings)
     if command == "demo":
         from bot.sandbox.demo import main as demo  # the sandbox in-process, scripted: needs no token
 

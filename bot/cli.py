@@ -14,6 +14,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -25,7 +26,7 @@ from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role
 
 # The operator commands that work on the database and print what they did (run by `execute`).
-COMMANDS = ("orgs", "admin")
+COMMANDS = ("orgs", "admin", "migrate")
 ADMIN_ROLES = [role.value for role in Role if role not in (Role.REPORTER, Role.SYSTEM)]
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -66,6 +67,17 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--host", help="address of the page (default: SANDBOX_HOST, 127.0.0.1)")
     sandbox.add_argument("--port", type=int, help="port of the page (default: SANDBOX_PORT, 8080)")
+    commands.add_parser(
+        "check",
+        help="check settings, database, schema, outbox, Telegram, webhook and holiday data",
+        description="One line per check. Exit 0: all passed; 3: warnings only; 1: a check failed "
+        "(2: invalid settings or words). Changes nothing.",
+    )
+    commands.add_parser(
+        "migrate",
+        help="bring the database schema to the migrations' head",
+        description="Run the Alembic migrations (the bot also runs them at start, under a lock).",
+    )
     commands.add_parser(
         "demo",
         help="walk one complaint through all seven steps and print each person's chat",
@@ -140,16 +152,26 @@ async def admin_deactivate(sessions: Sessions, args: argparse.Namespace) -> str:
     )
 
 
+async def migrated(sessions: Sessions, _args: argparse.Namespace) -> str:
+    async with sessions() as session:
+        connection = await session.connection()
+        revisions = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
+        )
+    return f"database at {', '.join(revisions)}"
+
+
 def _row(telegram_id: int, role: str, org_code: str, name: str, active: bool) -> str:
     return "\t".join([str(telegram_id), role, org_code, name or "-", "active" if active else "inactive"])
 
 
-ACTIONS: dict[tuple[str, str], Callable[[Sessions, argparse.Namespace], Awaitable[str]]] = {
+ACTIONS: dict[tuple[str, str | None], Callable[[Sessions, argparse.Namespace], Awaitable[str]]] = {
     ("orgs", "import"): orgs_import,
     ("orgs", "export"): orgs_export,
     ("admin", "add"): admin_add,
     ("admin", "list"): admin_list,
     ("admin", "deactivate"): admin_deactivate,
+    ("migrate", None): migrated,
 }
 
 
@@ -162,7 +184,8 @@ async def execute(settings: Settings, args: argparse.Namespace) -> str:
             raise CliError(
                 f"cannot prepare the database ({type(error).__name__}): check DATABASE_URL"
             ) from None
-        return await ACTIONS[(args.group, args.action)](session_factory(engine), args)
+        action = ACTIONS[(args.group, getattr(args, "action", None))]
+        return await action(session_factory(engine), args)
     finally:
         await engine.dispose()
 
