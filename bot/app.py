@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
+from bot.metrics import CountUpdates
 from bot.middlewares import LogFields, UserContext
 from bot.once import OncePerUpdate
 from bot.response_models import keep_response_models
@@ -113,8 +114,10 @@ def create_dispatcher(
     dispatcher.startup.register(register_commands)
     dispatcher.update.outer_middleware(LogFields())
     if services.processed is not None:
-        # First of the outer middlewares: a second delivery of an update must not even resolve the user.
+        # First of the working middlewares: a second delivery of an update must not even resolve the user.
         dispatcher.update.outer_middleware(OncePerUpdate(services.processed))
+    # Inside OncePerUpdate: a second delivery, skipped, is not counted as handled.
+    dispatcher.update.outer_middleware(CountUpdates())
     if isinstance(storage, DatabaseStorage):
         # Inside OncePerUpdate: the conversation's row is written before the update is marked done.
         dispatcher.update.outer_middleware(WriteConversationAfterHandler(storage))

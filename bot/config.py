@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    # Polling mode: /healthz, /readyz and /metrics on this port (unset: not served; webhook mode serves them
+    # beside the webhook).
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)
     log_format: Literal["text", "json"] = "text"
 
     # Without BOT_TOKEN, `python -m bot` serves the sandbox (the bot in a browser, no Telegram) here.
@@ -88,7 +92,13 @@ class Settings(BaseSettings):
     service_official_phone: str = STANDARD.official_phone
 
     @field_validator(
-        "bot_token", "database_url", "redis_url", "webhook_public_url", "webhook_secret", mode="before"
+        "bot_token",
+        "database_url",
+        "redis_url",
+        "webhook_public_url",
+        "webhook_secret",
+        "health_port",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -13,7 +13,9 @@ second and ended in a traceback.)
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -70,3 +72,21 @@ async def _register_webhook(settings: Settings) -> None:
         await register_webhook(bot, settings)
     finally:
         await bot.session.close()
+
+
+def on_starting(_server: Any) -> None:
+    """Metrics of several workers (bot/metrics.py): no count of a previous run is added to this one."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """A dead worker's live gauges leave the sums; its counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -36,6 +36,7 @@ from bot.app import (
     create_services,
 )
 from bot.config import Mode, Settings
+from bot.health import add_health_routes, start_health_server
 from bot.notifier import Notifier, create_notifier
 from bot.polling import Poller
 from bot.routers import reporter_router
@@ -132,11 +133,16 @@ class DrainingRequestHandler(SimpleRequestHandler):
         await super().close()
 
 
-def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
-    """The aiohttp app that receives updates; a request without the secret header gets 401."""
+def create_webhook_app(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, engine: AsyncEngine | None = None
+) -> web.Application:
+    """The aiohttp app that receives updates; a request without the secret header gets 401. With the
+    database's engine it also serves /healthz, /readyz and /metrics (bot/health.py)."""
     secret = webhook_secret(settings)
     app = web.Application()
     DrainingRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=settings.webhook_path)
+    if engine is not None:
+        add_health_routes(app, engine)
     setup_application(app, dispatcher, bot=bot)
     return app
 
@@ -175,11 +181,13 @@ class WebhookServer:
         await self.runner.cleanup()
 
 
-async def start_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> WebhookServer:
+async def start_webhook(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, engine: AsyncEngine | None = None
+) -> WebhookServer:
     """Listen first, then tell the Bot API where to deliver: updates may arrive at once."""
     if not settings.webhook_public_url:
         raise StartupProblem("MODE=webhook needs WEBHOOK_PUBLIC_URL (the https address Telegram can reach)")
-    runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings))
+    runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings, engine))
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_listen_host, settings.webhook_listen_port)
     try:
@@ -293,10 +301,17 @@ async def run(settings: Settings) -> None:
             await process.bot.delete_webhook()
             stop = asyncio.Event()
             log.info("polling as bot id %d", process.bot.id)
-            with _stop_on_signals(stop):
-                await Poller(process.dispatcher, process.bot).run(stop, process.processed)
+            health = None
+            if settings.health_port is not None:
+                health = await start_health_server(process.engine, settings.health_host, settings.health_port)
+            try:
+                with _stop_on_signals(stop):
+                    await Poller(process.dispatcher, process.bot).run(stop, process.processed)
+            finally:
+                if health is not None:
+                    await health.cleanup()
         else:
-            server = await start_webhook(process.dispatcher, process.bot, settings)
+            server = await start_webhook(process.dispatcher, process.bot, settings, process.engine)
             try:
                 await _until_stopped()
             finally:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import scheduler_passed
 from storage.models import utcnow
 from storage.scheduler import SchedulerReport, SchedulerSettings, run_scheduler_once
 from workflow.calendar import WorkingCalendar
@@ -72,6 +73,7 @@ class SchedulerLoop:
             return None
         self.runs += 1
         self.last_report = report
+        scheduler_passed()
         if report.notices_written or report.auto_closed or report.drafts_discarded:
             logger.info(
                 "scheduler: %s, auto-closed %d, drafts discarded %d",

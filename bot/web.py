@@ -62,7 +62,7 @@ async def webhook_app(settings: Settings) -> web.Application:
     process = await build_process(settings)
     try:
         await check_telegram(process.bot, settings)
-        app = create_webhook_app(process.dispatcher, process.bot, settings)
+        app = create_webhook_app(process.dispatcher, process.bot, settings, process.engine)
         registered = (await process.bot.get_webhook_info()).url
         if registered != settings.webhook_url:
             # gunicorn started without bot/gunicorn_conf.py, whose master registers it: nothing would arrive.

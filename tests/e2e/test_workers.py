@@ -129,7 +129,11 @@ async def gunicorn(
     database no worker has migrated yet."""
     port = free_port()
     env = gunicorn_env(
-        port, TELEGRAM_API_BASE=local_api.base_url, DATABASE_URL=fresh_postgres, REDIS_URL=fresh_redis
+        port,
+        TELEGRAM_API_BASE=local_api.base_url,
+        DATABASE_URL=fresh_postgres,
+        REDIS_URL=fresh_redis,
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
     )
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
@@ -231,8 +235,34 @@ async def test_two_workers_carry_one_conversation_and_handle_each_update_once(
                 .where(models.ProcessedUpdate.update_id == 990_001)
             )
         assert taken == 1
+
+        # /metrics from either worker adds up both workers' counts (PROMETHEUS_MULTIPROC_DIR): each update
+        # handled once is counted once, a skipped second delivery not at all.
+        handled = len({update_id for update_id, _ in gunicorn.handled()})
+        metrics_url = gunicorn.webhook_url.replace("/telegram/webhook", "/metrics")
+        totals = set()
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
+            for _ in range(6):
+                async with http.get(metrics_url) as response:
+                    assert response.status == 200
+                    body = await response.text()
+                totals.add(metric_value(body, 'laporgub_updates_total{outcome="handled"}'))
+                assert metric_value(body, 'laporgub_complaints{kind="laporgub",state="at_province"}') == 1
+        assert totals == {float(handled)}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(metrics_url.replace("/metrics", "/readyz")) as response,
+        ):
+            assert response.status == 200, await response.text()
     finally:
         await engine.dispose()
+
+
+def metric_value(exposition: str, sample: str) -> float:
+    for line in exposition.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"{sample} not in /metrics:\n{exposition}")
 
 
 async def test_an_unreachable_bot_api_stops_gunicorn_before_any_worker_starts(tmp_path: Path) -> None:
