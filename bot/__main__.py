@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import main as cli_main
 
         return cli_main(settings, args)
+    if command in ("backup", "restore"):
+        from bot.cli import backup_main
+
+        return backup_main(settings, args)
     if command == "check":
         from bot.checks import main as check
 

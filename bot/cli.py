@@ -15,9 +15,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from storage.backup import BackupError, backup, restore
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.directory import Directory
 from storage.errors import StorageError
@@ -77,6 +79,24 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
         "migrate",
         help="bring the database schema to the migrations' head",
         description="Run the Alembic migrations (the bot also runs them at start, under a lock).",
+    )
+    backing_up = commands.add_parser(
+        "backup",
+        help="back up the database into one archive file",
+        description="A consistent copy of the whole database while the bot runs: SQLite's online backup "
+        "API, or pg_dump on PostgreSQL (its client tools must be installed), in one .tar.gz with a "
+        "manifest and checksums.",
+    )
+    backing_up.add_argument("file", type=Path, help="the archive to write, e.g. laporgub-2026-12-04.tar.gz")
+    restoring = commands.add_parser(
+        "restore",
+        help="replace the database's contents with a backup (stop the bot first)",
+        description="Check the archive's checksums, then replace everything in DATABASE_URL with it. Stop "
+        "the bot and the sender first; the bot migrates an older schema at its next start.",
+    )
+    restoring.add_argument("file", type=Path, help="an archive written by `backup`")
+    restoring.add_argument(
+        "--yes", action="store_true", help="confirm that the database's present contents are to be replaced"
     )
     commands.add_parser(
         "demo",
@@ -188,6 +208,27 @@ async def execute(settings: Settings, args: argparse.Namespace) -> str:
         return await action(session_factory(engine), args)
     finally:
         await engine.dispose()
+
+
+def backup_main(settings: Settings, args: argparse.Namespace) -> int:
+    url = database_url(settings.database_url)
+    try:
+        if args.group == "backup":
+            archive = asyncio.run(backup(url, args.file))
+            print(f"backed up the {archive.backend} database at {archive.revision} to {archive.path}", end="")
+            print(f" ({archive.size} bytes)")
+            return 0
+        if not args.yes:
+            raise BackupError(
+                f"restoring replaces everything in the {make_url(url).get_backend_name()} database: stop the "
+                "bot and the sender, then run again with --yes"
+            )
+        archive = asyncio.run(restore(url, args.file))
+    except BackupError as error:
+        print(f"laporgub: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {archive.path} ({archive.backend}, schema {archive.revision})")
+    return 0
 
 
 def main(settings: Settings, args: argparse.Namespace) -> int:
