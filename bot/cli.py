@@ -23,9 +23,11 @@ from storage.backup import BackupError, backup, restore
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.directory import Directory
 from storage.errors import StorageError
+from storage.invites import Invites, invite_link
 from storage.registry import export_organisations, import_organisations
 from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role
+from workflow.calendar import to_wib
 
 # The operator commands that work on the database and print what they did (run by `execute`).
 COMMANDS = ("orgs", "admin", "migrate")
@@ -127,6 +129,18 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     listing = admin.add_parser("list", help="list the admins", description="List the admins.")
     listing.add_argument("--org", metavar="CODE")
+    inviting = admin.add_parser(
+        "invite",
+        help="print a one-time link that seats whoever opens it (the first admin needs no numeric id)",
+        description="Print a one-time deep link, valid 48 hours, that gives whoever opens it in Telegram an "
+        "admin seat. Send it to the person privately. The bot's username comes from Telegram (BOT_TOKEN), "
+        "or from --bot-username.",
+    )
+    inviting.add_argument("--role", choices=ADMIN_ROLES, required=True)
+    inviting.add_argument("--org", required=True, metavar="CODE")
+    inviting.add_argument(
+        "--bot-username", metavar="NAME", help="the bot's @username, without asking Telegram"
+    )
     deactivate = admin.add_parser(
         "deactivate", help="take a user's admin seats away", description="Take a user's admin seats away."
     )
@@ -181,6 +195,33 @@ async def migrated(sessions: Sessions, _args: argparse.Namespace) -> str:
     return f"database at {', '.join(revisions)}"
 
 
+async def admin_invite(sessions: Sessions, args: argparse.Namespace) -> str:
+    username = (args.bot_username or "").lstrip("@") or await _bot_username(args.settings)
+    invite = await Invites(sessions).create_for_operator(Role(args.role), args.org)
+    expires = to_wib(invite.expires_at).strftime("%d-%m-%Y %H:%M WIB")
+    return (
+        f"{invite_link(username, invite.code)}\n"
+        f"one {invite.role} seat at {invite.org.code} ({invite.org.name}); works once, until {expires}"
+    )
+
+
+async def _bot_username(settings: Settings) -> str:
+    if settings.bot_token is None:
+        raise CliError("the link needs the bot's username: set BOT_TOKEN, or pass --bot-username")
+    from bot.app import create_bot  # aiogram only for this command
+
+    bot = create_bot(settings, retry_transient=False, timeout=10)
+    try:
+        me = await bot.get_me()
+    except Exception as error:
+        raise CliError(
+            f"cannot ask Telegram for the bot's username ({type(error).__name__}): pass --bot-username"
+        ) from None
+    finally:
+        await bot.session.close()
+    return me.username or ""
+
+
 def _row(telegram_id: int, role: str, org_code: str, name: str, active: bool) -> str:
     return "\t".join([str(telegram_id), role, org_code, name or "-", "active" if active else "inactive"])
 
@@ -191,6 +232,7 @@ ACTIONS: dict[tuple[str, str | None], Callable[[Sessions, argparse.Namespace], A
     ("admin", "add"): admin_add,
     ("admin", "list"): admin_list,
     ("admin", "deactivate"): admin_deactivate,
+    ("admin", "invite"): admin_invite,
     ("migrate", None): migrated,
 }
 
@@ -232,6 +274,7 @@ def backup_main(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def main(settings: Settings, args: argparse.Namespace) -> int:
+    args.settings = settings
     try:
         output = asyncio.run(execute(settings, args))
     except (StorageError, CliError) as error:

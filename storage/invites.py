@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import StorageError, UnknownOrganisation
+from storage.errors import RoleDoesNotFit, StorageError, UnknownOrganisation
 from storage.views import AdminInfo, admin_of, organisation_of
-from workflow.actors import Organisation, Role
+from workflow.actors import ROLE_ORG_KIND, Organisation, Role
 
 INVITE_LIFETIME = timedelta(hours=48)
 # Roles an admin of each role may invite, and whether the seat is in a child organisation or their own.
@@ -109,6 +109,30 @@ class Invites:
             session.add(row)
             await session.flush()
             return InviteInfo(row.id, row.code, role, org, row.expires_at)
+
+    async def create_for_operator(self, role: Role, org_code: str) -> InviteInfo:
+        """An invite the operator makes from the command line (`laporgub admin invite`), for any seat that
+        fits its organisation: how the first admin is seated without knowing their numeric Telegram id."""
+        async with self.sessions.begin() as session:
+            org_row = await session.scalar(
+                select(models.Organisation).where(models.Organisation.code == org_code)
+            )
+            if org_row is None or not org_row.active:
+                raise UnknownOrganisation(org_code)
+            if ROLE_ORG_KIND.get(role) != org_row.kind:
+                raise RoleDoesNotFit(role, org_row.code, org_row.kind)
+            now = self.clock()
+            row = models.Invite(
+                code=secrets.token_urlsafe(12),
+                org_id=org_row.id,
+                role=role,
+                created_by_admin_id=None,
+                created_at=now,
+                expires_at=now + INVITE_LIFETIME,
+            )
+            session.add(row)
+            await session.flush()
+            return InviteInfo(row.id, row.code, role, organisation_of(org_row), row.expires_at)
 
     async def redeem(self, code: str, telegram_id: int, full_name: str = "") -> AdminInfo:
         """Seat the user; `InviteUnknown`, `InviteUsed`, `InviteExpired` or `AlreadySeated` otherwise."""

@@ -3,18 +3,25 @@ for 48 hours, a deactivated admin's next press is refused, and linking never tel
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from bot.local_api import LocalBotApi
 from storage.relays import save_offline_reporter
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import Desk, down_to, seed
 from tests.e2e.chat import Reporter
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import TOKEN, RunningBot
 from workflow.actors import Role
 from workflow.channels import Channel
 from workflow.definitions import T
 from workflow.identity import Identity
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _invite_code(city: Desk, role: Role, org: str) -> str:
@@ -99,3 +106,37 @@ async def test_linking_with_wrong_digits_says_the_same_as_an_unknown_number(
     linked = await world.directory.reporter_by_telegram_id(8001)
     assert linked is not None
     assert linked.id == citizen.id
+
+
+async def test_the_operator_seats_the_first_admin_with_a_printed_link(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    # `laporgub admin invite`: no numeric Telegram id needed, the person opens the link.
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "BOT_TOKEN")}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DATABASE_URL=running_bot.engine.url.render_as_string(hide_password=False),
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=local_api.base_url,
+    )
+    printed = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "admin", "invite", "--role", "city", "--org", "KOTA-PKL"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert printed.returncode == 0, printed.stderr
+    found = re.match(r"https://t\.me/laporgub_e2e_bot\?start=([A-Za-z0-9_-]+)\n", printed.stdout)
+    assert found is not None, printed.stdout
+    assert "works once" in printed.stdout
+
+    newcomer = Reporter(local_api.user(7101, "Dewi"))
+    await newcomer.command("/start", found.group(1))
+    await newcomer.expect_key(
+        "invite.welcome", role=newcomer.t.plain("admin.role.city"), org="Dinkominfo Kota Pekalongan"
+    )
+    seats = await world.directory.admins_of_user(7101)
+    assert [(seat.role, seat.org.code) for seat in seats] == [(Role.CITY, "KOTA-PKL")]
