@@ -122,6 +122,16 @@ async def test_the_question_stays_in_view_when_a_reply_keyboard_opens(phone: Pag
     keyboard = await phone.locator("#reply-keyboard").bounding_box()
     assert keyboard is not None
     assert where["bottom"] <= keyboard["y"], (where, keyboard)
+    # Its labels are one line too, as on a phone.
+    label = phone.locator("#reply-keyboard .kb-contact .kb-label")
+    assert await label.evaluate("label => getComputedStyle(label).whiteSpace") == "nowrap"
+    # Hiding and showing the keyboard (⌨) keeps the question in view as well.
+    await phone.click("#keyboard-toggle")
+    await expect(phone.locator("#reply-keyboard")).to_be_hidden()
+    await phone.click("#keyboard-toggle")
+    await expect(phone.locator("#reply-keyboard")).to_be_visible()
+    await asyncio.sleep(0.3)
+    assert fully_visible(await in_view(phone, ".row.bot"))
 
 
 async def test_a_photo_that_loads_late_does_not_push_the_newest_message_away(
