@@ -4,6 +4,13 @@ Times are written in WIB, the time the readers live in: XLSX cells as dates (Exc
 CSV as ISO 8601 with the +07:00 offset. The CSV is UTF-8 with a byte-order mark so that Excel opens
 Indonesian names correctly. No reporter identity is exported.
 
+Text stays text (OWASP's CSV-injection guidance): what a reporter or an admin typed can begin with "=",
+"+", "-", "@", a tab or a carriage return, which a spreadsheet would run as a formula. In the XLSX every
+string is a string cell (openpyxl would otherwise write one beginning with "=" as a formula), and one
+beginning with such a character also carries Excel's quote prefix, so it stays text when edited; it reads
+exactly as typed. In the CSV such a field gets a leading apostrophe, and every text field is quoted, so a
+separator inside it cannot start a new cell in a spreadsheet that splits on ";".
+
 openpyxl's write-only mode streams rows, so a province's year (hundreds of thousands of rows) fits in
 memory; it still takes seconds per ten thousand rows, so call these through `asyncio.to_thread` (the
 /rekap handler does, so the bot keeps answering while a province's year is written).
@@ -18,13 +25,14 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.reports.labels import Labels
 from storage.reports import ComplaintRow, Period, Report
 from workflow.actors import Organisation
 from workflow.calendar import to_wib
+from workflow.sla import is_waiting
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -33,6 +41,9 @@ if TYPE_CHECKING:
 
 COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(ComplaintRow))
 _DATE_FORMAT = "yyyy-mm-dd hh:mm"
+_FORMATS = {"on_time_share": "0%", "median": "0.0", "ratings_mean": "0.0"}
+# First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection"; NUL from ASVS).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 _WIDTHS = {"subject": 40, "city": 30, "opd": 40, "holder": 40}
 
 
@@ -48,10 +59,10 @@ def filename_for(scope: Organisation, period: Period, extension: str) -> str:
 def to_csv(rows: Iterable[ComplaintRow], language: str = "id") -> bytes:
     t = Labels(language)
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([t(f"col.{column}") for column in COLUMNS])
     for row in rows:
-        writer.writerow([_csv_value(column, getattr(row, column), t) for column in COLUMNS])
+        writer.writerow([_csv_value(_value(row, column, t), t) for column in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -76,35 +87,38 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, report: Report, t: Labels) -> None
         sheet.column_dimensions[column].width = 14
     bold = Font(bold=True)
 
+    def append(*values: Any) -> None:
+        sheet.append([_cell(sheet, value) for value in values])
+
     def heading(text: str, *more: str) -> None:
         sheet.append([])
         sheet.append([_styled(sheet, value, bold) for value in (text, *more)])
 
     sheet.append([_styled(sheet, f"{t('title')} — {report.scope.name}", Font(bold=True, size=14))])
-    sheet.append([t("period"), f"{t.day(report.period.first_day)} – {t.day(report.period.last_day)}"])
-    sheet.append([t("generated"), t.moment(report.generated_at)])
+    append(t("period"), f"{t.day(report.period.first_day)} – {t.day(report.period.last_day)}")
+    append(t("generated"), t.moment(report.generated_at))
     heading(t("figures"))
     for key, value in _figures(report):
-        sheet.append([t(key), value])
+        sheet.append([_cell(sheet, t(key)), _cell(sheet, value, _FORMATS.get(key))])
     heading(t("by_state"), t("count"))
     for state, count in report.by_state.items():
-        sheet.append([t(f"state.{state}"), count])
+        append(t(f"state.{state}"), count)
     heading(t("by_channel"), t("count"))
     for channel, count in report.by_channel.items():
-        sheet.append([t(f"channel.{channel}"), count])
+        append(t(f"channel.{channel}"), count)
     heading(t("days_to_complete"), t("count"))
     for days, count in report.days_to_complete.items():
-        sheet.append([days, count])
+        append(days, count)
     heading(t("ratings"), t("count"))
     for stars, count in report.ratings.distribution.items():
-        sheet.append([stars, count])
+        append(stars, count)
     heading(t("by_org"), t("org_kind"), t("assigned"), t("in_queue"), t("overdue"))
     for org in report.by_org:
-        sheet.append([org.name, t(f"kind.{org.kind}"), org.assigned, org.in_queue, org.overdue])
+        append(org.name, t(f"kind.{org.kind}"), org.assigned, org.in_queue, org.overdue)
     heading(t("returns"), t("count"), t("reasons"))
     for org in report.returns:
         reasons = "; ".join(f"{reason or '–'} ({count})" for reason, count in org.top_reasons)
-        sheet.append([org.name, org.count, reasons])
+        append(org.name, org.count, reasons)
 
 
 def _figures(report: Report) -> list[tuple[str, Any]]:
@@ -133,38 +147,66 @@ def _complaints_sheet(sheet: WriteOnlyWorksheet, rows: Sequence[ComplaintRow], t
     bold = Font(bold=True)
     sheet.append([_styled(sheet, t(f"col.{column}"), bold) for column in COLUMNS])
     for row in rows:
-        sheet.append([_xlsx_value(sheet, column, getattr(row, column), t) for column in COLUMNS])
+        sheet.append([_xlsx_value(sheet, _value(row, column, t), t) for column in COLUMNS])
 
 
-def _styled(sheet: WriteOnlyWorksheet, value: Any, font: Font) -> WriteOnlyCell:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
+def _styled(sheet: WriteOnlyWorksheet, value: str, font: Font) -> WriteOnlyCell:
+    cell: WriteOnlyCell = _cell(sheet, value)
     cell.font = font
     return cell
 
 
-def _xlsx_value(sheet: WriteOnlyWorksheet, column: str, value: Any, t: Labels) -> Any:
+def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> Any:
+    """`value` for a cell, as what it is: a string is a string cell, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str) and number_format is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format is not None:
+        cell.number_format = number_format
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl writes one beginning with "=" as a formula
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
+    return cell
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any, t: Labels) -> Any:
     if isinstance(value, datetime):
-        from openpyxl.cell import WriteOnlyCell
+        # A time shown to the minute is the minute it is in: the end of a due day (23:59:59.999999) is
+        # 23:59 of that day, where the spreadsheet's rounding would show 00:00 of the next.
+        local = to_wib(value).replace(tzinfo=None)
+        return _cell(
+            sheet, local - timedelta(seconds=local.second, microseconds=local.microsecond), _DATE_FORMAT
+        )
+    if isinstance(value, bool):
+        return _cell(sheet, t.yes_no(value))
+    return _cell(sheet, value)
 
-        cell = WriteOnlyCell(sheet, value=to_wib(value).replace(tzinfo=None))
-        cell.number_format = _DATE_FORMAT
-        return cell
-    return _label(column, value, t)
 
-
-def _csv_value(column: str, value: Any, t: Labels) -> Any:
+def _csv_value(value: Any, t: Labels) -> Any:
     if isinstance(value, datetime):
         return to_wib(value).isoformat(timespec="seconds")
     if isinstance(value, bool):
         return t.yes_no(value)
-    return "" if value is None else _label(column, value, t)
+    if value is None:
+        return ""
+    return safe_text(value) if isinstance(value, str) else value
 
 
-def _label(column: str, value: Any, t: Labels) -> Any:
+def safe_text(value: str) -> str:
+    """A CSV field a spreadsheet shows as text: a leading apostrophe if it would start a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _value(row: ComplaintRow, column: str, t: Labels) -> Any:
+    """The value of a complaint's column in the reader's words."""
+    value = getattr(row, column)
     if column == "state":
         return t(f"state.{value}")
     if column == "channel":
         return t(f"channel.{value}")
+    if column == "holder" and not is_waiting(row.state):
+        return t(f"holder.{row.state}")  # finished: with the reporter, or with nobody
     return value

@@ -63,6 +63,10 @@ _ID: dict[str, str] = {
     "col.overdue_now": "Lewat tenggat sekarang",
     "col.returns": "Dikembalikan",
     "col.rating": "Penilaian",
+    # who holds a finished complaint ("Posisi sekarang"): no office
+    "holder.resolved": "Pelapor (hasil terkirim)",
+    "holder.closed": "Selesai (ditutup)",
+    "holder.rejected": "Selesai (ditolak)",
     # short state names for a chart axis
     "state.at_province": "Di Pemprov",
     "state.at_city": "Di Dinkominfo",
@@ -143,6 +147,9 @@ _EN: dict[str, str] = {
     "col.overdue_now": "Overdue now",
     "col.returns": "Returns",
     "col.rating": "Rating",
+    "holder.resolved": "The reporter (result sent)",
+    "holder.closed": "Finished (closed)",
+    "holder.rejected": "Finished (rejected)",
     "state.at_province": "At province",
     "state.at_city": "At Dinkominfo",
     "state.at_opd": "OPD verifying",

@@ -98,9 +98,9 @@ async def test_xlsx_reads_back_as_the_report(december: tuple[Report, list[Compla
         "Telephone",
         "Dinas Lingkungan Hidup Kota Pekalongan",
     )
-    assert (c2["Working days to complete"], c2["On time"], c2["Returns"], c2["Rating"]) == (2, True, 1, 4)
+    assert (c2["Working days to complete"], c2["On time"], c2["Returns"], c2["Rating"]) == (2, "yes", 1, 4)
     c5 = dict(zip(table[0], table[4], strict=True))
-    assert (c5["Overdue now"], c5["Approved (WIB)"], c5["Working days to complete"]) == (True, None, None)
+    assert (c5["Overdue now"], c5["Approved (WIB)"], c5["Working days to complete"]) == ("yes", None, None)
 
 
 async def test_csv_reads_back_one_row_per_complaint(december: tuple[Report, list[ComplaintRow]]) -> None:
@@ -118,7 +118,7 @@ async def test_csv_reads_back_one_row_per_complaint(december: tuple[Report, list
         "Perihal": "Jalan berlubang di Jl. Hayam Wuruk",
         "Dinkominfo": "Dinkominfo Kota Pekalongan",
         "OPD": "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pekalongan",
-        "Posisi sekarang": "Pemerintah Provinsi Jawa Tengah",
+        "Posisi sekarang": "Selesai (ditutup)",
         "Tenggat (WIB)": "2026-12-09T23:59:59+07:00",
         "Disetujui Pemprov (WIB)": "2026-12-11T10:00:00+07:00",
         "Hari kerja sampai selesai": "4",

@@ -1,7 +1,7 @@
 // The sandbox page: pick a persona, chat with the bot as them, move the sandbox clock.
 
 import * as api from "./api.js";
-import { ChatView } from "./chat.js";
+import { ChatView, buttonLabel } from "./chat.js";
 import { SandboxTime, wibDate, wibTime } from "./clock.js";
 
 const PEKALONGAN = { latitude: -6.8886, longitude: 109.6753 };
@@ -28,6 +28,7 @@ const state = {
   seenToasts: new Map(),
   hiddenKeyboard: null, // message_id of a one-time reply keyboard the person already used
   actionTimer: null,
+  stick: true, // the message list is scrolled to its end: keep it there as the page changes
 };
 
 const view = new ChatView($("messages"), time, {
@@ -94,6 +95,7 @@ function select(persona) {
   state.hiddenKeyboard = null;
   history.replaceState(null, "", `#${persona.key}`);
   view.reset();
+  state.stick = true;
   // A toast answers the press of the persona who pressed: it must not linger over the next one's chat.
   $("toasts").replaceChildren();
   $("as-name").textContent = persona.name;
@@ -132,19 +134,43 @@ async function follow(persona) {
 
 function show(chat) {
   const list = $("messages");
-  const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const first = state.chat === null;
   state.chat = chat;
   state.seenVersion.set(chat.user.id, chat.version);
   const added = view.render(chat);
-  if (first || nearBottom || (added && chat.messages.at(-1)?.sender === "user")) {
-    list.scrollTop = list.scrollHeight;
+  if (first || state.stick || (added && chat.messages.at(-1)?.sender === "user")) {
+    toBottom();
   }
   showAction(chat.action);
   showNewToasts(chat);
   drawReplyKeyboard(chat);
   const placeholder = chat.force_reply?.input_field_placeholder || chat.reply_keyboard?.input_field_placeholder;
   $("text").placeholder = placeholder || "Tulis pesan… · Write a message…";
+}
+
+// --- keeping the newest message in view ---------------------------------------------------------------
+// A person reading the end of the chat keeps seeing it when the page changes under it: a reply keyboard
+// opening below (the list gets shorter), a photo that loads after its message was drawn (the list gets
+// longer). Scrolling up to read older messages lets go until they scroll back down.
+
+function atBottom(list) {
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+}
+
+function toBottom() {
+  const list = $("messages");
+  list.scrollTop = list.scrollHeight;
+  state.stick = true;
+}
+
+function keepNewestInView() {
+  const list = $("messages");
+  list.addEventListener("scroll", () => (state.stick = atBottom(list)), { passive: true });
+  const follow = () => {
+    if (state.stick) toBottom();
+  };
+  new ResizeObserver(follow).observe(list);
+  list.addEventListener("load", follow, true); // an image's load does not bubble: caught on the way down
 }
 
 function showAction(action) {
@@ -186,7 +212,7 @@ function drawReplyKeyboard(chat) {
       const node = document.createElement("button");
       node.type = "button";
       node.className = "kb-button";
-      node.textContent = button.text;
+      node.appendChild(buttonLabel(button.text));
       if (button.request_contact) node.classList.add("kb-contact");
       if (button.request_location) node.classList.add("kb-location");
       node.addEventListener("click", () => pressReply(markup, button));
@@ -345,7 +371,14 @@ async function jump(days) {
   if (!clock) return;
   time.update(clock);
   tick();
+  openClock(false);
   flash(`⏩ ${wibDate(time.now())}, ${wibTime(time.now())} WIB`);
+}
+
+// On a phone the clock is one line and its jumps fold away behind ⏩ (style.css); a jump folds them again.
+function openClock(open) {
+  $("clock").classList.toggle("open", open);
+  $("clock-toggle").setAttribute("aria-expanded", String(open));
 }
 
 // --- other personas' unread changes ------------------------------------------------------------------------------
@@ -400,6 +433,8 @@ function wire() {
     $("reply-keyboard").hidden = !$("reply-keyboard").hidden;
   });
   $("new-reporter").addEventListener("click", addNewReporter);
+  $("clock-toggle").addEventListener("click", () => openClock(!$("clock").classList.contains("open")));
+  keepNewestInView();
   for (const button of document.querySelectorAll("[data-jump]")) {
     button.addEventListener("click", () => jump(Number(button.dataset.jump)));
   }

@@ -91,10 +91,11 @@ export class ChatView {
     if (button.url) {
       const anchor = link(button.url);
       anchor.classList.add("kb-button", "kb-url");
-      anchor.textContent = `${button.text} ↗`;
+      anchor.append(buttonLabel(button.text), el("span", "kb-arrow", "↗"));
       return anchor;
     }
-    const node = el("button", "kb-button", button.text);
+    const node = el("button", "kb-button");
+    node.appendChild(buttonLabel(button.text));
     node.type = "button";
     if (button.callback_data === undefined) {
       node.disabled = true;
@@ -111,6 +112,12 @@ export class ChatView {
     });
     return node;
   }
+}
+
+// Telegram's phone apps draw a button's label on one line and cut it with "…": so does the page (style.css),
+// so that a label too long for a phone shows here too.
+export function buttonLabel(text) {
+  return el("span", "kb-label", text);
 }
 
 function el(tag, className, text) {
