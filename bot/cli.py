@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -24,13 +25,15 @@ from storage.database import create_engine, database_url, migrate, session_facto
 from storage.directory import Directory
 from storage.errors import StorageError
 from storage.invites import Invites, invite_link
+from storage.models import utcnow
 from storage.registry import export_organisations, import_organisations
+from storage.retention import purge_sent_notices
 from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role
 from workflow.calendar import to_wib
 
 # The operator commands that work on the database and print what they did (run by `execute`).
-COMMANDS = ("orgs", "admin", "migrate")
+COMMANDS = ("orgs", "admin", "migrate", "purge")
 ADMIN_ROLES = [role.value for role in Role if role not in (Role.REPORTER, Role.SYSTEM)]
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -99,6 +102,12 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
     restoring.add_argument("file", type=Path, help="an archive written by `backup`")
     restoring.add_argument(
         "--yes", action="store_true", help="confirm that the database's present contents are to be replaced"
+    )
+    commands.add_parser(
+        "purge",
+        help="delete delivered notices of finished complaints past OUTBOX_RETENTION_DAYS",
+        description="Delete sent outbox rows older than OUTBOX_RETENTION_DAYS (default 30) whose complaint "
+        "is finished. The scheduler does the same every hour; complaints, events and reports are kept.",
     )
     commands.add_parser(
         "demo",
@@ -222,6 +231,12 @@ async def _bot_username(settings: Settings) -> str:
     return me.username or ""
 
 
+async def purge(sessions: Sessions, args: argparse.Namespace) -> str:
+    days = args.settings.outbox_retention_days
+    purged = await purge_sent_notices(sessions, utcnow(), timedelta(days=days))
+    return f"deleted {purged} delivered notices of finished complaints older than {days} days"
+
+
 def _row(telegram_id: int, role: str, org_code: str, name: str, active: bool) -> str:
     return "\t".join([str(telegram_id), role, org_code, name or "-", "active" if active else "inactive"])
 
@@ -234,6 +249,7 @@ ACTIONS: dict[tuple[str, str | None], Callable[[Sessions, argparse.Namespace], A
     ("admin", "deactivate"): admin_deactivate,
     ("admin", "invite"): admin_invite,
     ("migrate", None): migrated,
+    ("purge", None): purge,
 }
 
 

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    # Delivered notices of finished complaints are deleted after this many days (the scheduler, hourly, and
+    # `laporgub purge`); the complaints, their events and the reports are kept.
+    outbox_retention_days: int = Field(default=30, ge=1)
     # Polling mode: /healthz, /readyz and /metrics on this port (unset: not served; webhook mode serves them
     # beside the webhook).
     health_host: str = "127.0.0.1"

@@ -10,18 +10,20 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import scheduler_passed
 from storage.models import utcnow
+from storage.retention import purge_sent_notices
 from storage.scheduler import SchedulerReport, SchedulerSettings, run_scheduler_once
 from workflow.calendar import WorkingCalendar
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_S = 60.0
+PURGE_EVERY = timedelta(hours=1)
 
 
 class SchedulerLoop:
@@ -33,6 +35,7 @@ class SchedulerLoop:
         *,
         clock: Callable[[], datetime] = utcnow,
         interval: float = DEFAULT_INTERVAL_S,
+        outbox_retention: timedelta | None = None,
     ) -> None:
         if interval <= 0:
             raise ValueError("the scheduler interval must be positive")
@@ -43,6 +46,9 @@ class SchedulerLoop:
         self.interval = interval
         self.runs = 0
         self.last_report: SchedulerReport | None = None
+        # None: delivered notices are kept (a test's or the sandbox's scheduler).
+        self.outbox_retention = outbox_retention
+        self._last_purge: datetime | None = None
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -74,6 +80,7 @@ class SchedulerLoop:
         self.runs += 1
         self.last_report = report
         scheduler_passed()
+        await self._purge_now_and_then()
         if report.notices_written or report.auto_closed or report.drafts_discarded:
             logger.info(
                 "scheduler: %s, auto-closed %d, drafts discarded %d",
@@ -82,3 +89,19 @@ class SchedulerLoop:
                 report.drafts_discarded,
             )
         return report
+
+    async def _purge_now_and_then(self) -> None:
+        """At most once an hour: every process runs a scheduler, and a purge finds little between two."""
+        now = self.clock()
+        if self.outbox_retention is None or (
+            self._last_purge is not None and now - self._last_purge < PURGE_EVERY
+        ):
+            return
+        self._last_purge = now
+        try:
+            purged = await purge_sent_notices(self.sessions, now, self.outbox_retention)
+        except Exception:
+            logger.exception("purging delivered notices failed; trying again in an hour")
+            return
+        if purged:
+            logger.info("purged %d delivered notices older than %s", purged, self.outbox_retention)

@@ -170,3 +170,9 @@ def test_the_console_script_is_the_same_tree(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: laporgub admin ")
+
+
+def test_purge_says_what_it_deleted(bot) -> None:  # type: ignore[no-untyped-def]
+    result = bot("purge")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "deleted 0 delivered notices of finished complaints older than 30 days"
