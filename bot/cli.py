@@ -272,7 +272,7 @@ def backup_main(settings: Settings, args: argparse.Namespace) -> int:
     url = database_url(settings.database_url)
     try:
         if args.group == "backup":
-            archive = asyncio.run(backup(url, args.file))
+            archive = asyncio.run(backup(url, args.file, Path(settings.attachments_dir)))
             print(f"backed up the {archive.backend} database at {archive.revision} to {archive.path}", end="")
             print(f" ({archive.size} bytes)")
             return 0
@@ -281,7 +281,7 @@ def backup_main(settings: Settings, args: argparse.Namespace) -> int:
                 f"restoring replaces everything in the {make_url(url).get_backend_name()} database: stop the "
                 "bot and the sender, then run again with --yes"
             )
-        archive = asyncio.run(restore(url, args.file))
+        archive = asyncio.run(restore(url, args.file, Path(settings.attachments_dir)))
     except BackupError as error:
         print(f"laporgub: {error}", file=sys.stderr)
         return 1

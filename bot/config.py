@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    # Our own copy of every attachment's bytes (bot/attachment_keeper.py), by SHA-256.
+    attachments_dir: str = "data/attachments"
     # Delivered notices of finished complaints are deleted after this many days (the scheduler, hourly, and
     # `laporgub purge`); the complaints, their events and the reports are kept.
     outbox_retention_days: int = Field(default=30, ge=1)

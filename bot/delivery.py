@@ -31,6 +31,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.attachment_keeper import FileShelf, media_source
 from bot.callbacks import ResultCb
 from bot.cards import card_text, did_words, render_card
 from bot.display import TEXT_LIMIT, fit
@@ -115,8 +116,11 @@ class Delivery:
         gate: RateGate,
         sender_id: str,
         default_language: str = "id",
+        shelf: FileShelf | None = None,
     ) -> None:
         self.bot = bot
+        # Our copies of the attachments: a file whose id is another bot's is sent from there.
+        self.shelf = shelf
         self.directory = directory
         self.complaints = complaints
         self.outbox = outbox
@@ -358,11 +362,13 @@ class Delivery:
         photo = items[0].kind == AttachmentKind.PHOTO
         if len(items) == 1:
             send = self.bot.send_photo if photo else self.bot.send_document
-            message = await send(chat_id, items[0].telegram_file_id, caption=caption)
+            message = await send(chat_id, media_source(items[0], self.bot.id, self.shelf), caption=caption)
             return [message.message_id]
         media_type = InputMediaPhoto if photo else InputMediaDocument
         media = [
-            media_type(media=item.telegram_file_id, caption=caption if index == 0 else None)
+            media_type(
+                media=media_source(item, self.bot.id, self.shelf), caption=caption if index == 0 else None
+            )
             for index, item in enumerate(items)
         ]
         return [message.message_id for message in await self.bot.send_media_group(chat_id, media)]

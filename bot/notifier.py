@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -22,6 +23,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Services, create_bot
+from bot.attachment_keeper import FileShelf
 from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
 from bot.delivery import Delivery
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
@@ -154,6 +156,7 @@ def create_notifier(
         gate=gate,
         sender_id=sender_id,
         default_language=settings.default_language,
+        shelf=FileShelf(Path(settings.attachments_dir)),
     )
     register_relays(delivery)  # channels/onboarding: notices for complainants not on Telegram
     register_service_notices(delivery)  # officer/service: the answer buttons on a service response

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
@@ -35,6 +36,7 @@ from bot.app import (
     create_fsm,
     create_services,
 )
+from bot.attachment_keeper import AttachmentKeeper, FileShelf
 from bot.config import Mode, Settings
 from bot.health import add_health_routes, start_health_server
 from bot.notifier import Notifier, create_notifier
@@ -43,6 +45,7 @@ from bot.routers import reporter_router
 from bot.scheduler import SchedulerLoop
 from bot.service_desk import ServiceDesk
 from bot.startup import StartupProblem, check_token
+from storage.attachment_copies import AttachmentCopies
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.processed_updates import ProcessedUpdates
 from storage.report_rollups import recount_if_stale
@@ -237,15 +240,21 @@ class BotProcess:
     scheduler: SchedulerLoop
     notifier: Notifier | None
     processed: ProcessedUpdates | None = None
+    keeper: AttachmentKeeper | None = None
 
     def start_background(self) -> None:
-        """The outbox sender (unless SENDER_IN_BOT=false) and the scheduler, beside the updates."""
+        """The outbox sender (unless SENDER_IN_BOT=false), the scheduler and the attachment keeper, beside
+        the updates."""
         if self.notifier is not None:
             self.notifier.start()
         self.scheduler.start()
+        if self.keeper is not None:
+            self.keeper.start()
 
     async def close(self) -> None:
         try:
+            if self.keeper is not None:
+                await self.keeper.stop()
             await self.scheduler.stop()
             if self.notifier is not None:
                 await self.notifier.stop()
@@ -289,7 +298,10 @@ async def build_process(settings: Settings) -> BotProcess:
         raise
     if notifier is not None:
         dispatcher.update.outer_middleware(notifier.wake_after_updates())
-    return BotProcess(engine, storage, dispatcher, bot, scheduler, notifier, services.processed)
+    keeper = AttachmentKeeper(
+        bot, AttachmentCopies(session_factory(engine)), FileShelf(Path(settings.attachments_dir))
+    )
+    return BotProcess(engine, storage, dispatcher, bot, scheduler, notifier, services.processed, keeper)
 
 
 async def run(settings: Settings) -> None:

@@ -94,7 +94,19 @@ def _sqlite_copy(source: str, target: str) -> None:
         origin.backup(copy)
 
 
-def _write_archive(member: Path, manifest: dict[str, object], archive: Path) -> int:
+ATTACHMENTS = "attachments"
+
+
+def _attachment_files(root: Path | None) -> list[Path]:
+    """Our copies of the attachments (bot/attachment_keeper.py): `<root>/<xx>/<sha256>`, whole files only."""
+    if root is None or not root.is_dir():
+        return []
+    return sorted(path for path in root.glob("??/*") if path.is_file() and not path.name.startswith("."))
+
+
+def _write_archive(
+    member: Path, manifest: dict[str, object], archive: Path, attachments: Path | None = None
+) -> int:
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_name(archive.name + ".partial")
     with tarfile.open(partial, "w:gz") as tar:
@@ -104,6 +116,8 @@ def _write_archive(member: Path, manifest: dict[str, object], archive: Path) -> 
         info.mtime = int(utcnow().timestamp())
         tar.addfile(info, io.BytesIO(data))
         tar.add(member, arcname=member.name)
+        for path in _attachment_files(attachments):
+            tar.add(path, arcname=f"{ATTACHMENTS}/{path.parent.name}/{path.name}")
     partial.replace(archive)  # a backup cut short never looks like a whole one
     return archive.stat().st_size
 
@@ -112,7 +126,8 @@ def _describe(member: Path) -> dict[str, object]:
     return {"size": member.stat().st_size, "sha256": _sha256(member)}
 
 
-async def backup(database_url: str, archive: Path) -> Archive:
+async def backup(database_url: str, archive: Path, attachments: Path | None = None) -> Archive:
+    """`attachments`: ATTACHMENTS_DIR, whose files go into the archive beside the database."""
     url = make_url(database_url)
     backend = _backend(url)
     if backend == "sqlite" and not await asyncio.to_thread(Path(str(url.database)).is_file):
@@ -144,8 +159,9 @@ async def backup(database_url: str, archive: Path) -> Archive:
             "revision": revision,
             "created_at": utcnow().isoformat(),
             "files": {member.name: await asyncio.to_thread(_describe, member)},
+            "attachments": len(await asyncio.to_thread(_attachment_files, attachments)),
         }
-        size = await asyncio.to_thread(_write_archive, member, manifest, archive)
+        size = await asyncio.to_thread(_write_archive, member, manifest, archive, attachments)
     return Archive(archive, backend, revision, size)
 
 
@@ -166,10 +182,25 @@ def _read_archive(archive: Path, into: Path) -> dict[str, object]:
         member = into / name
         if not member.is_file() or _sha256(member) != expected.get("sha256"):
             raise BackupError(f"{archive}: {name} is missing or damaged (checksum differs)")
+    kept = _attachment_files(into / ATTACHMENTS)
+    if len(kept) != manifest.get("attachments", 0):
+        raise BackupError(f"{archive}: {manifest.get('attachments')} attachments listed, {len(kept)} found")
+    for path in kept:  # named by their SHA-256
+        if _sha256(path) != path.name:
+            raise BackupError(f"{archive}: attachment {path.name} is damaged (checksum differs)")
     return manifest
 
 
-async def restore(database_url: str, archive: Path) -> Archive:
+def _put_attachments(source: Path, root: Path) -> None:
+    for path in _attachment_files(source):
+        target = root / path.parent.name / path.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
+async def restore(database_url: str, archive: Path, attachments: Path | None = None) -> Archive:
+    """`attachments`: ATTACHMENTS_DIR, where the archive's copies of the attachments are put back."""
     url = make_url(database_url)
     backend = _backend(url)
     with tempfile.TemporaryDirectory() as work:
@@ -188,5 +219,7 @@ async def restore(database_url: str, archive: Path) -> Archive:
                 _tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
                 "--single-transaction", f"--dbname={target}", str(member), env=env,
             )  # fmt: skip
+        if attachments is not None:
+            await asyncio.to_thread(_put_attachments, Path(work) / ATTACHMENTS, attachments)
     size = await asyncio.to_thread(lambda: archive.stat().st_size)
     return Archive(archive, backend, str(manifest["revision"]), size)

@@ -329,6 +329,14 @@ class ReportDayCompletions(Base):
 
 class Attachment(Base):
     __tablename__ = "attachments"
+    __table_args__ = (
+        Index(
+            "ix_attachments_unstored",
+            "id",
+            postgresql_where=text("stored_at IS NULL"),
+            sqlite_where=text("stored_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
@@ -340,6 +348,14 @@ class Attachment(Base):
     mime_type: Mapped[str | None] = mapped_column(String(128))
     size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Our own copy of the bytes (bot/attachment_keeper.py): a file id works only for the bot that got it, so
+    # a replaced bot or token sends the file from ATTACHMENTS_DIR/<sha256[:2]>/<sha256> instead.
+    bot_id: Mapped[int | None] = mapped_column(BigInteger)  # the bot the file id belongs to
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    stored_size: Mapped[int | None] = mapped_column(Integer)
+    stored_at: Mapped[datetime | None]
+    store_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    store_error: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxMessage(Base):

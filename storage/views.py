@@ -58,6 +58,9 @@ class AttachmentInfo:
     mime_type: str | None
     size: int | None
     is_result: bool
+    # Who may use `telegram_file_id` (None: not known yet), and our own copy's checksum (None: none yet).
+    bot_id: int | None = None
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,8 @@ def attachment_of(row: models.Attachment) -> AttachmentInfo:
         mime_type=row.mime_type,
         size=row.size,
         is_result=row.event_id is not None,
+        bot_id=row.bot_id,
+        sha256=row.sha256 if row.stored_at is not None else None,
     )
 
 
@@ -242,7 +247,17 @@ EVENT_FIELDS = (
     "note",
     "at",
 )
-ATTACHMENT_FIELDS = ("id", "telegram_file_id", "kind", "file_name", "mime_type", "size", "event_id")
+ATTACHMENT_FIELDS = (
+    "id",
+    "telegram_file_id",
+    "kind",
+    "file_name",
+    "mime_type",
+    "size",
+    "event_id",
+    "bot_id",
+    "sha256",
+)
 ORGANISATION_FIELDS = ("id", "kind", "code", "name", "parent_id", "active")
 
 
@@ -261,6 +276,8 @@ def attachment_from(values: Mapping[str, Any]) -> AttachmentInfo:
         mime_type=values["mime_type"],
         size=values["size"],
         is_result=values["event_id"] is not None,
+        bot_id=values["bot_id"],
+        sha256=values["sha256"],
     )
 
 

@@ -35,6 +35,9 @@ class StoredFile:
     width: int | None = None
     height: int | None = None
     photo: list[dict[str, Any]] = field(default_factory=list)
+    # As on Telegram, a file id belongs to the bot that received or sent the file: another bot's id is
+    # "wrong" (None: any bot, for files made outside a bot's chat).
+    owner_bot_id: int | None = None
 
     @property
     def size(self) -> int:
@@ -76,14 +79,27 @@ class FileStore:
         self._by_path: dict[str, StoredFile] = {}
         self._counter = 0
 
-    def get(self, file_id: str) -> StoredFile | None:
-        return self._by_id.get(file_id)
+    def get(self, file_id: str, bot_id: int | None = None) -> StoredFile | None:
+        """The file, if `bot_id` (None: whoever) may use this id."""
+        return self._visible(self._by_id.get(file_id), bot_id)
 
-    def by_path(self, path: str) -> StoredFile | None:
-        return self._by_path.get(path)
+    def by_path(self, path: str, bot_id: int | None = None) -> StoredFile | None:
+        return self._visible(self._by_path.get(path), bot_id)
+
+    @staticmethod
+    def _visible(stored: StoredFile | None, bot_id: int | None) -> StoredFile | None:
+        if stored is None or bot_id is None or stored.owner_bot_id in (None, bot_id):
+            return stored
+        return None
 
     def add(
-        self, data: bytes, kind: str, file_name: str | None = None, mime_type: str | None = None
+        self,
+        data: bytes,
+        kind: str,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        *,
+        owner: int | None = None,
     ) -> StoredFile:
         self._counter += 1
         if mime_type is None and file_name:
@@ -97,19 +113,20 @@ class FileStore:
             file_path=f"{_FOLDERS.get(kind, 'documents')}/file_{self._counter}{extension}",
             file_name=file_name,
             mime_type=mime_type,
+            owner_bot_id=owner,
         )
         self._by_id[stored.file_id] = stored
         self._by_path[stored.file_path] = stored
         return stored
 
-    def add_photo(self, data: bytes) -> list[dict[str, Any]]:
+    def add_photo(self, data: bytes, *, owner: int | None = None) -> list[dict[str, Any]]:
         """Telegram keeps several sizes of a photo; the thumbnails here share the original bytes."""
         width, height = image_size(data) or (800, 600)
         sides = [side for side in _THUMB_SIDES if side < max(width, height)]
         scales = [side / max(width, height) for side in sides] + [1.0]
         sizes: list[StoredFile] = []
         for scale in scales:
-            stored = self.add(data, "photo", mime_type="image/jpeg")
+            stored = self.add(data, "photo", mime_type="image/jpeg", owner=owner)
             stored.width, stored.height = max(1, round(width * scale)), max(1, round(height * scale))
             sizes.append(stored)
         photo = [stored.photo_size() for stored in sizes]

@@ -113,7 +113,7 @@ class BotApiServer:
         bot = self.services.world.bots.get(request.match_info["token"])
         if bot is None:
             return web.json_response(UNAUTHORIZED.payload(), status=401)
-        stored = self.services.world.files.by_path(request.match_info["path"])
+        stored = self.services.world.files.by_path(request.match_info["path"], bot.id)
         if stored is None:
             return web.json_response(NOT_FOUND.payload(), status=404)
         return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")

@@ -69,14 +69,14 @@ class SimUser(ChatWatching):
         return self._post({"location": {"latitude": latitude, "longitude": longitude}})
 
     async def send_photo(self, data: bytes | None = None, caption: str | None = None) -> ChatMessage:
-        photo = self._world.files.add_photo(data if data is not None else tiny_png())
+        photo = self._world.files.add_photo(data if data is not None else tiny_png(), owner=self.bot.id)
         return self._post({"photo": photo, **_caption(caption)})
 
     async def send_album(self, photos: list[bytes], caption: str | None = None) -> list[ChatMessage]:
         group = str(10**17 + secrets.randbelow(9 * 10**17))
         sent = []
         for index, data in enumerate(photos):
-            photo = self._world.files.add_photo(data)
+            photo = self._world.files.add_photo(data, owner=self.bot.id)
             sent.append(
                 self._post(
                     {"media_group_id": group, "photo": photo, **_caption(caption if index == 0 else None)}
@@ -91,11 +91,11 @@ class SimUser(ChatWatching):
         mime_type: str | None = None,
         caption: str | None = None,
     ) -> ChatMessage:
-        stored = self._world.files.add(data, "document", file_name, mime_type)
+        stored = self._world.files.add(data, "document", file_name, mime_type, owner=self.bot.id)
         return self._post({"document": stored.document(), **_caption(caption)})
 
     async def send_sticker(self, emoji: str = "👍") -> ChatMessage:
-        stored = self._world.files.add(_FAKE_WEBP, "sticker", mime_type="image/webp")
+        stored = self._world.files.add(_FAKE_WEBP, "sticker", mime_type="image/webp", owner=self.bot.id)
         sticker = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -110,7 +110,7 @@ class SimUser(ChatWatching):
         return self._post({"sticker": sticker})
 
     async def send_voice(self, duration: int = 2, data: bytes | None = None) -> ChatMessage:
-        stored = self._world.files.add(data or _FAKE_OGG, "voice", mime_type="audio/ogg")
+        stored = self._world.files.add(data or _FAKE_OGG, "voice", mime_type="audio/ogg", owner=self.bot.id)
         voice = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

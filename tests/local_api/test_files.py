@@ -143,3 +143,25 @@ async def test_photo_from_http_url(local_api: LocalBotApi, call: ApiCall, user: 
     status, body = await call("sendPhoto", chat_id=USER_ID, photo=url)
     assert status == 200
     assert body["result"]["photo"][-1]["width"] == 5
+
+
+async def test_a_file_id_belongs_to_the_bot_that_received_it(
+    local_api: LocalBotApi, call: ApiCall, user: SimUser, http: aiohttp.ClientSession
+) -> None:
+    """As on Telegram: another bot (a replaced token) cannot send, look up or download the first's files."""
+    other = "7000099:another-bot-token-of-the-office"
+    local_api.add_bot(other, "laporgub_new_bot", "LaporGub baru")
+    await local_api.user(USER_ID, "Budi", bot=other).send_command("/start")
+    photo_id = (await user.send_photo(tiny_png(8, 8))).media[-1]["file_id"]
+
+    status, body = await call("sendPhoto", token=other, chat_id=USER_ID, photo=photo_id)
+    assert (status, body["description"]) == (400, "Bad Request: wrong file identifier/HTTP URL specified")
+    status, body = await call("getFile", token=other, file_id=photo_id)
+    assert (status, body["description"]) == (400, "Bad Request: invalid file_id")
+
+    status, body = await call("getFile", file_id=photo_id)
+    assert status == 200
+    async with http.get(f"{local_api.base_url}/file/bot{other}/{body['result']['file_path']}") as response:
+        assert response.status == 404
+    status, _ = await call("sendPhoto", chat_id=USER_ID, photo=photo_id)
+    assert status == 200

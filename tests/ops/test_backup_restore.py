@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.attachment_keeper import FileShelf
 from storage import models
 from storage.backup import BackupError, backup, restore
 from storage.complaints import ComplaintService
@@ -106,17 +108,24 @@ async def test_the_restore_drill_brings_everything_back_and_the_bot_goes_on(
         assert len(before["complaints"]) == 2
         assert before["outbox"]
 
-        archive = await backup(database, tmp_path / "backups" / "laporgub.tar.gz")
+        shelf = FileShelf(tmp_path / "attachments")
+        kept = [shelf.put(b"foto jalan berlubang"), shelf.put(b"%PDF-1.4 hasil perbaikan")]
+        archive = await backup(database, tmp_path / "backups" / "laporgub.tar.gz", shelf.root)
         assert archive.backend == engine.dialect.name
         with tarfile.open(archive.path) as tar:
-            assert sorted(tar.getnames())[0] == "database." + (
-                "pgdump" if archive.backend == "postgresql" else "sqlite3"
-            )
+            names = set(tar.getnames())
+        suffix = "pgdump" if archive.backend == "postgresql" else "sqlite3"
+        assert {"manifest.json", f"database.{suffix}", *(f"attachments/{k[:2]}/{k}" for k in kept)} == names
 
         await wipe(engine, database)
+        shutil.rmtree(shelf.root)
         engine = create_engine(database)
-        await restore(database, archive.path)
+        await restore(database, archive.path, shelf.root)
         assert await contents(engine) == before
+        assert [shelf.read(sha256) for sha256 in kept] == [
+            b"foto jalan berlubang",
+            b"%PDF-1.4 hasil perbaikan",
+        ]
 
         # The bot goes on: it migrates (nothing to do), and the next complaint follows the restored ones.
         await migrate(engine)
@@ -149,7 +158,10 @@ async def test_a_damaged_or_foreign_archive_is_refused_before_anything_changes(
         for member in source.getmembers():
             data = source.extractfile(member).read()  # type: ignore[union-attr]
             if member.name.startswith("database."):
-                data = data[:-64] + bytes(64)
+                middle = len(data) // 2
+                data = (
+                    data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]) + data[middle + 64 :]
+                )
             target.addfile(member, io.BytesIO(data))
     with pytest.raises(BackupError, match="damaged"):
         await restore(database, damaged)

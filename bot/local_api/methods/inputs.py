@@ -37,7 +37,7 @@ async def resolve(call: Call, value: Any, kind: str) -> StoredFile | NewFile:
         return _checked(call, _from_upload(upload), kind)
     if value.startswith(("http://", "https://")):
         return _checked(call, await _download(call, value), kind)
-    stored = call.world.files.get(value)
+    stored = call.world.files.get(value, call.bot.id)
     if stored is None:
         raise bad_request("wrong file identifier/HTTP URL specified")
     if stored.kind != kind:
@@ -86,8 +86,9 @@ def store(call: Call, source: StoredFile | NewFile, kind: str) -> dict[str, Any]
     if isinstance(source, StoredFile):
         return source.photo if kind == "photo" else _media_object(source, kind)
     if kind == "photo":
-        return files.add_photo(source.data)
-    return _media_object(files.add(source.data, kind, source.file_name, source.mime_type), kind)
+        return files.add_photo(source.data, owner=call.bot.id)
+    stored = files.add(source.data, kind, source.file_name, source.mime_type, owner=call.bot.id)
+    return _media_object(stored, kind)
 
 
 def _media_object(stored: StoredFile, kind: str) -> dict[str, Any]:

@@ -116,7 +116,7 @@ async def get_chat(call: Call) -> dict[str, Any]:
 @method("getFile")
 async def get_file(call: Call) -> dict[str, Any]:
     file_id = call.params.string("file_id")
-    stored = call.world.files.get(file_id) if file_id else None
+    stored = call.world.files.get(file_id, call.bot.id) if file_id else None
     if stored is None:
         raise bad_request("invalid file_id")
     if stored.size > call.config.max_file_download:
