@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from importlib.metadata import version
 from pathlib import Path
 
 import holidays
@@ -23,6 +24,7 @@ from storage.health import OUTBOX_STUCK_AFTER, outbox_state, schema_state
 from storage.models import utcnow
 
 TELEGRAM_TIMEOUT_S = 10.0
+HOLIDAYS_VERSION = version("holidays")
 
 
 class Status(StrEnum):
@@ -53,14 +55,14 @@ def check_holidays(today: date) -> Finding:
         return Finding(
             "holidays",
             Status.OK,
-            f"joint leave known for {today.year} and {today.year + 1} (holidays {holidays.__version__})",
+            f"joint leave known for {today.year} and {today.year + 1} (holidays {HOLIDAYS_VERSION})",
         )
     years = " and ".join(map(str, missing))
     status = Status.FAIL if today.year in missing else Status.WARN
     return Finding(
         "holidays",
         status,
-        f"holidays {holidays.__version__} does not know the joint leave (cuti bersama) of {years}: deadlines "
+        f"holidays {HOLIDAYS_VERSION} does not know the joint leave (cuti bersama) of {years}: deadlines "
         "would count those days as working days; upgrade it: pip install -U holidays",
     )
 
@@ -167,9 +169,9 @@ async def check_telegram(settings: Settings) -> list[Finding]:
             )
         else:
             pending = webhook.pending_update_count
-            error = f"; last error: {webhook.last_error_message}" if webhook.last_error_message else ""
+            last = f"; last error: {webhook.last_error_message}" if webhook.last_error_message else ""
             status = Status.WARN if webhook.last_error_message else Status.OK
-            found.append(Finding("webhook", status, f"registered at {expected}, {pending} pending{error}"))
+            found.append(Finding("webhook", status, f"registered at {expected}, {pending} pending{last}"))
     elif webhook.url:
         found.append(
             Finding(

@@ -1,6 +1,6 @@
 """attachments: our own copy of each file's bytes, with its checksum and the bot its file id belongs to
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-04 19:30:00.000000
 
@@ -17,7 +17,7 @@ from alembic import op
 
 import storage.models
 
-revision: str = "0016"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
