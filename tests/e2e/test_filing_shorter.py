@@ -21,6 +21,8 @@ from tests.e2e.scripts import edit_answer, open_edits
 # saved identity", the seven answers of the standard's complaint fields (subject, chronology, date, place,
 # location, attachments, confidentiality: each one message or press), "send".
 PRESS_BUDGET = 11
+# Changing one answer from the summary: "✏️ Ubah", the answer's button, the new answer.
+EDIT_BUDGET = 3
 # Wednesday 25 November 2026 in the world's clock.
 TODAY = date(2026, 11, 25)
 
@@ -113,7 +115,7 @@ async def test_dates_as_people_write_them_and_the_edits_behind_one_button(
     running_bot: RunningBot, local_api: LocalBotApi, world: World, clean_engine: AsyncEngine
 ) -> None:
     assert world.reporter.telegram_id is not None
-    rina = Reporter(local_api.user(world.reporter.telegram_id, "Rina"))
+    rina = CountingReporter(local_api.user(world.reporter.telegram_id, "Rina"))
     await start_with_saved_identity(rina)
     await to_the_date(rina)
     # Later than today (WIB) is refused, whatever the form; a word is taken.
@@ -141,11 +143,13 @@ async def test_dates_as_people_write_them_and_the_edits_behind_one_button(
         ("November 22, 2026", date(2026, 11, 22)),
         ("21 Nov 2026", date(2026, 11, 21)),
     ):
+        before = rina.actions
         await edit_answer(rina, summary, "event_date")
         await rina.expect_prompt("event_date", 3, 7)
         await rina.send(typed)
         summary = await rina.expect_starting(rina.said("summary.title"))
         assert rina.t.date(meant) in (summary.text or ""), typed
+        assert rina.actions - before == EDIT_BUDGET
     await edit_answer(rina, summary, "event_date")
     prompt = await rina.expect_prompt("event_date", 3, 7)
     await rina.press(prompt, "btn.date.yesterday")
