@@ -21,6 +21,7 @@ from tests.e2e.scripts import edit_answer, open_edits
 # saved identity", the seven answers of the standard's complaint fields (subject, chronology, date, place,
 # location, attachments, confidentiality: each one message or press), "send".
 PRESS_BUDGET = 11
+BOT_MESSAGES = 13
 # Changing one answer from the summary: "✏️ Ubah", the answer's button, the new answer.
 EDIT_BUDGET = 3
 # Wednesday 25 November 2026 in the world's clock.
@@ -103,6 +104,9 @@ async def test_a_returning_reporter_files_within_the_press_budget(
     await rina.expect_starting(rina.said("submitted", number="X", deadline="Y").split("\n")[0])
 
     assert rina.actions == PRESS_BUDGET
+    # What the bot sends meanwhile: the welcome, the filing intro, the saved identity, the seven questions,
+    # the note that takes the location's reply keyboard down, the summary, the number.
+    assert len(rina.user.chat().bot_messages()) == BOT_MESSAGES
     async with session_factory(clean_engine)() as session:
         filed = await session.scalar(
             select(models.Complaint).where(models.Complaint.subject == "Lampu jalan mati")
