@@ -5,8 +5,9 @@ for something else:
 - a star closes the complaint with its rating at the press; the comment is asked for afterwards and, if
   one comes, added to the rating already stored (Skip, or simply going on, leaves the rating as it is);
 - "Received" closes at the press and then asks for the stars; a star pressed there is stored at once.
-A press on a result that moved on (closed by an officer or by the system, or pressed twice), a second
-rating, or a press on someone else's result changes nothing and says so in the toast.
+A star pressed on a result closed meanwhile (by an officer or by the system) is kept too, if the complaint
+has no rating yet. Anything else on a result that moved on ("received" pressed late or twice, a second
+rating) or on someone else's result changes nothing and says so in the toast.
 """
 
 from __future__ import annotations
@@ -71,6 +72,14 @@ async def result_pressed(
         return
     reporter, complaint = owned
     if not _waiting(complaint, callback_data.v) or callback_data.n not in (0, *RATINGS):
+        # Closed meanwhile (by the system after 10 working days, or by an officer for them): a star is still
+        # the reporter's rating of how it was handled, and is kept if none was given yet.
+        late = callback_data.n in RATINGS and complaint.state == S.CLOSED and complaint.rating is None
+        if late and await complaints.rate(complaint.id, reporter.id, callback_data.n):
+            await query.answer(t.plain("result.rated_toast", stars=stars(callback_data.n)))
+            await _drop_buttons(bot, query.from_user.id, _message_id(query))
+            await _ask_comment(bot, query.from_user.id, state, t, complaint, callback_data.n)
+            return
         await query.answer(t.plain("result.stale"), show_alert=True)
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
         return

@@ -17,7 +17,7 @@ from tests.e2e.conftest import RunningBot
 from tests.e2e.notifications import STEPS, delivered, open_chats, take_through
 from tests.e2e.test_notifications_result import result_of, toast_says
 from workflow.calendar import WorkingCalendar
-from workflow.definitions import S
+from workflow.definitions import S, T
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
@@ -28,13 +28,13 @@ async def test_stars_are_stored_at_the_press_and_counted_in_the_report(
     assert world.reporter.telegram_id is not None
     rina = Reporter(local_api.user(world.reporter.telegram_id, "Rina"))
     await open_chats(world, local_api, "province", "province2", "city", "city2", "opd")
-    starred, received = [
+    starred, received, late = [
         await take_through(
             world,
             await world.complaints.submit(draft_for(world.reporter, subject=s), world.reporter.as_actor()),
             STEPS,
         )
-        for s in ("Lampu mati", "Sampah")
+        for s in ("Lampu mati", "Sampah", "Parit")
     ]
     await delivered(clean_engine, local_api)
 
@@ -66,6 +66,14 @@ async def test_stars_are_stored_at_the_press_and_counted_in_the_report(
     assert final is not None
     assert (final.rating, final.rating_comment) == (5, "Cepat dan rapi.")
 
+    # Closed by the officer for her before she pressed anything: her star is still kept, at its press.
+    await world.complaints.fire(late.id, world.actor("officer"), T.ACKNOWLEDGE, seen_version=late.version)
+    await rina.press_text(result_of(rina, late), "4⭐")
+    await rina.expect_key("result.comment.ask", stars="⭐" * 4, number=late.tracking_number)
+    kept = await world.complaints.get(late.id)
+    assert kept is not None
+    assert (kept.state, kept.rating) == (S.CLOSED, 4)
+
     # /rekap reads the province's finished complaints from the rollups; the live reading agrees.
     province = world.orgs["JATENG"]
     calendar = WorkingCalendar()
@@ -78,9 +86,9 @@ async def test_stars_are_stored_at_the_press_and_counted_in_the_report(
             now=world.clock(),
             from_rollups=from_rollups,
         )
-        assert report.ratings.count == 2, from_rollups
-        assert {stars: n for stars, n in report.ratings.distribution.items() if n} == {3: 1, 5: 1}
+        assert report.ratings.count == 3, from_rollups
+        assert {stars: n for stars, n in report.ratings.distribution.items() if n} == {3: 1, 4: 1, 5: 1}
         assert report.ratings.mean == 4.0
     # The exports (XLSX/CSV rows) carry each complaint's rating.
     rows = await complaint_rows(world.complaints.sessions, calendar, province, NOVEMBER, now=world.clock())
-    assert sorted(row.rating for row in rows if row.rating is not None) == [3, 5]
+    assert sorted(row.rating for row in rows if row.rating is not None) == [3, 4, 5]
