@@ -34,6 +34,7 @@ async def test_each_milestone_once_and_a_move_explained_without_blame(
     await world.directory.set_language(world.reporter.telegram_id, "en")
     rina = Reporter(local_api.user(world.reporter.telegram_id, "Rina"), "en")
     await open_chats(world, local_api, *SEATS)
+    await rina.expect_key("welcome")  # the answer to her /start, before we count what follows
     await delivered(clean_engine, local_api)
     before = len(rina.user.chat().bot_messages())
     complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
