@@ -51,3 +51,25 @@ class ResultCb(CallbackData, prefix="r"):
 
 class CommentSkipCb(CallbackData, prefix="k"):
     c: int
+
+
+# -- citizens: ratings, dates, the summary -------------------------------------------------------------------
+
+
+class RateCb(CallbackData, prefix="rt"):
+    """A star pressed after the reporter confirmed receipt (the complaint is closed, not yet rated)."""
+
+    c: int  # complaint id
+    n: int  # 1-5
+
+
+class DayCb(CallbackData, prefix="dy"):
+    """The event date as a button: today (0) or yesterday (1), counted in WIB when pressed."""
+
+    ago: int
+
+
+class SummaryEditCb(CallbackData, prefix="se"):
+    """The summary's "edit" button opens the list of fields (open) and its back button closes it again."""
+
+    open: bool

@@ -47,6 +47,7 @@ from workflow.calendar import WorkingCalendar
 from workflow.complaint import AttachmentKind
 from workflow.definitions import SS, ST, ComplaintKind, S, T
 from workflow.engine import workflow_for
+from workflow.sla import WAITING_STAGES
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ class Delivery:
             NoticeKind.ACTION_DONE: self.action_done,
             NoticeKind.REPORTER_UPDATE: self.reporter_update,
             NoticeKind.REPORTER_UNREACHABLE: self.reporter_unreachable,
+            NoticeKind.REPORTER_OVERDUE: self.reporter_overdue,
         }
         self.chat_renderers: dict[str, ChatRender] = {}
 
@@ -293,14 +295,36 @@ class Delivery:
         text = self._milestone(entry, card, trigger, t)
         return (await self.bot.send_message(entry.chat_id, text)).message_id
 
+    async def reporter_overdue(self, entry: OutboxEntry, card: CardInfo) -> int | None:
+        """The complaint passed its deadline still waiting on an office (written once by the scheduler): an
+        apology, where it is, and what happens next. Not sent if it was resolved before this went out."""
+        complaint = card.complaint
+        if complaint.state not in WAITING_STAGES:
+            log.info("outbox row %s: the complaint is no longer waiting; no apology sent", entry.id)
+            return None
+        t = await self._texts(entry.chat_id, card.reporter.language)
+        org = card.orgs.get(complaint.current_org_id) if complaint.current_org_id is not None else None
+        text = t(
+            "notify.reporter.overdue",
+            number=complaint.tracking_number,
+            subject=complaint.subject,
+            deadline=t.wib_day(complaint.deadline),
+            org=org.name if org else t.plain("org.unknown"),
+        )
+        return (await self.bot.send_message(entry.chat_id, text)).message_id
+
     def _milestone(self, entry: OutboxEntry, card: CardInfo, trigger: str, t: Texts) -> Html:
         complaint = card.complaint
         event = _event_at(card, entry.complaint_version)
         common = {"number": complaint.tracking_number, "subject": complaint.subject}
-        if complaint.kind is ComplaintKind.LAPORGUB and trigger in (T.FORWARD, T.ACCEPT):
-            org_id = (event.to_org_id if trigger == T.FORWARD else event.org_id) if event else None
+        if complaint.kind is ComplaintKind.LAPORGUB and trigger in (T.DISPOSE, T.FORWARD, T.ACCEPT):
+            org_id = (event.org_id if trigger == T.ACCEPT else event.to_org_id) if event else None
             org = card.orgs.get(org_id) if org_id is not None else None
-            return t(f"notify.reporter.{trigger}", org=org.name if org else t.plain("org.unknown"), **common)
+            # A move to another office than the one the reporter was told of is explained, blaming no one.
+            key = f"notify.reporter.{trigger}" + ("_moved" if entry.payload.get("moved") else "")
+            return t(key, org=org.name if org else t.plain("org.unknown"), **common)
+        if complaint.kind is ComplaintKind.LAPORGUB and trigger in (T.SUBMIT_RESULT, T.ACKNOWLEDGE):
+            return t(f"notify.reporter.{trigger}", **common)
         if complaint.kind is ComplaintKind.LAPORGUB and trigger == T.SUBMIT:
             return t("notify.reporter.submit", deadline=t.wib_day(complaint.deadline), **common)
         if complaint.kind is ComplaintKind.LAPORGUB and trigger == T.AUTO_CLOSE:

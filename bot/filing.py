@@ -20,7 +20,7 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import AttachmentsDoneCb, CancelCb, ConfidentialCb, EditCb, SubmitCb
+from bot.callbacks import AttachmentsDoneCb, CancelCb, ConfidentialCb, DayCb, EditCb, SubmitCb, SummaryEditCb
 from bot.display import fit
 from bot.states import Filing
 from bot.texts import Html, Texts, as_html
@@ -121,6 +121,12 @@ def _markup(field: Field, t: Texts) -> ReplyKeyboardMarkup | InlineKeyboardMarku
             ],
             resize_keyboard=True,
         )
+    if field.name == "event_date":
+        # The usual answers as buttons; any other date is typed.
+        builder = InlineKeyboardBuilder()
+        builder.button(text=t.plain("btn.date.today"), callback_data=DayCb(ago=0))
+        builder.button(text=t.plain("btn.date.yesterday"), callback_data=DayCb(ago=1))
+        return builder.as_markup()
     if field.name == "attachments":
         return attachments_keyboard(t, done=False)
     if field.name == "confidential":
@@ -191,15 +197,25 @@ def summary_text(data: dict[str, Any], t: Texts) -> Html:
 
 
 def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    """The one thing to do, alone on the first row; changing an answer is one button that opens the list."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("btn.submit"), callback_data=SubmitCb())
+    builder.button(text=t.plain("btn.summary.edit"), callback_data=SummaryEditCb(open=True))
+    builder.button(text=t.plain("btn.cancel"), callback_data=CancelCb())
+    builder.adjust(1, 2)
+    return builder.as_markup()
+
+
+def fields_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    """The summary's "edit" list: a button per answer, two a row, and the way back to the summary's own."""
     builder = InlineKeyboardBuilder()
     for field in FIELDS:
         builder.button(
             text=t.plain("btn.edit", label=t.plain(f"label.{field.name}")),
             callback_data=EditCb(field=field.code),
         )
-    builder.button(text=t.plain("btn.submit"), callback_data=SubmitCb())
-    builder.button(text=t.plain("btn.cancel"), callback_data=CancelCb())
-    builder.adjust(*([2] * (len(FIELDS) // 2)), 1, 1, 1)
+    builder.button(text=t.plain("btn.summary.back"), callback_data=SummaryEditCb(open=False))
+    builder.adjust(*([2] * (len(FIELDS) // 2)), *([1] * (len(FIELDS) % 2)), 1)
     return builder.as_markup()
 
 

@@ -17,7 +17,7 @@ from storage import log_context, models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
-from storage.report_rollups import is_finished, record_finished
+from storage.report_rollups import is_finished, record_finished, record_late_rating
 from storage.views import (
     ATTACHMENT_FIELDS,
     EVENT_FIELDS,
@@ -39,7 +39,7 @@ from storage.views import (
 from workflow.actors import Actor, OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, ComplaintDraft
-from workflow.definitions import ComplaintKind, Step
+from workflow.definitions import ComplaintKind, S, Step
 from workflow.engine import ComplaintSnapshot, Move, workflow_for
 from workflow.errors import StaleVersion
 
@@ -258,6 +258,49 @@ class ComplaintService:
             return TransitionResult(
                 complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
             )
+
+    async def rate(self, complaint_id: int, reporter_id: int, rating: int) -> bool:
+        """Store the rating of a complaint its reporter already confirmed (closed without a rating), at
+        the press. False, and nothing changed, when it is not theirs, not closed, or already rated."""
+        if not 1 <= rating <= 5:
+            raise ValueError("a rating is 1 to 5")
+        async with self.sessions.begin() as session:
+            changed = await session.execute(
+                update(models.Complaint)
+                .where(
+                    models.Complaint.id == complaint_id,
+                    models.Complaint.reporter_id == reporter_id,
+                    models.Complaint.kind == ComplaintKind.LAPORGUB,
+                    models.Complaint.state == S.CLOSED,
+                    models.Complaint.rating.is_(None),
+                )
+                .values(rating=rating)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            row = await session.get(models.Complaint, complaint_id)
+            assert row is not None
+            await session.refresh(row)
+            await record_late_rating(session, row)
+            return True
+
+    async def add_rating_comment(self, complaint_id: int, reporter_id: int, comment: str) -> bool:
+        """The reporter's comment on the rating already stored; False when there is no rating of theirs to
+        comment on, or it has a comment already (the first one is kept)."""
+        async with self.sessions.begin() as session:
+            changed = await session.execute(
+                update(models.Complaint)
+                .where(
+                    models.Complaint.id == complaint_id,
+                    models.Complaint.reporter_id == reporter_id,
+                    models.Complaint.rating.is_not(None),
+                    models.Complaint.rating_comment.is_(None),
+                )
+                .values(rating_comment=comment)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(changed.rowcount == 1)  # type: ignore[attr-defined]
 
     async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())

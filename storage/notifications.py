@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models
 from storage.directory import active_admins
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
-from workflow.definitions import ST, T
+from workflow.definitions import ST, ComplaintKind, T
 from workflow.engine import Move
 
 
@@ -38,12 +38,38 @@ class NoticeKind(StrEnum):
     DRAFT_DISCARDED = "draft_discarded"  # a half-filed complaint idle for 10 days was discarded
     # -- channels/onboarding: a notice for a complainant not on Telegram, as a task for the recording officer
     RELAY = "relay"  # "tell <name> at <contact> via <channel>: ..." with a "delivered" button
+    # -- citizens: written by the scheduler once per complaint past its deadline, to the reporter's chat
+    REPORTER_OVERDUE = "reporter_overdue"  # an apology, where it is, and what happens next
 
 
-# Milestones the reporter hears about (service standard: received, forwarded, followed up, result, closed).
+# Milestones the reporter hears about, one message each: received (when an officer filed it for them),
+# disposed to a city, forwarded to an agency (a move to another one explained), followed up, result under
+# verification (steps 5-6), the result, rejected, closed. Moves back down the tiers (returns, revisions) are
+# the offices' business: the reporter hears of the next move forward instead. The scheduler adds "overdue".
 REPORTER_MILESTONES = frozenset(
+    {
+        T.SUBMIT,
+        T.DISPOSE,
+        T.FORWARD,
+        T.ACCEPT,
+        T.SUBMIT_RESULT,
+        T.APPROVE,
+        T.REJECT,
+        T.ACKNOWLEDGE,
+        T.AUTO_CLOSE,
+        ST.RECORD,
+        ST.RESPOND,
+        ST.RESOLVE,
+    }
+)
+# What an officer relays to a complainant who is not on Telegram (the officer's own desk decides the rest).
+RELAYED_MILESTONES = frozenset(
     {T.SUBMIT, T.FORWARD, T.ACCEPT, T.APPROVE, T.REJECT, T.AUTO_CLOSE, ST.RECORD, ST.RESPOND, ST.RESOLVE}
 )
+# LaporGub moves the reporter hears of only the first time (to that organisation, for dispose, forward and
+# accept): a complaint returned and sent to the same place again, or a result resubmitted after a
+# revision, is the same milestone.
+_ONCE_PER_ORG = {T.DISPOSE: "to_org_id", T.FORWARD: "to_org_id", T.ACCEPT: "org_id"}
 
 
 @dataclass(frozen=True)
@@ -114,11 +140,42 @@ async def write_notifications(
     # A reporter who acted themselves (filed it) has just seen the bot's answer in their chat.
     reporter_acted = actor.role is Role.REPORTER and actor.reporter_id == reporter.id
     if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None and not reporter_acted:
-        add_notice(session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common, now)
-        chats.append(reporter.telegram_id)
-    if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is None:
+        milestone = await _reporter_milestone(session, complaint, move)
+        if milestone is not None:
+            add_notice(
+                session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common | milestone, now
+            )
+            chats.append(reporter.telegram_id)
+    if move.trigger in RELAYED_MILESTONES and reporter.telegram_id is None:
         chats.extend(await _relay_to_recording_officer(session, complaint, common, now))
     return tuple(chats)
+
+
+async def _reporter_milestone(
+    session: AsyncSession, complaint: models.Complaint, move: Move
+) -> dict[str, Any] | None:
+    """What the reporter's row adds to the move's details; None when they heard of this milestone already.
+
+    A dispose or forward to another organisation than the one they were told of before is a move they
+    hear explained (`moved`): a complaint returned by an office that was not the right one, now sent on.
+    """
+    if complaint.kind != ComplaintKind.LAPORGUB:
+        return {}
+    event = models.ComplaintEvent
+    earlier = select(event).where(
+        event.complaint_id == complaint.id, event.trigger == move.trigger, event.version < complaint.version
+    )
+    if move.trigger == T.SUBMIT_RESULT:
+        told = await session.scalar(earlier.with_only_columns(event.id).limit(1))
+        return None if told is not None else {}
+    column = _ONCE_PER_ORG.get(T(move.trigger))
+    if column is None:
+        return {}
+    current = complaint.current_org_id  # where it went (dispose, forward), or who took it up (accept)
+    before = set((await session.scalars(earlier.with_only_columns(getattr(event, column)))).all())
+    if current in before:
+        return None
+    return {"moved": True} if before and move.trigger != T.ACCEPT else {}
 
 
 async def _relay_to_recording_officer(

@@ -84,6 +84,23 @@ async def _count_up(session: AsyncSession, model: type[models.Base], **key: Any)
     )
 
 
+async def record_late_rating(session: AsyncSession, complaint: models.Complaint) -> None:
+    """A rating given after the complaint closed (the reporter confirmed receipt first, then pressed a star):
+    the complaint was counted as unrated when it closed, so its count moves to its rating, in the
+    transaction that stores the rating."""
+    assert complaint.rating is not None
+    table = models.ReportDayMix.__table__
+    key = {
+        "received_day": to_wib(complaint.received_at).date(),
+        "state": complaint.state,
+        "channel": complaint.channel,
+    }
+    unrated = [table.c[name] == value for name, value in key.items()] + [table.c.rating == _NONE]
+    await session.execute(table.update().where(*unrated).values(complaints=table.c.complaints - 1))
+    await session.execute(table.delete().where(*unrated, table.c.complaints <= 0))
+    await _count_up(session, models.ReportDayMix, **key, rating=complaint.rating)
+
+
 @dataclass(frozen=True)
 class FinishedFigures:
     """The finished complaints received in a period, grouped as `storage.reports.build_report` needs."""

@@ -15,6 +15,8 @@ Payloads (all instants ISO 8601 in UTC), besides `complaint_id` and `tracking_nu
   a sender should drop a reminder whose complaint has moved on since.
 * `draft_reminder` / `draft_discarded` (to the reporter's chat, no complaint): `fsm_key`, `chat_id`,
   `user_id`, `state` (the filing step), `idle_since`; a reminder also has `discard_at`.
+* `reporter_overdue` (to the reporter's chat, once per complaint, when a waiting complaint is past its
+  2-working-day deadline): `deadline`, `state`, `holding_org_id`.
 * `service_answer_reminder` (to the complainant of a service complaint, on the last working day before its
   response is taken as the solution): `responded_at`, `close_at`. Its `complaint_version` is the response's:
   a sender should drop it if the complainant answered meanwhile.
@@ -133,8 +135,10 @@ async def _stage_notices(
             complaint.city_org_id,
             complaint.deadline,
             event.at.label("started_at"),
+            models.Reporter.telegram_id.label("reporter_chat"),
         )
         .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
+        .join(models.Reporter, models.Reporter.id == complaint.reporter_id)
         .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state.in_(WAITING_STAGES))
     )
     rows: list[dict[str, Any]] = []
@@ -151,7 +155,17 @@ async def _stage_notices(
             for chat_id in chats:
                 key = f"{reminder.key(row.id, row.version)}:{chat_id}"
                 rows.append(_notice(reminder.kind, chat_id, key, details, now, row))
+        if row.reporter_chat is not None and now >= row.deadline:
+            rows.append(_reporter_overdue(row, now))
     return rows
+
+
+def _reporter_overdue(row: Any, now: datetime) -> dict[str, Any]:
+    """-- citizens: the reporter hears once that their complaint is past its deadline (an apology and what
+    happens next), whatever stage it waits in and however long it stays overdue."""
+    key = f"{NoticeKind.REPORTER_OVERDUE}:{row.id}:{row.reporter_chat}"
+    details = {"deadline": row.deadline.isoformat(), "state": row.state, "holding_org_id": row.current_org_id}
+    return _notice(NoticeKind.REPORTER_OVERDUE, row.reporter_chat, key, details, now, row)
 
 
 def _audience(row: Any, reminder: Reminder) -> tuple[int | None, Role]:

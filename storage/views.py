@@ -89,6 +89,7 @@ class ComplaintInfo:
     deadline: datetime
     result_text: str | None
     rating: int | None
+    rating_comment: str | None = None
 
     def snapshot(self) -> ComplaintSnapshot:
         return ComplaintSnapshot(
@@ -197,6 +198,7 @@ def complaint_of(row: models.Complaint) -> ComplaintInfo:
         deadline=row.deadline,
         result_text=row.result_text,
         rating=row.rating,
+        rating_comment=row.rating_comment,
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,6 +21,9 @@ from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.views import ComplaintInfo, EventInfo
 from workflow.definitions import T
+from workflow.sla import WAITING_STAGES
+
+Clock = Callable[[], datetime]
 
 # Events that name where the complaint went; the reporter may know which office holds it, never who.
 _NAMES_ORGANISATION = frozenset({T.DISPOSE, T.FORWARD})
@@ -79,6 +85,7 @@ async def complaint_button(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    clock: Clock,
 ) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
@@ -89,7 +96,7 @@ async def complaint_button(
     if complaint is None or reporter_id is None or complaint.reporter_id != reporter_id:
         await query.message.answer(t("track.not_found"))
         return
-    await _detail(query.message, complaint, t, directory, complaints)
+    await _detail(query.message, complaint, t, directory, complaints, clock())
 
 
 async def track_command(
@@ -98,12 +105,13 @@ async def track_command(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    clock: Clock,
 ) -> None:
     if not command.args:
         await message.answer(t("track.ask"))
         return
     assert message.from_user is not None
-    await _track(message, message.from_user.id, command.args, t, directory, complaints)
+    await _track(message, message.from_user.id, command.args, t, directory, complaints, clock())
 
 
 async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
@@ -113,10 +121,12 @@ async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> Non
         await query.message.answer(t("busy.filing") if await is_filing(state) else t("track.ask"))
 
 
-async def track_typed(message: Message, t: Texts, directory: Directory, complaints: ComplaintService) -> None:
+async def track_typed(
+    message: Message, t: Texts, directory: Directory, complaints: ComplaintService, clock: Clock
+) -> None:
     assert message.from_user is not None
     assert message.text is not None
-    await _track(message, message.from_user.id, message.text, t, directory, complaints)
+    await _track(message, message.from_user.id, message.text, t, directory, complaints, clock())
 
 
 async def _track(
@@ -126,6 +136,7 @@ async def _track(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    now: datetime,
 ) -> None:
     number = tracking_number(text)
     reporter_id = await _reporter_id(directory, telegram_id)
@@ -138,16 +149,29 @@ async def _track(
         # One answer for "someone else's" and "does not exist": a number must not confirm it is in use.
         await message.answer(t("track.not_found"))
         return
-    await _detail(message, complaint, t, directory, complaints)
+    await _detail(message, complaint, t, directory, complaints, now)
 
 
 async def _detail(
-    message: Message, complaint: ComplaintInfo, t: Texts, directory: Directory, complaints: ComplaintService
+    message: Message,
+    complaint: ComplaintInfo,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    now: datetime,
 ) -> None:
-    history = [
-        await _event_words(event, complaint, t, directory) for event in await complaints.history(complaint.id)
-    ]
+    """The complaint and its timeline: every step in the reporter's words, a move to another office than the
+    one named before shown as such, and an apology while it is past its deadline."""
+    history = []
+    named: dict[str, set[int | None]] = {}
+    for event in await complaints.history(complaint.id):
+        earlier = named.setdefault(event.trigger, set())
+        moved = event.trigger in _NAMES_ORGANISATION and bool(earlier) and event.to_org_id not in earlier
+        earlier.add(event.to_org_id)
+        history.append(await _event_words(event, complaint, t, directory, moved=moved))
     tail = ""
+    if complaint.state in WAITING_STAGES and now > complaint.deadline:
+        tail += t("detail.overdue")
     if complaint.result_text and complaint.state in ("resolved", "closed"):
         tail += t("detail.result", result=complaint.result_text)
     if history:
@@ -171,8 +195,10 @@ async def _detail(
     await answer_long(message, fit(render, complaint.chronology, t))
 
 
-async def _event_words(event: EventInfo, complaint: ComplaintInfo, t: Texts, directory: Directory) -> str:
-    key = f"event.{complaint.kind.value}.{event.trigger}"
+async def _event_words(
+    event: EventInfo, complaint: ComplaintInfo, t: Texts, directory: Directory, *, moved: bool = False
+) -> str:
+    key = f"event.{complaint.kind.value}.{event.trigger}" + ("_moved" if moved else "")
     values: dict[str, object] = {"reason": event.reason or ""}
     if event.trigger in _NAMES_ORGANISATION:
         org = await directory.organisation(event.to_org_id) if event.to_org_id is not None else None

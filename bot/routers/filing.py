@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import dates, validation
 from bot import filing as steps
-from bot import validation
-from bot.callbacks import AttachmentsDoneCb, ConfidentialCb, EditCb, IdentityCb, MenuCb, SubmitCb
+from bot.callbacks import (
+    AttachmentsDoneCb,
+    ConfidentialCb,
+    DayCb,
+    EditCb,
+    IdentityCb,
+    MenuCb,
+    SubmitCb,
+    SummaryEditCb,
+)
 from bot.keyboards.menu import main_menu
 from bot.replies import drop_keyboard
 from bot.states import Filing
@@ -36,7 +47,7 @@ TEXT_PARSERS: dict[str, Callable[[str, date], object]] = {
     "address": lambda text, _today: validation.address(text),
     "subject": lambda text, _today: validation.subject(text),
     "chronology": lambda text, _today: validation.chronology(text),
-    "event_date": lambda text, today: validation.event_date(text, today=today).isoformat(),
+    "event_date": lambda text, today: dates.event_date(text, today=today).isoformat(),
     "event_place": lambda text, _today: validation.event_place(text),
 }
 TEXT_STATES = tuple(steps.BY_NAME[name].state for name in TEXT_PARSERS if name != "phone")
@@ -181,6 +192,16 @@ async def not_a_phone(message: Message, t: Texts) -> None:
     await message.answer(t("hint.phone_expected"))
 
 
+async def day_pressed(
+    query: CallbackQuery, callback_data: DayCb, state: FSMContext, t: Texts, clock: Clock
+) -> None:
+    await query.answer()
+    await drop_keyboard(query)
+    if isinstance(query.message, Message) and callback_data.ago in (0, 1):
+        day = dates.days_ago(_today(clock), callback_data.ago)
+        await _store("event_date", day.isoformat(), query.message, state, t)
+
+
 # -- location --------------------------------------------------------------------------------------------
 
 
@@ -288,6 +309,15 @@ async def confidential_chosen(
         await steps.advance("confidential", query.message, state, t)
 
 
+async def summary_edit(query: CallbackQuery, callback_data: SummaryEditCb, t: Texts) -> None:
+    """Open the list of answers to change, or go back from it: the summary's own message, edited."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        markup = steps.fields_keyboard(t) if callback_data.open else steps.summary_keyboard(t)
+        with suppress(TelegramBadRequest):  # pressed twice: the buttons are already these
+            await query.message.edit_reply_markup(reply_markup=markup)
+
+
 async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMContext, t: Texts) -> None:
     await query.answer()
     await drop_keyboard(query)
@@ -370,6 +400,8 @@ def create_router() -> Router:
     router.message.register(attachments_skipped, Filing.attachments, Command("skip"))
     router.message.register(not_an_attachment, Filing.attachments)
     router.callback_query.register(confidential_chosen, Filing.confidential, ConfidentialCb.filter())
+    router.callback_query.register(day_pressed, Filing.event_date, DayCb.filter())
+    router.callback_query.register(summary_edit, Filing.summary, SummaryEditCb.filter())
     router.callback_query.register(edit_field, Filing.summary, EditCb.filter(F.field.in_(steps.BY_CODE)))
     router.callback_query.register(submit, Filing.summary, SubmitCb.filter())
     router.message.register(buttons_expected, StateFilter(*BUTTON_STATES))

@@ -1,10 +1,13 @@
-"""Step 7: the reporter confirms they received the result and may rate it (1-5, with an optional comment),
-which closes the complaint.
+"""Step 7: the reporter confirms they received the result and rates it (1-5), with an optional comment.
 
-The buttons come with the result message (`bot.delivery`). "Received" closes at once; a rating asks for a
-comment in a follow-up message with a Skip button, and closes when it comes. A press on a result that moved
-on (closed by an officer or by the system, or pressed twice) or on someone else's result changes nothing and
-says so in the toast.
+The buttons come with the result message (`bot.delivery`). Nothing the reporter gives is held back waiting
+for something else:
+- a star closes the complaint with its rating at the press; the comment is asked for afterwards and, if
+  one comes, added to the rating already stored (Skip, or simply going on, leaves the rating as it is);
+- "Received" closes at the press and then asks for the stars; a star pressed there is stored at once.
+A star pressed on a result closed meanwhile (by an officer or by the system) is kept too, if the complaint
+has no rating yet. Anything else on a result that moved on ("received" pressed late or twice, a second
+rating) or on someone else's result changes nothing and says so in the toast.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CommentSkipCb, ResultCb
+from bot.callbacks import CommentSkipCb, RateCb, ResultCb
 from bot.delivery import RATINGS, stars
 from bot.ownership import own_complaint
 from bot.states import is_filing
@@ -34,12 +37,23 @@ from workflow.errors import WorkflowError
 log = logging.getLogger(__name__)
 
 MAX_COMMENT_LENGTH = 1000
-# FSM data key of a rating waiting for its comment: complaint, version, rating, the result message.
+# FSM data key of a stored rating waiting for its optional comment: {"c": complaint id}.
 PENDING = "result_pending"
 
 
 class ResultComment(StatesGroup):
     comment = State()
+
+
+def rating_keyboard(complaint_id: int, t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for rating in RATINGS:
+        builder.button(
+            text=t.plain("btn.result.rate", stars=f"{rating}⭐"),
+            callback_data=RateCb(c=complaint_id, n=rating),
+        )
+    builder.adjust(len(RATINGS))
+    return builder.as_markup()
 
 
 async def result_pressed(
@@ -58,33 +72,84 @@ async def result_pressed(
         return
     reporter, complaint = owned
     if not _waiting(complaint, callback_data.v) or callback_data.n not in (0, *RATINGS):
+        # Closed meanwhile (by the system after 10 working days, or by an officer for them): a star is still
+        # the reporter's rating of how it was handled, and is kept if none was given yet.
+        late = callback_data.n in RATINGS and complaint.state == S.CLOSED and complaint.rating is None
+        if late and await complaints.rate(complaint.id, reporter.id, callback_data.n):
+            await query.answer(t.plain("result.rated_toast", stars=stars(callback_data.n)))
+            await _drop_buttons(bot, query.from_user.id, _message_id(query))
+            await _ask_comment(bot, query.from_user.id, state, t, complaint, callback_data.n)
+            return
         await query.answer(t.plain("result.stale"), show_alert=True)
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
         return
     rating = callback_data.n or None
-    # Asking for a comment would take over a complaint being filed: a rating given mid-filing closes at once.
-    if rating is None or await is_filing(state):
-        closed = await _close(
-            bot, complaints, query.from_user.id, reporter, complaint, callback_data.v, rating, t
-        )
-        await query.answer(None if closed else t.plain("result.stale"), show_alert=not closed)
+    closed = await _close(complaints, reporter, complaint, callback_data.v, rating)
+    if not closed:
+        await query.answer(t.plain("result.stale"), show_alert=True)
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
         return
-    await query.answer(t.plain("result.rated_toast", stars=stars(rating)))
+    await query.answer(t.plain("result.rated_toast", stars=stars(rating)) if rating else None)
+    await _drop_buttons(bot, query.from_user.id, _message_id(query))
+    if rating is None:
+        # Received: the complaint is closed; the stars are asked now, and stored when pressed.
+        await bot.send_message(
+            query.from_user.id,
+            t("result.thanks", number=complaint.tracking_number),
+            reply_markup=rating_keyboard(complaint.id, t),
+        )
+        return
+    await _ask_comment(bot, query.from_user.id, state, t, complaint, rating)
+
+
+async def rate_pressed(
+    query: CallbackQuery,
+    callback_data: RateCb,
+    state: FSMContext,
+    bot: Bot,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+) -> None:
+    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    if owned is None:
+        log.warning("rating button of complaint %s pressed by someone else's account", callback_data.c)
+        await query.answer(t.plain("result.foreign"), show_alert=True)
+        return
+    reporter, complaint = owned
+    rated = callback_data.n in RATINGS and await complaints.rate(complaint.id, reporter.id, callback_data.n)
+    await _drop_buttons(bot, query.from_user.id, _message_id(query))
+    if not rated:
+        await query.answer(t.plain("result.already_rated"), show_alert=True)
+        return
+    await query.answer(t.plain("result.rated_toast", stars=stars(callback_data.n)))
+    await _ask_comment(bot, query.from_user.id, state, t, complaint, callback_data.n)
+
+
+async def _ask_comment(
+    bot: Bot, chat_id: int, state: FSMContext, t: Texts, complaint: ComplaintInfo, rating: int
+) -> None:
+    """The rating is stored: thank the reporter and offer a comment, unless they are filing a complaint
+    (a comment prompt would take their next answer)."""
+    if await is_filing(state):
+        await bot.send_message(
+            chat_id, t("result.thanks_rated", stars=stars(rating), number=complaint.tracking_number)
+        )
+        return
     await state.set_state(ResultComment.comment)
-    pending = {"c": complaint.id, "v": callback_data.v, "n": rating, "m": _message_id(query)}
-    await state.update_data({PENDING: pending})
+    await state.update_data({PENDING: {"c": complaint.id}})
     skip = InlineKeyboardBuilder()
     skip.button(text=t.plain("btn.result.skip"), callback_data=CommentSkipCb(c=complaint.id))
     await bot.send_message(
-        query.from_user.id, t("result.comment.ask", stars=stars(rating)), reply_markup=skip.as_markup()
+        chat_id,
+        t("result.comment.ask", stars=stars(rating), number=complaint.tracking_number),
+        reply_markup=skip.as_markup(),
     )
 
 
 async def comment_typed(
     message: Message,
     state: FSMContext,
-    bot: Bot,
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
@@ -95,7 +160,14 @@ async def comment_typed(
     if len(comment) > MAX_COMMENT_LENGTH:
         await message.answer(t("result.comment.too_long", max=MAX_COMMENT_LENGTH))
         return
-    await _finish(bot, message.from_user.id, state, t, directory, complaints, comment or None)
+    if not comment:
+        await message.answer(t("result.comment.text_only"))
+        return
+    pending = (await state.get_data()).get(PENDING) or {}
+    await state.clear()
+    owned = await own_complaint(directory, complaints, message.from_user.id, pending.get("c"))
+    saved = owned is not None and await complaints.add_rating_comment(owned[1].id, owned[0].id, comment)
+    await message.answer(t("result.comment.saved" if saved else "result.stale"))
 
 
 async def comment_not_text(message: Message, t: Texts) -> None:
@@ -103,80 +175,31 @@ async def comment_not_text(message: Message, t: Texts) -> None:
 
 
 async def comment_skipped(
-    query: CallbackQuery,
-    callback_data: CommentSkipCb,
-    state: FSMContext,
-    bot: Bot,
-    t: Texts,
-    directory: Directory,
-    complaints: ComplaintService,
+    query: CallbackQuery, callback_data: CommentSkipCb, state: FSMContext, bot: Bot, t: Texts
 ) -> None:
-    pending = (await state.get_data()).get(PENDING)
-    if (
-        await state.get_state() != ResultComment.comment.state
-        or not pending
-        or pending["c"] != callback_data.c
-    ):
-        await query.answer(t.plain("button.expired"), show_alert=True)
-        await _drop_buttons(bot, query.from_user.id, _message_id(query))
-        return
-    await query.answer()
     await _drop_buttons(bot, query.from_user.id, _message_id(query))
-    await _finish(bot, query.from_user.id, state, t, directory, complaints, None)
-
-
-async def _finish(
-    bot: Bot,
-    chat_id: int,
-    state: FSMContext,
-    t: Texts,
-    directory: Directory,
-    complaints: ComplaintService,
-    comment: str | None,
-) -> None:
-    pending = (await state.get_data()).get(PENDING) or {}
-    await state.clear()
-    owned = await own_complaint(directory, complaints, chat_id, pending.get("c"))
-    if owned is None:
-        await bot.send_message(chat_id, t("result.stale"))
-        return
-    reporter, complaint = owned
-    if not await _close(
-        bot, complaints, chat_id, reporter, complaint, pending["v"], pending["n"], t, comment
-    ):
-        await bot.send_message(chat_id, t("result.stale"))
-    await _drop_buttons(bot, chat_id, pending.get("m"))
+    pending = (await state.get_data()).get(PENDING)
+    if await state.get_state() == ResultComment.comment.state and pending and pending["c"] == callback_data.c:
+        await state.clear()
+    # The rating was stored at its press: skipping the comment changes nothing, whenever it is pressed.
+    await query.answer(t.plain("result.comment.skipped"))
 
 
 async def _close(
-    bot: Bot,
     complaints: ComplaintService,
-    chat_id: int,
     reporter: ReporterInfo,
     complaint: ComplaintInfo,
     seen_version: int,
     rating: int | None,
-    t: Texts,
-    comment: str | None = None,
 ) -> bool:
-    """Fire the acknowledgement; False when the complaint moved on first (nothing was changed)."""
+    """Fire the acknowledgement (with the rating, if one was pressed); False when the complaint moved on
+    first (nothing was changed)."""
     try:
         await complaints.fire(
-            complaint.id,
-            reporter.as_actor(),
-            T.ACKNOWLEDGE,
-            seen_version=seen_version,
-            rating=rating,
-            comment=comment,
+            complaint.id, reporter.as_actor(), T.ACKNOWLEDGE, seen_version=seen_version, rating=rating
         )
     except WorkflowError:
         return False
-    thanks = (
-        t("result.thanks_rated", stars=stars(rating), number=complaint.tracking_number)
-        if rating
-        else t("result.thanks", number=complaint.tracking_number)
-    )
-    await bot.send_message(chat_id, thanks)
     return True
 
 
@@ -199,6 +222,7 @@ async def _drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(result_pressed, ResultCb.filter())
+    router.callback_query.register(rate_pressed, RateCb.filter())
     router.callback_query.register(comment_skipped, CommentSkipCb.filter())
     router.message.register(
         comment_typed, StateFilter(ResultComment.comment), F.text, ~F.text.startswith("/")

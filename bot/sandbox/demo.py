@@ -339,9 +339,9 @@ class Scenario:
             lambda m: RESULT in (m.text or "") and m.button(stars) is not None, "the result with its stars"
         )
         await siti.press(result, stars)
-        await siti.expect(siti.said("result.comment.ask", stars="⭐" * STARS))
+        await siti.expect(siti.said("result.comment.ask", stars="⭐" * STARS, number=self.number))
         await siti.say(COMMENT)
-        await siti.expect(siti.said("result.thanks_rated", stars="⭐" * STARS, number=self.number))
+        await siti.expect(siti.said("result.comment.saved"))
         return await self.until_state(S.CLOSED, "the rating")
 
     # -- the database, to know each step took ------------------------------------------------------------

@@ -83,8 +83,8 @@ TEXTS: dict[str, str] = {
         "(at most {limit} characters):"
     ),
     "ask.event_date": (
-        "<b>Step {step}/{total}</b> — The <b>date</b> it happened? For example 20-11-2026, 20/11/2026 or "
-        "2026-11-20."
+        "<b>Step {step}/{total}</b> — The <b>date</b> it happened? Press Today or Yesterday, or type the "
+        "date, for example 20 November 2026 or 20-11-2026."
     ),
     "ask.event_place": "<b>Step {step}/{total}</b> — <b>Where</b> did it happen? (street, kelurahan)",
     "ask.location": (
@@ -132,7 +132,9 @@ TEXTS: dict[str, str] = {
     "bad.chronology": (
         "A chronology needs 1–{max} characters (yours has {length}). Shorten it and send it again:"
     ),
-    "bad.event_date.format": "I could not read that date. Type it like 20-11-2026, 20/11/2026 or 2026-11-20:",
+    "bad.event_date.format": (
+        "I could not read that date. Type it like 20 November 2026, Nov 20, 2026, 20-11-2026 or yesterday:"
+    ),
     "bad.event_date.future": "The date cannot be in the future (today is {today}). Type the date:",
     "bad.event_place": "A place needs {min}–{max} characters. Type where it happened:",
     "hint.text_expected": "I am waiting for a text answer. Please type it, or /cancel to stop.",
@@ -156,7 +158,7 @@ TEXTS: dict[str, str] = {
     "attachment.unknown_size": "The size of that file is unknown, so it cannot be accepted.",
     # -- filing: summary and submit ----------------------------------------------------------------------
     "summary.title": "<b>Check your complaint before sending it</b>",
-    "summary.footer": "Press a button to change an answer, then <b>Send complaint</b>.",
+    "summary.footer": "All correct? Press <b>📨 Send complaint</b>. To change an answer, press ✏️ Edit.",
     "label.full_name": "Name",
     "label.nik": "NIK",
     "label.phone": "Phone",
@@ -504,10 +506,16 @@ TEXTS: dict[str, str] = {
     "btn.result.received": "✅ I have received it",
     "btn.result.rate": "{stars}",
     "btn.result.skip": "Skip",
-    "result.comment.ask": "You rated it {stars}. Add a comment if you like: type it now, or press Skip.",
+    "result.comment.ask": (
+        "🙏 Thank you for your rating ({stars}); it is saved and complaint <b>{number}</b> is closed.\n"
+        "Would you like to add a comment? Type it now, or press Skip."
+    ),
     "result.comment.text_only": "Please type your comment as text, or press Skip.",
     "result.comment.too_long": "Please keep the comment under {max} characters.",
-    "result.thanks": "🙏 Thank you. Complaint <b>{number}</b> is closed.",
+    "result.thanks": (
+        "🙏 Thank you. Complaint <b>{number}</b> is closed.\n"
+        "How was it handled? Rate it (1 = poor, 5 = very good):"
+    ),
     "result.thanks_rated": "🙏 Thank you for your rating ({stars}). Complaint <b>{number}</b> is closed.",
     "result.rated_toast": "{stars}",
     "result.stale": "This complaint is already closed; nothing was changed.",
@@ -676,4 +684,40 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
     "admin.btn.report": "📊 Report",
+    # -- citizens: ratings, milestones, timeline, dates, the summary ---------------------------------------
+    "result.comment.saved": "📝 Your comment is saved with your rating. Thank you.",
+    "result.comment.skipped": "Your rating is saved.",
+    "result.already_rated": "This complaint is already rated; nothing was changed.",
+    "notify.reporter.dispose": (
+        "🏛️ Your complaint <b>{number}</b> ({subject}) has been passed by the Central Java provincial "
+        "government to <b>{org}</b>, which will forward it to the agency that handles it."
+    ),
+    "notify.reporter.dispose_moved": (
+        "🔀 Your complaint <b>{number}</b> ({subject}) has been moved to <b>{org}</b>, which is responsible "
+        "for the area where it happened. You do not need to file it again."
+    ),
+    "notify.reporter.forward_moved": (
+        "🔀 Your complaint <b>{number}</b> ({subject}) has been moved to <b>{org}</b>, as this matter is "
+        "theirs to handle. You do not need to file it again."
+    ),
+    "notify.reporter.submit_result": (
+        "🔍 The follow-up result of your complaint <b>{number}</b> ({subject}) has been submitted and is "
+        "being checked by Dinkominfo and the provincial government. It will be sent to you once verified."
+    ),
+    "notify.reporter.acknowledge": (
+        "🔒 Your complaint <b>{number}</b> ({subject}) is closed: our officer recorded that you received the "
+        "result. Thank you."
+    ),
+    "notify.reporter.overdue": (
+        "⏰ We are sorry: your complaint <b>{number}</b> ({subject}) was not finished by its target date, "
+        "{deadline}.\nIt is with <b>{org}</b>; they and their supervisors have been reminded to act on it "
+        "without delay. We will tell you at the next step. Follow it with /track {number}"
+    ),
+    "event.laporgub.dispose_moved": "Moved to {org}",
+    "event.laporgub.forward_moved": "Moved to {org}",
+    "detail.overdue": "\n⏰ Past its target date. We apologise for the delay; it is still being followed up.",
+    "btn.date.today": "📅 Today",
+    "btn.date.yesterday": "📅 Yesterday",
+    "btn.summary.edit": "✏️ Edit",
+    "btn.summary.back": "⬅️ Back",
 }

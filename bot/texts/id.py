@@ -88,8 +88,8 @@ TEXTS: dict[str, str] = {
         "terlibat, sejak kapan (maksimal {limit} karakter):"
     ),
     "ask.event_date": (
-        "<b>Langkah {step}/{total}</b> — <b>Tanggal</b> kejadian? Contoh: 20-11-2026, 20/11/2026 atau "
-        "2026-11-20."
+        "<b>Langkah {step}/{total}</b> — <b>Tanggal</b> kejadian? Tekan Hari ini atau Kemarin, atau tulis "
+        "tanggalnya, misalnya 20 November 2026 atau 20-11-2026."
     ),
     "ask.event_place": (
         "<b>Langkah {step}/{total}</b> — Di mana <b>tempat</b> kejadiannya? (nama jalan, kelurahan)"
@@ -139,7 +139,9 @@ TEXTS: dict[str, str] = {
     "bad.chronology": (
         "Kronologi harus berisi 1–{max} karakter (Anda menulis {length}). Persingkat dan kirim ulang:"
     ),
-    "bad.event_date.format": "Tanggal tidak dikenali. Tulis seperti 20-11-2026, 20/11/2026 atau 2026-11-20:",
+    "bad.event_date.format": (
+        "Tanggal tidak dikenali. Tulis seperti 20 November 2026, 20 Nov 2026, 20-11-2026 atau kemarin:"
+    ),
     "bad.event_date.future": (
         "Tanggal kejadian tidak boleh di masa depan (hari ini {today}). Tulis tanggalnya:"
     ),
@@ -167,7 +169,7 @@ TEXTS: dict[str, str] = {
     "attachment.unknown_size": "Ukuran berkas tidak diketahui, jadi berkas ini tidak dapat diterima.",
     # -- filing: summary and submit ----------------------------------------------------------------------
     "summary.title": "<b>Periksa laporan Anda sebelum dikirim</b>",
-    "summary.footer": "Tekan tombol untuk mengubah isian, lalu <b>Kirim laporan</b>.",
+    "summary.footer": "Sudah benar? Tekan <b>📨 Kirim laporan</b>. Untuk mengubah isian, tekan ✏️ Ubah.",
     "label.full_name": "Nama",
     "label.nik": "NIK",
     "label.phone": "No. HP",
@@ -525,11 +527,15 @@ TEXTS: dict[str, str] = {
     "btn.result.rate": "{stars}",
     "btn.result.skip": "Lewati",
     "result.comment.ask": (
-        "Anda memberi nilai {stars}. Tambahkan komentar bila mau: ketik sekarang, atau tekan Lewati."
+        "🙏 Terima kasih atas penilaian Anda ({stars}); nilai sudah tersimpan dan laporan <b>{number}</b> "
+        "telah ditutup.\nIngin menambahkan komentar? Ketik sekarang, atau tekan Lewati."
     ),
     "result.comment.text_only": "Silakan ketik komentar Anda sebagai teks, atau tekan Lewati.",
     "result.comment.too_long": "Mohon batasi komentar hingga {max} karakter.",
-    "result.thanks": "🙏 Terima kasih. Laporan <b>{number}</b> telah ditutup.",
+    "result.thanks": (
+        "🙏 Terima kasih. Laporan <b>{number}</b> telah ditutup.\n"
+        "Bagaimana penanganannya? Beri nilai (1 = buruk, 5 = sangat baik):"
+    ),
     "result.thanks_rated": (
         "🙏 Terima kasih atas penilaian Anda ({stars}). Laporan <b>{number}</b> telah ditutup."
     ),
@@ -702,4 +708,43 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
     "admin.btn.report": "📊 Rekap",
+    # -- citizens: ratings, milestones, timeline, dates, the summary ---------------------------------------
+    "result.comment.saved": "📝 Komentar Anda tersimpan bersama penilaiannya. Terima kasih.",
+    "result.comment.skipped": "Penilaian Anda sudah tersimpan.",
+    "result.already_rated": "Laporan ini sudah dinilai; tidak ada yang diubah.",
+    "notify.reporter.dispose": (
+        "🏛️ Laporan Anda <b>{number}</b> ({subject}) telah didisposisikan oleh Pemprov Jawa Tengah ke "
+        "<b>{org}</b>, yang akan meneruskannya ke perangkat daerah yang menangani."
+    ),
+    "notify.reporter.dispose_moved": (
+        "🔀 Laporan Anda <b>{number}</b> ({subject}) dialihkan ke <b>{org}</b>, yang lebih berwenang atas "
+        "wilayah kejadiannya. Anda tidak perlu melapor ulang."
+    ),
+    "notify.reporter.forward_moved": (
+        "🔀 Laporan Anda <b>{number}</b> ({subject}) dialihkan ke <b>{org}</b>, karena urusan ini menjadi "
+        "kewenangan instansi tersebut. Anda tidak perlu melapor ulang."
+    ),
+    "notify.reporter.submit_result": (
+        "🔍 Hasil tindak lanjut laporan Anda <b>{number}</b> ({subject}) sudah disampaikan dan sedang "
+        "diperiksa Dinkominfo dan Pemprov Jawa Tengah. Hasilnya dikirim kepada Anda setelah diverifikasi."
+    ),
+    "notify.reporter.acknowledge": (
+        "🔒 Laporan Anda <b>{number}</b> ({subject}) telah ditutup: petugas kami mencatat bahwa hasilnya "
+        "sudah Anda terima. Terima kasih."
+    ),
+    "notify.reporter.overdue": (
+        "⏰ Mohon maaf, laporan Anda <b>{number}</b> ({subject}) belum selesai hingga target {deadline}.\n"
+        "Laporan sedang berada di <b>{org}</b>; instansi tersebut dan atasannya sudah diingatkan untuk "
+        "segera menindaklanjutinya. Kami akan mengabari Anda pada langkah berikutnya. "
+        "Pantau dengan /track {number}"
+    ),
+    "event.laporgub.dispose_moved": "Dialihkan ke {org}",
+    "event.laporgub.forward_moved": "Dialihkan ke {org}",
+    "detail.overdue": (
+        "\n⏰ Melewati target selesai. Mohon maaf atas keterlambatannya; laporan terus ditindaklanjuti."
+    ),
+    "btn.date.today": "📅 Hari ini",
+    "btn.date.yesterday": "📅 Kemarin",
+    "btn.summary.edit": "✏️ Ubah",
+    "btn.summary.back": "⬅️ Kembali",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.local_api import ChatMessage, tiny_png
+from bot.local_api.chat_view import ChatView
 from tests.e2e.chat import Reporter
 
 
@@ -86,3 +87,24 @@ async def file_complaint(reporter: Reporter, answers: Answers | None = None) -> 
     await answer_identity(reporter, answers)
     summary = await answer_complaint(reporter, answers)
     return await submit(reporter, summary)
+
+
+async def open_edits(reporter: Reporter, summary: ChatMessage) -> ChatMessage:
+    """Press the summary's "✏️ Ubah": the same message now lists a button per answer."""
+    await reporter.press(summary, "btn.summary.edit")
+    back = reporter.t.plain("btn.summary.back")
+
+    def edited(view: ChatView) -> bool:
+        message = view.message(summary.message_id)
+        return message is not None and message.button(back) is not None
+
+    view = await reporter.user.wait_until(edited)
+    message = view.message(summary.message_id)
+    assert message is not None
+    return message
+
+
+async def edit_answer(reporter: Reporter, summary: ChatMessage, field: str) -> None:
+    """From the summary, change one answer: "✏️ Ubah", then that answer's button."""
+    edits = await open_edits(reporter, summary)
+    await reporter.press_text(edits, reporter.t.plain("btn.edit", label=reporter.t.plain(f"label.{field}")))

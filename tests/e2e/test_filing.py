@@ -14,7 +14,14 @@ from storage.database import session_factory
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
-from tests.e2e.scripts import Answers, answer_complaint, answer_identity, file_complaint, submit
+from tests.e2e.scripts import (
+    Answers,
+    answer_complaint,
+    answer_identity,
+    edit_answer,
+    file_complaint,
+    submit,
+)
 from workflow.identity import mask_phone
 
 NUMBER = re.compile(r"LG-2026-\d{6}")
@@ -89,8 +96,7 @@ async def test_a_second_complaint_reuses_the_saved_identity(
     assert "3375••••••••0002" in (summary.text or "")
     assert "3375014507900002" not in (summary.text or "")
     # Changing the phone here shows the new number in full (to be checked); the stored NIK stays masked.
-    edit_phone = reporter.t.plain("btn.edit", label=reporter.t.plain("label.phone"))
-    await reporter.press_text(summary, edit_phone)
+    await edit_answer(reporter, summary, "phone")
     await reporter.expect_prompt("phone", 3, total=11)
     await reporter.send("0812-3456-7000")
     await reporter.expect_key("ack.saved")
@@ -129,23 +135,20 @@ async def test_answers_are_edited_from_the_summary_and_an_identity_can_be_update
     await answer_identity(reporter, updated)
     summary = await answer_complaint(reporter, updated)
 
-    def edit_label(field: str) -> str:
-        return reporter.t.plain("btn.edit", label=reporter.t.plain(f"label.{field}"))
-
-    await reporter.press_text(summary, edit_label("subject"))
+    await edit_answer(reporter, summary, "subject")
     await reporter.expect_prompt("subject", 5)
     await reporter.send("Trotoar rusak")
     summary = await reporter.expect_starting(reporter.said("summary.title"))
     assert "Trotoar rusak" in (summary.text or "")
 
-    await reporter.press_text(summary, edit_label("location"))
+    await edit_answer(reporter, summary, "location")
     await reporter.expect_prompt("location", 9)
     await reporter.press_reply("btn.share_location")
     await reporter.expect_key("ack.saved")
     summary = await reporter.expect_starting(reporter.said("summary.title"))
     assert reporter.user.chat().reply_keyboard is None
 
-    await reporter.press_text(summary, edit_label("attachments"))
+    await edit_answer(reporter, summary, "attachments")
     prompt = await reporter.expect_prompt("attachments", 10)
     assert prompt.message_id
     await reporter.user.send_album([tiny_png(3, 3), tiny_png(4, 4), tiny_png(5, 5)])

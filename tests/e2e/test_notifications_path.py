@@ -40,6 +40,9 @@ async def test_a_complaint_travels_all_seven_steps_and_everyone_hears_what_they_
     await _handled(
         world, staff, "province", "province2", number, T.DISPOSE, "KOTA-PKL", clean_engine, local_api
     )
+    await siti.expect_key(
+        "notify.reporter.dispose", number=number, subject=complaint.subject, org=world.orgs["KOTA-PKL"].name
+    )
 
     # 3: the city forwards it to the agency; the reporter is told where it went.
     await _cards_arrive(world, staff, "city", number, clean_engine, local_api)
@@ -59,6 +62,7 @@ async def test_a_complaint_travels_all_seven_steps_and_everyone_hears_what_they_
     await _cards_arrive(world, staff, "opd", number, clean_engine, local_api)
     await act(world, staff["opd2"], number, T.SUBMIT_RESULT, result=RESULT, photos=2)
     await _handled(world, staff, "opd", "opd2", number, T.SUBMIT_RESULT, None, clean_engine, local_api)
+    await siti.expect_key("notify.reporter.submit_result", number=number, subject=complaint.subject)
 
     # 5 and 6: the city confirms, the province approves.
     await _cards_arrive(world, staff, "city", number, clean_engine, local_api)
@@ -77,15 +81,15 @@ async def test_a_complaint_travels_all_seven_steps_and_everyone_hears_what_they_
     assert result.button_texts == [siti.t.plain("btn.result.received")] + [f"{n}⭐" for n in range(1, 6)]
     assert "<sementara>" in (result.text or "")
     await siti.press_text(result, "4⭐")
-    await siti.expect_key("result.comment.ask", stars="⭐⭐⭐⭐")
+    await siti.expect_key("result.comment.ask", stars="⭐⭐⭐⭐", number=number)
     await siti.send(COMMENT)
-    await siti.expect_key("result.thanks_rated", stars="⭐⭐⭐⭐", number=number)
+    await siti.expect_key("result.comment.saved")
     await siti.user.wait_until(lambda view: not (view.message(result.message_id) or result).buttons)
 
     closed = await world.complaints.get(complaint.id)
     assert closed is not None
     assert (closed.state, closed.rating) == (S.CLOSED, 4)
-    assert (await world.complaints.history(complaint.id))[-1].note == COMMENT
+    assert closed.rating_comment == COMMENT
     await delivered(clean_engine, local_api)
     rows = await outbox_rows(clean_engine)
     assert {row.status for row in rows} == {"sent"}
@@ -93,7 +97,13 @@ async def test_a_complaint_travels_all_seven_steps_and_everyone_hears_what_they_
     # alone, so not even a "message is not modified" was refused.
     assert local_api.requests(ok=False) == []
     reporter_rows = [row for row in rows if row.kind == NoticeKind.REPORTER_UPDATE]
-    assert [row.payload["trigger"] for row in reporter_rows] == [T.FORWARD, T.ACCEPT, T.APPROVE]
+    assert [row.payload["trigger"] for row in reporter_rows] == [
+        T.DISPOSE,
+        T.FORWARD,
+        T.ACCEPT,
+        T.SUBMIT_RESULT,
+        T.APPROVE,
+    ]
     print(f"seven steps, 9 admins and the reporter, end to end: {time.monotonic() - started:.2f}s")
 
 

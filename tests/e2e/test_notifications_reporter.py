@@ -49,7 +49,13 @@ async def test_a_reporter_who_blocked_the_bot_is_reported_to_the_city_admins(
 
     rows = await outbox_rows(clean_engine)
     to_reporter = [row for row in rows if row.kind == NoticeKind.REPORTER_UPDATE]
-    assert [row.payload["trigger"] for row in to_reporter] == [T.FORWARD, T.ACCEPT, T.APPROVE]
+    assert [row.payload["trigger"] for row in to_reporter] == [
+        T.DISPOSE,
+        T.FORWARD,
+        T.ACCEPT,
+        T.SUBMIT_RESULT,
+        T.APPROVE,
+    ]
     assert {row.status for row in to_reporter} == {"failed"}
     assert all("blocked" in (row.last_error or "") and row.attempts == 1 for row in to_reporter)
     # Only the result is an outcome the reporter must get: the progress notes fail quietly.

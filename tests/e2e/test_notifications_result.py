@@ -1,5 +1,5 @@
-"""Step 7 in the reporter's chat: confirm receipt, or rate with or without a comment; a result already closed
-or someone else's result changes nothing and says so."""
+"""Step 7 in the reporter's chat: confirm receipt (then the stars are asked), or rate with or without a
+comment; a result already closed or someone else's result changes nothing and says so."""
 
 from __future__ import annotations
 
@@ -52,19 +52,20 @@ async def test_the_reporter_confirms_rates_and_comments_and_stale_or_foreign_pre
     ]
     await delivered(clean_engine, local_api)
 
-    # "Received": closed at once, without a rating.
+    # "Received": closed at once, and the stars are asked (not pressed here: the rating stays empty).
     await rina.press(result_of(rina, received), "btn.result.received")
-    await rina.expect_key("result.thanks", number=received.tracking_number)
+    stars_asked = await rina.expect_key("result.thanks", number=received.tracking_number)
+    assert stars_asked.button_texts == [f"{n}⭐" for n in range(1, 6)]
     # A rating, then "Skip" for the comment.
     await rina.press_text(result_of(rina, skipped), "5⭐")
-    prompt = await rina.expect_key("result.comment.ask", stars="⭐" * 5)
+    prompt = await rina.expect_key("result.comment.ask", stars="⭐" * 5, number=skipped.tracking_number)
     await rina.press(prompt, "btn.result.skip")
-    await rina.expect_key("result.thanks_rated", stars="⭐" * 5, number=skipped.tracking_number)
-    # Closed by the Dinkominfo officer for the reporter in the meantime: the stale press changes nothing.
+    await toast_says(rina, "result.comment.skipped")
+    # Closed by the Dinkominfo officer for the reporter in the meantime: a late "received" changes nothing.
     await world.complaints.fire(
         closed_meanwhile.id, world.actor("officer"), T.ACKNOWLEDGE, seen_version=closed_meanwhile.version
     )
-    await rina.press_text(result_of(rina, closed_meanwhile), "3⭐")
+    await rina.press(result_of(rina, closed_meanwhile), "btn.result.received")
     await toast_says(rina, "result.stale")
     # Hadi's modified client presses Rina's button: refused, nothing changes.
     forged = ResultCb(c=commented.id, v=commented.version, n=1).pack()
@@ -72,9 +73,9 @@ async def test_the_reporter_confirms_rates_and_comments_and_stale_or_foreign_pre
     await toast_says(hadi, "result.foreign")
     # A rating with a comment.
     await rina.press_text(result_of(rina, commented), "2⭐")
-    await rina.expect_key("result.comment.ask", stars="⭐⭐")
+    await rina.expect_key("result.comment.ask", stars="⭐⭐", number=commented.tracking_number)
     await rina.send("Perbaikannya belum rapi, tapi sudah bisa dilewati.")
-    await rina.expect_key("result.thanks_rated", stars="⭐⭐", number=commented.tracking_number)
+    await rina.expect_key("result.comment.saved")
 
     await rina.user.wait_until(
         lambda view: all(
@@ -89,6 +90,6 @@ async def test_the_reporter_confirms_rates_and_comments_and_stale_or_foreign_pre
         None,
         2,
     ]  # type: ignore[union-attr]
-    notes = [(await world.complaints.history(c.id))[-1].note for c in (skipped, commented)]
-    assert notes == [None, "Perbaikannya belum rapi, tapi sudah bisa dilewati."]
+    comments = [after[c.id].rating_comment for c in (skipped, commented)]  # type: ignore[union-attr]
+    assert comments == [None, "Perbaikannya belum rapi, tapi sudah bisa dilewati."]
     assert hadi_info.id != world.reporter.id

@@ -87,8 +87,17 @@ async def test_reminders_escalations_and_draft_notices_reach_their_chats(
         assert ("11.00 WIB" if language == "id" else "11:00 WIB") in shown[0]
     rina = Reporter(local_api.user(world.reporter.telegram_id))
     discard_at = rina.t.moment(wib(12, 30, 8))
-    assert texts_of(rina)[-2:] == [
+    # The complaint is past its deadline (Wednesday 23 December) by the 30th: the reporter hears it once.
+    apology = rina.said(
+        "notify.reporter.overdue",
+        number=number,
+        subject=SUBJECT,
+        deadline=rina.t.wib_day(complaint.deadline),
+        org=PROVINCE,
+    )
+    assert texts_of(rina)[-3:] == [
         rina.said("reminder.draft_reminder", discard=discard_at),
+        apology,
         rina.said("reminder.draft_discarded"),
     ]
 

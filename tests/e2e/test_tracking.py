@@ -76,7 +76,7 @@ async def test_my_complaints_shows_states_and_a_history_in_the_reporters_words(
         rina.said("event.laporgub.dispose", org=world.orgs["KOTA-PKL"].name),
         rina.said("event.laporgub.forward", org=world.orgs["PKL-DPUPR"].name),
         rina.said("event.laporgub.return_to_city"),
-        rina.said("event.laporgub.forward", org=world.orgs["PKL-DLH"].name),
+        rina.said("event.laporgub.forward_moved", org=world.orgs["PKL-DLH"].name),
     ):
         assert line in text
     # Wednesday 25 November 2026 10:00 WIB, then an hour per step; shown in WIB.

@@ -143,11 +143,11 @@ async def test_the_seven_steps_through_the_page_as_each_persona(page: Page, live
     ).to_be_visible()
     await shot(page, "17-seven-steps-7-reporter-result")
     await press(result, "5⭐")
-    await expect(bot_row(page, visible(ID("result.comment.ask", stars="⭐" * 5)))).to_be_visible()
-    await say(page, COMMENT)
     await expect(
-        bot_row(page, visible(ID("result.thanks_rated", stars="⭐" * 5, number=number)))
+        bot_row(page, visible(ID("result.comment.ask", stars="⭐" * 5, number=number)))
     ).to_be_visible()
+    await say(page, COMMENT)
+    await expect(bot_row(page, visible(ID("result.comment.saved")))).to_be_visible()
     await shot(page, "18-seven-steps-7-reporter-rated")
 
     closed = await at(live, number, S.CLOSED)

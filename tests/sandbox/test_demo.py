@@ -51,7 +51,8 @@ def test_the_demo_carries_a_complaint_to_the_reporter_and_prints_every_chat(tmp_
     # What Siti saw at the end: the result, her five stars, the thanks; times in WIB.
     assert demo.RESULT in out
     assert "▶ pressed [5⭐]" in out
-    assert visible(ID("result.thanks_rated", stars="⭐" * 5, number="@")).split("@")[0] in out
+    assert visible(ID("result.comment.ask", stars="⭐" * 5, number="@")).split("@")[0] in out
+    assert visible(ID("result.comment.saved")) in out
     assert " 09:00 Siti Aminah: /start" in out
     last = out.rstrip().splitlines()[-1]
     assert last.startswith("✅ LG-")

@@ -141,7 +141,8 @@ async def test_each_row_reads_its_recipient_once_and_speaks_their_language(world
     kinds = Counter(row.entry.kind for row in rows)
     assert kinds[NoticeKind.TASK] >= 4  # the province's two cards, then the city's two (one not sent)
     assert kinds[NoticeKind.CARD_HANDLED] == 4  # the province's two copies, then the city's two
-    assert kinds[NoticeKind.REPORTER_UPDATE] == 1  # forwarded (they filed it themselves: no "received")
+    # Disposed, then forwarded (they filed it themselves: no "received").
+    assert kinds[NoticeKind.REPORTER_UPDATE] == 2
     for row in rows:
         assert row.lookups["language_of"] == 0, row.entry
         assert row.lookups["admins_of_user"] == 0, row.entry
@@ -153,7 +154,13 @@ async def test_each_row_reads_its_recipient_once_and_speaks_their_language(world
 
     en, id_ = texts_for("en"), texts_for("id")
     # The reporter's language, as the reporter record has it (they have no chat row of their own).
-    [forwarded] = bot.shown[reporter.telegram_id or 0]
+    [disposed, forwarded] = bot.shown[reporter.telegram_id or 0]
+    assert disposed == en(
+        "notify.reporter.dispose",
+        number=complaint.tracking_number,
+        subject=complaint.subject,
+        org=world.orgs["KOTA-PKL"].name,
+    )
     assert forwarded == en(
         "notify.reporter.forward",
         number=complaint.tracking_number,
