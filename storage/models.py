@@ -239,7 +239,7 @@ class Complaint(Base):
     deadline: Mapped[datetime]
     result_text: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(Integer)
-    # The reporter's optional comment on their rating, added after the rating was stored (migration 0015).
+    # The reporter's optional comment on their rating, added after the rating was stored (migration 0012).
     rating_comment: Mapped[str | None] = mapped_column(Text)
     # When the province approved the result (step 6): stamped with the approving event, see below.
     resolved_at: Mapped[datetime | None]

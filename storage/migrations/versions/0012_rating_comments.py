@@ -1,7 +1,7 @@
 """rating comments: a comment the reporter adds after their rating is already stored
 
-Revision ID: 0015
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04 19:10:00.000000
 
 A star is stored when it is pressed (with the acknowledgement, or after it); a comment, if the reporter
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
