@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 
 from bot.config import Mode, Settings
 from storage.database import create_engine, database_url
-from storage.health import OUTBOX_STUCK_AFTER, outbox_state, schema_state
+from storage.health import OUTBOX_STUCK_AFTER, attachments_without_copy, outbox_state, schema_state
 from storage.models import utcnow
 
 TELEGRAM_TIMEOUT_S = 10.0
@@ -123,6 +123,18 @@ async def check_database(settings: Settings) -> list[Finding]:
             )
         else:
             found.append(Finding("outbox", Status.WARN if outbox.failed else Status.OK, detail))
+        uncopied = await attachments_without_copy(engine, now - OUTBOX_STUCK_AFTER)
+        if uncopied:
+            found.append(
+                Finding(
+                    "files",
+                    Status.WARN,
+                    f"{uncopied} attachments older than 10 minutes have no copy in ATTACHMENTS_DIR: they "
+                    "are lost if the bot or its token is replaced; is the bot running?",
+                )
+            )
+        else:
+            found.append(Finding("files", Status.OK, "every attachment has a copy in ATTACHMENTS_DIR"))
         return found
     finally:
         await engine.dispose()

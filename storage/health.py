@@ -72,3 +72,14 @@ async def outbox_state(engine: AsyncEngine) -> OutboxState:
     if oldest is not None and oldest.tzinfo is None:  # SQLite hands naive UTC back
         oldest = oldest.replace(tzinfo=utcnow().tzinfo)
     return OutboxState(pending=int(pending), failed=int(failed or 0), oldest_pending_at=oldest)
+
+
+async def attachments_without_copy(engine: AsyncEngine, older_than: datetime) -> int:
+    """Attachments that arrived before `older_than` and still have no copy of ours (bot/attachment_keeper.py):
+    their evidence is lost if the bot is replaced."""
+    row = models.Attachment
+    async with engine.connect() as connection:
+        count = await connection.scalar(
+            select(func.count()).select_from(row).where(row.stored_at.is_(None), row.created_at < older_than)
+        )
+    return int(count or 0)

@@ -10,6 +10,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import create_bot
@@ -19,7 +20,9 @@ from bot.local_api import LocalBotApi
 from storage import models
 from storage.database import create_engine, migrate, session_factory
 from storage.models import utcnow
+from tests.conftest import World, draft_for
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET
+from workflow.complaint import AttachmentDraft, AttachmentKind
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +51,7 @@ async def test_a_healthy_polling_install_passes_every_check(
         ("database", Status.OK),
         ("schema", Status.OK),
         ("outbox", Status.OK),
+        ("files", Status.OK),
         ("telegram", Status.OK),
         ("webhook", Status.OK),
         ("holidays", Status.OK),
@@ -157,3 +161,20 @@ def test_the_command_prints_one_line_per_check_and_exits_1_on_a_failure(tmp_path
     assert any(line.startswith("FAIL  telegram  BOT_TOKEN is not set") for line in lines)
     # A check changes nothing: no database file was created.
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+async def test_an_attachment_without_our_copy_is_a_warning(
+    local_api: LocalBotApi, clean_engine: AsyncEngine, world: World
+) -> None:
+    await world.complaints.submit(
+        draft_for(world.reporter, attachments=(AttachmentDraft("AgACphoto", AttachmentKind.PHOTO),)),
+        world.reporter.as_actor(),
+    )
+    async with session_factory(clean_engine).begin() as session:
+        await session.execute(update(models.Attachment).values(created_at=utcnow() - timedelta(minutes=20)))
+    url = clean_engine.url.render_as_string(hide_password=False)
+    found = await run_checks(settings_for(local_api, url), today=date(2026, 12, 4))
+    files = by_name(found)["files"]
+    assert files.status is Status.WARN
+    assert files.detail.startswith("1 attachments older than 10 minutes have no copy")
+    assert exit_code(found) == 3
