@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     configure_logging(settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets())
+    settings.apply_personal_data_keys()
     if command in COMMANDS:
         from bot.cli import main as cli_main
 

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import holidays
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Mode, Settings
-from storage.database import create_engine, database_url
+from storage.database import create_engine, database_url, session_factory
 from storage.health import OUTBOX_STUCK_AFTER, attachments_without_copy, outbox_state, schema_state
 from storage.models import utcnow
+from storage.personal_data import has_keys, plain_reporters, sample_opens
 
 TELEGRAM_TIMEOUT_S = 10.0
 HOLIDAYS_VERSION = version("holidays")
@@ -123,6 +125,7 @@ async def check_database(settings: Settings) -> list[Finding]:
             )
         else:
             found.append(Finding("outbox", Status.WARN if outbox.failed else Status.OK, detail))
+        found.append(await check_personal_data(session_factory(engine)))
         uncopied = await attachments_without_copy(engine, now - OUTBOX_STUCK_AFTER)
         if uncopied:
             found.append(
@@ -138,6 +141,30 @@ async def check_database(settings: Settings) -> list[Finding]:
         return found
     finally:
         await engine.dispose()
+
+
+async def check_personal_data(sessions: async_sessionmaker[AsyncSession]) -> Finding:
+    if not await sample_opens(sessions):
+        return Finding(
+            "privacy",
+            Status.FAIL,
+            "NIKs are encrypted with a key PERSONAL_DATA_KEYS does not hold: put the key back",
+        )
+    plain = await plain_reporters(sessions)
+    if not has_keys():
+        return Finding(
+            "privacy",
+            Status.WARN,
+            "PERSONAL_DATA_KEYS is not set: NIKs and phone numbers are stored in plain text (make a key: "
+            "laporgub keys new; then laporgub keys rotate)",
+        )
+    if plain:
+        return Finding(
+            "privacy",
+            Status.WARN,
+            f"{plain} reporters' NIKs are still in plain text: run laporgub keys rotate",
+        )
+    return Finding("privacy", Status.OK, "NIKs and phone numbers are encrypted at rest")
 
 
 async def check_telegram(settings: Settings) -> list[Finding]:
@@ -201,6 +228,7 @@ CHECKS: tuple[Callable[[Settings], Awaitable[list[Finding]]], ...] = (check_data
 
 
 async def run_checks(settings: Settings, today: date | None = None) -> list[Finding]:
+    settings.apply_personal_data_keys()
     found = [Finding("settings", Status.OK, f"valid (MODE={settings.mode.value})")]
     for group in await asyncio.gather(*(check(settings) for check in CHECKS)):
         found.extend(group)

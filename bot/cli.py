@@ -26,6 +26,7 @@ from storage.directory import Directory
 from storage.errors import StorageError
 from storage.invites import Invites, invite_link
 from storage.models import utcnow
+from storage.personal_data import PersonalDataKeyMissing, has_keys, new_key, reseal_reporters
 from storage.registry import export_organisations, import_organisations
 from storage.retention import purge_sent_notices
 from storage.seats import deactivate_by_telegram_id, list_admins
@@ -33,7 +34,7 @@ from workflow.actors import Role
 from workflow.calendar import to_wib
 
 # The operator commands that work on the database and print what they did (run by `execute`).
-COMMANDS = ("orgs", "admin", "migrate", "purge")
+COMMANDS = ("orgs", "admin", "migrate", "purge", "keys")
 ADMIN_ROLES = [role.value for role in Role if role not in (Role.REPORTER, Role.SYSTEM)]
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -138,6 +139,19 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     listing = admin.add_parser("list", help="list the admins", description="List the admins.")
     listing.add_argument("--org", metavar="CODE")
+    keys = commands.add_parser(
+        "keys",
+        help="the keys that encrypt NIKs and phone numbers at rest",
+        description="PERSONAL_DATA_KEYS: comma-separated Fernet keys, newest first. To rotate: put a new key "
+        "first, run `keys rotate`, then drop the old one.",
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    keys.add_parser("new", help="print a new key", description="Print a new Fernet key (changes nothing).")
+    keys.add_parser(
+        "rotate",
+        help="re-encrypt every reporter's personal data under the first key",
+        description="Rewrite every reporter's NIK, phone and contact under the first key of "
+        "PERSONAL_DATA_KEYS (encrypting rows stored plainly); without keys, write them plainly.",
+    )
     inviting = admin.add_parser(
         "invite",
         help="print a one-time link that seats whoever opens it (the first admin needs no numeric id)",
@@ -237,6 +251,19 @@ async def purge(sessions: Sessions, args: argparse.Namespace) -> str:
     return f"deleted {purged} delivered notices of finished complaints older than {days} days"
 
 
+async def keys_new(_sessions: Sessions, _args: argparse.Namespace) -> str:
+    return new_key()
+
+
+async def keys_rotate(sessions: Sessions, args: argparse.Namespace) -> str:
+    try:
+        rewritten = await reseal_reporters(sessions)
+    except PersonalDataKeyMissing as error:
+        raise CliError(f"{error}: put every key still in use in PERSONAL_DATA_KEYS") from None
+    under = "under the first key of PERSONAL_DATA_KEYS" if has_keys() else "in plain text (no keys are set)"
+    return f"rewrote {rewritten} reporters' personal data {under}"
+
+
 def _row(telegram_id: int, role: str, org_code: str, name: str, active: bool) -> str:
     return "\t".join([str(telegram_id), role, org_code, name or "-", "active" if active else "inactive"])
 
@@ -250,6 +277,8 @@ ACTIONS: dict[tuple[str, str | None], Callable[[Sessions, argparse.Namespace], A
     ("admin", "invite"): admin_invite,
     ("migrate", None): migrated,
     ("purge", None): purge,
+    ("keys", "new"): keys_new,
+    ("keys", "rotate"): keys_rotate,
 }
 
 

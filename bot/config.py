@@ -7,10 +7,13 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.service_desk import STANDARD
+from storage.personal_data import configure as configure_personal_data
+from storage.personal_data import parse_keys
 from workflow.sla import StageTargets
 
 TELEGRAM_API = "https://api.telegram.org"
@@ -49,6 +52,9 @@ class Settings(BaseSettings):
     extra_closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
     extra_open_days: Annotated[frozenset[date], NoDecode] = frozenset()
     log_level: str = "INFO"
+    # Fernet keys for NIKs, phone numbers and contacts at rest, comma-separated, newest first (storage/
+    # personal_data.py); `laporgub keys new` makes one, `laporgub keys rotate` re-encrypts under the first.
+    personal_data_keys: SecretStr | None = None
     # Our own copy of every attachment's bytes (bot/attachment_keeper.py), by SHA-256.
     attachments_dir: str = "data/attachments"
     # Delivered notices of finished complaints are deleted after this many days (the scheduler, hourly, and
@@ -103,6 +109,7 @@ class Settings(BaseSettings):
         "webhook_public_url",
         "webhook_secret",
         "health_port",
+        "personal_data_keys",
         mode="before",
     )
     @classmethod
@@ -169,7 +176,29 @@ class Settings(BaseSettings):
     def log_secrets(self) -> tuple[str, ...]:
         """What no log line may show, whatever logged it."""
         secrets = (self.bot_token, self.webhook_secret)
-        return tuple(secret.get_secret_value() for secret in secrets if secret is not None)
+        return (
+            *(secret.get_secret_value() for secret in secrets if secret is not None),
+            *self.personal_data_key_list(),
+        )
+
+    def personal_data_key_list(self) -> list[str]:
+        keys = self.personal_data_keys.get_secret_value() if self.personal_data_keys else None
+        return parse_keys(keys)
+
+    def apply_personal_data_keys(self) -> None:
+        """This process encrypts and decrypts personal data with these keys (a malformed one: ValueError)."""
+        configure_personal_data(self.personal_data_key_list())
+
+    @model_validator(mode="after")
+    def _personal_data_keys_are_fernet_keys(self) -> Settings:
+        for index, key in enumerate(self.personal_data_key_list(), start=1):
+            try:
+                Fernet(key.encode())
+            except ValueError:
+                raise ValueError(
+                    f"PERSONAL_DATA_KEYS: key {index} is not a Fernet key (make one: laporgub keys new)"
+                ) from None
+        return self
 
     @model_validator(mode="after")
     def _office_opens_before_it_closes(self) -> Settings:

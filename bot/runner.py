@@ -267,6 +267,7 @@ class BotProcess:
 async def build_process(settings: Settings) -> BotProcess:
     """Migrate the database, then build the bot on it; a StartupProblem leaves nothing open."""
     check_token(settings)
+    settings.apply_personal_data_keys()
     engine = await prepare_database(settings)
     try:
         try:
@@ -336,6 +337,7 @@ async def run(settings: Settings) -> None:
 async def run_sender(settings: Settings) -> None:
     """`python -m bot sender`: only the outbox sender, until SIGINT or SIGTERM."""
     check_token(settings)
+    settings.apply_personal_data_keys()
     engine = await prepare_database(settings)
     try:
         notifier = create_notifier(settings, engine, create_services(engine, calendar_from(settings)))

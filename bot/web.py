@@ -42,6 +42,7 @@ async def create_app() -> web.Application:
     configure_logging(
         settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets(), with_process=True
     )
+    settings.apply_personal_data_keys()
     try:
         return await webhook_app(settings)
     except StartupProblem as problem:

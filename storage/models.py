@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
+from storage.personal_data import sealed_text
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -107,14 +109,15 @@ class Reporter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    nik: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str] = mapped_column(String(20))
+    # Personal data, encrypted at rest (storage/personal_data.py).
+    nik: Mapped[str] = mapped_column(sealed_text(sqlite_length=16))
+    phone: Mapped[str] = mapped_column(sealed_text(sqlite_length=20))
     address: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8), default="id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # A complainant who is not on Telegram (recorded by an officer): how the officer reaches them.
-    contact: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(sealed_text(sqlite_length=200))
     contact_channel: Mapped[str | None] = mapped_column(String(16))
 
 

@@ -14,6 +14,8 @@ from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
 from storage.models import Base
+from storage.personal_data import configure as configure_personal_data
+from storage.personal_data import parse_keys
 from storage.views import AdminInfo, ReporterInfo
 from tests.backends import BACKENDS, PostgresUnavailable, migrated_database, postgres_database
 from workflow.actors import Actor, Organisation, OrgKind, Role
@@ -75,6 +77,13 @@ class World:
     @staticmethod
     def reporter_identity_of_other() -> Identity:
         return Identity("Slamet Riyadi", "3375020304850003", "+6285712345602", "Panjang Wetan RT 03 RW 07")
+
+
+# Every test's personal data is encrypted at rest, as in production; processes the tests start inherit the
+# key through the environment.
+TEST_PERSONAL_DATA_KEY = "kR3ZRtZkT3aO7bKqk4oOkP9S3Cqz6yQbYt8v1W7mF0E="
+os.environ.setdefault("PERSONAL_DATA_KEYS", TEST_PERSONAL_DATA_KEY)
+configure_personal_data(parse_keys(os.environ["PERSONAL_DATA_KEYS"]))
 
 
 # Wednesday 25 November 2026, 10:00 WIB.

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets())
+    settings.apply_personal_data_keys()
     try:
         asyncio.run(run_sandbox(settings, host=arguments.host, port=arguments.port))
     except StartupProblem as problem:

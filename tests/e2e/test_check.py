@@ -51,6 +51,7 @@ async def test_a_healthy_polling_install_passes_every_check(
         ("database", Status.OK),
         ("schema", Status.OK),
         ("outbox", Status.OK),
+        ("privacy", Status.OK),
         ("files", Status.OK),
         ("telegram", Status.OK),
         ("webhook", Status.OK),
