@@ -22,6 +22,7 @@ from workflow.channels import EXTERNAL_SYSTEM_NAMES, ExternalSystem
 from workflow.complaint import AttachmentKind
 from workflow.definitions import Step
 from workflow.engine import workflow_for
+from workflow.sla import working_days_left
 
 # Display bounds for the free texts beside the chronology, so that whatever they hold, the chronology is the
 # one text that is shortened to fit and the card stays within Telegram's limit.
@@ -72,7 +73,9 @@ def state_words(complaint: ComplaintInfo, t: Texts) -> str:
 
 def due_words(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now: datetime) -> str:
     """Working days left, due today, or overdue: the urgency an admin sorts their work by."""
-    days = calendar.working_days_left(now, complaint.deadline)
+    days = working_days_left(
+        calendar, received_at=complaint.received_at, deadline=complaint.deadline, now=now
+    )
     if days > 0:
         return t.plain("admin.due.left", days=days)
     if days == 0:
