@@ -676,4 +676,6 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
     "admin.btn.report": "📊 Report",
+    # -- admin chats: cards --
+    "admin.btn.open_card": "📋 Open the card",
 }

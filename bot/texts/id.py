@@ -702,4 +702,6 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
     "admin.btn.report": "📊 Rekap",
+    # -- admin chats: cards --
+    "admin.btn.open_card": "📋 Buka kartu",
 }
