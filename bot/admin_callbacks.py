@@ -81,16 +81,21 @@ class PickTargetCb(CallbackData, prefix="gt"):
     o: int  # the chosen organisation's id
 
 
+# The buttons of a reason or result prompt name the pending action they belong to (complaint and the version
+# its card showed), so a prompt's old button can never act on another one written since.
 class ConfirmCb(CallbackData, prefix="gy"):
     c: int  # the complaint whose reason or result is waiting for confirmation
+    v: int  # the version its card showed when the prompt opened
 
 
 class AbortCb(CallbackData, prefix="gx"):
-    pass
+    c: int
+    v: int
 
 
 class ResultDoneCb(CallbackData, prefix="gd"):
-    pass
+    c: int
+    v: int
 
 
 class CardCb(CallbackData, prefix="gc"):

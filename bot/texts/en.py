@@ -678,4 +678,7 @@ TEXTS: dict[str, str] = {
     "admin.btn.report": "📊 Report",
     # -- admin chats: cards --
     "admin.btn.open_card": "📋 Open the card",
+    "admin.prompt.other": (
+        "This button belongs to an earlier prompt, finished or cancelled. Nothing was changed."
+    ),
 }

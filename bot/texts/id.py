@@ -704,4 +704,7 @@ TEXTS: dict[str, str] = {
     "admin.btn.report": "📊 Rekap",
     # -- admin chats: cards --
     "admin.btn.open_card": "📋 Buka kartu",
+    "admin.prompt.other": (
+        "Tombol ini dari isian sebelumnya yang sudah selesai atau dibatalkan. Tidak ada yang diubah."
+    ),
 }

@@ -42,9 +42,9 @@ def test_every_payload_packs_within_64_bytes_with_the_largest_ids() -> None:
         QueuePageCb(s=HUGE, page=HUGE),
         OpenCardCb(c=HUGE),
         FilesCb(c=HUGE),
-        ConfirmCb(c=HUGE),
-        AbortCb(),
-        ResultDoneCb(),
+        ConfirmCb(c=HUGE, v=VERSION),
+        AbortCb(c=HUGE, v=VERSION),
+        ResultDoneCb(c=HUGE, v=VERSION),
     ]
     for code in TRIGGERS_BY_CODE:
         payloads += [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.local_api import LocalBotApi
+from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb
+from bot.local_api import LocalBotApi, tiny_png
 from storage.database import session_factory
 from storage.scheduler import run_scheduler_once
 from tests.conftest import World
@@ -66,3 +67,90 @@ async def test_an_overdue_notice_opens_the_card_it_speaks_of(
     assert card.button_texts == []
     # (The city's admins never started the bot here, so their cards could not go out.)
     assert [r for r in local_api.requests(ok=False) if r.params.get("chat_id") == str(province.id)] == []
+
+
+async def test_a_prompt_takes_the_cards_buttons_and_its_own_old_buttons_act_on_nothing_else(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    first = await down_to(world, await seed(world), T.DISPOSE)
+    second = await down_to(world, await seed(world), T.DISPOSE)
+    city = Desk(local_api, world, "city")
+    card = await city.open(first.tracking_number)
+    buttons = card.button_texts
+    assert city.said_plain("admin.btn.return_to_province") in buttons
+
+    # The prompt opens: the card's buttons come off, so no second action can start beside it.
+    await city.press_action(card, T.RETURN_TO_PROVINCE)
+    prompt = await city.next_where(lambda m: (m.text or "").startswith("✍️"), "the reason prompt")
+    assert prompt.button_texts == [city.said_plain("admin.btn.abort")]
+    await city.settled(card, lambda m: m.buttons == [])
+
+    # The admin turns to another card: the first prompt is given up, its card usable again.
+    other = await city.open(second.tracking_number)
+    await city.press_action(other, T.RETURN_TO_PROVINCE)
+    await city.next_where(
+        lambda m: (m.text or "").startswith("✍️") and m.message_id != prompt.message_id, "the second prompt"
+    )
+    await city.settled(prompt, lambda m: m.buttons == [])
+    await city.settled(card, lambda m: m.button_texts == buttons)
+    await city.send("Lokasi di Kabupaten Batang")
+    confirmation = await city.next_where(
+        lambda m: "Lokasi di Kabupaten Batang" in (m.text or "") and bool(m.buttons), "the reason shown back"
+    )
+    # Replayed, the first prompt's cancel and a confirm naming the first complaint act on nothing.
+    await city.press_forged(prompt, AbortCb(c=first.id, v=first.version).pack())
+    assert await city.toast() == city.said_plain("admin.prompt.other")
+    await city.press_forged(prompt, ConfirmCb(c=first.id, v=first.version).pack())
+    assert await city.toast() == city.said_plain("admin.prompt.other")
+    # The one being written is still whole, and confirming it moves only the second complaint.
+    assert await city.confirm(confirmation) == city.said_plain(
+        "admin.toast.done", what=city.said_plain("admin.did.return_to_province")
+    )
+    await city.done(other, T.RETURN_TO_PROVINCE)
+    await city.settled(confirmation, lambda m: m.buttons == [])
+    moved, untouched = await world.complaints.get(second.id), await world.complaints.get(first.id)
+    assert moved is not None
+    assert untouched is not None
+    assert (moved.state, untouched.state, untouched.version) == (S.AT_PROVINCE, S.AT_CITY, first.version)
+    # Its confirm pressed again (a double tap replayed) is refused: the prompt is over.
+    await city.press_forged(confirmation, ConfirmCb(c=second.id, v=second.version).pack())
+    assert await city.toast() == city.said_plain("button.expired")
+
+    # Cancelled, a prompt gives the card its buttons back and keeps none of its own.
+    await city.press_action(card, T.RETURN_TO_PROVINCE)
+    prompt = await city.next_where(
+        lambda m: (m.text or "").startswith("✍️") and bool(m.buttons), "the reason prompt again"
+    )
+    await city.settled(card, lambda m: m.buttons == [])
+    await city.press(prompt, "admin.btn.abort")
+    await city.expect_key("admin.aborted")
+    await city.settled(prompt, lambda m: m.buttons == [])
+    await city.settled(card, lambda m: m.button_texts == buttons)
+    assert local_api.requests(ok=False) == []
+
+
+async def test_only_the_newest_message_of_a_result_prompt_has_buttons(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    complaint = await down_to(world, await seed(world), T.DISPOSE, T.FORWARD, T.ACCEPT)
+    opd = Desk(local_api, world, "opd")
+    card = await opd.open(complaint.tracking_number)
+    await opd.press_action(card, T.SUBMIT_RESULT)
+    prompt = await opd.next_where(lambda m: (m.text or "").startswith("📝"), "the result prompt")
+    await opd.send("Sudah diperbaiki.")
+    files = await opd.next_where(lambda m: (m.text or "").startswith("📎"), "the files prompt")
+    await opd.settled(prompt, lambda m: m.buttons == [])
+    await opd.user.send_photo(tiny_png(3, 3))
+    added = await opd.expect_key("admin.result.file_added", count=1, max=5)
+    await opd.settled(files, lambda m: m.buttons == [])
+    assert added.button_texts == [opd.said_plain("admin.btn.done"), opd.said_plain("admin.btn.abort")]
+    # The files prompt's "Selesai", replayed, is refused: only the newest message speaks for the prompt.
+    await opd.press_forged(files, ResultDoneCb(c=complaint.id + 1, v=complaint.version).pack())
+    assert await opd.toast() == opd.said_plain("admin.prompt.other")
+    await opd.press(added, "admin.btn.done")
+    confirmation = await opd.next_where(lambda m: "Sudah diperbaiki." in (m.text or ""), "the result")
+    await opd.settled(added, lambda m: m.buttons == [])
+    await opd.press(confirmation, "admin.btn.abort")
+    await opd.expect_key("admin.aborted")
+    await opd.settled(card, lambda m: m.button_texts == [opd.said_plain("admin.btn.submit_result")])
+    assert local_api.requests(ok=False) == []
