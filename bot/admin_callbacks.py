@@ -100,3 +100,11 @@ class ResultDoneCb(CallbackData, prefix="gd"):
 
 class CardCb(CallbackData, prefix="gc"):
     c: int  # show this card again in place, with the buttons allowed now
+
+
+class HistoryCb(CallbackData, prefix="gh"):
+    c: int  # show this complaint's events, every reason whole
+
+
+class ChronologyCb(CallbackData, prefix="gk"):
+    c: int  # show this complaint's whole chronology

@@ -154,3 +154,62 @@ async def test_only_the_newest_message_of_a_result_prompt_has_buttons(
     await opd.expect_key("admin.aborted")
     await opd.settled(card, lambda m: m.button_texts == [opd.said_plain("admin.btn.submit_result")])
     assert local_api.requests(ok=False) == []
+
+
+def _words(count: int, seed: str) -> str:
+    """Text like a person's: words of varied length, some lines, and characters that HTML escapes."""
+    words = [f"{seed}{index % 97}" + ("<&>" if index % 53 == 0 else "") for index in range(count)]
+    return "".join(word + ("\n" if index % 40 == 39 else " ") for index, word in enumerate(words)).strip()
+
+
+async def test_the_latest_reason_is_whole_near_the_top_and_the_rest_is_a_button_away(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    chronology = _words(1000, "kronologi")[:7900]
+    complaint = await down_to(world, await seed(world, chronology=chronology), T.DISPOSE)
+    number = complaint.tracking_number
+    first_reason = ("Alasan pertama, " + _words(200, "jalan"))[:1000]
+    second_reason = ("Alasan kedua, " + _words(200, "batas"))[:1000]
+    assert len(first_reason) == len(second_reason) == 1000
+    city, province = Desk(local_api, world, "city"), Desk(local_api, world, "province")
+
+    # The city returns it with a reason of the full 1,000 characters the prompt allows, from Telegram.
+    confirmation = await city.give_reason(await city.open(number), T.RETURN_TO_PROVINCE, first_reason)
+    await city.confirm(confirmation)
+    card = await province.open(number)
+    text = card.text or ""
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert first_reason in text
+    lines = text.split("\n")
+    # What, when and where, stage and deadline first; then the reason; the reporter on one line after it.
+    assert lines[0] == f"📋 {number} · {province.said_plain(f'admin.state.laporgub.{S.AT_PROVINCE}')}"
+    assert province.said_plain("admin.due.left", days=2) in lines[1]
+    assert text.index(first_reason) < text.index(world.reporter.full_name) < text.index("kronologi0")
+    assert province.said_plain("shortened", hidden=1).split("1")[0] not in text
+    assert province.said_plain("admin.btn.chronology") in card.button_texts
+    assert not any(label.startswith("🕘") for label in card.button_texts)
+
+    # The whole chronology, in as many messages as it takes, every character in order.
+    await province.press(card, "admin.btn.chronology")
+    parts = []
+    for index in (1, 2):
+        prefix = f"📄 Kronologi {number} ({index}/2)"
+        parts.append(await province.next_where(lambda m, p=prefix: (m.text or "").startswith(p), prefix))
+    assert all(len((part.text or "").encode("utf-16-le")) // 2 <= 4096 for part in parts)
+    assert "".join((part.text or "").split("\n", 1)[1] for part in parts) == chronology
+
+    # Disposed again and returned again: the card shows the newest reason whole, the first behind a button.
+    await down_to(world, complaint, T.DISPOSE)
+    confirmation = await city.give_reason(await city.open(number), T.RETURN_TO_PROVINCE, second_reason)
+    await city.confirm(confirmation)
+    card = await province.open(number)
+    assert second_reason in (card.text or "")
+    assert first_reason not in (card.text or "")
+    await province.press(card, "admin.btn.history", count=1)
+    history = await province.next_where(
+        lambda m: (m.text or "").startswith(f"🕘 Riwayat {number}"), "the complaint's history"
+    )
+    assert first_reason in (history.text or "")
+    assert second_reason in (history.text or "")
+    assert province.said_plain("admin.did.dispose", org=world.orgs["KOTA-PKL"].name) in (history.text or "")
+    assert local_api.requests(ok=False) == []
