@@ -45,7 +45,8 @@ def code_of(trigger: str) -> str:
 
 
 class AdminMenuCb(CallbackData, prefix="gm"):
-    action: str  # "queue", "reporter" (switch to the reporter menu) or "admin" (switch back)
+    # "queue", "report", "invite", "admins", "reporter" (switch to the reporter menu) or "admin" (back)
+    action: str
 
 
 class QueuePageCb(CallbackData, prefix="gq"):

@@ -685,4 +685,6 @@ TEXTS: dict[str, str] = {
     "admin.history.reason": "  <i>Reason</i>: {reason}",
     "admin.chronology.title": "📄 <b>Chronology of {number}</b> ({part}/{parts})",
     "admin.did.submit": "Complaint filed",
+    "admin.btn.invite": "✉️ Invite an admin",
+    "admin.btn.admins": "👥 Admins below me",
 }

@@ -711,4 +711,6 @@ TEXTS: dict[str, str] = {
     "admin.history.reason": "  <i>Alasan</i>: {reason}",
     "admin.chronology.title": "📄 <b>Kronologi {number}</b> ({part}/{parts})",
     "admin.did.submit": "Laporan masuk",
+    "admin.btn.invite": "✉️ Undang admin",
+    "admin.btn.admins": "👥 Admin di bawah saya",
 }

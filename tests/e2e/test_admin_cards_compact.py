@@ -3,6 +3,8 @@ complaint only, overdue notices that open the card, and the working days a card 
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb
@@ -11,6 +13,7 @@ from storage.database import session_factory
 from storage.scheduler import run_scheduler_once
 from tests.conftest import World
 from tests.e2e.admin_desk import Desk, down_to, seed
+from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
 from tests.e2e.notifications import delivered, notifier_for
 from workflow.calendar import WIB, WorkingCalendar
@@ -212,4 +215,49 @@ async def test_the_latest_reason_is_whole_near_the_top_and_the_rest_is_a_button_
     assert first_reason in (history.text or "")
     assert second_reason in (history.text or "")
     assert province.said_plain("admin.did.dispose", org=world.orgs["KOTA-PKL"].name) in (history.text or "")
+    assert local_api.requests(ok=False) == []
+
+
+def chat_commands(local_api: LocalBotApi, chat_id: int) -> list[str]:
+    key = json.dumps([{"chat_id": chat_id, "type": "chat"}, ""], sort_keys=True)
+    return [command["command"] for command in local_api.world.find_bot().commands.get(key, [])]
+
+
+async def test_the_command_menu_follows_the_seat_from_the_invite_to_its_removal(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    city = Desk(local_api, world, "city")
+    await city.command("/start")
+    menu = await city.next_where(lambda m: (m.text or "").startswith("🏛"), "the admin menu")
+    assert {"invite", "admins", "queue"} <= set(chat_commands(local_api, city.id))
+    # Invites and the seats below are in the admin menu too, not only behind "/".
+    await city.press(menu, "admin.btn.invite")
+    choose = await city.expect_key("invite.choose")
+    dlh = world.orgs["PKL-DLH"].name
+    await city.press_text(
+        choose, city.said_plain("invite.btn", role=city.said_plain("admin.role.opd"), org=dlh)
+    )
+    link = await city.next_where(lambda m: "?start=" in (m.text or ""), "the invite link")
+    found = re.search(r"\?start=([A-Za-z0-9_-]+)", link.text or "")
+    assert found is not None
+
+    newcomer = Reporter(local_api.user(7001, "Dewi"))
+    await newcomer.command("/start")
+    await newcomer.expect_key("welcome")
+    assert chat_commands(local_api, 7001) == []
+    await newcomer.command("/start", found.group(1))
+    await newcomer.expect_key("invite.welcome", role=newcomer.t.plain("admin.role.opd"), org=dlh)
+    await running_bot.until_handled()
+    # Seated: the "/" menu is the OPD admin's at once, without a /start of their own.
+    listed = chat_commands(local_api, 7001)
+    assert "queue" in listed
+    assert "invite" not in listed
+
+    await city.press(menu, "admin.btn.admins")
+    seats = await city.expect_starting(city.said("seats.title"))
+    await city.press(seats, "seats.btn.deactivate", name="Dewi")
+    assert await city.toast() == city.said_plain("seats.deactivated", name="Dewi")
+    await running_bot.until_handled()
+    # Unseated: back to the reporter's menu.
+    assert chat_commands(local_api, 7001) == []
     assert local_api.requests(ok=False) == []
