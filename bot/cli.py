@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import create_bot
+from bot.commands import seat_commands
 from bot.config import Settings
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.directory import Directory
@@ -117,9 +119,27 @@ async def execute(settings: Settings, args: argparse.Namespace) -> str:
             raise CliError(
                 f"cannot prepare the database ({type(error).__name__}): check DATABASE_URL"
             ) from None
-        return await ACTIONS[(args.group, args.action)](session_factory(engine), args)
+        sessions = session_factory(engine)
+        output = await ACTIONS[(args.group, args.action)](sessions, args)
+        if (args.group, args.action) in SEAT_CHANGES and settings.bot_token is not None:
+            await _follow_seat(settings, sessions, args.telegram_id)
+        return output
     finally:
         await engine.dispose()
+
+
+# Seat changes after which the person's "/" menu is set for the seats they hold now, as the bot does after
+# an invite: with a bot token configured, the command list is set through the Bot API (best effort: the
+# seat is changed whatever Telegram answers, and their next /start sets it too).
+SEAT_CHANGES = frozenset({("admin", "add"), ("admin", "deactivate")})
+
+
+async def _follow_seat(settings: Settings, sessions: Sessions, telegram_id: int) -> None:
+    bot = create_bot(settings, timeout=10)
+    try:
+        await seat_commands(bot, Directory(sessions), telegram_id)
+    finally:
+        await bot.session.close()
 
 
 def main(settings: Settings, argv: list[str]) -> int:
