@@ -261,3 +261,27 @@ async def test_the_command_menu_follows_the_seat_from_the_invite_to_its_removal(
     # Unseated: back to the reporter's menu.
     assert chat_commands(local_api, 7001) == []
     assert local_api.requests(ok=False) == []
+
+
+async def test_a_colleagues_retired_card_reads_the_reason_once_and_whole(
+    notifying_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    city, city2 = Desk(local_api, world, "city"), Desk(local_api, world, "city2")
+    for desk in (city, city2):
+        await desk.command("/start")
+        await desk.next_where(lambda m: (m.text or "").startswith("🏛"), "the admin menu")
+    complaint = await down_to(world, await seed(world), T.DISPOSE)
+    number = complaint.tracking_number
+    copy = await city2.card(number)
+    reason = ("Lokasi di Kabupaten Batang: " + _words(200, "batang"))[:1000]
+    confirmation = await city.give_reason(await city.card(number), T.RETURN_TO_PROVINCE, reason)
+    await city.confirm(confirmation)
+    retired = await city2.settled(copy, lambda m: not m.buttons and "Admin city" in (m.text or ""))
+    text = retired.text or ""
+    assert text.count(reason) == 1
+    assert text.count(reason[:300]) == 1  # not again, cut, in the "handled by" footer
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    # The acting admin's card says it is done; no third message says it again.
+    await delivered(notifying_bot.engine, local_api)
+    done = city.said("notify.done", number=number, subject="@", what="@").split("@")[0]
+    assert not any((m.text or "").startswith(done) for m in city.user.chat().bot_messages())
