@@ -28,7 +28,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
-from bot.cards import action_label, card_keyboard
+from bot.cards import action_label, render_card
 from bot.filing import attachment_counts
 from bot.replies import drop_keyboard
 from bot.routers.admin.guard import Press, check_press, refusals, seat_for
@@ -91,7 +91,13 @@ async def _close_prompt(query: CallbackQuery, bot: Bot, pending: dict[str, Any])
 
 
 async def _restore_card(
-    bot: Bot, pending: dict[str, Any], t: Texts, complaints: ComplaintService, admins: list[AdminInfo]
+    bot: Bot,
+    pending: dict[str, Any],
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> None:
     """The pending action is given up: its card gets back the buttons the workflow allows now, unless the
     complaint has moved on since (those would only be refused; the outbox says who handled it)."""
@@ -100,7 +106,10 @@ async def _restore_card(
     card = await complaints.card(pending["c"])
     if card is None or card.complaint.version != pending["v"]:
         return
-    markup = card_keyboard(card, seat_for(admins, card.complaint), t)
+    # Rendered whole, so the buttons that show more (the whole chronology) are the ones the card had.
+    _, markup = render_card(
+        card, viewer=seat_for(admins, card.complaint), t=t, calendar=calendar, now=clock()
+    )
     with suppress(TelegramBadRequest):
         await bot.edit_message_reply_markup(
             chat_id=pending["card_chat"], message_id=pending["card"], reply_markup=markup
@@ -108,14 +117,20 @@ async def _restore_card(
 
 
 async def _release(
-    bot: Bot, state: FSMContext, t: Texts, complaints: ComplaintService, admins: list[AdminInfo]
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> dict[str, Any]:
     """End the pending action, if any: its prompt loses its buttons and its card gets them back."""
     pending = await _pending(state)
     await state.clear()
     if pending:
         await _drop_prompt_buttons(bot, pending)
-        await _restore_card(bot, pending, t, complaints, admins)
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
     return pending
 
 
@@ -153,11 +168,13 @@ async def ask(
     t: Texts,
     complaints: ComplaintService,
     admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> None:
     """Called from the card's button: remember what is pending, take the card's buttons off, ask."""
     step, complaint = press.step, press.complaint
     # Another prompt still open (the admin turned to another card): given up, its card usable again.
-    await _release(bot, state, t, complaints, admins)
+    await _release(bot, state, t, complaints, admins, calendar, clock)
     pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
@@ -372,7 +389,7 @@ async def confirmed(
         )
     if moved is None:
         # Refused: the card is usable again if nothing has moved the complaint on.
-        await _restore_card(bot, pending, t, complaints, admins)
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
 
 
 def _draft(item: dict[str, Any]) -> AttachmentDraft:
@@ -394,6 +411,8 @@ async def aborted(
     t: Texts,
     complaints: ComplaintService,
     admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> None:
     pending = await _own(query, callback_data, state, t, INPUT_STATES)
     if pending is None:
@@ -401,7 +420,7 @@ async def aborted(
     await query.answer()
     await _close_prompt(query, bot, pending)
     await state.clear()
-    await _restore_card(bot, pending, t, complaints, admins)
+    await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
     if isinstance(query.message, Message):
         await query.message.answer(t("admin.aborted"))
 
@@ -413,8 +432,10 @@ async def cancel_command(
     t: Texts,
     complaints: ComplaintService,
     admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> None:
-    await _release(bot, state, t, complaints, admins)
+    await _release(bot, state, t, complaints, admins, calendar, clock)
     await message.answer(t("admin.aborted"))
 
 
