@@ -148,7 +148,7 @@ def _card_text(
             date=t.date(complaint.event_date),
             place=_clipped(complaint.event_place, PLACE_SHOWN, t),
         ),
-        t("admin.card.location", location=_location(complaint, t)),
+        *_location_lines(complaint, t),
     ]
     middle = [
         _reporter_line(card, viewer, t),
@@ -211,18 +211,21 @@ def _deadline(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now
     return t("admin.card.deadline_due", day=day, due=due_words(complaint, t, calendar, now))
 
 
-def _location(complaint: ComplaintInfo, t: Texts) -> Html:
+def _location_lines(complaint: ComplaintInfo, t: Texts) -> list[Html]:
+    """The shared location as a map link; no line at all when none was shared (the card stays short)."""
     if complaint.latitude is None or complaint.longitude is None:
-        return t("value.none")
+        return []
     lat, lon = f"{complaint.latitude:.5f}", f"{complaint.longitude:.5f}"
-    return t("admin.card.location_link", url=f"https://maps.google.com/?q={lat},{lon}", lat=lat, lon=lon)
+    link = t("admin.card.location_link", url=f"https://maps.google.com/?q={lat},{lon}", lat=lat, lon=lon)
+    return [t("admin.card.location", location=link)]
 
 
 def _attachment_lines(attachments: list[AttachmentInfo], t: Texts) -> list[Html]:
+    """A line per kind of files present (the complaint's, the result's); none when there are none."""
     lines = []
     for is_result, key in ((False, "admin.card.attachments"), (True, "admin.card.result_attachments")):
         files = [item for item in attachments if item.is_result is is_result]
-        if files or not is_result:
+        if files:
             photos = sum(1 for item in files if item.kind == AttachmentKind.PHOTO)
             lines.append(t(key, photos=photos, documents=len(files) - photos))
     return lines

@@ -191,6 +191,8 @@ async def test_the_latest_reason_is_whole_near_the_top_and_the_rest_is_a_button_
     assert province.said_plain("shortened", hidden=1).split("1")[0] not in text
     assert province.said_plain("admin.btn.chronology") in card.button_texts
     assert not any(label.startswith("🕘") for label in card.button_texts)
+    # Nothing is said of what is not there: no location shared, no files.
+    assert not any(line.startswith(("Lokasi:", "Lampiran:")) for line in lines)
 
     # The whole chronology, in as many messages as it takes, every character in order.
     await province.press(card, "admin.btn.chronology")
