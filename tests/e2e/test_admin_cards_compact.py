@@ -7,7 +7,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb
+from bot.admin_callbacks import AbortCb, ChronologyCb, ConfirmCb, HistoryCb, ResultDoneCb
 from bot.local_api import LocalBotApi, tiny_png
 from storage.database import session_factory
 from storage.scheduler import run_scheduler_once
@@ -287,3 +287,18 @@ async def test_a_colleagues_retired_card_reads_the_reason_once_and_whole(
     await delivered(notifying_bot.engine, local_api)
     done = city.said("notify.done", number=number, subject="@", what="@").split("@")[0]
     assert not any((m.text or "").startswith(done) for m in city.user.chat().bot_messages())
+
+
+async def test_another_organisation_reads_neither_the_history_nor_the_chronology(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    complaint = await down_to(world, await seed(world), T.DISPOSE)
+    batang = Desk(local_api, world, "batang")
+    listing = await batang.queue()
+    for payload in (HistoryCb(c=complaint.id), ChronologyCb(c=complaint.id)):
+        await batang.press_forged(listing, payload.pack())
+        assert await batang.toast() == batang.said_plain("admin.refused.not_permitted")
+    for payload in (HistoryCb(c=2**63 - 1), ChronologyCb(c=10**6)):
+        await batang.press_forged(listing, payload.pack())
+        assert await batang.toast() == batang.said_plain("admin.refused.forged")
+    assert [m.text for m in batang.user.chat().bot_messages()] == [listing.text]
