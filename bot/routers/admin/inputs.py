@@ -101,7 +101,8 @@ async def _restore_card(
 ) -> None:
     """The pending action is given up: its card gets back the buttons the workflow allows now, unless the
     complaint has moved on since (those would only be refused; the outbox says who handled it)."""
-    if not pending or not admins:
+    # A pending action saved before the card's chat was kept names no chat to edit in.
+    if not pending or not admins or "card_chat" not in pending:
         return
     card = await complaints.card(pending["c"])
     if card is None or card.complaint.version != pending["v"]:
