@@ -65,9 +65,11 @@ async def _offer(
     text: str,
     keyboard: InlineKeyboardMarkup,
 ) -> None:
-    """The prompt's next message with buttons; the previous one loses its own, so only one is live."""
-    await _drop_prompt_buttons(bot, pending)
+    """The prompt's next message with buttons; the previous one loses its own, so only one is live. Sent
+    first: should the send fail, the previous message keeps its buttons and the admin is never left with
+    nothing to press."""
     sent = await message.answer(text, reply_markup=keyboard)
+    await _drop_prompt_buttons(bot, pending)
     pending["prompt"] = [sent.chat.id, sent.message_id]
     await state.update_data({PENDING: pending})
 
@@ -189,8 +191,6 @@ async def ask(
     await state.set_state(AdminInput.result_text if step.needs_result else AdminInput.reason)
     await state.update_data({PENDING: pending})
     await query.answer()
-    with suppress(TelegramBadRequest):
-        await card.edit_reply_markup(reply_markup=None)
     action = action_words(step.trigger, t)
     if step.needs_result:
         text = t(
@@ -203,6 +203,9 @@ async def ask(
     else:
         text = t("admin.ask.reason", action=action, number=complaint.tracking_number, max=MAX_REASON)
     await _offer(card, bot, state, pending, text, _abort_keyboard(pending, t))
+    # Only once the prompt (with its cancel button) is out: the card's buttons come off while it is open.
+    with suppress(TelegramBadRequest):
+        await card.edit_reply_markup(reply_markup=None)
 
 
 def action_words(trigger: str, t: Texts) -> str:
