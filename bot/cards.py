@@ -150,7 +150,7 @@ def _card_text(
         ),
         *_location_lines(complaint, t),
     ]
-    middle = [
+    middle: list[str] = [
         _reporter_line(card, viewer, t),
         t("admin.card.received_via", at=t.moment(complaint.received_at), channel=_channel(complaint, t)),
         *_attachment_lines(card.attachments, t),

@@ -210,7 +210,7 @@ async def show_history(
     async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
         card, _ = await _viewable_card(callback_data.c, admins, complaints)
         await query.answer()
-        lines = [t("admin.history.title", number=card.complaint.tracking_number)]
+        lines: list[str] = [t("admin.history.title", number=card.complaint.tracking_number)]
         for event in card.history:
             lines.append(
                 t(
