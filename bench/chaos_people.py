@@ -230,6 +230,7 @@ class AdminDesk(Person):
                     await self._press_through(self.live_card(view, number, *labels), label, target, result)
                 except (TimeoutError, SimulationError):
                     self.tally.repeats += 1
+                    await self._give_up_prompt()
                     continue
             try:
                 await until_state(complaints, number, then, within=ANSWER_S, after=current.version)
@@ -239,6 +240,16 @@ class AdminDesk(Person):
         else:
             raise TimeoutError(f"{self.admin.full_name}: {trigger} of {number} did not take in {STEP_S:g}s")
         self.tally.steps += 1
+
+    async def _give_up_prompt(self) -> None:
+        """A card's buttons are off while its reason or result prompt is open: an attempt given up cancels
+        its prompt (if one came), so the card can be pressed again."""
+        abort = self.chatter.t.plain("admin.btn.abort")
+        prompt = newest(self.user.chat(), lambda m: m.button(abort) is not None)
+        if prompt is not None:
+            with contextlib.suppress(SimulationError):
+                await self.user.press_button(prompt, abort)
+            await asyncio.sleep(THINK_S)
 
     async def _press_through(
         self, card: ChatMessage | None, label: str, target: str | None, result: str | None

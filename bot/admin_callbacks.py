@@ -45,7 +45,8 @@ def code_of(trigger: str) -> str:
 
 
 class AdminMenuCb(CallbackData, prefix="gm"):
-    action: str  # "queue", "reporter" (switch to the reporter menu) or "admin" (switch back)
+    # "queue", "report", "invite", "admins", "reporter" (switch to the reporter menu) or "admin" (back)
+    action: str
 
 
 class QueuePageCb(CallbackData, prefix="gq"):
@@ -81,17 +82,30 @@ class PickTargetCb(CallbackData, prefix="gt"):
     o: int  # the chosen organisation's id
 
 
+# The buttons of a reason or result prompt name the pending action they belong to (complaint and the version
+# its card showed), so a prompt's old button can never act on another one written since.
 class ConfirmCb(CallbackData, prefix="gy"):
     c: int  # the complaint whose reason or result is waiting for confirmation
+    v: int  # the version its card showed when the prompt opened
 
 
 class AbortCb(CallbackData, prefix="gx"):
-    pass
+    c: int
+    v: int
 
 
 class ResultDoneCb(CallbackData, prefix="gd"):
-    pass
+    c: int
+    v: int
 
 
 class CardCb(CallbackData, prefix="gc"):
     c: int  # show this card again in place, with the buttons allowed now
+
+
+class HistoryCb(CallbackData, prefix="gh"):
+    c: int  # show this complaint's events, every reason whole
+
+
+class ChronologyCb(CallbackData, prefix="gk"):
+    c: int  # show this complaint's whole chronology

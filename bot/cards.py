@@ -1,8 +1,13 @@
 """An admin's card of one complaint: what it says, and exactly the buttons the workflow allows them now.
 
-The buttons come from `Workflow.allowed_triggers` and nothing else; a card shown to someone who may do
-nothing carries no buttons (apart from opening the attachments). The text always fits one Telegram message:
-long free texts are shortened for display (the stored complaint keeps every character).
+The action buttons come from `Workflow.allowed_triggers` and nothing else; a card shown to someone who may
+do nothing carries none (only the buttons that show more: attachments, history, the whole chronology).
+
+The card is compact: number and stage, deadline, what, when and where first; the latest reason (a return,
+a rejection, a revision request) whole, right under them, for it is what the next office must act on; the
+reporter on one line; the chronology last, shortened to `CHRONOLOGY_SHOWN` characters. Earlier reasons are
+behind a history button and the whole chronology behind its own button, so the text always fits one
+Telegram message and nothing is readable only in the database.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin_callbacks import ActionCb, FilesCb, code_of
-from bot.display import TEXT_LIMIT, fit, visible_length
+from bot.admin_callbacks import ActionCb, ChronologyCb, FilesCb, HistoryCb, code_of
+from bot.display import TEXT_LIMIT, visible_length
 from bot.texts import Html, Texts, escape
 from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo
 from workflow.actors import ROLE_ORG_KIND, Role
@@ -22,20 +27,26 @@ from workflow.channels import EXTERNAL_SYSTEM_NAMES, ExternalSystem
 from workflow.complaint import AttachmentKind
 from workflow.definitions import Step
 from workflow.engine import workflow_for
+from workflow.sla import working_days_left
 
 # Display bounds for the free texts beside the chronology, so that whatever they hold, the chronology is the
 # one text that is shortened to fit and the card stays within Telegram's limit.
 PLACE_SHOWN = 200
-ADDRESS_SHOWN = 200
+ADDRESS_SHOWN = 120
 RESULT_SHOWN = 600
-REASON_SHOWN = 150
-HISTORY_SHOWN = 3
+# A reason typed in the bot has at most 1,000 characters (bot.routers.admin.inputs.MAX_REASON): shown whole.
+# Longer ones (from elsewhere) are cut, and only if the card would not fit otherwise, to the second bound;
+# the history button shows every one whole.
+REASON_SHOWN = (1000, 300)
+# The chronology on a card: enough to recall the complaint; the whole one is a button away.
+CHRONOLOGY_SHOWN = 600
 
 
 def render_card(
     card: CardInfo, *, viewer: AdminInfo, t: Texts, calendar: WorkingCalendar, now: datetime
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
-    return card_text(card, viewer=viewer, t=t, calendar=calendar, now=now), card_keyboard(card, viewer, t)
+    text, cut = _card_text(card, viewer=viewer, t=t, calendar=calendar, now=now, footer=None)
+    return text, card_keyboard(card, viewer, t, chronology_cut=cut)
 
 
 def allowed_steps(card: CardInfo, viewer: AdminInfo) -> list[Step]:
@@ -43,7 +54,11 @@ def allowed_steps(card: CardInfo, viewer: AdminInfo) -> list[Step]:
     return workflow_for(complaint.kind).allowed_triggers(viewer.as_actor(), complaint.snapshot())
 
 
-def card_keyboard(card: CardInfo, viewer: AdminInfo, t: Texts) -> InlineKeyboardMarkup | None:
+def card_keyboard(
+    card: CardInfo, viewer: AdminInfo, t: Texts, *, chronology_cut: bool | None = None
+) -> InlineKeyboardMarkup | None:
+    """The card's buttons. `chronology_cut`: whether its text shortened the chronology (by default, whether
+    the chronology is longer than a card shows)."""
     complaint = card.complaint
     builder = InlineKeyboardBuilder()
     for step in allowed_steps(card, viewer):
@@ -55,6 +70,15 @@ def card_keyboard(card: CardInfo, viewer: AdminInfo, t: Texts) -> InlineKeyboard
         builder.button(
             text=t.plain("admin.btn.files", count=len(card.attachments)),
             callback_data=FilesCb(c=complaint.id),
+        )
+    if chronology_cut is None:
+        chronology_cut = len(complaint.chronology) > CHRONOLOGY_SHOWN
+    if chronology_cut:
+        builder.button(text=t.plain("admin.btn.chronology"), callback_data=ChronologyCb(c=complaint.id))
+    earlier = len(_with_reasons(card)) - 1
+    if earlier > 0:
+        builder.button(
+            text=t.plain("admin.btn.history", count=earlier), callback_data=HistoryCb(c=complaint.id)
         )
     builder.adjust(1)
     markup = builder.as_markup()
@@ -72,7 +96,9 @@ def state_words(complaint: ComplaintInfo, t: Texts) -> str:
 
 def due_words(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now: datetime) -> str:
     """Working days left, due today, or overdue: the urgency an admin sorts their work by."""
-    days = calendar.working_days_left(now, complaint.deadline)
+    days = working_days_left(
+        calendar, received_at=complaint.received_at, deadline=complaint.deadline, now=now
+    )
     if days > 0:
         return t.plain("admin.due.left", days=days)
     if days == 0:
@@ -99,11 +125,22 @@ def card_text(
     footer: Html | None = None,
 ) -> Html:
     """The card's text; `footer` (what was just done with it) is kept whole, the chronology gives way."""
+    return _card_text(card, viewer=viewer, t=t, calendar=calendar, now=now, footer=footer)[0]
+
+
+def _card_text(
+    card: CardInfo,
+    *,
+    viewer: AdminInfo,
+    t: Texts,
+    calendar: WorkingCalendar,
+    now: datetime,
+    footer: Html | None,
+) -> tuple[Html, bool]:
+    """The text, and whether its chronology was shortened."""
     complaint = card.complaint
     head = [
         t("admin.card.title", number=complaint.tracking_number, state=state_words(complaint, t)),
-        _channel(complaint, t),
-        t("admin.card.received", at=t.moment(complaint.received_at)),
         _deadline(complaint, t, calendar, now),
         t("admin.card.subject", subject=complaint.subject),
         t(
@@ -111,39 +148,60 @@ def card_text(
             date=t.date(complaint.event_date),
             place=_clipped(complaint.event_place, PLACE_SHOWN, t),
         ),
-        t("admin.card.location", location=_location(complaint, t)),
-        *_attachment_lines(card.attachments, t),
-        "",
-        *_reporter_lines(card, viewer, t),
+        *_location_lines(complaint, t),
     ]
-    result: list[str] = []
+    middle: list[str] = [
+        _reporter_line(card, viewer, t),
+        t("admin.card.received_via", at=t.moment(complaint.received_at), channel=_channel(complaint, t)),
+        *_attachment_lines(card.attachments, t),
+    ]
     if complaint.result_text:
-        result = ["", t("admin.card.result", result=_clipped(complaint.result_text, RESULT_SHOWN, t))]
+        middle += ["", t("admin.card.result", result=_clipped(complaint.result_text, RESULT_SHOWN, t))]
     ending = ["", footer] if footer else []
-    # Fewer history entries only when even the shortest chronology leaves no room (organisation names and
-    # reasons at their longest): the newest entries are the ones the next step depends on.
-    for shown in (HISTORY_SHOWN, 1):
-        text = _fitted(head, [*result, *_history_lines(card, t, shown), *ending], complaint.chronology, t)
+    latest = _with_reasons(card)[-1:]
+    # The latest reason is shortened only when even the shortest chronology leaves it no room (a reason
+    # longer than the bot takes, organisation names at their longest): the history button shows it whole.
+    for limit in REASON_SHOWN:
+        reason = [_reason_line(event, card, t, limit) for event in latest]
+        text, cut = _fitted([*head, *reason, "", *middle, ""], ending, complaint.chronology, t)
         if visible_length(text) <= TEXT_LIMIT:
-            return text
-    return _fitted(head, [*result, *ending], complaint.chronology, t)
+            return text, cut
+    return _fitted([*head, "", *middle, ""], ending, complaint.chronology, t)
 
 
-def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> Html:
-    def render(shown: Html) -> Html:
-        return Html("\n".join([*head, "", t("admin.card.chronology", chronology=shown), *tail]))
+def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> tuple[Html, bool]:
+    """The card with as much of the chronology as fits, at most `CHRONOLOGY_SHOWN` characters."""
 
-    return fit(render, chronology, t, TEXT_LIMIT)
+    def render(keep: int) -> Html:
+        if keep >= len(chronology):
+            shown = escape(chronology)
+        else:
+            kept = chronology[:keep].rstrip()
+            shown = escape(kept) + t("admin.card.chronology_cut", hidden=len(chronology) - len(kept))
+        return Html("\n".join([*head, t("admin.card.chronology", chronology=Html(shown)), *tail]))
+
+    keep = min(len(chronology), CHRONOLOGY_SHOWN)
+    if visible_length(render(keep)) > TEXT_LIMIT:
+        # The longest prefix that fits: escaping and UTF-16 make the length non-linear, so search for it.
+        low, high = 0, keep
+        while low < high:
+            middle = (low + high + 1) // 2
+            if visible_length(render(middle)) <= TEXT_LIMIT:
+                low = middle
+            else:
+                high = middle - 1
+        keep = low
+    return render(keep), keep < len(chronology)
 
 
-def _channel(complaint: ComplaintInfo, t: Texts) -> Html:
+def _channel(complaint: ComplaintInfo, t: Texts) -> str:
     channel = t.plain(f"admin.channel.{complaint.channel}")
     if complaint.external_system and complaint.external_number:
         system = EXTERNAL_SYSTEM_NAMES.get(
             ExternalSystem(complaint.external_system), complaint.external_system
         )
-        return t("admin.card.channel_ref", channel=channel, reference=f"{system} {complaint.external_number}")
-    return t("admin.card.channel", channel=channel)
+        return f"{channel} ({system} {complaint.external_number})"
+    return channel
 
 
 def _deadline(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now: datetime) -> Html:
@@ -153,64 +211,64 @@ def _deadline(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now
     return t("admin.card.deadline_due", day=day, due=due_words(complaint, t, calendar, now))
 
 
-def _location(complaint: ComplaintInfo, t: Texts) -> Html:
+def _location_lines(complaint: ComplaintInfo, t: Texts) -> list[Html]:
+    """The shared location as a map link; no line at all when none was shared (the card stays short)."""
     if complaint.latitude is None or complaint.longitude is None:
-        return t("value.none")
+        return []
     lat, lon = f"{complaint.latitude:.5f}", f"{complaint.longitude:.5f}"
-    return t("admin.card.location_link", url=f"https://maps.google.com/?q={lat},{lon}", lat=lat, lon=lon)
+    link = t("admin.card.location_link", url=f"https://maps.google.com/?q={lat},{lon}", lat=lat, lon=lon)
+    return [t("admin.card.location", location=link)]
 
 
 def _attachment_lines(attachments: list[AttachmentInfo], t: Texts) -> list[Html]:
+    """A line per kind of files present (the complaint's, the result's); none when there are none."""
     lines = []
     for is_result, key in ((False, "admin.card.attachments"), (True, "admin.card.result_attachments")):
         files = [item for item in attachments if item.is_result is is_result]
-        if files or not is_result:
+        if files:
             photos = sum(1 for item in files if item.kind == AttachmentKind.PHOTO)
             lines.append(t(key, photos=photos, documents=len(files) - photos))
     return lines
 
 
-def _reporter_lines(card: CardInfo, viewer: AdminInfo, t: Texts) -> list[Html]:
+def _reporter_line(card: CardInfo, viewer: AdminInfo, t: Texts) -> Html:
     if card.complaint.confidential and viewer.role is Role.OPD:
-        return [t("admin.card.reporter_hidden")]
+        return t("admin.card.reporter_hidden")
     reporter = card.reporter
-    lines = [
-        t(
-            "admin.card.reporter",
-            name=reporter.full_name,
-            nik=reporter.masked_nik,
-            phone=reporter.masked_phone,
-            address=_clipped(reporter.address, ADDRESS_SHOWN, t),
-        )
-    ]
+    line = t(
+        "admin.card.reporter",
+        name=reporter.full_name,
+        nik=reporter.masked_nik,
+        phone=reporter.masked_phone,
+        address=_clipped(reporter.address, ADDRESS_SHOWN, t),
+    )
     if card.complaint.confidential:
-        lines.append(t("admin.card.confidential_note"))
-    return lines
+        line = Html(line + "\n" + t("admin.card.confidential_note"))
+    return line
 
 
-def _history_lines(card: CardInfo, t: Texts, shown: int) -> list[str]:
-    """The returns, rejections and revision requests, newest last, each with why and from which office."""
-    with_reasons = [event for event in card.history if event.reason]
-    if not with_reasons:
-        return []
-    lines: list[str] = ["", t("admin.card.history")]
-    shown = min(shown, len(with_reasons))
-    hidden = len(with_reasons) - shown
-    if hidden > 0:
-        lines.append(t("admin.card.history_more", count=hidden))
-    lines += [_history_line(event, card, t) for event in with_reasons[len(with_reasons) - shown :]]
-    return lines
+def _with_reasons(card: CardInfo) -> list[EventInfo]:
+    """The returns, rejections and revision requests, oldest first."""
+    return [event for event in card.history if event.reason]
 
 
-def _history_line(event: EventInfo, card: CardInfo, t: Texts) -> Html:
+def event_author(event: EventInfo, card: CardInfo, t: Texts) -> str:
     org = card.orgs.get(event.org_id) if event.org_id is not None else None
-    who = org.name if org else (event.actor_name or t.plain("org.unknown"))
+    return org.name if org else (event.actor_name or t.plain("org.unknown"))
+
+
+def event_did(event: EventInfo, card: CardInfo, t: Texts) -> str:
+    target = card.orgs.get(event.to_org_id) if event.to_org_id is not None else None
+    return did_words(event.trigger, t, target.name if target else t.plain("org.unknown"))
+
+
+def _reason_line(event: EventInfo, card: CardInfo, t: Texts, limit: int) -> Html:
     return t(
-        "admin.card.history_line",
+        "admin.card.latest_reason",
         at=t.moment(event.at),
-        org=who,
-        what=did_words(event.trigger, t),
-        reason=_clipped(event.reason or "", REASON_SHOWN, t),
+        org=event_author(event, card, t),
+        what=event_did(event, card, t),
+        reason=_clipped(event.reason or "", limit, t),
     )
 
 

@@ -291,10 +291,31 @@ async def execute(settings: Settings, args: argparse.Namespace) -> str:
             raise CliError(
                 f"cannot prepare the database ({type(error).__name__}): check DATABASE_URL"
             ) from None
-        action = ACTIONS[(args.group, getattr(args, "action", None))]
-        return await action(session_factory(engine), args)
+        sessions = session_factory(engine)
+        key = (args.group, getattr(args, "action", None))
+        output = await ACTIONS[key](sessions, args)
+        if key in SEAT_CHANGES and settings.bot_token is not None:
+            await _follow_seat(settings, sessions, args.telegram_id)
+        return output
     finally:
         await engine.dispose()
+
+
+# Seat changes after which the person's "/" menu is set for the seats they hold now, as the bot does after
+# an invite: with a bot token configured, the command list is set through the Bot API (best effort: the
+# seat is changed whatever Telegram answers, and their next /start sets it too).
+SEAT_CHANGES = frozenset({("admin", "add"), ("admin", "deactivate")})
+
+
+async def _follow_seat(settings: Settings, sessions: Sessions, telegram_id: int) -> None:
+    from bot.app import create_bot  # aiogram only for this
+    from bot.commands import seat_commands
+
+    bot = create_bot(settings, timeout=10)
+    try:
+        await seat_commands(bot, Directory(sessions), telegram_id)
+    finally:
+        await bot.session.close()
 
 
 def backup_main(settings: Settings, args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 
 from bot.reports import REPORTING_ROLES
 from bot.texts import TABLES, Texts, texts_for
+from storage.directory import Directory
 from storage.invites import INVITABLE
 from workflow.actors import Role
 
@@ -62,3 +63,15 @@ async def hide_admin_commands(bot: Bot, chat_id: int) -> None:
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
     except TelegramAPIError as error:
         logger.warning("could not remove the admin commands of chat %s: %s", chat_id, error)
+
+
+async def seat_commands(bot: Bot, directory: Directory, telegram_id: int, t: Texts | None = None) -> None:
+    """Set a person's "/" menu for the seats they hold now (after an invite is redeemed or a seat taken
+    away): their admin list in their language, or the reporter's list once they hold none. In a private
+    chat the chat id is the person's id."""
+    caller = await directory.caller(telegram_id)
+    if caller.admins:
+        texts = t or texts_for(caller.language)
+        await show_admin_commands(bot, telegram_id, (seat.role for seat in caller.admins), texts)
+    else:
+        await hide_admin_commands(bot, telegram_id)

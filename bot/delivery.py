@@ -217,10 +217,12 @@ class Delivery:
             footer = t("admin.card.done", what=what, name=actor, at=t.moment(at))
         else:
             footer = t("notify.handled", name=actor, at=t.moment(at), what=what)
-            reason = entry.payload.get("reason")
-            if reason:
-                footer = Html(footer + t("notify.handled_reason", reason=_clip(reason, REASON_SHOWN)))
         viewer = viewer or await self._any_seat(entry.chat_id, event.org_id if event else None)
+        reason = entry.payload.get("reason")
+        if viewer is None and reason:
+            # Without a card (the reader holds no seat there now) the footer is all they read: it says why.
+            # A card shows the latest reason whole near its top already.
+            footer = Html(footer + t("notify.handled_reason", reason=_clip(reason, REASON_SHOWN)))
         if viewer is not None:
             text = card_text(
                 card, viewer=viewer, t=t, calendar=self.calendar, now=self.clock(), footer=footer

@@ -66,3 +66,30 @@ def split_message(rendered: str, limit: int = TEXT_LIMIT) -> list[str]:
     if current.strip():
         parts.append(current)
     return parts
+
+
+def split_plain(text: str, limit: int) -> list[str]:
+    """Cut a user's plain text into pieces of at most `limit` UTF-16 units (Telegram's measure), before a
+    line break where one is near, else before a space, else anywhere; every character is kept, in order,
+    and no piece but the last ends in white space."""
+    pieces: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        # The longest prefix within the limit (a character outside the BMP counts two).
+        end, used = 0, 0
+        while end < len(rest) and used + utf16_len(rest[end]) <= limit:
+            used += utf16_len(rest[end])
+            end += 1
+        head = rest[:end]
+        cut = max(head.rfind("\n"), head.rfind(" "))
+        if cut > end // 2:
+            # The break begins the next piece: Telegram trims a message's ends, and a piece's last
+            # character must not be lost with them.
+            end = cut
+        while end > 1 and rest[end - 1].isspace():
+            end -= 1
+        pieces.append(rest[:end])
+        rest = rest[end:]
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces

@@ -2,7 +2,8 @@
 the reminder or discard notice about a half-filed complaint to its reporter.
 
 A stage notice whose complaint has moved on since (someone acted before it went out) is not sent: the
-stage it speaks of is over.
+stage it speaks of is over. A stage notice carries one button, which opens the complaint's card: the tier
+above reads of an overdue complaint it holds no card of, and the holder's card may be far up the chat.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.admin_callbacks import OpenCardCb
 from bot.delivery import Delivery
-from bot.texts import Html
+from bot.texts import Html, Texts
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxEntry
 from storage.views import CardInfo
@@ -37,7 +42,8 @@ def register_reminders(delivery: Delivery) -> None:
             due=t.moment(datetime.fromisoformat(payload["due_at"])),
             org=payload.get("holding_org_name") or t.plain("org.unknown"),
         )
-        return (await delivery.bot.send_message(entry.chat_id, text)).message_id
+        keyboard = open_card_keyboard(complaint.id, t)
+        return (await delivery.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
     async def draft(entry: OutboxEntry) -> int | None:
         t = await delivery._texts(entry.chat_id)
@@ -52,3 +58,9 @@ def register_reminders(delivery: Delivery) -> None:
         delivery.register(kind, stage)
     delivery.register_chat(NoticeKind.DRAFT_REMINDER, draft)
     delivery.register_chat(NoticeKind.DRAFT_DISCARDED, draft)
+
+
+def open_card_keyboard(complaint_id: int, t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t.plain("admin.btn.open_card"), callback_data=OpenCardCb(c=complaint_id))
+    return builder.as_markup()

@@ -128,7 +128,10 @@ async def write_notifications(
         "at": now.isoformat(),
     }
     await _retire_card_copies(session, complaint, move, common, now, pressed_card)
-    if actor.is_admin and actor.admin_id is not None:
+    # An admin who pressed a card has its toast and the card itself, edited to say what was done: a third
+    # message saying it again only pushes the next live card up. Moves made without a card (an officer's
+    # typed answer, a relay) still get their confirmation.
+    if actor.is_admin and actor.admin_id is not None and pressed_card is None:
         acting = await session.get(models.Admin, actor.admin_id)
         if acting is not None:
             add_notice(session, complaint, NoticeKind.ACTION_DONE, acting.telegram_id, common, now)

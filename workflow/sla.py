@@ -182,3 +182,17 @@ def auto_close_at(
     every one of those days, and hears of the closing in office hours, not at midnight)."""
     last_day = calendar.add_working_days(calendar.receipt_day(resolved_at), working_days)
     return calendar.office_opening(calendar.next_working_day(last_day))
+
+
+def working_days_left(
+    calendar: WorkingCalendar, *, received_at: datetime, deadline: datetime, now: datetime
+) -> int:
+    """The working days a complaint has left before its deadline, as its card and queue say them.
+
+    The deadline is the end of the N-th working day *after the receipt day*, so the receipt day itself
+    never counts. Before it has begun (a complaint received after office hours or on a closed day, looked
+    at that evening or weekend) the count starts from it, as if it were today: a 2-working-day target reads
+    "2 days left", never 3. From the receipt day on, this is `WorkingCalendar.working_days_left`.
+    """
+    receipt_opening = calendar.office_opening(calendar.receipt_day(received_at))
+    return calendar.working_days_left(max(now, receipt_opening), deadline)

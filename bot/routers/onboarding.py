@@ -17,6 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.commands import seat_commands
 from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -57,7 +58,7 @@ class RelayCb(CallbackData, prefix="rd"):
 
 
 async def redeem(
-    message: Message, command: CommandObject, t: Texts, directory: Directory, clock: Clock
+    message: Message, command: CommandObject, bot: Bot, t: Texts, directory: Directory, clock: Clock
 ) -> None:
     assert message.from_user is not None
     code = (command.args or "").strip()
@@ -77,6 +78,8 @@ async def redeem(
         await message.answer(t("invite.used"))
         return
     await message.answer(t("invite.welcome", role=t.plain(f"admin.role.{seat.role}"), org=seat.org.name))
+    # Seated: the "/" menu lists their commands from now on, not the reporter's.
+    await seat_commands(bot, directory, message.from_user.id, t)
 
 
 async def invite_menu(message: Message, t: Texts, admin: AdminInfo | None, directory: Directory) -> None:
@@ -160,6 +163,7 @@ async def seats_below(
 async def seat_deactivated(
     query: CallbackQuery,
     callback_data: SeatCb,
+    bot: Bot,
     t: Texts,
     admin: AdminInfo | None,
     directory: Directory,
@@ -176,6 +180,8 @@ async def seat_deactivated(
     await query.answer(
         t.plain("seats.deactivated", name=seat.full_name or str(seat.telegram_id)), show_alert=True
     )
+    # Their "/" menu follows at once: the seats they still hold, or the reporter's list.
+    await seat_commands(bot, directory, seat.telegram_id)
 
 
 # -- linking ---------------------------------------------------------------------------------------------

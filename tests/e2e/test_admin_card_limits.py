@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,8 +14,10 @@ from bot.admin_callbacks import (
     AbortCb,
     ActionCb,
     AdminMenuCb,
+    ChronologyCb,
     ConfirmCb,
     FilesCb,
+    HistoryCb,
     OpenCardCb,
     PickPageCb,
     PickTargetCb,
@@ -22,8 +25,8 @@ from bot.admin_callbacks import (
     ResultDoneCb,
 )
 from bot.cards import allowed_steps, render_card
-from bot.display import TEXT_LIMIT, visible_length
-from bot.texts import TABLES, texts_for
+from bot.display import TEXT_LIMIT, split_plain, utf16_len, visible_length
+from bot.texts import TABLES, escape, texts_for
 from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo, ReporterInfo
 from workflow.actors import ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
@@ -42,9 +45,11 @@ def test_every_payload_packs_within_64_bytes_with_the_largest_ids() -> None:
         QueuePageCb(s=HUGE, page=HUGE),
         OpenCardCb(c=HUGE),
         FilesCb(c=HUGE),
-        ConfirmCb(c=HUGE),
-        AbortCb(),
-        ResultDoneCb(),
+        HistoryCb(c=HUGE),
+        ChronologyCb(c=HUGE),
+        ConfirmCb(c=HUGE, v=VERSION),
+        AbortCb(c=HUGE, v=VERSION),
+        ResultDoneCb(c=HUGE, v=VERSION),
     ]
     for code in TRIGGERS_BY_CODE:
         payloads += [
@@ -162,7 +167,13 @@ def test_the_buttons_are_the_workflows_allowed_steps_and_an_opd_sees_no_confiden
     assert markup is not None
     labels = [button.text for row in markup.inline_keyboard for button in row]
     expected = [t.plain(f"admin.btn.{step.trigger}") for step in allowed_steps(card, opd)]
-    assert labels == [*expected, t.plain("admin.btn.files", count=8)]
+    # The card's own views: the files, the whole chronology (shortened here), the 11 earlier reasons.
+    views = [
+        t.plain("admin.btn.files", count=8),
+        t.plain("admin.btn.chronology"),
+        t.plain("admin.btn.history", count=11),
+    ]
+    assert labels == [*expected, *views]
     assert [
         step.trigger
         for step in WORKFLOWS[ComplaintKind.LAPORGUB].allowed_triggers(
@@ -178,6 +189,38 @@ def test_the_buttons_are_the_workflows_allowed_steps_and_an_opd_sees_no_confiden
     assert "Rina" in city_text
     assert "3375014507900002" not in city_text
     assert city_markup is not None
-    assert [b.text for row in city_markup.inline_keyboard for b in row] == [
-        t.plain("admin.btn.files", count=8)
-    ]
+    assert [b.text for row in city_markup.inline_keyboard for b in row] == views
+
+
+@pytest.mark.parametrize("language", sorted(TABLES))
+def test_the_latest_reason_of_1000_characters_is_whole_on_a_card_with_every_other_text_at_its_longest(
+    language: str,
+) -> None:
+    t = texts_for(language)
+    card = _card(S.AT_CITY, CITY, huge=True)
+    reason = ("Bukan wilayah kami <&> " * 50)[:1000]
+    latest = replace(card.history[-1], reason=reason)
+    card = replace(card, history=[*card.history[:-1], latest])
+    text, markup = render_card(card, viewer=_admin(Role.CITY, CITY), t=t, calendar=WorkingCalendar(), now=NOW)
+    assert visible_length(text) <= TEXT_LIMIT
+    assert escape(reason) in text
+    assert markup is not None
+    labels = [button.text for row in markup.inline_keyboard for button in row]
+    assert t.plain("admin.btn.chronology") in labels
+    assert t.plain("admin.btn.history", count=11) in labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kata " * 3000,
+        "x" * 9000,
+        "😀" * 5000,  # two UTF-16 units each
+        ("baris pendek\n" * 700).strip(),
+    ],
+)
+def test_a_long_text_is_cut_into_pieces_that_fit_and_keep_every_character(text: str) -> None:
+    pieces = split_plain(text, 4000)
+    assert "".join(pieces) == text
+    assert all(utf16_len(piece) <= 4000 for piece in pieces)
+    assert all(piece == piece.rstrip() for piece in pieces[:-1])

@@ -153,7 +153,7 @@ async def test_a_reason_cancelled_changes_nothing_and_one_confirmed_applies(
     await city.expect_key("admin.aborted")
     await _unchanged(world, complaint.id, S.AT_CITY, 2)
     # The confirm of a cancelled reason (replayed: its buttons are gone) is expired, not applied.
-    await city.press_forged(confirmation, ConfirmCb(c=complaint.id).pack())
+    await city.press_forged(confirmation, ConfirmCb(c=complaint.id, v=2).pack())
     assert await city.toast() == city.said_plain("button.expired")
 
     confirmation = await city.give_reason(card, T.RETURN_TO_PROVINCE, "Lokasi di Kabupaten Batang")

@@ -143,8 +143,9 @@ async def _handled(
             assert visible(chat.t("admin.card.done", what=what, name=actor.full_name, at="")).rstrip(
                 ", "
             ) in (retired.text or "")
+            # The toast and this edited card are the whole confirmation: no third message says it again.
             done = chat.said("notify.done", number=number, subject="@", what=what).split("@")[0]
-            assert any((m.text or "").startswith(done) for m in chat.user.chat().bot_messages())
+            assert not any((m.text or "").startswith(done) for m in chat.user.chat().bot_messages())
         else:
             assert chat.handled_line(actor.full_name, "") in (retired.text or "")
             assert what in (retired.text or "")

@@ -36,13 +36,23 @@ class Chat:
         self.message_id = 7
         self.chat = SimpleNamespace(id=4201)
 
-    async def answer(self, text: str = "", **_: Any) -> None:
+    async def answer(self, text: str = "", **_: Any) -> SimpleNamespace:
         self.sent.append(text)
+        return SimpleNamespace(chat=self.chat, message_id=self.message_id + len(self.sent))
+
+    async def edit_reply_markup(self, **_: Any) -> None:
+        pass
 
     async def set_state(self, _: Any) -> None:
         pass
 
     async def update_data(self, _: Any) -> None:
+        pass
+
+    async def get_data(self) -> dict[str, Any]:
+        return {}
+
+    async def clear(self) -> None:
         pass
 
 
@@ -51,7 +61,8 @@ def prompt_for(step: Step, t: Texts) -> str:
     complaint = SimpleNamespace(id=1, tracking_number="LG-1")
     press = SimpleNamespace(step=step, complaint=complaint, seen_version=3)
     card = Chat()
-    asyncio.run(ask(Chat(), card, press, Chat(), t))  # type: ignore[arg-type]
+    chat = Chat()
+    asyncio.run(ask(chat, card, press, chat, chat, t, None, [], None, None))  # type: ignore[arg-type]
     assert len(card.sent) == 1
     return card.sent[0]
 

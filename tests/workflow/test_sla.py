@@ -21,6 +21,7 @@ from workflow.sla import (
     planned_reminders,
     stage_of,
     stage_status,
+    working_days_left,
 )
 
 CAL = WorkingCalendar()
@@ -236,3 +237,26 @@ def test_stage_status_for_queues() -> None:
 )
 def test_auto_close_after_ten_working_days(resolved: datetime, closes: datetime) -> None:
     assert auto_close_at(resolved, CAL) == closes
+
+
+@pytest.mark.parametrize(
+    ("received", "now", "left"),
+    [
+        # Received Friday after office hours: the receipt day is Monday 7 Dec, the deadline Wednesday 9 Dec.
+        (wib(12, 4, 17), wib(12, 4, 18), 2),  # that evening: the target's 2 days, not Mon+Tue+Wed
+        (wib(12, 4, 17), wib(12, 5, 10), 2),  # Saturday
+        (wib(12, 4, 17), wib(12, 7, 10), 2),  # Monday, the receipt day
+        (wib(12, 4, 17), wib(12, 8, 10), 1),
+        (wib(12, 4, 17), wib(12, 9, 10), 0),
+        (wib(12, 4, 17), wib(12, 10, 10), -1),
+        # Received on Saturday: the same receipt day and deadline.
+        (wib(12, 5, 9), wib(12, 5, 9, 1), 2),
+        # Received Thursday in office hours (deadline Monday): the weekend keeps counting Monday.
+        (wib(12, 3, 10), wib(12, 5, 10), 1),
+    ],
+)
+def test_working_days_left_never_exceeds_the_target_before_the_receipt_day(
+    received: datetime, now: datetime, left: int
+) -> None:
+    deadline = CAL.deadline(received, 2)
+    assert working_days_left(CAL, received_at=received, deadline=deadline, now=now) == left

@@ -46,7 +46,7 @@ async def action_pressed(
         if step.target_kind is not None:
             await pickers.show_page(query, press, 0, t, directory)
         elif step.needs_reason or step.needs_result:
-            await inputs.ask(query, query.message, press, state, t)
+            await inputs.ask(query, query.message, press, bot, state, t, complaints, admins, calendar, clock)
         else:
             card = pressed_copy(query.message)
             moved = await complaints.fire(

@@ -4,33 +4,41 @@ The pending action keeps the version the admin saw when they pressed the card's 
 moves on before they confirm, the confirm is refused as stale rather than applied to something else. It also
 keeps the card message pressed (chat and message id): on confirm that message, not the prompt, is edited to
 say what was done, so the transition leaves it out of the copies the outbox retires.
+
+While a prompt is open the card's own buttons are taken off (an admin cannot start a second action on it
+beside the one being written) and put back, as the workflow allows them then, when the prompt is cancelled
+or replaced. Only the newest message of a prompt carries buttons; they name the pending action's complaint
+and version, so a button of an older prompt is refused and acts on nothing.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
-from bot.cards import action_label
+from bot.cards import action_label, render_card
 from bot.filing import attachment_counts
 from bot.replies import drop_keyboard
-from bot.routers.admin.guard import Press, check_press, refusals
+from bot.routers.admin.guard import Press, check_press, refusals, seat_for
 from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
 from bot.validation import MAX_FILE_BYTES
 from storage.complaints import ComplaintService
 from storage.notifications import CardCopy
-from storage.views import AdminInfo
+from storage.views import AdminInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
 
@@ -40,17 +48,136 @@ MAX_RESULT = 3000
 INPUT_STATES = (AdminInput.reason, AdminInput.result_text, AdminInput.result_files, AdminInput.confirm)
 
 
-def _abort_keyboard(t: Texts, *, done: bool = False) -> InlineKeyboardMarkup:
+def _abort_keyboard(pending: dict[str, Any], t: Texts, *, done: bool = False) -> InlineKeyboardMarkup:
+    c, v = pending["c"], pending["v"]
     builder = InlineKeyboardBuilder()
     if done:
-        builder.button(text=t.plain("admin.btn.done"), callback_data=ResultDoneCb())
-    builder.button(text=t.plain("admin.btn.abort"), callback_data=AbortCb())
+        builder.button(text=t.plain("admin.btn.done"), callback_data=ResultDoneCb(c=c, v=v))
+    builder.button(text=t.plain("admin.btn.abort"), callback_data=AbortCb(c=c, v=v))
     return builder.as_markup()
 
 
-async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMContext, t: Texts) -> None:
-    """Called from the card's button: remember what is pending and ask for its text."""
+async def _offer(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    pending: dict[str, Any],
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+) -> None:
+    """The prompt's next message with buttons; the previous one loses its own, so only one is live. Sent
+    first: should the send fail, the previous message keeps its buttons and the admin is never left with
+    nothing to press."""
+    sent = await message.answer(text, reply_markup=keyboard)
+    await _drop_prompt_buttons(bot, pending)
+    pending["prompt"] = [sent.chat.id, sent.message_id]
+    await state.update_data({PENDING: pending})
+
+
+async def _drop_prompt_buttons(bot: Bot, pending: dict[str, Any]) -> None:
+    prompt = pending.pop("prompt", None)
+    if prompt:
+        # Already gone (pressed) or too old to edit: either way nothing is left to press.
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(chat_id=prompt[0], message_id=prompt[1], reply_markup=None)
+
+
+async def _close_prompt(query: CallbackQuery, bot: Bot, pending: dict[str, Any]) -> None:
+    """Take the buttons off the pressed message and off the prompt's live one (the same, but for a forged
+    press), each edited once."""
+    pressed = query.message
+    prompt = pending.get("prompt")
+    if not (isinstance(pressed, Message) and prompt == [pressed.chat.id, pressed.message_id]):
+        await drop_keyboard(query)
+    await _drop_prompt_buttons(bot, pending)
+
+
+async def _restore_card(
+    bot: Bot,
+    pending: dict[str, Any],
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    """The pending action is given up: its card gets back the buttons the workflow allows now, unless the
+    complaint has moved on since (those would only be refused; the outbox says who handled it)."""
+    # A pending action saved before the card's chat was kept names no chat to edit in.
+    if not pending or not admins or "card_chat" not in pending:
+        return
+    card = await complaints.card(pending["c"])
+    if card is None or card.complaint.version != pending["v"]:
+        return
+    # Rendered whole, so the buttons that show more (the whole chronology) are the ones the card had.
+    _, markup = render_card(
+        card, viewer=seat_for(admins, card.complaint), t=t, calendar=calendar, now=clock()
+    )
+    with suppress(TelegramBadRequest):
+        await bot.edit_message_reply_markup(
+            chat_id=pending["card_chat"], message_id=pending["card"], reply_markup=markup
+        )
+
+
+async def _release(
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> dict[str, Any]:
+    """End the pending action, if any: its prompt loses its buttons and its card gets them back."""
+    pending = await _pending(state)
+    await state.clear()
+    if pending:
+        await _drop_prompt_buttons(bot, pending)
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
+    return pending
+
+
+async def _own(
+    query: CallbackQuery,
+    callback_data: AbortCb | ConfirmCb | ResultDoneCb,
+    state: FSMContext,
+    t: Texts,
+    states: tuple[State, ...],
+) -> dict[str, Any] | None:
+    """The pending action a prompt's button belongs to, if it is the one open now and at that step.
+
+    Any other press (a prompt cancelled, done or replaced since) is refused and its buttons taken off: it
+    must never act on what is being written now."""
+    pending = await _pending(state)
+    current = await state.get_state()
+    if (
+        current in {item.state for item in states}
+        and pending.get("c") == callback_data.c
+        and pending.get("v") == callback_data.v
+    ):
+        return pending
+    await query.answer(t.plain("admin.prompt.other" if pending else "button.expired"), show_alert=True)
+    if isinstance(query.message, Message) and query.message.reply_markup:
+        await drop_keyboard(query)
+    return None
+
+
+async def ask(
+    query: CallbackQuery,
+    card: Message,
+    press: Press,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    """Called from the card's button: remember what is pending, take the card's buttons off, ask."""
     step, complaint = press.step, press.complaint
+    # Another prompt still open (the admin turned to another card): given up, its card usable again.
+    await _release(bot, state, t, complaints, admins, calendar, clock)
     pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
@@ -75,7 +202,10 @@ async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMConte
         )
     else:
         text = t("admin.ask.reason", action=action, number=complaint.tracking_number, max=MAX_REASON)
-    await card.answer(text, reply_markup=_abort_keyboard(t))
+    await _offer(card, bot, state, pending, text, _abort_keyboard(pending, t))
+    # Only once the prompt (with its cancel button) is out: the card's buttons come off while it is open.
+    with suppress(TelegramBadRequest):
+        await card.edit_reply_markup(reply_markup=None)
 
 
 def action_words(trigger: str, t: Texts) -> str:
@@ -95,7 +225,7 @@ async def _pending(state: FSMContext) -> dict[str, Any]:
     return dict((await state.get_data()).get(PENDING) or {})
 
 
-async def reason_typed(message: Message, state: FSMContext, t: Texts) -> None:
+async def reason_typed(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
     assert message.text is not None
     reason = message.text.strip()
     if len(reason) > MAX_REASON:
@@ -111,15 +241,15 @@ async def reason_typed(message: Message, state: FSMContext, t: Texts) -> None:
         number=pending["number"],
         reason=reason,
     )
-    await message.answer(text, reply_markup=_confirm_keyboard(pending, t))
+    await _offer(message, bot, state, pending, text, _confirm_keyboard(pending, t))
 
 
-async def result_typed(message: Message, state: FSMContext, t: Texts) -> None:
+async def result_typed(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
     assert message.text is not None
-    await _take_result_text(message, message.text, state, t)
+    await _take_result_text(message, message.text, bot, state, t)
 
 
-async def _take_result_text(message: Message, text: str, state: FSMContext, t: Texts) -> bool:
+async def _take_result_text(message: Message, text: str, bot: Bot, state: FSMContext, t: Texts) -> bool:
     result = text.strip()
     if len(result) > MAX_RESULT:
         await message.answer(t("admin.bad.too_long", length=len(result), max=MAX_RESULT))
@@ -128,17 +258,16 @@ async def _take_result_text(message: Message, text: str, state: FSMContext, t: T
     pending["result"] = result
     await state.update_data({PENDING: pending})
     await state.set_state(AdminInput.result_files)
-    await message.answer(
-        t("admin.ask.result_files", max=MAX_ATTACHMENTS), reply_markup=_abort_keyboard(t, done=True)
-    )
+    text = t("admin.ask.result_files", max=MAX_ATTACHMENTS)
+    await _offer(message, bot, state, pending, text, _abort_keyboard(pending, t, done=True))
     return True
 
 
-async def result_file_with_caption(message: Message, state: FSMContext, t: Texts) -> None:
+async def result_file_with_caption(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
     """A photo captioned with the result: the caption is the text and the photo its first attachment."""
     assert message.caption is not None
-    if await _take_result_text(message, message.caption, state, t):
-        await result_file(message, state, t)
+    if await _take_result_text(message, message.caption, bot, state, t):
+        await result_file(message, bot, state, t)
 
 
 def _file_of(message: Message) -> dict[str, Any]:
@@ -164,14 +293,13 @@ def _file_of(message: Message) -> dict[str, Any]:
     }
 
 
-async def result_file(message: Message, state: FSMContext, t: Texts) -> None:
+async def result_file(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
     pending = await _pending(state)
     files: list[dict[str, Any]] = list(pending.get("files", []))
     item = _file_of(message)
     if len(files) >= MAX_ATTACHMENTS:
-        await message.answer(
-            t("admin.result.files_full", max=MAX_ATTACHMENTS), reply_markup=_abort_keyboard(t, done=True)
-        )
+        text = t("admin.result.files_full", max=MAX_ATTACHMENTS)
+        await _offer(message, bot, state, pending, text, _abort_keyboard(pending, t, done=True))
         return
     size = item.get("size")
     if size is None or size > MAX_FILE_BYTES:
@@ -181,15 +309,17 @@ async def result_file(message: Message, state: FSMContext, t: Texts) -> None:
     pending["files"] = files
     await state.update_data({PENDING: pending})
     key = "admin.result.files_full" if len(files) == MAX_ATTACHMENTS else "admin.result.file_added"
-    await message.answer(
-        t(key, count=len(files), max=MAX_ATTACHMENTS), reply_markup=_abort_keyboard(t, done=True)
-    )
+    text = t(key, count=len(files), max=MAX_ATTACHMENTS)
+    await _offer(message, bot, state, pending, text, _abort_keyboard(pending, t, done=True))
 
 
-async def result_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
+async def result_done(
+    query: CallbackQuery, callback_data: ResultDoneCb, bot: Bot, state: FSMContext, t: Texts
+) -> None:
+    pending = await _own(query, callback_data, state, t, (AdminInput.result_files,))
+    if pending is None:
+        return
     await query.answer()
-    await drop_keyboard(query)
-    pending = await _pending(state)
     photos, documents = attachment_counts(pending.get("files", []))
     await state.set_state(AdminInput.confirm)
     text = t(
@@ -201,13 +331,16 @@ async def result_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None
         documents=documents,
     )
     if isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=_confirm_keyboard(pending, t))
+        await _offer(query.message, bot, state, pending, text, _confirm_keyboard(pending, t))
+    else:
+        await _drop_prompt_buttons(bot, pending)
 
 
 def _confirm_keyboard(pending: dict[str, Any], t: Texts) -> InlineKeyboardMarkup:
+    c, v = pending["c"], pending["v"]
     builder = InlineKeyboardBuilder()
-    builder.button(text=t.plain("admin.btn.confirm"), callback_data=ConfirmCb(c=pending["c"]))
-    builder.button(text=t.plain("admin.btn.abort"), callback_data=AbortCb())
+    builder.button(text=t.plain("admin.btn.confirm"), callback_data=ConfirmCb(c=c, v=v))
+    builder.button(text=t.plain("admin.btn.abort"), callback_data=AbortCb(c=c, v=v))
     return builder.as_markup()
 
 
@@ -222,15 +355,14 @@ async def confirmed(
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
 ) -> None:
-    pending = await _pending(state)
-    if pending.get("c") != callback_data.c:
-        # The confirm of an action since cancelled or replaced by another one.
-        await query.answer(t.plain("button.expired"), show_alert=True)
-        await drop_keyboard(query)
+    pending = await _own(query, callback_data, state, t, (AdminInput.confirm,))
+    if pending is None:
         return
     c, v = pending["c"], pending["v"]
     # A pending action saved before the card's chat was kept: the card came to the admin's private chat.
     card = CardCopy(chat_id=pending.get("card_chat", query.from_user.id), message_id=pending["card"])
+    pending.setdefault("card_chat", card.chat_id)
+    moved: TransitionResult | None = None
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         try:
             press = await check_press(complaints, admins, c, v, code_of(pending["trigger"]))
@@ -247,7 +379,7 @@ async def confirmed(
         finally:
             # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
             await state.clear()
-            await drop_keyboard(query)
+            await _close_prompt(query, bot, pending)
         await show_done(
             query,
             moved,
@@ -259,6 +391,9 @@ async def confirmed(
             calendar=calendar,
             clock=clock,
         )
+    if moved is None:
+        # Refused: the card is usable again if nothing has moved the complaint on.
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
 
 
 def _draft(item: dict[str, Any]) -> AttachmentDraft:
@@ -272,16 +407,39 @@ def _draft(item: dict[str, Any]) -> AttachmentDraft:
     )
 
 
-async def aborted(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
-    await state.clear()
+async def aborted(
+    query: CallbackQuery,
+    callback_data: AbortCb,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    pending = await _own(query, callback_data, state, t, INPUT_STATES)
+    if pending is None:
+        return
     await query.answer()
-    await drop_keyboard(query)
+    await _close_prompt(query, bot, pending)
+    await state.clear()
+    await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
     if isinstance(query.message, Message):
         await query.message.answer(t("admin.aborted"))
 
 
-async def cancel_command(message: Message, state: FSMContext, t: Texts) -> None:
-    await state.clear()
+async def cancel_command(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    await _release(bot, state, t, complaints, admins, calendar, clock)
     await message.answer(t("admin.aborted"))
 
 
@@ -289,8 +447,9 @@ async def text_expected(message: Message, t: Texts) -> None:
     await message.answer(t("admin.hint.text"))
 
 
-async def files_expected(message: Message, t: Texts) -> None:
-    await message.answer(t("admin.hint.files"), reply_markup=_abort_keyboard(t, done=True))
+async def files_expected(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
+    pending = await _pending(state)
+    await _offer(message, bot, state, pending, t("admin.hint.files"), _abort_keyboard(pending, t, done=True))
 
 
 async def buttons_expected(message: Message, t: Texts) -> None:
@@ -300,15 +459,16 @@ async def buttons_expected(message: Message, t: Texts) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(cancel_command, StateFilter(*INPUT_STATES), Command("cancel"))
-    router.callback_query.register(aborted, StateFilter(*INPUT_STATES), AbortCb.filter())
+    # A prompt's buttons are taken in any state: one pressed after its prompt is over is refused (`_own`).
+    router.callback_query.register(aborted, AbortCb.filter())
     is_answer = F.text & ~F.text.startswith("/")
     router.message.register(reason_typed, AdminInput.reason, is_answer)
     router.message.register(result_typed, AdminInput.result_text, is_answer)
     router.message.register(result_file_with_caption, AdminInput.result_text, F.photo | F.document, F.caption)
     router.message.register(text_expected, StateFilter(AdminInput.reason, AdminInput.result_text), ~F.text)
     router.message.register(result_file, AdminInput.result_files, F.photo | F.document)
-    router.callback_query.register(result_done, AdminInput.result_files, ResultDoneCb.filter())
+    router.callback_query.register(result_done, ResultDoneCb.filter())
     router.message.register(files_expected, AdminInput.result_files, ~F.text.startswith("/"))
-    router.callback_query.register(confirmed, AdminInput.confirm, ConfirmCb.filter())
+    router.callback_query.register(confirmed, ConfirmCb.filter())
     router.message.register(buttons_expected, AdminInput.confirm, ~F.text.startswith("/"))
     return router

@@ -16,6 +16,7 @@ from bot.callbacks import MenuCb
 from bot.commands import hide_admin_commands, show_admin_commands
 from bot.keyboards.menu import main_menu
 from bot.reports import REPORTING_ROLES
+from bot.routers import onboarding
 from bot.routers.admin.queue import send_queues
 from bot.routers.admin.report import period_keyboard
 from bot.routers.admin.states import AdminInput
@@ -23,6 +24,8 @@ from bot.service_callbacks import RecordCb
 from bot.states import is_filing
 from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
+from storage.directory import Directory
+from storage.invites import INVITABLE
 from storage.views import AdminInfo
 from workflow.actors import Role
 from workflow.calendar import WorkingCalendar
@@ -47,6 +50,9 @@ async def _admin_menu(
     builder.button(text=t.plain("admin.btn.queue", count=waiting), callback_data=AdminMenuCb(action="queue"))
     if admin.role in REPORTING_ROLES:
         builder.button(text=t.plain("admin.btn.report"), callback_data=AdminMenuCb(action="report"))
+    if admin.role in INVITABLE:  # the tier below is seated and unseated from here
+        builder.button(text=t.plain("admin.btn.invite"), callback_data=AdminMenuCb(action="invite"))
+        builder.button(text=t.plain("admin.btn.admins"), callback_data=AdminMenuCb(action="admins"))
     if admin.role is Role.OFFICER:  # officer/service: a complaint that came by phone, email, the counter...
         builder.button(text=t.plain("officer.btn.record"), callback_data=RecordCb())
     builder.button(text=t.plain("admin.btn.reporter_menu"), callback_data=AdminMenuCb(action="reporter"))
@@ -95,6 +101,7 @@ async def menu_pressed(
     admin: AdminInfo | None,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    directory: Directory,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
 ) -> None:
@@ -112,6 +119,10 @@ async def menu_pressed(
         await send_queues(query.message, admins, t, complaints, calendar, clock)
     elif callback_data.action == "report" and admin.role in REPORTING_ROLES:
         await query.message.answer(t("report.ask"), reply_markup=period_keyboard(t))
+    elif callback_data.action == "invite":
+        await onboarding.invite_menu(query.message, t, admin, directory)
+    elif callback_data.action == "admins":
+        await onboarding.seats_below(query.message, t, admin, directory, clock)
     elif callback_data.action == "reporter":
         await query.message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
     else:
@@ -124,6 +135,7 @@ def create_router() -> Router:
     router.message.register(start, CommandStart(), is_admin)
     router.message.register(help_, Command("help"), is_admin)
     router.callback_query.register(
-        menu_pressed, AdminMenuCb.filter(F.action.in_({"queue", "report", "reporter", "admin"}))
+        menu_pressed,
+        AdminMenuCb.filter(F.action.in_({"queue", "report", "invite", "admins", "reporter", "admin"})),
     )
     return router

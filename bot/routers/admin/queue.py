@@ -19,10 +19,11 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin_callbacks import FilesCb, OpenCardCb, QueuePageCb
-from bot.cards import due_words, render_card
+from bot.admin_callbacks import ChronologyCb, FilesCb, HistoryCb, OpenCardCb, QueuePageCb
+from bot.cards import due_words, event_author, event_did, render_card
+from bot.display import TEXT_LIMIT, split_message, split_plain, visible_length
 from bot.routers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, refusals, require_ids
-from bot.texts import Html, Texts
+from bot.texts import Html, Texts, escape
 from storage.complaints import ComplaintService
 from storage.errors import ComplaintNotFound
 from storage.views import AdminInfo, AttachmentInfo, CardInfo
@@ -197,6 +198,58 @@ async def show_files(
                     await _send_media(bot, query.from_user.id, same[start : start + MEDIA_GROUP_MAX], caption)
 
 
+async def show_history(
+    query: CallbackQuery,
+    callback_data: HistoryCb,
+    bot: Bot,
+    t: Texts,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
+) -> None:
+    """Every event of the complaint, oldest first, each reason whole (in as many messages as it takes)."""
+    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
+        card, _ = await _viewable_card(callback_data.c, admins, complaints)
+        await query.answer()
+        lines: list[str] = [t("admin.history.title", number=card.complaint.tracking_number)]
+        for event in card.history:
+            lines.append(
+                t(
+                    "admin.history.line",
+                    at=t.moment(event.at),
+                    who=event_author(event, card, t),
+                    what=event_did(event, card, t),
+                )
+            )
+            if event.reason:
+                # A line of a message must fit one message: a reason longer than that (none typed in the bot
+                # is) goes on in lines of its own.
+                first, *more = split_plain(event.reason, TEXT_LIMIT - 100)
+                lines.append(t("admin.history.reason", reason=first))
+                lines += [escape(piece) for piece in more]
+        for part in split_message("\n".join(lines)):
+            await bot.send_message(query.from_user.id, part)
+
+
+async def show_chronology(
+    query: CallbackQuery,
+    callback_data: ChronologyCb,
+    bot: Bot,
+    t: Texts,
+    admins: list[AdminInfo],
+    complaints: ComplaintService,
+) -> None:
+    """The whole chronology, in as many messages as Telegram's limit needs, each headed with its number."""
+    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
+        card, _ = await _viewable_card(callback_data.c, admins, complaints)
+        await query.answer()
+        number = card.complaint.tracking_number
+        widest = t("admin.chronology.title", number=number, part=99, parts=99)
+        pieces = split_plain(card.complaint.chronology, TEXT_LIMIT - visible_length(widest) - 1)
+        for index, piece in enumerate(pieces, start=1):
+            title = t("admin.chronology.title", number=number, part=index, parts=len(pieces))
+            await bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
+
+
 async def _send_media(bot: Bot, chat_id: int, files: list[AttachmentInfo], caption: str) -> None:
     """Photos as an album, documents as a document album; one file alone as a single message."""
     photo = files[0].kind == AttachmentKind.PHOTO
@@ -221,4 +274,6 @@ def create_router() -> Router:
     router.callback_query.register(queue_page, QueuePageCb.filter())
     router.callback_query.register(open_card, OpenCardCb.filter())
     router.callback_query.register(show_files, FilesCb.filter())
+    router.callback_query.register(show_history, HistoryCb.filter())
+    router.callback_query.register(show_chronology, ChronologyCb.filter())
     return router
