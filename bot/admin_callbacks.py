@@ -95,3 +95,12 @@ class ResultDoneCb(CallbackData, prefix="gd"):
 
 class CardCb(CallbackData, prefix="gc"):
     c: int  # show this card again in place, with the buttons allowed now
+
+
+class SendToCb(CallbackData, prefix="gk"):
+    """The confirmation of a picked target ("✅ Ya"): the only press that moves the complaint."""
+
+    c: int
+    v: int
+    t: str
+    o: int  # the organisation the admin was shown by its full name and confirmed

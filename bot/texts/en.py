@@ -676,4 +676,13 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
     "admin.btn.report": "📊 Report",
+    # -- admin routing: pickers ---------------------------------------------------------------------------
+    "admin.pick.ask.dispose": "❓ Dispose to <b>{org}</b>?",
+    "admin.pick.ask.forward": "❓ Forward to <b>{org}</b>?",
+    "admin.pick.asked": "{question} Press ✅ to send it, or pick another.",
+    "admin.btn.send_to": "✅ Yes, {org}",
+    "admin.btn.more": "🔎 More…",
+    "admin.pick.all": "All targets ({page}/{pages}). Type a few letters to narrow them.",
+    "admin.pick.matches": "{count} targets match «{typed}». Pick one on the card above.",
+    "admin.pick.no_match": "No target matches «{typed}». Type other letters, or pick from the list.",
 }

@@ -702,4 +702,15 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
     "admin.btn.report": "📊 Rekap",
+    # -- admin routing: pickers ---------------------------------------------------------------------------
+    "admin.pick.ask.dispose": "❓ Disposisi ke <b>{org}</b>?",
+    "admin.pick.ask.forward": "❓ Teruskan ke <b>{org}</b>?",
+    "admin.pick.asked": "{question} Tekan ✅ untuk mengirim, atau pilih yang lain.",
+    "admin.btn.send_to": "✅ Ya, {org}",
+    "admin.btn.more": "🔎 Lainnya…",
+    "admin.pick.all": "Semua tujuan ({page}/{pages}). Ketik beberapa huruf untuk menyaring.",
+    "admin.pick.matches": "{count} tujuan cocok dengan «{typed}». Pilih di kartu di atas.",
+    "admin.pick.no_match": (
+        "Tidak ada tujuan yang cocok dengan «{typed}». Ketik huruf lain, atau pilih dari daftar."
+    ),
 }

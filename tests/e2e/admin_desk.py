@@ -49,6 +49,16 @@ class Desk(Reporter):
     async def press_action(self, card: ChatMessage, trigger: str) -> None:
         await self.press(card, f"admin.btn.{trigger}")
 
+    async def send_to(self, card: ChatMessage, label: str) -> ChatMessage:
+        """In the open picker, ask about `label` (unless it is the one asked about already), then press ✅."""
+        yes = self.said_plain("admin.btn.send_to", org=label)
+        picker = await self.settled(card, lambda m: label in m.button_texts or yes in m.button_texts)
+        if yes not in picker.button_texts:
+            await self.press_text(picker, label)
+            picker = await self.settled(card, lambda m: yes in m.button_texts)
+        await self.press_text(picker, yes)
+        return picker
+
     async def toast(self) -> str:
         """The next callback answer that says something (plain acknowledgements are skipped)."""
         while True:
