@@ -18,6 +18,9 @@ _NOT_A_LETTER = re.compile(r"[^0-9a-z]+")
 # What people write before a place's name, as the registry's names write it.
 _PREFIXES = {"kab": "kabupaten", "kec": "kecamatan"}
 _TIER = re.compile(r"\b(kabupaten|kota)\s+(.+)$")
+# A street is named after anything ("Jl. Gajah Mada" is in every city; Gajah is also a kecamatan of Demak):
+# what follows "Jl." up to the next comma says nothing of where the street is.
+_STREET = re.compile(r"\b(jl|jln|jalan|gg|gang)\b\.?[^,;\n]*", re.IGNORECASE)
 
 
 def words(text: str) -> str:
@@ -44,11 +47,13 @@ def _place(city: Organisation) -> tuple[str, str] | None:
 def likely_cities(place: str, nik: str | None, cities: Sequence[Organisation]) -> list[int]:
     """Ids of the cities the complaint is likely in, most likely first; none when nothing matches.
 
+    Street names are left out of the place: "Jl. Gajah Mada, Pekalongan Timur" is in Kota Pekalongan.
+
     First the cities the place names exactly (with "Kota"/"Kabupaten", or one of its kecamatan), then the
     reporter's own city by NIK, then cities the place names without saying which tier ("Pekalongan" is both a
     kota and a kabupaten).
     """
-    text = words(place)
+    text = words(_STREET.sub(" ", place))
     named: list[int] = []
     bare: list[int] = []
     for city in cities:

@@ -677,8 +677,8 @@ TEXTS: dict[str, str] = {
     "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
     "admin.btn.report": "📊 Report",
     # -- admin routing: pickers ---------------------------------------------------------------------------
-    "admin.pick.ask.dispose": "❓ Dispose to <b>{org}</b>?",
-    "admin.pick.ask.forward": "❓ Forward to <b>{org}</b>?",
+    "admin.pick.ask.dispose": "❓ Dispose to {org}?",
+    "admin.pick.ask.forward": "❓ Forward to {org}?",
     "admin.pick.asked": "{question} Press ✅ to send it, or pick another.",
     "admin.btn.send_to": "✅ Yes, {org}",
     "admin.btn.more": "🔎 More…",

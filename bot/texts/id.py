@@ -703,8 +703,8 @@ TEXTS: dict[str, str] = {
     "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
     "admin.btn.report": "📊 Rekap",
     # -- admin routing: pickers ---------------------------------------------------------------------------
-    "admin.pick.ask.dispose": "❓ Disposisi ke <b>{org}</b>?",
-    "admin.pick.ask.forward": "❓ Teruskan ke <b>{org}</b>?",
+    "admin.pick.ask.dispose": "❓ Disposisi ke {org}?",
+    "admin.pick.ask.forward": "❓ Teruskan ke {org}?",
     "admin.pick.asked": "{question} Tekan ✅ untuk mengirim, atau pilih yang lain.",
     "admin.btn.send_to": "✅ Ya, {org}",
     "admin.btn.more": "🔎 Lainnya…",
