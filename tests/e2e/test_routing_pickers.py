@@ -322,7 +322,7 @@ async def test_a_forged_target_outside_the_offices_own_is_refused(
     city = Desk(local_api, world, "city")
     card = await city.open(complaint.tracking_number)
     await city.press_forged(card, f"gt:{complaint.id}:{complaint.version}:fw:{world.orgs['KAB-BATANG'].id}")
-    assert await city.toast()
+    assert await city.toast() == city.said_plain("admin.refused.invalid_target")
     unmoved = await world.complaints.get(complaint.id)
     assert unmoved is not None
     assert (unmoved.state, unmoved.version) == (S.AT_CITY, complaint.version)

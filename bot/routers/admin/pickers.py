@@ -46,7 +46,7 @@ from storage.errors import ComplaintNotFound
 from storage.views import AdminInfo, CardInfo
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WorkingCalendar
-from workflow.errors import NotPermitted, WorkflowError
+from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
 from workflow.regions import likely_cities, narrow
 
 PAGE_SIZE = 8
@@ -276,8 +276,10 @@ async def target_picked(
         card = await card_of(press, complaints)
         choices = await choices_for(press, card, directory)
         org = next((org for org in choices.targets if org.id == callback_data.o), None)
+        if org is None and await directory.organisation(callback_data.o) is not None:
+            raise InvalidTarget(press.step.trigger, f"organisation {callback_data.o} is not offered here")
         if org is None:
-            raise Forged(f"organisation {callback_data.o} is not a target here")
+            raise Forged(f"no organisation {callback_data.o}")
         s = Screen(t, directory, complaints, calendar, clock)
         await ask(query, query.message, press, org, choices, card, s)
 
