@@ -51,24 +51,33 @@ def likely_cities(place: str, nik: str | None, cities: Sequence[Organisation]) -
 
     First the cities the place names exactly (with "Kota"/"Kabupaten", or one of its kecamatan), then the
     reporter's own city by NIK, then cities the place names without saying which tier ("Pekalongan" is both a
-    kota and a kabupaten).
+    kota and a kabupaten), then the namesakes of all these.
     """
     text = words(_STREET.sub(" ", place))
-    named: list[int] = []
-    bare: list[int] = []
-    for city in cities:
-        tier_place = _place(city)
-        districts = [words(district) for district in city.districts]
-        if any(district in text for district in districts) or (
-            tier_place is not None and f" {tier_place[0]} {tier_place[1]} " in text
-        ):
-            named.append(city.id)
-        elif tier_place is not None and f" {tier_place[1]} " in text:
-            bare.append(city.id)
+    places = {city.id: _place(city) for city in cities}
+    # Each city's names that say which one it is: "kota pekalongan", "kabupaten pekalongan", a kecamatan.
+    exact = {
+        city.id: [words(district) for district in city.districts]
+        + ([" {} {} ".format(*places[city.id])] if places[city.id] else [])
+        for city in cities
+    }
+    named = [city.id for city in cities if any(name in text for name in exact[city.id])]
+    # What is left once those are taken out: "Pekalongan" alone, in "Pekalongan Timur" no longer.
+    rest = text
+    for name in sorted((name for names in exact.values() for name in names), key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    bare = [
+        city.id
+        for city in cities
+        if city.id not in named and (tier := places[city.id]) is not None and f" {tier[1]} " in rest
+    ]
     code = region_of_nik(nik)
     by_nik = [city.id for city in cities if code is not None and city.region_code == code]
+    # Last, the namesakes of those (Kabupaten Pekalongan beside Kota Pekalongan): the likeliest mix-up.
+    found = {places[org_id][1] for org_id in (*named, *by_nik, *bare) if places[org_id] is not None}
+    namesakes = [city.id for city in cities if (tier := places[city.id]) is not None and tier[1] in found]
     ordered: list[int] = []
-    for org_id in (*named, *by_nik, *bare):
+    for org_id in (*named, *by_nik, *bare, *namesakes):
         if org_id not in ordered:
             ordered.append(org_id)
     return ordered
