@@ -685,4 +685,11 @@ TEXTS: dict[str, str] = {
     "admin.pick.all": "All targets ({page}/{pages}). Type a few letters to narrow them.",
     "admin.pick.matches": "{count} targets match «{typed}». Pick one on the card above.",
     "admin.pick.no_match": "No target matches «{typed}». Type other letters, or pick from the list.",
+    "admin.pick.matches_more": (
+        "{count} targets match «{typed}»; the first {shown} are on the card above. "
+        "Type more letters to narrow."
+    ),
+    "admin.pick.closed": (
+        "The list of targets is closed: that complaint has moved on. Open its card again from /queue."
+    ),
 }

@@ -713,4 +713,11 @@ TEXTS: dict[str, str] = {
     "admin.pick.no_match": (
         "Tidak ada tujuan yang cocok dengan «{typed}». Ketik huruf lain, atau pilih dari daftar."
     ),
+    "admin.pick.matches_more": (
+        "{count} tujuan cocok dengan «{typed}»; {shown} yang pertama ada di kartu di atas. "
+        "Ketik lebih banyak huruf untuk mempersempit."
+    ),
+    "admin.pick.closed": (
+        "Daftar tujuan sudah ditutup: laporan itu sudah berpindah. Buka kartunya lagi dari /antrian."
+    ),
 }

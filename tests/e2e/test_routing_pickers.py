@@ -326,3 +326,29 @@ async def test_a_forged_target_outside_the_offices_own_is_refused(
     unmoved = await world.complaints.get(complaint.id)
     assert unmoved is not None
     assert (unmoved.state, unmoved.version) == (S.AT_CITY, complaint.version)
+
+
+async def test_many_matches_show_the_first_page_and_a_list_left_open_closes_when_the_complaint_moves(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    complaint = await seed(world)
+    province = Desk(local_api, world, "province")
+    card = await province.open(complaint.tracking_number)
+    await province.press_action(card, T.DISPOSE)
+    picker = await province.settled(card, lambda m: province.said_plain("admin.btn.more") in m.button_texts)
+    await province.press(picker, "admin.btn.more")
+    await province.settled(card, lambda m: province.said_plain("admin.btn.more") not in m.button_texts)
+    # 29 of the 35 are regencies: the first 8 on the card, and a word to type more.
+    await province.send("kab")
+    await province.expect_key("admin.pick.matches_more", count=29, typed="kab", shown=8)
+    narrowed = await province.settled(
+        card, lambda m: len(targets_on(province, m)) == 8 and "Kota Pekalongan" not in m.button_texts
+    )
+    assert all(label.startswith("Kab. ") for label in targets_on(province, narrowed))
+    assert not any(text.endswith("▶️") for text in narrowed.button_texts)
+
+    # Meanwhile the complaint is disposed elsewhere: the letters typed now find a closed list.
+    await fire(world, complaint, "province", T.DISPOSE, target_org_id=world.orgs["KAB-BATANG"].id)
+    await province.send("bat")
+    await province.expect_key("admin.pick.closed")
+    assert local_api.requests(ok=False) == []

@@ -349,7 +349,7 @@ async def letters_typed(
     except (KeyError, ValueError, Forged, NotAnAdmin, WorkflowError, ComplaintNotFound):
         # The complaint moved on, or the seat is gone: the list it narrowed no longer applies.
         await _stop_narrowing(state)
-        await message.answer(t("button.expired"))
+        await message.answer(t("admin.pick.closed"))
         return
     found = narrow(typed, targets)
     if not found:
@@ -360,9 +360,12 @@ async def letters_typed(
             await message.bot.edit_message_reply_markup(
                 chat_id=message.chat.id,
                 message_id=int(picking["m"]),
-                reply_markup=list_markup(press, found, 1, t),
+                reply_markup=list_markup(press, found[:PAGE_SIZE], 1, t),
             )
-    await message.answer(t("admin.pick.matches", count=len(found), typed=typed))
+    if len(found) > PAGE_SIZE:
+        await message.answer(t("admin.pick.matches_more", count=len(found), typed=typed, shown=PAGE_SIZE))
+    else:
+        await message.answer(t("admin.pick.matches", count=len(found), typed=typed))
 
 
 async def back_to_card(
