@@ -395,8 +395,6 @@ TEXTS: dict[str, str] = {
     "admin.files.caption": "📎 {number} — complaint attachments",
     "admin.files.result_caption": "📎 {number} — follow-up result attachments",
     # -- admin: pickers, reasons and results -------------------------------------------------------------
-    "admin.pick.city": "Choose the city/regency ({page}/{pages})",
-    "admin.pick.opd": "Choose the agency (OPD) ({page}/{pages})",
     "admin.pick.none": "There is no active organisation to send it to.",
     "admin.btn.page_prev": "◀️ {page}/{pages}",
     "admin.btn.page_next": "{page}/{pages} ▶️",
@@ -692,4 +690,5 @@ TEXTS: dict[str, str] = {
     "admin.pick.closed": (
         "The list of targets is closed: that complaint has moved on. Open its card again from /queue."
     ),
+    "admin.pick.type_hint": "🔎 Pick below, or type a few letters of the name to narrow the list.",
 }

@@ -409,8 +409,6 @@ TEXTS: dict[str, str] = {
     "admin.files.caption": "📎 {number} — lampiran laporan",
     "admin.files.result_caption": "📎 {number} — lampiran hasil tindak lanjut",
     # -- admin: pickers, reasons and results -------------------------------------------------------------
-    "admin.pick.city": "Pilih kota/kabupaten tujuan ({page}/{pages})",
-    "admin.pick.opd": "Pilih OPD tujuan ({page}/{pages})",
     "admin.pick.none": "Tidak ada instansi tujuan yang aktif.",
     "admin.btn.page_prev": "◀️ {page}/{pages}",
     "admin.btn.page_next": "{page}/{pages} ▶️",
@@ -720,4 +718,5 @@ TEXTS: dict[str, str] = {
     "admin.pick.closed": (
         "Daftar tujuan sudah ditutup: laporan itu sudah berpindah. Buka kartunya lagi dari /antrian."
     ),
+    "admin.pick.type_hint": "🔎 Pilih di bawah, atau ketik beberapa huruf nama tujuan untuk menyaring.",
 }

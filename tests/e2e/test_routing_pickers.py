@@ -268,7 +268,11 @@ async def test_typing_a_few_letters_narrows_the_whole_list(
     await province.press_action(card, T.DISPOSE)
     picker = await province.settled(card, lambda m: province.said_plain("admin.btn.more") in m.button_texts)
     await province.press(picker, "admin.btn.more")
-    await province.settled(card, lambda m: province.said_plain("admin.btn.more") not in m.button_texts)
+    listed = await province.settled(
+        card, lambda m: province.said_plain("admin.btn.more") not in m.button_texts
+    )
+    # The card says what typing does, where the list is.
+    assert (listed.text or "").endswith(province.said_plain("admin.pick.type_hint"))
 
     await province.send("zzq")
     await province.expect_key("admin.pick.no_match", typed="zzq")

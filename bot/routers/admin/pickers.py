@@ -195,10 +195,12 @@ async def show_list(
     pages = max(1, -(-len(targets) // PAGE_SIZE))
     if not 1 <= page <= pages:
         raise Forged(f"picker page {page} of {pages}")
-    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock())
-    await _redraw(message, text, list_markup(press, targets, page, s.t))
     # Typing narrows the list, unless the admin is in the middle of writing something else.
-    if await state.get_state() in (None, AdminPicker.narrowing.state):
+    narrowing = await state.get_state() in (None, AdminPicker.narrowing.state)
+    hint = s.t("admin.pick.type_hint") if narrowing else None
+    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=hint)
+    await _redraw(message, text, list_markup(press, targets, page, s.t))
+    if narrowing:
         await state.set_state(AdminPicker.narrowing)
         await state.update_data(
             {
