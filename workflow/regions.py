@@ -83,6 +83,16 @@ def likely_cities(place: str, nik: str | None, cities: Sequence[Organisation]) -
     return ordered
 
 
+def named_in(text: str, targets: Sequence[Organisation]) -> list[int]:
+    """Ids of the targets a sentence names ("… mohon diteruskan ke DPUPR"), by short name or full name."""
+    said = words(text)
+    return [
+        org.id
+        for org in targets
+        if any(f" {words(name).strip()} " in said for name in (org.label, org.name) if name.strip())
+    ]
+
+
 def narrow(typed: str, targets: Sequence[Organisation]) -> list[Organisation]:
     """The targets whose short name, name or a kecamatan contains what was typed, short-name matches first."""
     wanted = words(typed).strip()

@@ -257,6 +257,64 @@ async def test_the_city_forwards_to_its_usual_agency_in_two_presses_and_never_to
     assert local_api.requests(ok=False) == []
 
 
+async def test_after_a_return_the_target_its_reason_names_is_asked_about_never_the_one_that_returned_it(
+    running_bot: RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    kota, batang = world.orgs["KOTA-PEKALONGAN"], world.orgs["KAB-BATANG"]
+    dlh, dpupr = world.orgs["PKL-DLH"], world.orgs["PKL-DPUPR"]
+    complaint = await seed(world, event_place="Jl. Hayam Wuruk, Pekalongan Timur")
+    complaint = await fire(world, complaint, "province", T.DISPOSE, target_org_id=kota.id)
+    complaint = await fire(
+        world,
+        complaint,
+        "city",
+        T.RETURN_TO_PROVINCE,
+        reason="Lokasi di wilayah Kabupaten Batang, bukan kewenangan Kota Pekalongan",
+    )
+    province = Desk(local_api, world, "province")
+    card = await province.open(complaint.tracking_number)
+    before = presses(province)
+    await province.press_action(card, T.DISPOSE)
+    question = await province.settled(card, lambda m: yes(province, batang) in m.button_texts)
+    # The city that sent it back is not offered again beside it, though the place and the NIK say so.
+    assert kota.short_name not in question.button_texts
+    await province.press_text(question, yes(province, batang))
+    await province.done(card, T.DISPOSE, batang.name)
+    assert presses(province) - before == 2
+
+    # The city habitually forwards to DLH; DLH sends it back naming DPUPR.
+    for _ in range(2):
+        earlier = await seed(world, subject="Sampah")
+        earlier = await fire(world, earlier, "province", T.DISPOSE, target_org_id=kota.id)
+        await fire(world, earlier, "city", T.FORWARD, target_org_id=dlh.id)
+    other = await seed(world, subject="Jalan ambles")
+    other = await fire(world, other, "province", T.DISPOSE, target_org_id=kota.id)
+    other = await fire(world, other, "city", T.FORWARD, target_org_id=dlh.id)
+    await world.directory.add_admin(
+        telegram_id=3101, role=Role.OPD, org_code="PKL-DLH", full_name="Admin dlh"
+    )
+    dlh_actor = (await world.directory.admins_of_user(3101))[0].as_actor()
+    other = (
+        await world.complaints.fire(
+            other.id,
+            dlh_actor,
+            T.RETURN_TO_CITY,
+            seen_version=other.version,
+            reason="Perbaikan jalan bukan tugas DLH; mohon diteruskan ke DPUPR.",
+        )
+    ).complaint
+    city = Desk(local_api, world, "city")
+    card = await city.open(other.tracking_number)
+    before = presses(city)
+    await city.press_action(card, T.FORWARD)
+    question = await city.settled(card, lambda m: yes(city, dpupr) in m.button_texts)
+    assert dlh.short_name not in question.button_texts
+    await city.press_text(question, yes(city, dpupr))
+    await city.done(card, T.FORWARD, dpupr.name)
+    assert presses(city) - before == 2
+    assert local_api.requests(ok=False) == []
+
+
 async def test_typing_a_few_letters_narrows_the_whole_list(
     running_bot: RunningBot, local_api: LocalBotApi, world: World
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workflow.actors import Organisation, OrgKind
-from workflow.regions import likely_cities, narrow, region_of_nik
+from workflow.regions import likely_cities, named_in, narrow, region_of_nik
 
 KOTA = Organisation(
     id=1,
@@ -73,3 +73,20 @@ def test_a_few_letters_narrow_by_short_name_then_by_name_and_kecamatan() -> None
     assert narrow("mranggen", CITIES) == [DEMAK]
     assert narrow("  ", CITIES) == CITIES
     assert narrow("zzq", CITIES) == []
+
+
+def test_a_return_reason_names_targets_by_short_or_full_name_as_whole_words() -> None:
+    dlh = Organisation(
+        id=10, kind=OrgKind.OPD, code="PKL-DLH", name="Dinas Lingkungan Hidup", short_name="DLH"
+    )
+    dpupr = Organisation(
+        id=11,
+        kind=OrgKind.OPD,
+        code="PKL-DPUPR",
+        name="Dinas Pekerjaan Umum dan Penataan Ruang",
+        short_name="DPUPR",
+    )
+    agencies = [dlh, dpupr]
+    assert named_in("Perbaikan jalan bukan tugas DLH; mohon diteruskan ke DPUPR.", agencies) == [10, 11]
+    assert named_in("Ini urusan dinas pekerjaan umum dan penataan ruang", agencies) == [11]
+    assert named_in("DLHK bukan DPUPRD", agencies) == []

@@ -3,8 +3,9 @@
 The picker takes the card's place in the same message. Pressing the action opens it on the likely target
 already asked about ("❓ Disposisi ke <full name>?" above the buttons): its "✅ Ya" is the one press that
 moves the complaint, so the usual target costs two presses from the card. Beside it, the other likely
-targets (the complaint's region, then the office's most used targets), each of which asks again, and
-"🔎 Lainnya…", the whole list in pages, which the admin narrows by typing a few letters while it is open.
+targets, each of which asks again: after a return, those its reason names (never the office that sent it
+back); the complaint's region (for a disposition); the office's most used targets. Then "🔎 Lainnya…", the
+whole list in pages, which the admin narrows by typing a few letters while it is open.
 
 A confirmation rather than an undo: a move is seen at once by the next office (its admins get the card, the
 reporter may be told), so taking it back would be a second move everyone sees. Asking once, with the full
@@ -46,10 +47,13 @@ from storage.errors import ComplaintNotFound
 from storage.views import AdminInfo, CardInfo
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WorkingCalendar
+from workflow.definitions import T
 from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
-from workflow.regions import likely_cities, narrow
+from workflow.regions import likely_cities, named_in, narrow
 
 PAGE_SIZE = 8
+# The steps that send a complaint back up to the office now choosing again.
+RETURNS = {T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE}
 # The likely targets offered before "Lainnya…": the one asked about and the others beside it.
 LIKELY = 4
 MOST_USED = 3
@@ -90,12 +94,23 @@ async def choices_for(press: Press, card: CardInfo, directory: Directory) -> Cho
     targets = await directory.targets(office, OrgKind(kind))
     by_id = {org.id: org for org in targets}
     ranked: list[int] = []
+    # Sent back just now: the reason often says where it belongs ("… mohon diteruskan ke DPUPR"), and the
+    # office that sent it back is not offered again first.
+    returned = card.history[-1] if card.history and card.history[-1].trigger in RETURNS else None
+    if returned is not None and returned.reason:
+        ranked += named_in(returned.reason, targets)
+        if kind == OrgKind.CITY:
+            ranked += likely_cities(returned.reason, None, targets)
     if kind == OrgKind.CITY:
         ranked += likely_cities(card.complaint.event_place, card.reporter.nik, targets)
     ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED)
     likely: list[Organisation] = []
     for org_id in ranked:
-        if org_id in by_id and by_id[org_id] not in likely:
+        if (
+            org_id in by_id
+            and by_id[org_id] not in likely
+            and (returned is None or org_id != returned.org_id)
+        ):
             likely.append(by_id[org_id])
     return Choices(targets=targets, likely=likely[:LIKELY])
 
