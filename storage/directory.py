@@ -121,7 +121,7 @@ class Directory:
             .limit(limit)
         )
         async with self.sessions() as session:
-            return [int(org) for org in await session.scalars(query)]
+            return [int(org) for org in await session.scalars(query) if org is not None]
 
     async def province(self) -> Organisation:
         async with self.sessions() as session:

@@ -55,10 +55,12 @@ def likely_cities(place: str, nik: str | None, cities: Sequence[Organisation]) -
     """
     text = words(_STREET.sub(" ", place))
     places = {city.id: _place(city) for city in cities}
-    # Each city's names that say which one it is: "kota pekalongan", "kabupaten pekalongan", a kecamatan.
+    # The place word of each city ("pekalongan"), and its names that say which one it is: "kota pekalongan",
+    # "kabupaten pekalongan", a kecamatan.
+    place_words = {org_id: tier[1] for org_id, tier in places.items() if tier is not None}
     exact = {
         city.id: [words(district) for district in city.districts]
-        + ([" {} {} ".format(*places[city.id])] if places[city.id] else [])
+        + [f" {tier[0]} {tier[1]} " for tier in (places[city.id],) if tier is not None]
         for city in cities
     }
     named = [city.id for city in cities if any(name in text for name in exact[city.id])]
@@ -66,16 +68,12 @@ def likely_cities(place: str, nik: str | None, cities: Sequence[Organisation]) -
     rest = text
     for name in sorted((name for names in exact.values() for name in names), key=len, reverse=True):
         rest = rest.replace(name, " ")
-    bare = [
-        city.id
-        for city in cities
-        if city.id not in named and (tier := places[city.id]) is not None and f" {tier[1]} " in rest
-    ]
+    bare = [city.id for city in cities if city.id not in named and f" {place_words.get(city.id)} " in rest]
     code = region_of_nik(nik)
     by_nik = [city.id for city in cities if code is not None and city.region_code == code]
     # Last, the namesakes of those (Kabupaten Pekalongan beside Kota Pekalongan): the likeliest mix-up.
-    found = {places[org_id][1] for org_id in (*named, *by_nik, *bare) if places[org_id] is not None}
-    namesakes = [city.id for city in cities if (tier := places[city.id]) is not None and tier[1] in found]
+    found = {place_words[org_id] for org_id in (*named, *by_nik, *bare) if org_id in place_words}
+    namesakes = [city.id for city in cities if place_words.get(city.id) in found]
     ordered: list[int] = []
     for org_id in (*named, *by_nik, *bare, *namesakes):
         if org_id not in ordered:

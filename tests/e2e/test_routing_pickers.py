@@ -4,6 +4,7 @@ typing, and a city never offered to itself. Each journey counts the presses the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,12 @@ def targets_on(desk: Desk, message: ChatMessage) -> list[str]:
     ]
 
 
+def turned_to(number: int) -> Callable[[ChatMessage], bool]:
+    """The picker shows page `number`: its "◀️" button leads to the page before."""
+    previous = f"◀️ {number - 1}/"
+    return lambda message: any(text.startswith(previous) for text in message.button_texts)
+
+
 async def every_target(desk: Desk, card: ChatMessage) -> list[str]:
     """Open "Lainnya…" on the picker shown on `card` and page through the whole list."""
     await desk.press(card, "admin.btn.more")
@@ -99,9 +106,7 @@ async def every_target(desk: Desk, card: ChatMessage) -> list[str]:
         if next_label is None:
             return seen
         await desk.press_text(page, next_label)
-        page = await desk.settled(
-            card, lambda m, n=number: any(t.startswith(f"◀️ {n - 1}/") for t in m.button_texts)
-        )
+        page = await desk.settled(card, turned_to(number))
         seen += targets_on(desk, page)
         number += 1
 
