@@ -109,3 +109,12 @@ class HistoryCb(CallbackData, prefix="gh"):
 
 class ChronologyCb(CallbackData, prefix="gk"):
     c: int  # show this complaint's whole chronology
+
+
+class SendToCb(CallbackData, prefix="gs"):
+    """The confirmation of a picked target ("✅ Ya"): the only press that moves the complaint."""
+
+    c: int
+    v: int
+    t: str
+    o: int  # the organisation the admin was shown by its full name and confirmed

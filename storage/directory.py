@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, and_, literal, select
+from sqlalchemy import BigInteger, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -33,7 +34,15 @@ class Directory:
         self.sessions = sessions
 
     async def add_organisation(
-        self, *, code: str, name: str, kind: OrgKind, parent_code: str | None = None
+        self,
+        *,
+        code: str,
+        name: str,
+        kind: OrgKind,
+        parent_code: str | None = None,
+        short_name: str | None = None,
+        region_code: str | None = None,
+        districts: Sequence[str] = (),
     ) -> Organisation:
         async with self.sessions.begin() as session:
             parent = await _org_by_code(session, parent_code) if parent_code else None
@@ -45,7 +54,13 @@ class Directory:
                     else f"a {kind} has no parent"
                 )
             row = models.Organisation(
-                code=code, name=name, kind=kind, parent_id=parent.id if parent else None
+                code=code,
+                name=name,
+                kind=kind,
+                parent_id=parent.id if parent else None,
+                short_name=short_name,
+                region_code=region_code,
+                districts=list(districts) or None,
             )
             session.add(row)
             await session.flush()
@@ -68,6 +83,45 @@ class Directory:
         async with self.sessions() as session:
             rows = await session.scalars(query.order_by(models.Organisation.name))
             return [organisation_of(row) for row in rows]
+
+    async def targets(self, org_id: int, kind: OrgKind) -> list[Organisation]:
+        """Where `org_id` may send a complaint: its active children of `kind`, by label.
+
+        Never the office itself: an agency registered under a city with the city's own name (an older registry
+        listed the city's Dinkominfo among its OPDs) is left out, as the registry import now refuses it.
+        """
+        query = select(models.Organisation).where(
+            models.Organisation.parent_id == org_id,
+            models.Organisation.kind == kind,
+            models.Organisation.active,
+        )
+        async with self.sessions() as session:
+            office = await session.get(models.Organisation, org_id)
+            rows = list(await session.scalars(query))
+        own = {office.name.casefold(), (office.short_name or office.name).casefold()} if office else set()
+        found = [
+            organisation_of(row)
+            for row in rows
+            if row.name.casefold() not in own and (row.short_name or row.name).casefold() not in own
+        ]
+        return sorted(found, key=lambda org: org.label.casefold())
+
+    async def most_used_targets(self, org_id: int, trigger: str, *, limit: int = 3) -> list[int]:
+        """The organisations `org_id` sent complaints to most often with `trigger`, most used first."""
+        used = func.count(models.ComplaintEvent.id)
+        query = (
+            select(models.ComplaintEvent.to_org_id)
+            .where(
+                models.ComplaintEvent.org_id == org_id,
+                models.ComplaintEvent.trigger == trigger,
+                models.ComplaintEvent.to_org_id.is_not(None),
+            )
+            .group_by(models.ComplaintEvent.to_org_id)
+            .order_by(used.desc(), func.max(models.ComplaintEvent.id).desc())
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return [int(org) for org in await session.scalars(query) if org is not None]
 
     async def province(self) -> Organisation:
         async with self.sessions() as session:

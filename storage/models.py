@@ -77,6 +77,10 @@ class Organisation(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by the registry import (storage.registry): a button's label, and where a city is (see migration 0014).
+    short_name: Mapped[str | None] = mapped_column(String(24))
+    region_code: Mapped[str | None] = mapped_column(String(8))
+    districts: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class Admin(Base):
@@ -287,6 +291,8 @@ class ComplaintEvent(Base):
         ),
         # A city's or an OPD's report: the complaints that reached it since the period began.
         Index("ix_complaint_events_to_org", "to_org_id", "at", postgresql_include=["complaint_id"]),
+        # A picker's "most used targets": an office's dispositions or forwards, counted by target.
+        Index("ix_complaint_events_org_trigger", "org_id", "trigger", postgresql_include=["to_org_id"]),
     )
 
 

@@ -1,12 +1,20 @@
 """The organisation registry as YAML: import (idempotent: codes are the keys) and export.
 
 File shape: a tree under `organisations:`, each node with `code`, `kind` (province, city, opd), `name`,
-optional `active` (default true) and `children`. Re-importing updates names, parents and `active`; an
-organisation missing from the file is left as it is, never deleted (complaints refer to it).
+optional `short_name`, `active` (default true) and `children`; a city may also carry `region_code` (its
+BPS/Kemendagri code, the first four digits of its residents' NIK) and `districts` (its kecamatan).
+Re-importing updates all of these (the last three only where the file gives them: an older file leaves them
+as they are); an organisation missing from the file is left as it is, never deleted (complaints refer to it).
+
+A short name is what a button says: at most 24 characters, so that a phone shows it whole on one line. It
+must differ from its siblings' (the buttons shown together) and from its parent's (a city office listed
+among its own agencies), compared without regard to case; not globally, since only siblings ever share a
+picker and the card names each in full ("DPUPR" may serve every city).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +49,9 @@ class _Node:
     name: str
     active: bool
     parent_code: str | None
+    short_name: str | None = None
+    region_code: str | None = None
+    districts: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
 
 
@@ -91,7 +102,57 @@ def parse(text: str) -> list[_Node]:
         if node.code in seen:
             raise _refuse(node.line, f"code {node.code} used twice (first on line {seen[node.code].line})")
         seen[node.code] = node
+    _check_short_names(nodes, seen)
+    _check_region_codes(nodes)
     return nodes
+
+
+SHORT_NAME_MAX = 24
+REGION_CODE = re.compile(r"\d{4}")
+
+
+def _check_short_names(nodes: list[_Node], by_code: dict[str, _Node]) -> None:
+    """Buttons shown together must read apart: siblings and their parent (see the module's docstring)."""
+    taken: dict[tuple[str | None, str], _Node] = {}
+    for node in nodes:
+        if not node.active:
+            continue
+        parent = by_code.get(node.parent_code) if node.parent_code else None
+        if parent is not None and node.name.casefold() == parent.name.casefold():
+            raise _refuse(
+                node.line,
+                f"{node.code}: named like its parent {parent.code} (line {parent.line}): an office is not "
+                "one of its own targets",
+            )
+        if node.short_name is None:
+            continue
+        key = node.short_name.casefold()
+        if parent is not None and parent.short_name is not None and parent.short_name.casefold() == key:
+            raise _refuse(
+                node.line,
+                f"{node.code}: short_name {node.short_name!r} is its parent's ({parent.code}, line "
+                f"{parent.line}): an office is not one of its own targets",
+            )
+        first = taken.setdefault((node.parent_code, key), node)
+        if first is not node:
+            raise _refuse(
+                node.line,
+                f"{node.code}: short_name {node.short_name!r} already names {first.code} (line {first.line}) "
+                "beside it: buttons shown together must read apart",
+            )
+
+
+def _check_region_codes(nodes: list[_Node]) -> None:
+    taken: dict[str, _Node] = {}
+    for node in nodes:
+        if node.region_code is None:
+            continue
+        first = taken.setdefault(node.region_code, node)
+        if first is not node:
+            raise _refuse(
+                node.line,
+                f"{node.code}: region_code {node.region_code} is already {first.code}'s (line {first.line})",
+            )
 
 
 def _shown(item: Any) -> str:
@@ -116,16 +177,61 @@ def _walk(items: Any, parent: _Node | None, line: int) -> Iterator[_Node]:
         expected = CHILD_KIND.get(parent.kind) if parent else OrgKind.PROVINCE
         if kind != expected:
             raise _refuse(at, f"{item['code']}: a {kind} cannot sit {where}")
+        code = str(item["code"]).strip()
         node = _Node(
-            code=str(item["code"]).strip(),
+            code=code,
             kind=kind,
             name=str(item["name"]).strip(),
             active=bool(item.get("active", True)),
             parent_code=parent.code if parent else None,
+            short_name=_short_name(item, code, at),
+            region_code=_region_code(item, code, kind, at),
+            districts=_districts(item, code, kind, at),
             line=at,
         )
         yield node
         yield from _walk(item.get("children") or [], node, at)
+
+
+def _short_name(item: dict[str, Any], code: str, line: int) -> str | None:
+    if item.get("short_name") is None:
+        return None
+    short = " ".join(str(item["short_name"]).split())
+    if not short:
+        raise _refuse(line, f"{code}: short_name is empty")
+    if len(short) > SHORT_NAME_MAX:
+        raise _refuse(
+            line,
+            f"{code}: short_name {short!r} has {len(short)} characters, at most {SHORT_NAME_MAX} fit on a "
+            "phone's button",
+        )
+    return short
+
+
+def _region_code(item: dict[str, Any], code: str, kind: OrgKind, line: int) -> str | None:
+    if item.get("region_code") is None:
+        return None
+    if kind != OrgKind.CITY:
+        raise _refuse(line, f"{code}: only a city or regency has a region_code")
+    value = str(item["region_code"]).strip()
+    if not REGION_CODE.fullmatch(value):
+        raise _refuse(line, f"{code}: region_code {value!r} is not four digits (e.g. 3375)")
+    return value
+
+
+def _districts(item: dict[str, Any], code: str, kind: OrgKind, line: int) -> tuple[str, ...]:
+    raw = item.get("districts")
+    if raw is None:
+        return ()
+    if kind != OrgKind.CITY:
+        raise _refuse(line, f"{code}: only a city or regency has districts")
+    if not isinstance(raw, list) or not all(isinstance(d, str) and d.strip() for d in raw):
+        raise _refuse(line, f"{code}: districts must be a list of kecamatan names")
+    names = [" ".join(d.split()) for d in raw]
+    twice = sorted({d for d in names if names.count(d) > 1})
+    if twice:
+        raise _refuse(line, f"{code}: districts named twice: {', '.join(twice)}")
+    return tuple(names)
 
 
 async def import_organisations(sessions: async_sessionmaker[AsyncSession], text: str) -> ImportReport:
@@ -138,7 +244,14 @@ async def import_organisations(sessions: async_sessionmaker[AsyncSession], text:
             row = existing.get(node.code)
             if row is None:
                 row = models.Organisation(
-                    code=node.code, kind=node.kind, name=node.name, parent_id=parent_id, active=node.active
+                    code=node.code,
+                    kind=node.kind,
+                    name=node.name,
+                    parent_id=parent_id,
+                    active=node.active,
+                    short_name=node.short_name,
+                    region_code=node.region_code,
+                    districts=list(node.districts) or None,
                 )
                 session.add(row)
                 await session.flush()
@@ -149,7 +262,14 @@ async def import_organisations(sessions: async_sessionmaker[AsyncSession], text:
                 raise _refuse(
                     node.line, f"{node.code} is registered as a {row.kind}, the file says {node.kind}"
                 )
-            wanted = {"name": node.name, "parent_id": parent_id, "active": node.active}
+            wanted: dict[str, Any] = {"name": node.name, "parent_id": parent_id, "active": node.active}
+            # Left out of the file, they stay as they are: an older file must not wipe what a newer one set.
+            if node.short_name is not None:
+                wanted["short_name"] = node.short_name
+            if node.region_code is not None:
+                wanted["region_code"] = node.region_code
+            if node.districts:
+                wanted["districts"] = list(node.districts)
             if all(getattr(row, key) == value for key, value in wanted.items()):
                 report.unchanged.append(node.code)
                 continue
@@ -170,6 +290,12 @@ async def export_organisations(sessions: async_sessionmaker[AsyncSession]) -> st
 
     def node(row: models.Organisation) -> dict[str, Any]:
         item: dict[str, Any] = {"code": row.code, "kind": row.kind, "name": row.name}
+        if row.short_name:
+            item["short_name"] = row.short_name
+        if row.region_code:
+            item["region_code"] = row.region_code
+        if row.districts:
+            item["districts"] = list(row.districts)
         if not row.active:
             item["active"] = False
         if row.id in children:

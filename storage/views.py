@@ -146,6 +146,9 @@ def organisation_of(row: models.Organisation) -> Organisation:
         name=row.name,
         parent_id=row.parent_id,
         active=row.active,
+        short_name=row.short_name or "",
+        region_code=row.region_code,
+        districts=tuple(row.districts or ()),
     )
 
 

@@ -44,6 +44,15 @@ class Organisation:
     name: str
     parent_id: int | None = None
     active: bool = True
+    # What a button says (at most 24 characters, the distinguishing word first); the card shows `name`.
+    short_name: str = ""
+    # A city's BPS/Kemendagri region code (the first four digits of its residents' NIK) and its kecamatan.
+    region_code: str | None = None
+    districts: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,9 @@ def _check_target(step: Step, target: Organisation | None, current_org: Organisa
         raise InvalidTarget(step.trigger, "the complaint's organisation cannot send it there")
     if target.parent_id != current_org.id:
         raise InvalidTarget(step.trigger, f"{target.code} does not belong to {current_org.code}")
+    # An older registry listed a city's own Dinkominfo among its agencies: the office is not its own target.
+    if target.name.casefold() == current_org.name.casefold():
+        raise InvalidTarget(step.trigger, f"{target.code} is {current_org.code} itself")
 
 
 WORKFLOWS: dict[ComplaintKind, Workflow] = {kind: Workflow(d) for kind, d in DEFINITIONS.items()}

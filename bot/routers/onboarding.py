@@ -91,7 +91,7 @@ async def invite_menu(message: Message, t: Texts, admin: AdminInfo | None, direc
         orgs = await directory.children(admin.org.id) if in_child else [admin.org]
         for org in orgs:
             builder.button(
-                text=t.plain("invite.btn", role=t.plain(f"admin.role.{role}"), org=org.name),
+                text=t.plain("invite.btn", role=t.plain(f"admin.role.{role}"), org=org.label),
                 callback_data=InviteCb(role=role, org_id=org.id),
             )
     builder.adjust(1)

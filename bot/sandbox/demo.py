@@ -315,20 +315,25 @@ class Scenario:
         return cards[-1] if cards else None
 
     async def _pick(self, admin: Person, card: ChatMessage, target: str) -> None:
-        """The picker replaces the card's buttons, a page at a time."""
-        pages_seen: set[str] = set()
+        """The picker asks about the likely target at once; another is one press away, or in the whole list
+        ("Lainnya…", a page at a time). The picker asks about it by its full name, and ✅ sends it."""
+        label = await self._org_label(target)
+        yes = admin.t.plain("admin.btn.send_to", org=label)
+        more = admin.t.plain("admin.btn.more")
+        layouts_seen: set[tuple[str, ...]] = set()
         while True:
             picker = await admin.until(
-                lambda view: _picker(view, card.message_id, pages_seen), f"the picker with {target}"
+                lambda view: _picker(view, card.message_id, layouts_seen), f"the picker with {label}"
             )
-            if picker.button(target) is not None:
-                await admin.press(picker, target)
+            layouts_seen.add(tuple(picker.button_texts))
+            if picker.button(yes) is not None:
+                await admin.press(picker, yes)
                 return
             following = next((b["text"] for b in picker.buttons if b["text"].endswith("▶️")), None)
-            if following is None or following in pages_seen:
+            step = label if picker.button(label) is not None else more if picker.button(more) else following
+            if step is None:
                 raise DemoFailed(f"{target} is not among {admin.name}'s choices")
-            pages_seen.add(following)
-            await admin.press(picker, following)
+            await admin.press(picker, step)
 
     # -- 7: the reporter receives and rates ---------------------------------------------------------------
 
@@ -362,6 +367,14 @@ class Scenario:
                 raise DemoFailed(f"{what} did not take: {self.number} is {complaint.state}, not {state}")
             await asyncio.sleep(0.02)
 
+    async def _org_label(self, name: str) -> str:
+        """What a picker's button says for the organisation named `name`."""
+        for code in (CITY_CODE, SECOND_OPD_CODE, OPD_CODE):
+            org = await self.services.directory.organisation_by_code(code)
+            if org is not None and org.name == name:
+                return org.label
+        return name
+
     async def _org_name(self, code: str) -> str:
         org = await self.services.directory.organisation_by_code(code)
         if org is None:
@@ -369,16 +382,15 @@ class Scenario:
         return org.name
 
 
-def _picker(view: ChatView, message_id: int, pages_seen: set[str]) -> ChatMessage | None:
-    """The card once its buttons are a picker page not yet looked at."""
+def _picker(view: ChatView, message_id: int, layouts_seen: set[tuple[str, ...]]) -> ChatMessage | None:
+    """The card once its buttons are a picker not yet looked at."""
     message = view.message(message_id)
     if message is None or not message.buttons:
         return None
     back = texts_for("id").plain("admin.btn.back")
     if message.button(back) is None:
         return None
-    following = next((b["text"] for b in message.buttons if b["text"].endswith("▶️")), None)
-    return None if following in pages_seen else message
+    return None if tuple(message.button_texts) in layouts_seen else message
 
 
 # -- the transcript ---------------------------------------------------------------------------------------

@@ -391,8 +391,6 @@ TEXTS: dict[str, str] = {
     "admin.files.caption": "📎 {number} — complaint attachments",
     "admin.files.result_caption": "📎 {number} — follow-up result attachments",
     # -- admin: pickers, reasons and results -------------------------------------------------------------
-    "admin.pick.city": "Choose the city/regency ({page}/{pages})",
-    "admin.pick.opd": "Choose the agency (OPD) ({page}/{pages})",
     "admin.pick.none": "There is no active organisation to send it to.",
     "admin.btn.page_prev": "◀️ {page}/{pages}",
     "admin.btn.page_next": "{page}/{pages} ▶️",
@@ -731,4 +729,21 @@ TEXTS: dict[str, str] = {
     "admin.did.submit": "Complaint filed",
     "admin.btn.invite": "✉️ Invite an admin",
     "admin.btn.admins": "👥 Admins below me",
+    # -- admin routing: pickers ---------------------------------------------------------------------------
+    "admin.pick.ask.dispose": "❓ Dispose to {org}?",
+    "admin.pick.ask.forward": "❓ Forward to {org}?",
+    "admin.pick.asked": "{question} Press ✅ to send it, or pick another.",
+    "admin.btn.send_to": "✅ Yes, {org}",
+    "admin.btn.more": "🔎 More…",
+    "admin.pick.all": "All targets ({page}/{pages}). Type a few letters to narrow them.",
+    "admin.pick.matches": "{count} targets match «{typed}». Pick one on the card above.",
+    "admin.pick.no_match": "No target matches «{typed}». Type other letters, or pick from the list.",
+    "admin.pick.matches_more": (
+        "{count} targets match «{typed}»; the first {shown} are on the card above. "
+        "Type more letters to narrow."
+    ),
+    "admin.pick.closed": (
+        "The list of targets is closed: that complaint has moved on. Open its card again from /queue."
+    ),
+    "admin.pick.type_hint": "🔎 Pick below, or type a few letters of the name to narrow the list.",
 }

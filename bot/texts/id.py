@@ -405,8 +405,6 @@ TEXTS: dict[str, str] = {
     "admin.files.caption": "📎 {number} — lampiran laporan",
     "admin.files.result_caption": "📎 {number} — lampiran hasil tindak lanjut",
     # -- admin: pickers, reasons and results -------------------------------------------------------------
-    "admin.pick.city": "Pilih kota/kabupaten tujuan ({page}/{pages})",
-    "admin.pick.opd": "Pilih OPD tujuan ({page}/{pages})",
     "admin.pick.none": "Tidak ada instansi tujuan yang aktif.",
     "admin.btn.page_prev": "◀️ {page}/{pages}",
     "admin.btn.page_next": "{page}/{pages} ▶️",
@@ -758,4 +756,23 @@ TEXTS: dict[str, str] = {
     "admin.did.submit": "Laporan masuk",
     "admin.btn.invite": "✉️ Undang admin",
     "admin.btn.admins": "👥 Admin di bawah saya",
+    # -- admin routing: pickers ---------------------------------------------------------------------------
+    "admin.pick.ask.dispose": "❓ Disposisi ke {org}?",
+    "admin.pick.ask.forward": "❓ Teruskan ke {org}?",
+    "admin.pick.asked": "{question} Tekan ✅ untuk mengirim, atau pilih yang lain.",
+    "admin.btn.send_to": "✅ Ya, {org}",
+    "admin.btn.more": "🔎 Lainnya…",
+    "admin.pick.all": "Semua tujuan ({page}/{pages}). Ketik beberapa huruf untuk menyaring.",
+    "admin.pick.matches": "{count} tujuan cocok dengan «{typed}». Pilih di kartu di atas.",
+    "admin.pick.no_match": (
+        "Tidak ada tujuan yang cocok dengan «{typed}». Ketik huruf lain, atau pilih dari daftar."
+    ),
+    "admin.pick.matches_more": (
+        "{count} tujuan cocok dengan «{typed}»; {shown} yang pertama ada di kartu di atas. "
+        "Ketik lebih banyak huruf untuk mempersempit."
+    ),
+    "admin.pick.closed": (
+        "Daftar tujuan sudah ditutup: laporan itu sudah berpindah. Buka kartunya lagi dari /antrian."
+    ),
+    "admin.pick.type_hint": "🔎 Pilih di bawah, atau ketik beberapa huruf nama tujuan untuk menyaring.",
 }

@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.local_api import ChatMessage, ChatView, LocalBotApi
 from bot.local_api.models import CallbackState
+from bot.local_api.sim import SimUser
+from bot.texts import Texts
 from storage.views import ComplaintInfo, EventInfo
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible
@@ -48,6 +50,9 @@ class Desk(Reporter):
 
     async def press_action(self, card: ChatMessage, trigger: str) -> None:
         await self.press(card, f"admin.btn.{trigger}")
+
+    async def send_to(self, card: ChatMessage, label: str) -> None:
+        await send_to(self.user, self.t, card, label)
 
     async def toast(self) -> str:
         """The next callback answer that says something (plain acknowledgements are skipped)."""
@@ -95,6 +100,33 @@ class Desk(Reporter):
 
     def said_plain(self, key: str, **values: object) -> str:
         return self.t.plain(key, **values)
+
+
+async def send_to(user: SimUser, t: Texts, card: ChatMessage, label: str) -> None:
+    """In the picker open on `card`, find `label` — asked about already, among the likely targets, or in the
+    whole list behind "Lainnya…", page by page — and press its ✅."""
+    yes, more, back = (
+        t.plain(key, org=label) for key in ("admin.btn.send_to", "admin.btn.more", "admin.btn.back")
+    )
+    seen: set[tuple[str, ...]] = set()
+
+    def fresh(view: ChatView) -> bool:
+        shown = view.message(card.message_id)
+        return shown is not None and back in shown.button_texts and tuple(shown.button_texts) not in seen
+
+    while True:
+        picker = (await user.wait_until(fresh, timeout=10.0)).message(card.message_id)
+        assert picker is not None
+        labels = picker.button_texts
+        seen.add(tuple(labels))
+        if yes in labels:
+            await user.press_button(picker, yes)
+            return
+        following = next((text for text in labels if text.endswith("▶️")), None)
+        step = label if label in labels else more if more in labels else following
+        if step is None:
+            raise AssertionError(f"{label} is not among the choices: {labels}")
+        await user.press_button(picker, step)
 
 
 def forge_press(api: LocalBotApi, user_id: int, message_id: int, data: str) -> None:

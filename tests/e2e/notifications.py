@@ -29,6 +29,7 @@ from storage.notifications import NoticeKind
 from storage.outbox import OutboxStatus
 from storage.views import AdminInfo, ComplaintInfo
 from tests.conftest import World, draft_for
+from tests.e2e.admin_desk import send_to
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import TEST_SENDER, TOKEN
 from workflow.actors import Role
@@ -98,10 +99,7 @@ class AdminChat(Reporter):
         """Press the action on the card and answer what it asks: a target, a reason, or a result."""
         await self.press_action(card, trigger)
         if target is not None:
-            picker = await self.user.wait_for_edit(
-                card, lambda m: m.button(target) is not None, timeout=WAIT_S
-            )
-            await self.user.press_button(picker, target)
+            await send_to(self.user, self.t, card, target)
         elif reason is not None:
             await self.next_where(lambda m: m.button(self.t.plain("admin.btn.abort")) is not None, "reason")
             await self.send(reason)

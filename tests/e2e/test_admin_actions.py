@@ -24,8 +24,7 @@ async def test_the_seven_steps_from_telegram_with_a_result_of_text_and_two_photo
         province.said_plain("admin.btn.reject"),
     ]
     await province.press_action(card, T.DISPOSE)
-    picker = await province.settled(card, lambda m: "Dinkominfo Kota Pekalongan" in m.button_texts)
-    await province.press_text(picker, "Dinkominfo Kota Pekalongan")
+    await province.send_to(card, "Dinkominfo Kota Pekalongan")
     await province.done(card, T.DISPOSE, "Dinkominfo Kota Pekalongan")
     moved = await world.complaints.get(complaint.id)
     assert moved is not None
@@ -46,7 +45,7 @@ async def test_the_seven_steps_from_telegram_with_a_result_of_text_and_two_photo
     picker = await city.settled(card, lambda m: "Dinas Lingkungan Hidup Kota Pekalongan" in m.button_texts)
     # A city picks among its own agencies only: Batang's are not offered.
     assert "Dinas Pekerjaan Umum Kabupaten Batang" not in picker.button_texts
-    await city.press_text(picker, world.orgs["PKL-DPUPR"].name)
+    await city.send_to(card, world.orgs["PKL-DPUPR"].name)
     await city.done(card, T.FORWARD, world.orgs["PKL-DPUPR"].name)
 
     card = await opd.open(number)

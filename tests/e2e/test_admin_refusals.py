@@ -31,13 +31,15 @@ async def test_two_admins_of_one_province_press_the_same_button_and_the_second_i
     first_card = await first.open(complaint.tracking_number)
     second_card = await second.open(complaint.tracking_number)
     await first.press_action(first_card, T.DISPOSE)
-    picker = await first.settled(first_card, lambda m: "Dinkominfo Kota Pekalongan" in m.button_texts)
     await second.press_action(second_card, T.DISPOSE)
+    asked = await second.settled(second_card, lambda m: second.said_plain("admin.btn.more") in m.button_texts)
+    assert (await second.toast()).startswith("❓")
+    await second.press(asked, "admin.btn.more")
     other_picker = await second.settled(
         second_card, lambda m: "Diskominfo Kabupaten Batang" in m.button_texts
     )
-    assert await second.toast() == second.said_plain("admin.pick.city", page=1, pages=1)
-    await first.press_text(picker, "Dinkominfo Kota Pekalongan")
+    assert await second.toast() == second.said_plain("admin.pick.all", page=1, pages=1)
+    await first.send_to(first_card, "Dinkominfo Kota Pekalongan")
     await first.done(first_card, T.DISPOSE, "Dinkominfo Kota Pekalongan")
 
     await second.press_text(other_picker, "Diskominfo Kabupaten Batang")

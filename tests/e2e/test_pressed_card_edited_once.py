@@ -9,6 +9,9 @@ edited on confirm)."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,12 +32,21 @@ NOT_OURS = "Lokasi di Kabupaten Batang, bukan kewenangan Kota Pekalongan."
 
 
 def text_edits(api: LocalBotApi, chat_id: int, message_id: int) -> list[RequestRecord]:
-    """The bot's requests to edit the text of one message (whoever in the bot sent them)."""
+    """The bot's requests to edit the text of one message into a handled card, with no buttons left
+    (whoever in the bot sent them). A picker's question ("❓ Disposisi ke …?") edits the card too, before
+    anything is handled, and keeps its buttons: not counted."""
     return [
         record
         for record in api.requests("editMessageText", chat_id=chat_id)
-        if int(record.params.get("message_id", 0)) == message_id
+        if int(record.params.get("message_id", 0)) == message_id and not _buttons(record.params)
     ]
+
+
+def _buttons(params: dict[str, Any]) -> bool:
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return bool(markup and any(markup.get("inline_keyboard") or []))
 
 
 def not_modified(api: LocalBotApi) -> list[RequestRecord]:

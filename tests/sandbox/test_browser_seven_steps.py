@@ -80,7 +80,7 @@ async def test_the_seven_steps_through_the_page_as_each_persona(page: Page, live
     await shot(page, "11-seven-steps-2-province-card")
     city = await org_name(live, CITY_CODE)
     await press(card, action_label(T.DISPOSE, ID))
-    await pick(card, city)
+    await pick(card, await org_label(live, CITY_CODE))
     await done(card, T.DISPOSE, city)
     await shot(page, "12-seven-steps-2-province-disposed")
 
@@ -91,7 +91,7 @@ async def test_the_seven_steps_through_the_page_as_each_persona(page: Page, live
     card = await live_card(page, live, "city", complaint)
     opd = await org_name(live, OPD_CODE)
     await press(card, action_label(T.FORWARD, ID))
-    await pick(card, opd)
+    await pick(card, await org_label(live, OPD_CODE))
     await done(card, T.FORWARD, opd)
     await shot(page, "13-seven-steps-3-city-forwarded")
 
@@ -191,10 +191,24 @@ async def live_card(screen: Page, sandbox: Sandbox, seat: str, complaint: Compla
 
 
 async def pick(card: Locator, target: str) -> None:
-    """The picker replaces the card's buttons; it pages through the targets until `target` shows."""
+    """The picker asks about the likely target at once; another is one press away, or in the whole list
+    ("Lainnya…", a page at a time). Pressing one asks about it by its full name; ✅ sends it."""
     await expect(card.get_by_role("button", name=ID.plain("admin.btn.back"), exact=True)).to_be_visible()
+    yes = card.get_by_role("button", name=ID.plain("admin.btn.send_to", org=target), exact=True)
+    if not await yes.count():
+        await choose(card, target)
+    await expect(yes).to_be_visible()
+    await yes.click()
+
+
+async def choose(card: Locator, target: str) -> None:
+    choice = card.get_by_role("button", name=target, exact=True)
+    if await choice.count():
+        await choice.click()
+        return
+    await card.get_by_role("button", name=ID.plain("admin.btn.more"), exact=True).click()
+    await expect(card.get_by_role("button", name=ID.plain("admin.btn.more"), exact=True)).to_have_count(0)
     for _ in range(20):
-        choice = card.get_by_role("button", name=target, exact=True)
         if await choice.count():
             await choice.click()
             return
@@ -230,6 +244,14 @@ async def at(sandbox: Sandbox, number: str, state: str) -> ComplaintInfo:
             return complaint
         await asyncio.sleep(0.02)
     raise AssertionError(f"{number} never reached {state}: {complaint.state if complaint else None}")
+
+
+async def org_label(sandbox: Sandbox, code: str) -> str:
+    """What a picker's button says for it: its short name."""
+    assert sandbox.services is not None
+    org = await sandbox.services.directory.organisation_by_code(code)
+    assert org is not None
+    return org.label
 
 
 async def org_name(sandbox: Sandbox, code: str) -> str:

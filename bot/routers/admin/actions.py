@@ -44,7 +44,17 @@ async def action_pressed(
             return
         step = press.step
         if step.target_kind is not None:
-            await pickers.show_page(query, press, 0, t, directory)
+            await pickers.open_picker(
+                query,
+                query.message,
+                press,
+                state=state,
+                t=t,
+                directory=directory,
+                complaints=complaints,
+                calendar=calendar,
+                clock=clock,
+            )
         elif step.needs_reason or step.needs_result:
             await inputs.ask(query, query.message, press, bot, state, t, complaints, admins, calendar, clock)
         else:

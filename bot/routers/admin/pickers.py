@@ -1,100 +1,311 @@
-"""Choosing where a complaint goes: the province picks a city (35 of them, so in pages), a city an OPD.
+"""Choosing where a complaint goes: the province picks a city (35 of them), a city one of its agencies.
 
-The picker replaces the card's buttons in place; picking acts, and "back" puts the card's buttons back.
+The picker takes the card's place in the same message. Pressing the action opens it on the likely target
+already asked about ("❓ Disposisi ke <full name>?" above the buttons): its "✅ Ya" is the one press that
+moves the complaint, so the usual target costs two presses from the card. Beside it, the other likely
+targets, each of which asks again: after a return, those its reason names (never the office that sent it
+back); the complaint's region (for a disposition); the office's most used targets. Then "🔎 Lainnya…", the
+whole list in pages, which the admin narrows by typing a few letters while it is open.
+
+A confirmation rather than an undo: a move is seen at once by the next office (its admins get the card, the
+reporter may be told), so taking it back would be a second move everyone sees. Asking once, with the full
+name, before anything is written costs one press and leaves nothing to retract.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin_callbacks import CardCb, PickPageCb, PickTargetCb, code_of
-from bot.cards import render_card
-from bot.routers.admin.guard import Forged, NotAnAdmin, Press, check_press, may_view, refusals, require_ids
+from bot.admin_callbacks import CardCb, PickPageCb, PickTargetCb, SendToCb, code_of
+from bot.cards import card_text, render_card
+from bot.routers.admin.guard import (
+    Forged,
+    NotAnAdmin,
+    Press,
+    check_press,
+    may_view,
+    refusals,
+    require_ids,
+    toast,
+)
 from bot.routers.admin.outcome import pressed_copy, show_done
-from bot.texts import Texts
+from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.errors import ComplaintNotFound
-from storage.views import AdminInfo
+from storage.views import AdminInfo, CardInfo
+from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WorkingCalendar
-from workflow.errors import NotPermitted
+from workflow.definitions import T
+from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
+from workflow.regions import likely_cities, named_in, narrow
 
 PAGE_SIZE = 8
+# The steps that send a complaint back up to the office now choosing again.
+RETURNS = {T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE}
+# The likely targets offered before "Lainnya…": the one asked about and the others beside it.
+LIKELY = 4
+MOST_USED = 3
+# Two buttons share a row only when every label on it shows whole on a phone at half width.
+HALF_ROW = 14
 
 
-async def show_page(query: CallbackQuery, press: Press, page: int, t: Texts, directory: Directory) -> None:
-    complaint = press.complaint
-    if complaint.current_org_id is None:
-        raise Forged("a complaint outside any queue has nowhere to be sent")
-    targets = [
-        org
-        for org in await directory.children(complaint.current_org_id)
-        if org.kind == press.step.target_kind
-    ]
-    pages = max(1, -(-len(targets) // PAGE_SIZE))
-    if not 0 <= page < pages:
-        raise Forged(f"picker page {page} of {pages}")
+class AdminPicker(StatesGroup):
+    narrowing = State()  # the whole list is open: what the admin types narrows it
+
+
+# FSM data key of an open list: complaint, version seen, trigger code, the card message it is shown in.
+PICKING = "admin_picking"
+
+
+@dataclass(frozen=True)
+class Choices:
+    targets: list[Organisation]  # every target allowed, by label
+    likely: list[Organisation]  # the ones offered first, most likely first
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What a picker needs to redraw the card it sits on."""
+
+    t: Texts
+    directory: Directory
+    complaints: ComplaintService
+    calendar: WorkingCalendar
+    clock: Callable[[], datetime]
+
+
+async def choices_for(press: Press, card: CardInfo, directory: Directory) -> Choices:
+    office = press.complaint.current_org_id
+    kind = press.step.target_kind
+    if office is None or kind is None:
+        raise Forged("a complaint outside any queue, or a step without a target")
+    targets = await directory.targets(office, OrgKind(kind))
+    by_id = {org.id: org for org in targets}
+    ranked: list[int] = []
+    # Sent back just now: the reason often says where it belongs ("… mohon diteruskan ke DPUPR"), and the
+    # office that sent it back is not offered again first.
+    returned = card.history[-1] if card.history and card.history[-1].trigger in RETURNS else None
+    if returned is not None and returned.reason:
+        ranked += named_in(returned.reason, targets)
+        if kind == OrgKind.CITY:
+            ranked += likely_cities(returned.reason, None, targets)
+    if kind == OrgKind.CITY:
+        ranked += likely_cities(card.complaint.event_place, card.reporter.nik, targets)
+    ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED)
+    likely: list[Organisation] = []
+    for org_id in ranked:
+        if (
+            org_id in by_id
+            and by_id[org_id] not in likely
+            and (returned is None or org_id != returned.org_id)
+        ):
+            likely.append(by_id[org_id])
+    return Choices(targets=targets, likely=likely[:LIKELY])
+
+
+async def card_of(press: Press, complaints: ComplaintService) -> CardInfo:
+    card = await complaints.card(press.complaint.id)
+    if card is None:
+        raise ComplaintNotFound(press.complaint.id)
+    return card
+
+
+def _rows(builder: InlineKeyboardBuilder, buttons: list[InlineKeyboardButton]) -> None:
+    width = 2 if all(len(button.text) <= HALF_ROW for button in buttons) else 1
+    for start in range(0, len(buttons), width):
+        builder.row(*buttons[start : start + width])
+
+
+def _target_button(press: Press, org: Organisation) -> InlineKeyboardButton:
+    data = PickTargetCb(c=press.complaint.id, v=press.seen_version, t=code_of(press.step.trigger), o=org.id)
+    return InlineKeyboardButton(text=org.label, callback_data=data.pack())
+
+
+def _more_and_back(press: Press, t: Texts, *, more: bool) -> list[InlineKeyboardButton]:
+    row = []
+    if more:
+        page = PickPageCb(c=press.complaint.id, v=press.seen_version, t=code_of(press.step.trigger), p=1)
+        row.append(InlineKeyboardButton(text=t.plain("admin.btn.more"), callback_data=page.pack()))
+    row.append(
+        InlineKeyboardButton(
+            text=t.plain("admin.btn.back"), callback_data=CardCb(c=press.complaint.id).pack()
+        )
+    )
+    return row
+
+
+async def _redraw(message: Message, text: Html, markup: InlineKeyboardMarkup) -> None:
+    # An unchanged picker pressed again, or a card too old to edit: nothing more to show.
+    with suppress(TelegramBadRequest):
+        await message.edit_text(text, reply_markup=markup)
+
+
+def question(press: Press, org: Organisation, t: Texts) -> tuple[Html, str]:
+    key = f"admin.pick.ask.{press.step.trigger}"
+    return t(key, org=org.name), t.plain(key, org=org.name)
+
+
+async def ask(
+    query: CallbackQuery,
+    message: Message,
+    press: Press,
+    org: Organisation,
+    choices: Choices,
+    card: CardInfo,
+    s: Screen,
+) -> None:
+    """The card with "❓ <action> to <full name>?" under it: ✅ moves it, any other target asks anew."""
+    footer, plain = question(press, org, s.t)
     code = code_of(press.step.trigger)
     builder = InlineKeyboardBuilder()
-    for org in targets[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        builder.button(
-            text=org.name, callback_data=PickTargetCb(c=complaint.id, v=press.seen_version, t=code, o=org.id)
+    builder.row(
+        InlineKeyboardButton(
+            text=s.t.plain("admin.btn.send_to", org=org.label),
+            callback_data=SendToCb(c=press.complaint.id, v=press.seen_version, t=code, o=org.id).pack(),
         )
-    builder.adjust(1)
+    )
+    _rows(builder, [_target_button(press, other) for other in choices.likely if other.id != org.id])
+    builder.row(*_more_and_back(press, s.t, more=len(choices.targets) > 1))
+    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=footer)
+    await _redraw(message, text, builder.as_markup())
+    await query.answer(toast(s.t.plain("admin.pick.asked", question=plain)))
+
+
+def list_markup(press: Press, targets: list[Organisation], page: int, t: Texts) -> InlineKeyboardMarkup:
+    """Page `page` (from 1) of `targets`, with the pages around it and the way back to the card."""
+    pages = max(1, -(-len(targets) // PAGE_SIZE))
+    code = code_of(press.step.trigger)
+    builder = InlineKeyboardBuilder()
+    _rows(builder, [_target_button(press, org) for org in targets[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]])
     nav: list[InlineKeyboardButton] = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text=t.plain("admin.btn.page_prev", page=page, pages=pages),
-                callback_data=PickPageCb(c=complaint.id, v=press.seen_version, t=code, p=page - 1).pack(),
+    for to, key in ((page - 1, "admin.btn.page_prev"), (page + 1, "admin.btn.page_next")):
+        if 1 <= to <= pages:
+            data = PickPageCb(c=press.complaint.id, v=press.seen_version, t=code, p=to)
+            nav.append(
+                InlineKeyboardButton(text=t.plain(key, page=to, pages=pages), callback_data=data.pack())
             )
-        )
-    if page + 1 < pages:
-        nav.append(
-            InlineKeyboardButton(
-                text=t.plain("admin.btn.page_next", page=page + 2, pages=pages),
-                callback_data=PickPageCb(c=complaint.id, v=press.seen_version, t=code, p=page + 1).pack(),
-            )
-        )
     if nav:
         builder.row(*nav)
-    builder.row(
-        InlineKeyboardButton(text=t.plain("admin.btn.back"), callback_data=CardCb(c=complaint.id).pack())
-    )
-    key = f"admin.pick.{press.step.target_kind}" if targets else "admin.pick.none"
-    if isinstance(query.message, Message):
-        with suppress(TelegramBadRequest):
-            await query.message.edit_reply_markup(reply_markup=builder.as_markup())
-    await query.answer(t.plain(key, page=page + 1, pages=pages))
+    builder.row(*_more_and_back(press, t, more=False))
+    return builder.as_markup()
+
+
+async def show_list(
+    query: CallbackQuery, message: Message, press: Press, page: int, state: FSMContext, s: Screen
+) -> None:
+    card = await card_of(press, s.complaints)
+    targets = (await choices_for(press, card, s.directory)).targets
+    pages = max(1, -(-len(targets) // PAGE_SIZE))
+    if not 1 <= page <= pages:
+        raise Forged(f"picker page {page} of {pages}")
+    # Typing narrows the list, unless the admin is in the middle of writing something else.
+    narrowing = await state.get_state() in (None, AdminPicker.narrowing.state)
+    hint = s.t("admin.pick.type_hint") if narrowing else None
+    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=hint)
+    await _redraw(message, text, list_markup(press, targets, page, s.t))
+    if narrowing:
+        await state.set_state(AdminPicker.narrowing)
+        await state.update_data(
+            {
+                PICKING: {
+                    "c": press.complaint.id,
+                    "v": press.seen_version,
+                    "t": code_of(press.step.trigger),
+                    "m": message.message_id,
+                }
+            }
+        )
+    key = "admin.pick.all" if targets else "admin.pick.none"
+    await query.answer(s.t.plain(key, page=page, pages=pages))
+
+
+async def open_picker(
+    query: CallbackQuery,
+    message: Message,
+    press: Press,
+    *,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    """The action's first screen: the most likely target asked about, or the whole list when none is."""
+    s = Screen(t, directory, complaints, calendar, clock)
+    card = await card_of(press, complaints)
+    choices = await choices_for(press, card, directory)
+    if choices.likely:
+        await ask(query, message, press, choices.likely[0], choices, card, s)
+    else:
+        await show_list(query, message, press, 1, state, s)
 
 
 async def page_pressed(
     query: CallbackQuery,
     callback_data: PickPageCb,
+    state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
     directory: Directory,
     complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
 ) -> None:
     c, v = callback_data.c, callback_data.v
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         press = await check_press(complaints, admins, c, v, callback_data.t)
-        if press.step.target_kind is None:
+        if press.step.target_kind is None or not isinstance(query.message, Message):
             raise Forged("a picker page for a step without a target")
-        await show_page(query, press, callback_data.p, t, directory)
+        s = Screen(t, directory, complaints, calendar, clock)
+        await show_list(query, query.message, press, callback_data.p, state, s)
 
 
 async def target_picked(
     query: CallbackQuery,
     callback_data: PickTargetCb,
+    t: Texts,
+    admins: list[AdminInfo],
+    directory: Directory,
+    complaints: ComplaintService,
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    """A target pressed: asked about by its full name, not yet sent (look-alike names are one press apart)."""
+    c, v = callback_data.c, callback_data.v
+    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
+        press = await check_press(complaints, admins, c, v, callback_data.t)
+        require_ids(callback_data.o)
+        if press.step.target_kind is None or not isinstance(query.message, Message):
+            raise Forged("a target for a step without one")
+        card = await card_of(press, complaints)
+        choices = await choices_for(press, card, directory)
+        org = next((org for org in choices.targets if org.id == callback_data.o), None)
+        if org is None and await directory.organisation(callback_data.o) is not None:
+            raise InvalidTarget(press.step.trigger, f"organisation {callback_data.o} is not offered here")
+        if org is None:
+            raise Forged(f"no organisation {callback_data.o}")
+        s = Screen(t, directory, complaints, calendar, clock)
+        await ask(query, query.message, press, org, choices, card, s)
+
+
+async def send_confirmed(
+    query: CallbackQuery,
+    callback_data: SendToCb,
     bot: Bot,
+    state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
@@ -117,6 +328,7 @@ async def target_picked(
             target_org_id=callback_data.o,
             pressed_card=card,
         )
+        await _stop_narrowing(state)
         await show_done(
             query,
             moved,
@@ -130,9 +342,53 @@ async def target_picked(
         )
 
 
+async def _stop_narrowing(state: FSMContext) -> None:
+    if await state.get_state() == AdminPicker.narrowing.state:
+        await state.set_state(None)
+        await state.update_data({PICKING: None})
+
+
+async def letters_typed(
+    message: Message,
+    state: FSMContext,
+    t: Texts,
+    admins: list[AdminInfo],
+    directory: Directory,
+    complaints: ComplaintService,
+) -> None:
+    """A few letters while the whole list is open: the list on the card shows only what matches."""
+    picking: dict[str, Any] = (await state.get_data()).get(PICKING) or {}
+    typed = (message.text or "").strip()[:40]
+    try:
+        press = await check_press(complaints, admins, int(picking["c"]), int(picking["v"]), str(picking["t"]))
+        card = await card_of(press, complaints)
+        targets = (await choices_for(press, card, directory)).targets
+    except (KeyError, ValueError, Forged, NotAnAdmin, WorkflowError, ComplaintNotFound):
+        # The complaint moved on, or the seat is gone: the list it narrowed no longer applies.
+        await _stop_narrowing(state)
+        await message.answer(t("admin.pick.closed"))
+        return
+    found = narrow(typed, targets)
+    if not found:
+        await message.answer(t("admin.pick.no_match", typed=typed))
+        return
+    if message.bot is not None:
+        with suppress(TelegramBadRequest):
+            await message.bot.edit_message_reply_markup(
+                chat_id=message.chat.id,
+                message_id=int(picking["m"]),
+                reply_markup=list_markup(press, found[:PAGE_SIZE], 1, t),
+            )
+    if len(found) > PAGE_SIZE:
+        await message.answer(t("admin.pick.matches_more", count=len(found), typed=typed, shown=PAGE_SIZE))
+    else:
+        await message.answer(t("admin.pick.matches", count=len(found), typed=typed))
+
+
 async def back_to_card(
     query: CallbackQuery,
     callback_data: CardCb,
+    state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
@@ -150,6 +406,7 @@ async def back_to_card(
         viewer = next((admin for admin in admins if may_view(admin, card.complaint)), None)
         if viewer is None:
             raise NotPermitted("view", "a card of another organisation")
+        await _stop_narrowing(state)
         text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
         await query.answer()
         if isinstance(query.message, Message):
@@ -161,5 +418,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(page_pressed, PickPageCb.filter())
     router.callback_query.register(target_picked, PickTargetCb.filter())
+    router.callback_query.register(send_confirmed, SendToCb.filter())
     router.callback_query.register(back_to_card, CardCb.filter())
+    router.message.register(letters_typed, AdminPicker.narrowing, F.text, ~F.text.startswith("/"))
     return router
