@@ -123,6 +123,7 @@ class ComplaintService:
                 version=0,
                 reporter_id=draft.reporter_id,
                 current_org_id=None,
+                complainant_in_bot=reporter.telegram_id is not None,
                 **slots,
             )
             first_step = workflow.definition.steps[0]
@@ -141,6 +142,7 @@ class ComplaintService:
                 external_system=draft.external_ref.system if draft.external_ref else None,
                 external_number=draft.external_ref.number if draft.external_ref else None,
                 confidential=draft.confidential,
+                complainant_in_bot=draft_snapshot.complainant_in_bot,
                 subject=draft.subject,
                 chronology=draft.chronology,
                 event_date=draft.event_date,
@@ -224,6 +226,8 @@ class ComplaintService:
                 values["result_text"] = move.result
             if rating is not None:
                 values["rating"] = rating
+            if actor.role is Role.REPORTER:
+                values["complainant_in_bot"] = True  # whoever blocked the bot is back and answering in it
             changed = await session.execute(
                 update(models.Complaint)
                 .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
@@ -281,6 +285,13 @@ class ComplaintService:
             row = await session.get(models.Complaint, complaint_id)
             if row is None:
                 return ()
+            # The bot cannot reach them: the handling office's officer may now answer for them.
+            await session.execute(
+                update(models.Complaint)
+                .where(models.Complaint.reporter_id == row.reporter_id)
+                .values(complainant_in_bot=False)
+                .execution_options(synchronize_session=False)
+            )
             return await alert_reporter_unreachable(
                 session, complaint=row, failed_row_id=failed_row_id, error=error, now=self.clock()
             )

@@ -86,6 +86,7 @@ class ComplaintInfo:
     deadline: datetime
     result_text: str | None
     rating: int | None
+    complainant_in_bot: bool = True
 
     def snapshot(self) -> ComplaintSnapshot:
         return ComplaintSnapshot(
@@ -97,6 +98,7 @@ class ComplaintInfo:
             province_org_id=self.province_org_id,
             city_org_id=self.city_org_id,
             opd_org_id=self.opd_org_id,
+            complainant_in_bot=self.complainant_in_bot,
         )
 
 
@@ -194,6 +196,7 @@ def complaint_of(row: models.Complaint) -> ComplaintInfo:
         deadline=row.deadline,
         result_text=row.result_text,
         rating=row.rating,
+        complainant_in_bot=row.complainant_in_bot is not False,
     )
 
 

@@ -22,6 +22,9 @@ from workflow.errors import (
     StaleVersion,
 )
 
+# The refusal of an officer's answer for a complainant who answers in the bot themselves.
+SPEAKS_FOR_THEMSELVES = "the complainant answers in the bot themselves"
+
 # The organisation slot of a complaint that each holding role works from.
 _SLOT: dict[Role, str] = {
     Role.PROVINCE: "province_org_id",
@@ -44,6 +47,9 @@ class ComplaintSnapshot:
     province_org_id: int | None = None
     city_org_id: int | None = None
     opd_org_id: int | None = None
+    # The complainant answers in the bot themselves: they are on Telegram and have not blocked it. Only when
+    # they are not may the office handling the complaint answer for them.
+    complainant_in_bot: bool = True
 
 
 @dataclass(frozen=True)
@@ -171,8 +177,11 @@ class Workflow:
         if complaint.state == self.definition.initial:
             return None
         # Where the complainant must answer, the Dinkominfo office handling the complaint may answer for a
-        # complainant it reached by phone, email or at the counter.
+        # complainant the bot cannot reach (recorded by phone, email or at the counter, or who blocked the
+        # bot) and only for them: a complainant in the bot gives their own answers.
         if self.holder(complaint.state) is Role.REPORTER:
+            if complaint.complainant_in_bot:
+                return SPEAKS_FOR_THEMSELVES
             if actor.org_id is None or actor.org_id != complaint.city_org_id:
                 return "only the Dinkominfo office handling the complaint may answer for its complainant"
             return None
