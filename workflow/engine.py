@@ -22,8 +22,12 @@ from workflow.errors import (
     StaleVersion,
 )
 
-# The refusal of an officer's answer for a complainant who answers in the bot themselves.
+# Why a step is refused (`NotPermitted.why`), for the bot to name the real reason.
+WRONG_ROLE = "this role does not take this step"
 SPEAKS_FOR_THEMSELVES = "the complainant answers in the bot themselves"
+NOT_OWN_COMPLAINT = "only the complaint's own reporter may do this"
+NOT_HANDLING_OFFICE = "only the Dinkominfo office handling the complaint may answer for its complainant"
+NOT_IN_QUEUE = "the complaint is not in your organisation's queue"
 
 # The organisation slot of a complaint that each holding role works from.
 _SLOT: dict[Role, str] = {
@@ -164,14 +168,18 @@ class Workflow:
             result=result,
         )
 
+    def refusal(self, actor: Actor, complaint: ComplaintSnapshot, trigger: str) -> str | None:
+        """Why this actor may not fire `trigger` on this complaint now (one of the reasons above), or None."""
+        return self._refusal(actor, complaint, self.step(complaint.state, trigger))
+
     def _refusal(self, actor: Actor, complaint: ComplaintSnapshot, step: Step) -> str | None:
         if actor.role not in step.roles:
-            return f"role {actor.role} may not {step.trigger}"
+            return WRONG_ROLE
         if actor.role is Role.SYSTEM:
             return None
         if actor.role is Role.REPORTER:
             if actor.reporter_id is None or actor.reporter_id != complaint.reporter_id:
-                return "only the complaint's own reporter may do this"
+                return NOT_OWN_COMPLAINT
             return None
         # An officer recording a new complaint acts before it sits in any organisation's queue.
         if complaint.state == self.definition.initial:
@@ -183,10 +191,10 @@ class Workflow:
             if complaint.complainant_in_bot:
                 return SPEAKS_FOR_THEMSELVES
             if actor.org_id is None or actor.org_id != complaint.city_org_id:
-                return "only the Dinkominfo office handling the complaint may answer for its complainant"
+                return NOT_HANDLING_OFFICE
             return None
         if actor.org_id is None or actor.org_id != complaint.current_org_id:
-            return "the complaint is not in your organisation's queue"
+            return NOT_IN_QUEUE
         return None
 
     def _dest_through_machine(self, state: str, trigger: str) -> str:

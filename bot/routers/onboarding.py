@@ -18,7 +18,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.replies import drop_keyboard
-from bot.texts import Texts
+from bot.service_notice import answer_keyboard
+from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.errors import UnknownOrganisation
@@ -36,6 +37,7 @@ from storage.linking import Linking, LinkRefused, TooManyAttempts
 from storage.relays import RelayNotFound, Relays
 from storage.views import AdminInfo
 from workflow.actors import Role
+from workflow.definitions import SS, ComplaintKind
 
 Clock = Callable[[], datetime]
 
@@ -197,7 +199,15 @@ async def link(
     except TooManyAttempts as limit:
         await message.answer(t("link.too_many", at=t.moment(limit.retry_at)))
         return
-    await message.answer(t("link.done", number=complaint.tracking_number, subject=complaint.subject))
+    done = t("link.done", number=complaint.tracking_number, subject=complaint.subject)
+    if complaint.kind is ComplaintKind.SERVICE and complaint.state == SS.RESPONDED:
+        # The response waits on them, and from now on the answer is theirs (`workflow.engine`).
+        await message.answer(
+            Html(done + t("service.answer.ask")),
+            reply_markup=answer_keyboard(complaint.id, complaint.version, t),
+        )
+        return
+    await message.answer(done)
 
 
 # -- relays ----------------------------------------------------------------------------------------------

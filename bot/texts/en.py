@@ -676,4 +676,12 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Sorry, the {fmt} file could not be made. Please try again in a moment.",
     "admin.btn.report": "📊 Report",
+    # -- officer's desk (issue 18) -----------------------------------------------------------------------
+    "admin.refused.wrong_role": (
+        "This step is not your role's to take on this complaint. Nothing was changed."
+    ),
+    "admin.refused.complainant_answers": (
+        "The complainant is in the bot and answers themselves; officers answer only for those the bot "
+        "cannot reach. Nothing was changed."
+    ),
 }

@@ -702,4 +702,12 @@ TEXTS: dict[str, str] = {
     ),
     "report.export_failed": "Maaf, berkas {fmt} gagal dibuat. Coba lagi sebentar lagi.",
     "admin.btn.report": "📊 Rekap",
+    # -- officer's desk (issue 18) -----------------------------------------------------------------------
+    "admin.refused.wrong_role": (
+        "Langkah ini bukan tugas peran Anda untuk laporan ini. Tidak ada yang diubah."
+    ),
+    "admin.refused.complainant_answers": (
+        "Pelapor ada di bot dan menjawab sendiri; petugas hanya menjawab untuk pelapor yang tak terjangkau "
+        "bot. Tidak ada yang diubah."
+    ),
 }

@@ -84,6 +84,6 @@ def test_linking_hands_the_answer_back_to_the_complainant() -> None:
 def test_the_rule_touches_only_the_complainant_s_answers() -> None:
     """An officer still records, responds and escalates for anyone: those steps are the office's own."""
     in_bot = replace(service_complaint(), complainant_in_bot=True)
-    assert in_bot.state == SS.RECORDED and in_bot.city_org_id == CITY.id
+    assert (in_bot.state, in_bot.city_org_id) == (SS.RECORDED, CITY.id)
     allowed = {step.trigger for step in workflow_for(in_bot.kind).allowed_triggers(OFFICER, in_bot)}
     assert allowed == {ST.RESPOND, ST.ESCALATE}
