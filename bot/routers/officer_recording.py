@@ -50,8 +50,6 @@ CHANNELS: dict[ComplaintKind, tuple[Channel, ...]] = {
     # The standard's service complaints come by telephone, email or in person to an officer.
     ComplaintKind.SERVICE: (Channel.TELEPHONE, Channel.EMAIL, Channel.DIRECT),
 }
-# A complaint referred from another complaint system arrived through that system's website or app.
-REFERRED_CHANNEL = Channel.WEBSITE
 
 
 class Recording(StatesGroup):
@@ -85,13 +83,15 @@ def _kind_keyboard(t: Texts) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _channel_keyboard(kind: ComplaintKind, t: Texts) -> InlineKeyboardMarkup:
+def _channel_keyboard(kind: ComplaintKind, t: Texts, *, systems: bool = True) -> InlineKeyboardMarkup:
+    """The channels; for a LaporGub complaint also the other systems, whose number is asked before the
+    channel (a reference is kept beside the channel, never instead of it)."""
     builder = InlineKeyboardBuilder()
     for channel in CHANNELS[kind]:
         builder.button(
             text=t.plain(f"admin.channel.{channel}"), callback_data=RecordChannelCb(channel=channel)
         )
-    if kind is ComplaintKind.LAPORGUB:
+    if kind is ComplaintKind.LAPORGUB and systems:
         for system, name in EXTERNAL_SYSTEM_NAMES.items():
             builder.button(
                 text=t.plain("officer.btn.system", system=name), callback_data=RecordSystemCb(system=system)
@@ -150,15 +150,17 @@ async def system_chosen(
     query: CallbackQuery, callback_data: RecordSystemCb, state: FSMContext, t: Texts
 ) -> None:
     recording = await _recording(state)
-    if recording.get("kind") != ComplaintKind.LAPORGUB or callback_data.system not in set(ExternalSystem):
+    if (
+        recording.get("kind") != ComplaintKind.LAPORGUB
+        or callback_data.system not in set(ExternalSystem)
+        or recording.get("system")
+    ):
         await query.answer(t.plain("button.expired"), show_alert=True)
         return
     await query.answer()
     await drop_keyboard(query)
     system = ExternalSystem(callback_data.system)
-    await state.update_data(
-        {PURPOSE: {**recording, "channel": REFERRED_CHANNEL.value, "system": system.value}}
-    )
+    await state.update_data({PURPOSE: {**recording, "system": system.value}})
     await state.set_state(Recording.external_number)
     if isinstance(query.message, Message):
         await query.message.answer(t("officer.external.ask", system=EXTERNAL_SYSTEM_NAMES[system]))
@@ -171,8 +173,15 @@ async def external_number_typed(message: Message, state: FSMContext, t: Texts) -
     except validation.Invalid as refusal:
         await message.answer(t(refusal.key, **refusal.values))
         return
-    await state.update_data({PURPOSE: {**await _recording(state), "number": number}})
-    await _ask_contact(message, state, t)
+    recording = {**await _recording(state), "number": number}
+    await state.update_data({PURPOSE: recording})
+    # The reference says where else it is filed; how it reached the office is still to be told.
+    await state.set_state(Recording.channel)
+    system = EXTERNAL_SYSTEM_NAMES[ExternalSystem(recording["system"])]
+    await message.answer(
+        t("officer.channel.after_reference", system=system, number=number),
+        reply_markup=_channel_keyboard(ComplaintKind.LAPORGUB, t, systems=False),
+    )
 
 
 async def _ask_contact(message: Message, state: FSMContext, t: Texts) -> None:

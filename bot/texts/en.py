@@ -684,4 +684,7 @@ TEXTS: dict[str, str] = {
         "The complainant is in the bot and answers themselves; officers answer only for those the bot "
         "cannot reach. Nothing was changed."
     ),
+    "officer.channel.after_reference": (
+        "Reference noted: {system} {number}. By which channel did this complaint reach you?"
+    ),
 }

@@ -710,4 +710,7 @@ TEXTS: dict[str, str] = {
         "Pelapor ada di bot dan menjawab sendiri; petugas hanya menjawab untuk pelapor yang tak terjangkau "
         "bot. Tidak ada yang diubah."
     ),
+    "officer.channel.after_reference": (
+        "Rujukan dicatat: {system} {number}. Lewat saluran apa pengaduan ini sampai kepada Anda?"
+    ),
 }

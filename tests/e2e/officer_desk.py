@@ -68,9 +68,10 @@ async def record(
         await officer.press(channels, "officer.btn.system", system=name)
         await officer.expect_key("officer.external.ask", system=name)
         await officer.send(number)
-    else:
-        assert channel is not None
-        await officer.press(channels, f"admin.channel.{channel}")
+        # The reference is kept beside the channel: how it reached the office is asked next.
+        channels = await officer.expect_key("officer.channel.after_reference", system=name, number=number)
+    assert channel is not None
+    await officer.press(channels, f"admin.channel.{channel}")
     await officer.expect_key("officer.contact.ask")
     await officer.send(contact)
     await officer.expect_key("officer.intro")
