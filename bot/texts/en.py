@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
         "/new — file a complaint\n"
         "/my — my complaints\n"
         "/track — track a complaint number\n"
+        "/link — link a complaint an officer recorded for you: "
+        "/link &lt;number&gt; &lt;last 4 phone digits&gt;\n"
         "/contacts — Dinkominfo contacts\n"
         "/language — change language\n"
         "/cancel — cancel what you are doing"
@@ -189,7 +191,11 @@ TEXTS: dict[str, str] = {
     "mine.item": "<code>{number}</code> — {subject}\n   <i>{state}</i>",
     "btn.complaint": "{number}",
     "track.ask": "Send your complaint number, for example LG-2026-000001",
-    "track.not_found": "That number was not found among your complaints. Check it, or open My complaints.",
+    "track.not_found": (
+        "That number was not found among your complaints. Check it, or open My complaints.\n"
+        "Did an officer record it for you (by phone, email or at the counter)? Link it first: "
+        "/link &lt;complaint number&gt; &lt;last 4 digits of your phone&gt;"
+    ),
     "detail": (
         "<b>Complaint {number}</b>\n"
         "Subject: {subject}\n"
@@ -686,5 +692,28 @@ TEXTS: dict[str, str] = {
     ),
     "officer.channel.after_reference": (
         "Reference noted: {system} {number}. By which channel did this complaint reach you?"
+    ),
+    "relay.how.telephone": "☎️ Call and read out the message below, or send it by WhatsApp/SMS to {contact}.",
+    "relay.how.email": "✉️ Email the message below to {contact}.",
+    "relay.how.twitter": "🐦 Send the message below by Twitter direct message to {contact}.",
+    "relay.how.instagram": "📷 Send the message below by Instagram direct message to {contact}.",
+    "relay.how.direct": "🏢 Tell them at the counter when they come; read out the message below.",
+    "relay.files.email": "📎 Attach the result's photos/documents above to that email.",
+    "relay.files.other": (
+        "📎 Pass on the result's photos/documents above too (WhatsApp/DM), or show them at the counter."
+    ),
+    "relay.files_caption": "📎 For {name} — result of {number}. Pass on with the task below.",
+    "relay.link": (
+        "If you use Telegram, get this complaint's news and answer it in this bot: send /link {number} "
+        "{digits} (the last 4 digits of your phone number)."
+    ),
+    "event.laporgub.submit.by_officer": "Recorded for you by an officer and received",
+    "event.laporgub.acknowledge.by_officer": (
+        "An officer confirmed on your behalf that the result was passed on to you; complaint closed"
+    ),
+    "event.service.record.by_officer": "Complaint recorded for you by an officer",
+    "event.service.confirm_solved.by_officer": "An officer confirmed on your behalf: solved",
+    "event.service.not_solved.by_officer": (
+        "An officer recorded on your behalf: not solved; passed to the complaints official"
     ),
 }

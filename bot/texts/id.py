@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
         "/new — buat laporan baru\n"
         "/my — laporan saya\n"
         "/track — lacak nomor laporan\n"
+        "/link — tautkan laporan yang dicatat petugas untuk Anda: "
+        "/link &lt;nomor&gt; &lt;4 digit akhir HP&gt;\n"
         "/contacts — kontak Dinkominfo\n"
         "/language — ganti bahasa\n"
         "/cancel — batalkan proses yang sedang berjalan"
@@ -201,7 +203,10 @@ TEXTS: dict[str, str] = {
     "btn.complaint": "{number}",
     "track.ask": "Kirim nomor laporan Anda, contoh: LG-2026-000001",
     "track.not_found": (
-        "Nomor laporan itu tidak ditemukan di antara laporan Anda. Periksa nomornya, atau buka Laporan saya."
+        "Nomor laporan itu tidak ditemukan di antara laporan Anda. Periksa nomornya, atau buka "
+        "Laporan saya.\n"
+        "Laporan Anda dicatat petugas (lewat telepon, email, atau loket)? Tautkan dulu: "
+        "/link &lt;nomor laporan&gt; &lt;4 digit terakhir nomor HP Anda&gt;"
     ),
     "detail": (
         "<b>Laporan {number}</b>\n"
@@ -712,5 +717,30 @@ TEXTS: dict[str, str] = {
     ),
     "officer.channel.after_reference": (
         "Rujukan dicatat: {system} {number}. Lewat saluran apa pengaduan ini sampai kepada Anda?"
+    ),
+    "relay.how.telephone": (
+        "☎️ Telepon dan bacakan pesan di bawah, atau kirimkan lewat WhatsApp/SMS ke {contact}."
+    ),
+    "relay.how.email": "✉️ Kirim pesan di bawah lewat email ke {contact}.",
+    "relay.how.twitter": "🐦 Kirim pesan di bawah lewat pesan langsung (DM) Twitter ke {contact}.",
+    "relay.how.instagram": "📷 Kirim pesan di bawah lewat pesan langsung (DM) Instagram ke {contact}.",
+    "relay.how.direct": "🏢 Sampaikan di loket saat pelapor datang; bacakan pesan di bawah.",
+    "relay.files.email": "📎 Lampirkan foto/dokumen hasil di atas pada email itu.",
+    "relay.files.other": (
+        "📎 Teruskan juga foto/dokumen hasil di atas (WhatsApp/DM), atau tunjukkan di loket."
+    ),
+    "relay.files_caption": "📎 Untuk {name} — hasil {number}. Teruskan bersama pesan tugas di bawah.",
+    "relay.link": (
+        "Bila Anda memakai Telegram, kabar dan jawaban laporan ini bisa lewat bot ini: kirim /link {number} "
+        "{digits} (4 digit terakhir nomor HP Anda)."
+    ),
+    "event.laporgub.submit.by_officer": "Laporan dicatat petugas untuk Anda dan diterima",
+    "event.laporgub.acknowledge.by_officer": (
+        "Petugas mengonfirmasi atas nama Anda bahwa hasil sudah disampaikan; laporan ditutup"
+    ),
+    "event.service.record.by_officer": "Pengaduan dicatat petugas untuk Anda",
+    "event.service.confirm_solved.by_officer": "Petugas mengonfirmasi atas nama Anda: selesai",
+    "event.service.not_solved.by_officer": (
+        "Petugas mencatat atas nama Anda: belum selesai; diteruskan ke pejabat pengaduan"
     ),
 }
