@@ -716,4 +716,64 @@ TEXTS: dict[str, str] = {
     "event.service.not_solved.by_officer": (
         "An officer recorded on your behalf: not solved; passed to the complaints official"
     ),
+    "officer.ask.full_name": (
+        "<b>{step}/{total}</b> — <b>Complainant's name</b> (as on their ID card). /cancel stops the "
+        "recording."
+    ),
+    "officer.ask.nik": "<b>{step}/{total}</b> — <b>Complainant's NIK</b> (16 digits):",
+    "officer.ask.phone": (
+        "<b>{step}/{total}</b> — <b>Complainant's phone number</b> (to link the complaint to Telegram later):"
+    ),
+    "officer.ask.address": "<b>{step}/{total}</b> — <b>Complainant's address</b>:",
+    "officer.ask.subject": (
+        "<b>{step}/{total}</b> — Complaint <b>subject</b>, short (at most {limit} characters):"
+    ),
+    "officer.ask.chronology": (
+        "<b>{step}/{total}</b> — The <b>chronology</b> as the complainant told it (at most {limit} "
+        "characters):"
+    ),
+    "officer.ask.event_date": "<b>{step}/{total}</b> — <b>Date of the events</b>? For example 20-11-2026.",
+    "officer.ask.event_place": "<b>{step}/{total}</b> — <b>Place of the events</b> (street, village):",
+    "officer.ask.attachments": (
+        "<b>{step}/{total}</b> — <b>Photos or documents</b> from the complainant (optional, at most {max}, "
+        "each ≤ {size_mb} MB). Done, or Skip."
+    ),
+    "officer.ask.confidential": (
+        "<b>{step}/{total}</b> — Does the complainant ask to <b>keep their identity</b> from the agency "
+        "admin?"
+    ),
+    "officer.label.full_name": "Complainant",
+    "officer.label.nik": "Complainant's NIK",
+    "officer.label.phone": "Complainant's phone",
+    "officer.label.address": "Complainant's address",
+    "service.ask.subject": (
+        "<b>Step {step}/{total}</b> — <b>Which service</b> is your complaint about? (short, at most {limit} "
+        "characters)"
+    ),
+    "service.ask.chronology": (
+        "<b>Step {step}/{total}</b> — <b>What went wrong</b> with that service? (at most {limit} characters)"
+    ),
+    "service.ask.event_date": (
+        "<b>Step {step}/{total}</b> — <b>When</b> did it happen? For example 20-11-2026."
+    ),
+    "service.ask.event_place": (
+        "<b>Step {step}/{total}</b> — <b>Where</b>? (office, counter, website, phone or social media account)"
+    ),
+    "service.label.subject": "Service",
+    "service.label.chronology": "What went wrong",
+    "service.label.event_date": "When",
+    "service.label.event_place": "Where",
+    "officer.service.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Which service</b> is it about? (short, at most {limit} characters)"
+    ),
+    "officer.service.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>What went wrong</b>, as the complainant tells it? (at most {limit} "
+        "characters)"
+    ),
+    "officer.service.ask.event_date": (
+        "<b>{step}/{total}</b> — <b>When</b> did it happen? For example 20-11-2026."
+    ),
+    "officer.service.ask.event_place": (
+        "<b>{step}/{total}</b> — <b>Where</b>? (office, counter, website, phone or account)"
+    ),
 }

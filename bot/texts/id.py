@@ -743,4 +743,58 @@ TEXTS: dict[str, str] = {
     "event.service.not_solved.by_officer": (
         "Petugas mencatat atas nama Anda: belum selesai; diteruskan ke pejabat pengaduan"
     ),
+    "officer.ask.full_name": (
+        "<b>{step}/{total}</b> — <b>Nama pelapor</b> (sesuai KTP). /cancel membatalkan pencatatan."
+    ),
+    "officer.ask.nik": "<b>{step}/{total}</b> — <b>NIK pelapor</b> (16 angka):",
+    "officer.ask.phone": (
+        "<b>{step}/{total}</b> — <b>Nomor HP pelapor</b> (untuk menautkan laporan ke Telegram nanti):"
+    ),
+    "officer.ask.address": "<b>{step}/{total}</b> — <b>Alamat pelapor</b>:",
+    "officer.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Judul</b> pengaduan, singkat (maksimal {limit} karakter):"
+    ),
+    "officer.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>Kronologi</b> menurut pelapor (maksimal {limit} karakter):"
+    ),
+    "officer.ask.event_date": "<b>{step}/{total}</b> — <b>Tanggal kejadian</b>? Contoh: 20-11-2026.",
+    "officer.ask.event_place": "<b>{step}/{total}</b> — <b>Tempat kejadian</b> (jalan, kelurahan):",
+    "officer.ask.attachments": (
+        "<b>{step}/{total}</b> — <b>Foto atau dokumen</b> dari pelapor (opsional, maksimal {max}, "
+        "masing-masing ≤ {size_mb} MB). Selesai atau Lewati."
+    ),
+    "officer.ask.confidential": (
+        "<b>{step}/{total}</b> — Pelapor minta <b>identitasnya dirahasiakan</b> dari admin OPD?"
+    ),
+    "officer.label.full_name": "Nama pelapor",
+    "officer.label.nik": "NIK pelapor",
+    "officer.label.phone": "HP pelapor",
+    "officer.label.address": "Alamat pelapor",
+    "service.ask.subject": (
+        "<b>Langkah {step}/{total}</b> — <b>Layanan apa</b> yang Anda adukan? (singkat, maksimal {limit} "
+        "karakter)"
+    ),
+    "service.ask.chronology": (
+        "<b>Langkah {step}/{total}</b> — <b>Apa yang salah</b> dengan layanan itu? (maksimal {limit} "
+        "karakter)"
+    ),
+    "service.ask.event_date": "<b>Langkah {step}/{total}</b> — <b>Kapan</b> terjadinya? Contoh: 20-11-2026.",
+    "service.ask.event_place": (
+        "<b>Langkah {step}/{total}</b> — <b>Di mana</b>? (kantor, loket, situs, telepon, atau akun media "
+        "sosial)"
+    ),
+    "service.label.subject": "Layanan",
+    "service.label.chronology": "Yang salah",
+    "service.label.event_date": "Kapan",
+    "service.label.event_place": "Di mana",
+    "officer.service.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Layanan apa</b> yang diadukan? (singkat, maksimal {limit} karakter)"
+    ),
+    "officer.service.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>Apa yang salah</b> menurut pelapor? (maksimal {limit} karakter)"
+    ),
+    "officer.service.ask.event_date": "<b>{step}/{total}</b> — <b>Kapan</b> terjadinya? Contoh: 20-11-2026.",
+    "officer.service.ask.event_place": (
+        "<b>{step}/{total}</b> — <b>Di mana</b>? (kantor, loket, situs, telepon, atau akun)"
+    ),
 }

@@ -11,12 +11,13 @@ import time
 import pytest
 
 from bot.local_api import ChatMessage, LocalBotApi
+from bot.routers.service import FORM as SERVICE_FORM
 from storage.views import ComplaintInfo
 from tests.conftest import World
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import AdminChat
-from tests.e2e.officer_desk import TEST_DESK, desk_bot, record, tracking_number_in
-from tests.e2e.scripts import Answers, answer_complaint
+from tests.e2e.officer_desk import TEST_DESK, answer_form, desk_bot, record, tracking_number_in
+from tests.e2e.scripts import Answers
 from workflow.actors import Role
 from workflow.channels import Channel
 from workflow.definitions import SS, ST, ComplaintKind
@@ -56,7 +57,8 @@ async def _files_service_complaint(world: World, api: LocalBotApi) -> tuple[Repo
     await reporter.expect_key("service.intro")
     choice = await reporter.next_where(lambda m: bool(m.buttons), "the saved identity")
     await reporter.press(choice, "btn.identity.use")
-    summary = await answer_complaint(reporter, GRIEVANCE, first=1, total=7)
+    # The service complaint's own form, in its own words: no location, no confidentiality from an agency.
+    summary = await answer_form(reporter, GRIEVANCE, list(SERVICE_FORM[4:]), ["service."])
     await reporter.press(summary, "btn.submit")
     done = await reporter.expect_starting(
         visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
