@@ -20,7 +20,7 @@ from workflow.actors import ROLE_ORG_KIND, Role
 from workflow.calendar import WorkingCalendar
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, ExternalSystem
 from workflow.complaint import AttachmentKind
-from workflow.definitions import Step
+from workflow.definitions import ST, Step
 from workflow.engine import workflow_for
 
 # Display bounds for the free texts beside the chronology, so that whatever they hold, the chronology is the
@@ -112,13 +112,19 @@ def card_text(
             place=_clipped(complaint.event_place, PLACE_SHOWN, t),
         ),
         t("admin.card.location", location=_location(complaint, t)),
-        *_attachment_lines(card.attachments, t),
+        *_attachment_lines(card.attachments, t, complaint),
         "",
         *_reporter_lines(card, viewer, t),
     ]
     result: list[str] = []
     if complaint.result_text:
-        result = ["", t("admin.card.result", result=_clipped(complaint.result_text, RESULT_SHOWN, t))]
+        result = [
+            "",
+            t(
+                kind_key("admin.card.result", complaint, t),
+                result=_clipped(complaint.result_text, RESULT_SHOWN, t),
+            ),
+        ]
     ending = ["", footer] if footer else []
     # Fewer history entries only when even the shortest chronology leaves no room (organisation names and
     # reasons at their longest): the newest entries are the ones the next step depends on.
@@ -160,9 +166,17 @@ def _location(complaint: ComplaintInfo, t: Texts) -> Html:
     return t("admin.card.location_link", url=f"https://maps.google.com/?q={lat},{lon}", lat=lat, lon=lon)
 
 
-def _attachment_lines(attachments: list[AttachmentInfo], t: Texts) -> list[Html]:
+def kind_key(key: str, complaint: ComplaintInfo, t: Texts) -> str:
+    """`key`, or its variant in the words of the complaint's kind ("<key>.service": a response, not a
+    follow-up result) where there is one."""
+    variant = f"{key}.{complaint.kind.value}"
+    return variant if variant in t.table else key
+
+
+def _attachment_lines(attachments: list[AttachmentInfo], t: Texts, complaint: ComplaintInfo) -> list[Html]:
     lines = []
-    for is_result, key in ((False, "admin.card.attachments"), (True, "admin.card.result_attachments")):
+    result_key = kind_key("admin.card.result_attachments", complaint, t)
+    for is_result, key in ((False, "admin.card.attachments"), (True, result_key)):
         files = [item for item in attachments if item.is_result is is_result]
         if files or not is_result:
             photos = sum(1 for item in files if item.kind == AttachmentKind.PHOTO)
@@ -193,7 +207,9 @@ def _history_lines(card: CardInfo, t: Texts, shown: int) -> list[str]:
     with_reasons = [event for event in card.history if event.reason]
     if not with_reasons:
         return []
-    lines: list[str] = ["", t("admin.card.history")]
+    # A service complaint's reasons are the complainant's "not solved" and the officer's escalation, under
+    # their own heading: nothing there was sent back.
+    lines: list[str] = ["", t(kind_key("admin.card.history", card.complaint, t))]
     shown = min(shown, len(with_reasons))
     hidden = len(with_reasons) - shown
     if hidden > 0:
@@ -205,6 +221,11 @@ def _history_lines(card: CardInfo, t: Texts, shown: int) -> list[str]:
 def _history_line(event: EventInfo, card: CardInfo, t: Texts) -> Html:
     org = card.orgs.get(event.org_id) if event.org_id is not None else None
     who = org.name if org else (event.actor_name or t.plain("org.unknown"))
+    if event.trigger == ST.NOT_SOLVED:
+        # The complainant's own word, or an officer's for a complainant the bot cannot reach.
+        who = t.plain(
+            "admin.card.by_complainant" if event.actor_role == Role.REPORTER else "admin.card.for_complainant"
+        )
     return t(
         "admin.card.history_line",
         at=t.moment(event.at),

@@ -776,4 +776,13 @@ TEXTS: dict[str, str] = {
     "officer.service.ask.event_place": (
         "<b>{step}/{total}</b> — <b>Where</b>? (office, counter, website, phone or account)"
     ),
+    "admin.card.result.service": "<b>Response</b>\n{result}",
+    "admin.card.result_attachments.service": "<b>Response files</b>: {photos} photos, {documents} documents",
+    "admin.card.history.service": "<b>Not solved, and passed to the complaints official</b>",
+    "admin.card.by_complainant": "The complainant",
+    "admin.card.for_complainant": "An officer for the complainant",
+    "admin.ask.result.service": (
+        "📝 <b>{action}</b> — <code>{number}</code>\nWrite the response to the complainant in one message "
+        "(at most {max} characters). Afterwards you can attach up to {files} photos or documents."
+    ),
 }

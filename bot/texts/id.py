@@ -797,4 +797,13 @@ TEXTS: dict[str, str] = {
     "officer.service.ask.event_place": (
         "<b>{step}/{total}</b> — <b>Di mana</b>? (kantor, loket, situs, telepon, atau akun)"
     ),
+    "admin.card.result.service": "<b>Tanggapan</b>\n{result}",
+    "admin.card.result_attachments.service": "<b>Lampiran tanggapan</b>: {photos} foto, {documents} dokumen",
+    "admin.card.history.service": "<b>Belum selesai dan diteruskan ke pejabat pengaduan</b>",
+    "admin.card.by_complainant": "Pelapor",
+    "admin.card.for_complainant": "Petugas atas nama pelapor",
+    "admin.ask.result.service": (
+        "📝 <b>{action}</b> — <code>{number}</code>\nTulis tanggapan untuk pelapor dalam satu pesan "
+        "(maksimal {max} karakter). Sesudahnya Anda dapat melampirkan hingga {files} foto atau dokumen."
+    ),
 }

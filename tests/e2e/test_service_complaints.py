@@ -123,6 +123,11 @@ async def test_not_solved_goes_to_the_official_who_resolves_it(local_api: LocalB
     reporter, complaint = await _files_service_complaint(world, local_api)
     officer = AdminChat(local_api, world.admins["officer"])
     await officer.act(await _card(officer, complaint.tracking_number), ST.RESPOND, result=RESPONSE)
+    # The officer was asked for a response, not for an agency's follow-up result.
+    asked = [text for text in officer.bot_texts() if text.startswith("📝")]
+    assert asked
+    assert "tanggapan" in asked[-1]
+    assert "hasil tindak lanjut" not in asked[-1]
     response = await reporter.next_where(lambda m: RESPONSE in (m.text or "") and bool(m.buttons), "response")
     await reporter.press(response, "service.btn.not_solved")
     await reporter.expect_key("service.not_solved.ask", max=1000)
@@ -133,6 +138,14 @@ async def test_not_solved_goes_to_the_official_who_resolves_it(local_api: LocalB
     official = AdminChat(local_api, world.admins["official"])
     card = await _card(official, complaint.tracking_number)
     assert "Belum ada yang menghubungi saya." in (card.text or "")  # the reason, on the official's card
+    # In a service complaint's words: the complainant's "not solved" under its own heading, the response
+    # as a response; nothing was "sent back", and no agency followed anything up.
+    text = card.text or ""
+    assert visible(official.t("admin.card.history.service")) in text
+    assert visible(official.t("admin.card.history")) not in text
+    assert f"{official.t.plain('admin.card.by_complainant')}: " in text
+    assert visible(official.t("admin.card.result.service", result=RESPONSE)) in text
+    assert "tindak lanjut" not in text
     await official.act(card, ST.RESOLVE, result=RESOLUTION)
     await _moved(world, complaint, SS.RESOLVED)
     await reporter.next_where(lambda m: RESOLUTION in (m.text or ""), "the official's resolution")
