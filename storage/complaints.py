@@ -243,6 +243,15 @@ class ComplaintService:
                 session, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
             )
             _add_attachments(session, row.id, event.id, attachments)
+            if actor.role is Role.OFFICER and workflow_for(info.kind).holder(info.state) is Role.REPORTER:
+                # An officer answering for the complainant has spoken with them: what they were to be told
+                # has been told, and needs no "delivered" press of its own.
+                await session.execute(
+                    update(models.Relay)
+                    .where(models.Relay.complaint_id == row.id, models.Relay.delivered_at.is_(None))
+                    .values(delivered_at=now, delivered_by_admin_id=actor.admin_id)
+                    .execution_options(synchronize_session=False)
+                )
             reporter = await session.get(models.Reporter, row.reporter_id)
             assert reporter is not None
             chats = await write_notifications(

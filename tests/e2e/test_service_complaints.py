@@ -12,6 +12,7 @@ import pytest
 
 from bot.local_api import ChatMessage, LocalBotApi
 from bot.routers.service import FORM as SERVICE_FORM
+from storage.relays import Relays
 from storage.views import ComplaintInfo
 from tests.conftest import World
 from tests.e2e.chat import Reporter, visible
@@ -212,6 +213,9 @@ async def test_an_officer_records_one_from_the_counter_and_escalates_it_and_answ
     await officer.press_action(answer_card, ST.CONFIRM_SOLVED)
     await _moved(world, caller, SS.SOLVED)
     assert (await _trail(world, caller))[-1] == (ST.CONFIRM_SOLVED, Role.OFFICER)
+    # Answering for the caller is having told them: the response's task needs no "delivered" press.
+    pending = await Relays(world.complaints.sessions, world.complaints).pending(world.admins["officer"])
+    assert [relay.trigger for relay in pending if relay.complaint_id == caller.id] == []
 
 
 @pytest.mark.usefixtures("desk_bot")
