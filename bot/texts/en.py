@@ -575,7 +575,6 @@ TEXTS: dict[str, str] = {
     "officer.bad.handle": (
         "An @handle only for complaints from Twitter or Instagram. Type a phone number or email:"
     ),
-    "officer.intro": "Now the complainant's identity and chronology, as in any complaint. /cancel stops.",
     "officer.recorded": (
         "✅ Complaint recorded: <b>{number}</b> ({channel}).\n"
         "Complainant: {name}, {contact}. Messages for them come to you as tasks to pass on.\n"

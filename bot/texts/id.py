@@ -598,7 +598,6 @@ TEXTS: dict[str, str] = {
     "officer.bad.handle": (
         "@akun hanya untuk pengaduan lewat Twitter atau Instagram. Ketik nomor HP atau email:"
     ),
-    "officer.intro": "Sekarang identitas dan kronologi pelapor, seperti laporan biasa. /cancel membatalkan.",
     "officer.recorded": (
         "✅ Pengaduan dicatat: <b>{number}</b> ({channel}).\n"
         "Pelapor: {name}, {contact}. Kabar untuknya datang kepada Anda sebagai tugas untuk disampaikan.\n"
