@@ -17,6 +17,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.delivery import result_keyboard
+from bot.display import fit
 from bot.replies import drop_keyboard
 from bot.service_notice import answer_keyboard
 from bot.texts import Html, Texts
@@ -37,7 +39,7 @@ from storage.linking import Linking, LinkRefused, TooManyAttempts
 from storage.relays import RelayNotFound, Relays
 from storage.views import AdminInfo
 from workflow.actors import Role
-from workflow.definitions import SS, ComplaintKind
+from workflow.definitions import SS, ComplaintKind, S
 
 Clock = Callable[[], datetime]
 
@@ -200,12 +202,22 @@ async def link(
         await message.answer(t("link.too_many", at=t.moment(limit.retry_at)))
         return
     done = t("link.done", number=complaint.tracking_number, subject=complaint.subject)
+    # What waits on them is theirs to answer from now on (`workflow.engine`): its buttons come with it.
     if complaint.kind is ComplaintKind.SERVICE and complaint.state == SS.RESPONDED:
-        # The response waits on them, and from now on the answer is theirs (`workflow.engine`).
         await message.answer(
             Html(done + t("service.answer.ask")),
             reply_markup=answer_keyboard(complaint.id, complaint.version, t),
         )
+        return
+    if complaint.kind is ComplaintKind.LAPORGUB and complaint.state == S.RESOLVED:
+        text = fit(
+            lambda shown: Html(
+                done + "\n\n" + t("link.result", result=shown) + t("notify.reporter.approve_ask")
+            ),
+            complaint.result_text or "",
+            t,
+        )
+        await message.answer(text, reply_markup=result_keyboard(complaint.id, complaint.version, t))
         return
     await message.answer(done)
 

@@ -784,4 +784,5 @@ TEXTS: dict[str, str] = {
         "📝 <b>{action}</b> — <code>{number}</code>\nWrite the response to the complainant in one message "
         "(at most {max} characters). Afterwards you can attach up to {files} photos or documents."
     ),
+    "link.result": "<b>Follow-up result</b>:\n{result}",
 }

@@ -805,4 +805,5 @@ TEXTS: dict[str, str] = {
         "📝 <b>{action}</b> — <code>{number}</code>\nTulis tanggapan untuk pelapor dalam satu pesan "
         "(maksimal {max} karakter). Sesudahnya Anda dapat melampirkan hingga {files} foto atau dokumen."
     ),
+    "link.result": "<b>Hasil tindak lanjut</b>:\n{result}",
 }

@@ -122,3 +122,32 @@ async def test_an_officer_s_forged_forward_is_refused_for_its_role_not_its_queue
     toast = await _forged_answer(local_api, officer, at_city, T.FORWARD)
     assert toast == officer.t.plain("admin.refused.wrong_role")
     assert (await world.complaints.get(at_city.id)).state == S.AT_CITY  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("desk_bot")
+async def test_a_linked_citizen_acknowledges_their_laporgub_result_themselves(
+    local_api: LocalBotApi, world: World
+) -> None:
+    officer = await _desk(local_api, world, "officer")
+    phoned = await record(officer, channel=Channel.TELEPHONE, contact="081234561234")
+    recorded = await world.complaints.by_tracking_number(tracking_number_in(phoned))
+    assert recorded is not None
+    resolved = await take_through(world, recorded, STEPS)
+    assert resolved.state == S.RESOLVED
+
+    citizen = Reporter(local_api.user(8403, "Karsinah"))
+    await citizen.command("/link", f"{resolved.tracking_number} 1234")
+    result = STEPS[3][2]["result"]
+    linked = await citizen.next_where(
+        lambda m: result in (m.text or "") and bool(m.buttons), "the link, with the result to acknowledge"
+    )
+    # The officer may no longer acknowledge for them...
+    refusal = await _forged_answer(local_api, officer, resolved, T.ACKNOWLEDGE)
+    assert refusal == officer.t.plain("admin.refused.complainant_answers")
+    # ...the citizen does.
+    await citizen.press(linked, "btn.result.received")
+    await citizen.expect_key("result.thanks", number=resolved.tracking_number)
+    closed = await _moved(world, resolved, S.CLOSED)
+    assert closed.state == S.CLOSED
+    history = await world.complaints.history(resolved.id)
+    assert history[-1].actor_role == "reporter"
