@@ -42,9 +42,14 @@ def files_of(card: CardInfo, trigger: str) -> dict[str, list[AttachmentInfo]]:
     }
 
 
-def how_to_pass_on(channel: str, contact: str, has_files: bool, t: Texts) -> Html:
+def how_to_pass_on(
+    channel: str, contact: str, has_files: bool, t: Texts, *, at_counter: bool = False
+) -> Html:
+    """By the way the complainant is reached; for one who came to the counter, also there."""
     how = channel if channel in HOW else Channel.TELEPHONE
     text = t(f"relay.how.{how}", contact=contact)
+    if at_counter and how != Channel.DIRECT:
+        text = Html(text + "\n" + t("relay.how.direct"))
     if has_files:
         text = Html(text + "\n" + t(f"relay.files.{'email' if how == Channel.EMAIL else 'other'}"))
     return text
@@ -87,7 +92,9 @@ def register_relays(delivery: Delivery) -> None:
             say = delivery._milestone(entry, card, trigger, t)
         if trigger in FIRST:
             say = Html(say + "\n\n" + t("relay.link", number=common["number"], digits=reporter.phone[-4:]))
-        head = Html(t("relay.task", **common) + "\n" + how_to_pass_on(channel, contact, has_files, t))
+        at_counter = card.complaint.channel == Channel.DIRECT
+        how = how_to_pass_on(channel, contact, has_files, t, at_counter=at_counter)
+        head = Html(t("relay.task", **common) + "\n" + how)
         text = Html(head + "\n\n" + say)
         builder = InlineKeyboardBuilder()
         builder.button(

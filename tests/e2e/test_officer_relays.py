@@ -13,9 +13,9 @@ from tests.conftest import World
 from tests.e2e.chat import visible
 from tests.e2e.notifications import STEPS, AdminChat, delivered, result_photos, take_through
 from tests.e2e.officer_desk import desk_bot, record, tracking_number_in
-from tests.e2e.test_service_complaints import GRIEVANCE_AT_DESK, _desk
+from tests.e2e.test_service_complaints import GRIEVANCE_AT_DESK, RESPONSE, _desk
 from workflow.channels import Channel, ExternalSystem
-from workflow.definitions import ComplaintKind, S
+from workflow.definitions import ST, ComplaintKind, S
 
 __all__ = ["desk_bot"]  # the fixture, used by name below
 
@@ -85,3 +85,15 @@ async def test_a_counter_complaint_is_delivered_in_person_at_recording(
     assert [(m.text or "").split("\n")[0] for m in after] == [f"📋 {number}"]
     pending = await Relays(world.complaints.sessions, world.complaints).pending(world.admins["officer"])
     assert [relay for relay in pending if relay.complaint_id == complaint.id] == []
+
+    # The response reaches them later by their phone, or at the counter if they come back: both are said.
+    await world.complaints.fire(
+        complaint.id, world.actor("officer"), ST.RESPOND, seen_version=complaint.version, result=RESPONSE
+    )
+    task = await officer.next_where(
+        lambda m: RESPONSE in (m.text or "") and officer.t.plain("relay.btn.delivered") in m.button_texts,
+        "the response's task",
+    )
+    text = task.text or ""
+    assert visible(officer.t("relay.how.telephone", contact="+6281234561234")) in text
+    assert visible(officer.t("relay.how.direct")) in text
