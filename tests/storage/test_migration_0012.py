@@ -14,8 +14,8 @@ from storage.database import create_engine, migrate
 
 REPORTER = (
     "INSERT INTO reporters (id, telegram_id, full_name, nik, phone, address, language, created_at, "
-    "updated_at) VALUES (:id, :telegram_id, 'Karsinah', '3375014507900003', '+6281234561234', 'Jl. Merdeka', 'id', "
-    ":at, :at)"
+    "updated_at) VALUES (:id, :telegram_id, 'Karsinah', '3375014507900003', '+6281234561234', "
+    "'Jl. Merdeka', 'id', :at, :at)"
 )
 COMPLAINT = (
     "INSERT INTO complaints (id, tracking_number, kind, state, version, reporter_id, channel, confidential, "
