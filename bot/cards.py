@@ -25,7 +25,7 @@ from workflow.actors import ROLE_ORG_KIND, Role
 from workflow.calendar import WorkingCalendar
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, ExternalSystem
 from workflow.complaint import AttachmentKind
-from workflow.definitions import Step
+from workflow.definitions import ST, Step
 from workflow.engine import workflow_for
 from workflow.sla import working_days_left
 
@@ -153,10 +153,16 @@ def _card_text(
     middle: list[str] = [
         _reporter_line(card, viewer, t),
         t("admin.card.received_via", at=t.moment(complaint.received_at), channel=_channel(complaint, t)),
-        *_attachment_lines(card.attachments, t),
+        *_attachment_lines(card.attachments, t, complaint),
     ]
     if complaint.result_text:
-        middle += ["", t("admin.card.result", result=_clipped(complaint.result_text, RESULT_SHOWN, t))]
+        middle += [
+            "",
+            t(
+                kind_key("admin.card.result", complaint, t),
+                result=_clipped(complaint.result_text, RESULT_SHOWN, t),
+            ),
+        ]
     ending = ["", footer] if footer else []
     latest = _with_reasons(card)[-1:]
     # The latest reason is shortened only when even the shortest chronology leaves it no room (a reason
@@ -220,10 +226,18 @@ def _location_lines(complaint: ComplaintInfo, t: Texts) -> list[Html]:
     return [t("admin.card.location", location=link)]
 
 
-def _attachment_lines(attachments: list[AttachmentInfo], t: Texts) -> list[Html]:
+def kind_key(key: str, complaint: ComplaintInfo, t: Texts) -> str:
+    """`key`, or its variant in the words of the complaint's kind ("<key>.service": a response, not a
+    follow-up result) where there is one."""
+    variant = f"{key}.{complaint.kind.value}"
+    return variant if variant in t.table else key
+
+
+def _attachment_lines(attachments: list[AttachmentInfo], t: Texts, complaint: ComplaintInfo) -> list[Html]:
     """A line per kind of files present (the complaint's, the result's); none when there are none."""
     lines = []
-    for is_result, key in ((False, "admin.card.attachments"), (True, "admin.card.result_attachments")):
+    result_key = kind_key("admin.card.result_attachments", complaint, t)
+    for is_result, key in ((False, "admin.card.attachments"), (True, result_key)):
         files = [item for item in attachments if item.is_result is is_result]
         if files:
             photos = sum(1 for item in files if item.kind == AttachmentKind.PHOTO)
@@ -248,12 +262,18 @@ def _reporter_line(card: CardInfo, viewer: AdminInfo, t: Texts) -> Html:
 
 
 def _with_reasons(card: CardInfo) -> list[EventInfo]:
-    """The returns, rejections and revision requests, oldest first."""
+    """The returns, rejections and revision requests (a service complaint's "not solved"), oldest first."""
     return [event for event in card.history if event.reason]
 
 
 def event_author(event: EventInfo, card: CardInfo, t: Texts) -> str:
     org = card.orgs.get(event.org_id) if event.org_id is not None else None
+    if event.trigger == ST.NOT_SOLVED:
+        # A service complaint's "not solved" is the complainant's own word, or an officer's for a
+        # complainant the bot cannot reach: nothing was sent back by an office.
+        return t.plain(
+            "admin.card.by_complainant" if event.actor_role == Role.REPORTER else "admin.card.for_complainant"
+        )
     return org.name if org else (event.actor_name or t.plain("org.unknown"))
 
 

@@ -61,25 +61,53 @@ FIRST_STEP = "first_step"  # 0, or the subject's index when a saved identity is 
 SUBMISSION_KEY = "submission_key"
 FRESH_IDENTITY = "fresh_identity"  # identity fields typed in this conversation (shown in full on the summary)
 REPLY_KEYBOARD = "reply_keyboard"  # a reply keyboard is up and must be taken down before the next prompt
+# A form of its own (an officer's recording, a service complaint): the names of the fields it asks, in order
+# (absent: every field), and the text-key prefixes its prompts and labels are looked up under first (say
+# "officer." for "officer.ask.full_name"), falling back to the reporter's own words.
+FORM = "form"
+WORDS = "words"
 
 
-def next_field(name: str) -> Field | None:
-    index = FIELDS.index(BY_NAME[name]) + 1
-    return FIELDS[index] if index < len(FIELDS) else None
+def form_of(data: dict[str, Any]) -> tuple[Field, ...]:
+    names = data.get(FORM)
+    return tuple(BY_NAME[name] for name in names) if names else FIELDS
+
+
+def words(data: dict[str, Any], t: Texts, kind: str, name: str) -> str:
+    """The text key of a field's prompt (`kind` "ask") or label ("label") in this conversation's words."""
+    for prefix in (*data.get(WORDS, ()), ""):
+        key = f"{prefix}{kind}.{name}"
+        if key in t.table:
+            return key
+    return f"{kind}.{name}"
+
+
+def next_field(name: str, form: tuple[Field, ...] = FIELDS) -> Field | None:
+    if BY_NAME[name] not in form:
+        return None
+    index = form.index(BY_NAME[name]) + 1
+    return form[index] if index < len(form) else None
+
+
+def _first_complaint_step(form: tuple[Field, ...]) -> int:
+    return next((i for i, field in enumerate(form) if field.name not in IDENTITY_FIELDS), 0)
 
 
 async def ask(field: Field, message: Message, state: FSMContext, t: Texts) -> None:
     """Put the conversation on `field` and ask for it."""
     data = await state.get_data()
-    first = int(data.get(FIRST_STEP, 0))
-    if FIELDS.index(field) < first:
+    form = form_of(data)
+    # FIRST_STEP is non-zero when a saved identity is reused: the steps count from the complaint's first.
+    first = _first_complaint_step(form) if int(data.get(FIRST_STEP, 0)) else 0
+    position = form.index(field) if field in form else FIELDS.index(field)
+    if position < first:
         # A reused identity is being edited from the summary: it is part of this conversation now.
         first = 0
         await state.update_data({FIRST_STEP: 0})
-    step = FIELDS.index(field) - first + 1
-    total = len(FIELDS) - first
+    step = position - first + 1
+    total = len(form) - first
     text = t(
-        f"ask.{field.name}",
+        words(data, t, "ask", field.name),
         step=step,
         total=total,
         limit={"subject": MAX_SUBJECT_LENGTH, "chronology": MAX_CHRONOLOGY_LENGTH}.get(field.name, ""),
@@ -89,7 +117,8 @@ async def ask(field: Field, message: Message, state: FSMContext, t: Texts) -> No
     updates: dict[str, Any] = {}
     if field.name == "attachments":
         updates["attachments"] = []
-    markup = _markup(field, t)
+    # Someone recording for another person types their number: "share my contact" would share their own.
+    markup = _markup(field, t, share_contact=not data.get(WORDS))
     if isinstance(markup, InlineKeyboardMarkup):
         await take_down_reply_keyboard(message, state, t)
     elif markup is None and data.get(REPLY_KEYBOARD):
@@ -107,8 +136,10 @@ async def take_down_reply_keyboard(message: Message, state: FSMContext, t: Texts
         await state.update_data({REPLY_KEYBOARD: False})
 
 
-def _markup(field: Field, t: Texts) -> ReplyKeyboardMarkup | InlineKeyboardMarkup | None:
-    if field.name == "phone":
+def _markup(
+    field: Field, t: Texts, *, share_contact: bool = True
+) -> ReplyKeyboardMarkup | InlineKeyboardMarkup | None:
+    if field.name == "phone" and share_contact:
         return ReplyKeyboardMarkup(
             keyboard=[[KeyboardButton(text=t.plain("btn.share_contact"), request_contact=True)]],
             resize_keyboard=True,
@@ -147,7 +178,7 @@ def attachments_keyboard(t: Texts, *, done: bool) -> InlineKeyboardMarkup:
 async def advance(after: str, message: Message, state: FSMContext, t: Texts) -> None:
     """The answer to `after` is stored: ask the next step, or show the summary again when editing."""
     data = await state.get_data()
-    following = next_field(after)
+    following = next_field(after, form_of(data))
     if data.get(EDITING) or following is None:
         await show_summary(message, state, t)
     else:
@@ -166,8 +197,9 @@ def summary_text(data: dict[str, Any], t: Texts) -> Html:
     # A NIK or phone typed moments ago is shown in full so the person can catch a typo before it reaches the
     # government; one that came from storage was checked before and stays masked, like everywhere else.
     fresh = set(data.get(FRESH_IDENTITY, []))
-    nik = data["nik"] if "nik" in fresh else mask_nik(data["nik"])
-    phone = data["phone"] if "phone" in fresh else mask_phone(data["phone"])
+    asked = {field.name for field in form_of(data)}
+    nik = data.get("nik", "") if "nik" in fresh else mask_nik(data.get("nik", ""))
+    phone = data.get("phone", "") if "phone" in fresh else mask_phone(data.get("phone", ""))
     location = (
         t("value.location", lat=f"{data['latitude']:.5f}", lon=f"{data['longitude']:.5f}")
         if data.get("latitude") is not None
@@ -178,7 +210,7 @@ def summary_text(data: dict[str, Any], t: Texts) -> Html:
         ("full_name", data["full_name"]),
         ("nik", nik),
         ("phone", phone),
-        ("address", data["address"]),
+        ("address", data.get("address", "")),
         ("subject", data["subject"]),
         ("event_date", t.date(date.fromisoformat(data["event_date"]))),
         ("event_place", data["event_place"]),
@@ -186,18 +218,22 @@ def summary_text(data: dict[str, Any], t: Texts) -> Html:
         ("attachments", t("value.attachments", photos=photos, documents=documents)),
         ("confidential", t("value.yes") if data.get("confidential") else t("value.no")),
     ]
+    # A form of its own shows what it asked, and the phone it was given with the contact.
+    rows = [(name, value) for name, value in rows if name in asked or (name == "phone" and data.get(name))]
 
     def render(chronology: Html) -> Html:
         lines = [t("summary.title"), ""]
-        lines += [f"<b>{t('label.' + name)}</b>: {as_html(value)}" for name, value in rows]
-        lines += ["", f"<b>{t('label.chronology')}</b>:", chronology, "", t("summary.footer")]
+        lines += [f"<b>{t(words(data, t, 'label', name))}</b>: {as_html(value)}" for name, value in rows]
+        label = t(words(data, t, "label", "chronology"))
+        lines += ["", f"<b>{label}</b>:", chronology, "", t("summary.footer")]
         return Html("\n".join(lines))
 
     return fit(render, data["chronology"], t)
 
 
-def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
-    """The one thing to do, alone on the first row; changing an answer is one button that opens the list."""
+def summary_keyboard(t: Texts, data: dict[str, Any] | None = None) -> InlineKeyboardMarkup:
+    """The one thing to do, alone on the first row; changing an answer is one button that opens the list
+    (`data`: the conversation, whose form decides that list; the keyboard itself is the same for all)."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t.plain("btn.submit"), callback_data=SubmitCb())
     builder.button(text=t.plain("btn.summary.edit"), callback_data=SummaryEditCb(open=True))
@@ -206,16 +242,19 @@ def summary_keyboard(t: Texts) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def fields_keyboard(t: Texts) -> InlineKeyboardMarkup:
-    """The summary's "edit" list: a button per answer, two a row, and the way back to the summary's own."""
+def fields_keyboard(t: Texts, data: dict[str, Any] | None = None) -> InlineKeyboardMarkup:
+    """The summary's "edit" list: a button per answer of the conversation's form, two a row, and the way back
+    to the summary's own."""
+    data = data or {}
+    form = form_of(data)
     builder = InlineKeyboardBuilder()
-    for field in FIELDS:
+    for field in form:
         builder.button(
-            text=t.plain("btn.edit", label=t.plain(f"label.{field.name}")),
+            text=t.plain("btn.edit", label=t.plain(words(data, t, "label", field.name))),
             callback_data=EditCb(field=field.code),
         )
     builder.button(text=t.plain("btn.summary.back"), callback_data=SummaryEditCb(open=False))
-    builder.adjust(*([2] * (len(FIELDS) // 2)), *([1] * (len(FIELDS) % 2)), 1)
+    builder.adjust(*([2] * (len(form) // 2)), *([1] * (len(form) % 2)), 1)
     return builder.as_markup()
 
 
@@ -223,4 +262,5 @@ async def show_summary(message: Message, state: FSMContext, t: Texts) -> None:
     await take_down_reply_keyboard(message, state, t)
     await state.update_data({EDITING: True})
     await state.set_state(Filing.summary)
-    await message.answer(summary_text(await state.get_data(), t), reply_markup=summary_keyboard(t))
+    data = await state.get_data()
+    await message.answer(summary_text(data, t), reply_markup=summary_keyboard(t, data))

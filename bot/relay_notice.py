@@ -1,4 +1,10 @@
-"""Rendering a relay: what an officer must tell a complainant who is not on Telegram, with "delivered"."""
+"""Rendering a relay: what an officer must give a complainant who is not on Telegram, with "delivered".
+
+A relay carries everything the complainant would have had in the bot: the words, the result's photos and
+documents (sent first, as media the officer forwards or shows), and how to pass them on through the channel
+the complainant is reached by. The first one also tells them how to follow the complaint in Telegram
+themselves: /link with the tracking number and the last four digits of the phone on file.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,46 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.delivery import Delivery
 from bot.display import fit
 from bot.routers.onboarding import RelayCb
-from bot.texts import Html
+from bot.texts import Html, Texts
 from storage.notifications import NoticeKind
 from storage.outbox import OutboxEntry
+from storage.outbox_parts import parts_done
 from storage.relays import contact_of
-from storage.views import CardInfo
-from workflow.definitions import T
+from storage.views import AttachmentInfo, CardInfo
+from workflow.channels import Channel
+from workflow.complaint import AttachmentKind
+from workflow.definitions import ST, T
+
+# The relays that hand the complainant a result or a response: its files go with them.
+WITH_FILES = frozenset({T.APPROVE, ST.RESPOND, ST.RESOLVE})
+# The first word the complainant gets of their complaint: it names /link.
+FIRST = frozenset({T.SUBMIT, ST.RECORD})
+# How each way of reaching a complainant passes things on (text keys relay.how.<channel>).
+HOW = frozenset({Channel.TELEPHONE, Channel.EMAIL, Channel.TWITTER, Channel.INSTAGRAM, Channel.DIRECT})
+
+
+def files_of(card: CardInfo, trigger: str) -> dict[str, list[AttachmentInfo]]:
+    """The result's files for a relay that hands over a result or a response: photos, then documents."""
+    if trigger not in WITH_FILES:
+        return {}
+    files = [item for item in card.attachments if item.is_result]
+    return {
+        "photos": [item for item in files if item.kind == AttachmentKind.PHOTO],
+        "documents": [item for item in files if item.kind != AttachmentKind.PHOTO],
+    }
+
+
+def how_to_pass_on(
+    channel: str, contact: str, has_files: bool, t: Texts, *, at_counter: bool = False
+) -> Html:
+    """By the way the complainant is reached; for one who came to the counter, also there."""
+    how = channel if channel in HOW else Channel.TELEPHONE
+    text = t(f"relay.how.{how}", contact=contact)
+    if at_counter and how != Channel.DIRECT:
+        text = Html(text + "\n" + t("relay.how.direct"))
+    if has_files:
+        text = Html(text + "\n" + t(f"relay.files.{'email' if how == Channel.EMAIL else 'other'}"))
+    return text
 
 
 def register_relays(delivery: Delivery) -> None:
@@ -30,6 +70,19 @@ def register_relays(delivery: Delivery) -> None:
             "channel": t.plain(f"admin.channel.{channel}"),
             "number": card.complaint.tracking_number,
         }
+        groups = files_of(card, trigger)
+        done = parts_done(entry.payload)
+        requests = 0
+        for part, items in groups.items():
+            if not items or part in done:
+                continue
+            if requests:
+                await delivery.gate.wait(entry.chat_id)
+            caption = t.plain("relay.files_caption", name=reporter.full_name, number=common["number"])
+            sent = await delivery._send_files(entry.chat_id, items, caption)
+            requests += 1
+            entry = await delivery.parts.record(entry, delivery.sender_id, part, sent)
+        has_files = any(groups.values())
         if trigger == T.APPROVE:
             say = fit(
                 lambda shown: t("relay.result", result=shown, **common), card.complaint.result_text or "", t
@@ -37,11 +90,18 @@ def register_relays(delivery: Delivery) -> None:
         else:
             # The words the complainant would have read in Telegram, rendered in the officer's language.
             say = delivery._milestone(entry, card, trigger, t)
-        text = Html(t("relay.task", **common) + "\n\n" + say)
+        if trigger in FIRST:
+            say = Html(say + "\n\n" + t("relay.link", number=common["number"], digits=reporter.phone[-4:]))
+        at_counter = card.complaint.channel == Channel.DIRECT
+        how = how_to_pass_on(channel, contact, has_files, t, at_counter=at_counter)
+        head = Html(t("relay.task", **common) + "\n" + how)
+        text = Html(head + "\n\n" + say)
         builder = InlineKeyboardBuilder()
         builder.button(
             text=t.plain("relay.btn.delivered"), callback_data=RelayCb(relay_id=entry.payload["relay_id"])
         )
+        if requests:
+            await delivery.gate.wait(entry.chat_id)
         message = await delivery.bot.send_message(entry.chat_id, text, reply_markup=builder.as_markup())
         return message.message_id
 

@@ -126,6 +126,7 @@ class ComplaintService:
                 version=0,
                 reporter_id=draft.reporter_id,
                 current_org_id=None,
+                complainant_in_bot=reporter.telegram_id is not None,
                 **slots,
             )
             first_step = workflow.definition.steps[0]
@@ -144,6 +145,7 @@ class ComplaintService:
                 external_system=draft.external_ref.system if draft.external_ref else None,
                 external_number=draft.external_ref.number if draft.external_ref else None,
                 confidential=draft.confidential,
+                complainant_in_bot=draft_snapshot.complainant_in_bot,
                 subject=draft.subject,
                 chronology=draft.chronology,
                 event_date=draft.event_date,
@@ -227,6 +229,8 @@ class ComplaintService:
                 values["result_text"] = move.result
             if rating is not None:
                 values["rating"] = rating
+            if actor.role is Role.REPORTER:
+                values["complainant_in_bot"] = True  # whoever blocked the bot is back and answering in it
             changed = await session.execute(
                 update(models.Complaint)
                 .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
@@ -242,6 +246,15 @@ class ComplaintService:
                 session, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
             )
             _add_attachments(session, row.id, event.id, attachments)
+            if actor.role is Role.OFFICER and workflow_for(info.kind).holder(info.state) is Role.REPORTER:
+                # An officer answering for the complainant has spoken with them: what they were to be told
+                # has been told, and needs no "delivered" press of its own.
+                await session.execute(
+                    update(models.Relay)
+                    .where(models.Relay.complaint_id == row.id, models.Relay.delivered_at.is_(None))
+                    .values(delivered_at=now, delivered_by_admin_id=actor.admin_id)
+                    .execution_options(synchronize_session=False)
+                )
             reporter = await session.get(models.Reporter, row.reporter_id)
             assert reporter is not None
             chats = await write_notifications(
@@ -329,6 +342,13 @@ class ComplaintService:
             row = await session.get(models.Complaint, complaint_id)
             if row is None:
                 return ()
+            # The bot cannot reach them: the handling office's officer may now answer for them.
+            await session.execute(
+                update(models.Complaint)
+                .where(models.Complaint.reporter_id == row.reporter_id)
+                .values(complainant_in_bot=False)
+                .execution_options(synchronize_session=False)
+            )
             return await alert_reporter_unreachable(
                 session, complaint=row, failed_row_id=failed_row_id, error=error, now=self.clock()
             )

@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -71,6 +71,14 @@ class Linking:
                     complaint.reporter_id = existing.id
                 else:
                     reporter.telegram_id = telegram_id
+                # From now on the complainant answers for themselves in the bot (`workflow.engine`).
+                await session.execute(
+                    update(models.Complaint)
+                    .where(models.Complaint.reporter_id == complaint.reporter_id)
+                    .values(complainant_in_bot=True)
+                    .execution_options(synchronize_session=False)
+                )
+                complaint.complainant_in_bot = True
             session.add(models.LinkAttempt(telegram_id=telegram_id, at=now, succeeded=linkable))
         if not linkable or complaint is None:
             raise LinkRefused()

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     text,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, Dialect
@@ -75,7 +76,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by the registry import (storage.registry): a button's label, and where a city is (see migration 0014).
     short_name: Mapped[str | None] = mapped_column(String(24))
@@ -236,6 +237,10 @@ class Complaint(Base):
     # The filing conversation's own key (see ComplaintService.submit); None for complaints filed without one.
     submission_key: Mapped[str | None] = mapped_column(String(64))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The complainant answers in the bot themselves (on Telegram, and has not blocked it); only when they do
+    # not may an officer answer for them (`workflow.engine`). False when an officer records it for someone
+    # off Telegram or the bot finds itself blocked; True again once they link the complaint or act in the bot.
+    complainant_in_bot: Mapped[bool] = mapped_column(Boolean, default=True)
     subject: Mapped[str] = mapped_column(String(200))
     chronology: Mapped[str] = mapped_column(Text)
     event_date: Mapped[date] = mapped_column(Date)

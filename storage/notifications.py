@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models
 from storage.directory import active_admins
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
+from workflow.channels import FIRST_STEPS, told_at_recording
 from workflow.definitions import ST, ComplaintKind, T
 from workflow.engine import Move
 
@@ -130,8 +131,14 @@ async def write_notifications(
     await _retire_card_copies(session, complaint, move, common, now, pressed_card)
     # An admin who pressed a card has its toast and the card itself, edited to say what was done: a third
     # message saying it again only pushes the next live card up. Moves made without a card (an officer's
-    # typed answer, a relay) still get their confirmation.
-    if actor.is_admin and actor.admin_id is not None and pressed_card is None:
+    # typed answer, a relay) still get their confirmation; an officer's recording is confirmed by the bot's
+    # answer in their chat.
+    if (
+        actor.is_admin
+        and actor.admin_id is not None
+        and pressed_card is None
+        and move.trigger not in FIRST_STEPS
+    ):
         acting = await session.get(models.Admin, actor.admin_id)
         if acting is not None:
             add_notice(session, complaint, NoticeKind.ACTION_DONE, acting.telegram_id, common, now)
@@ -197,15 +204,20 @@ async def _relay_to_recording_officer(
             return []
         officer = await session.get(models.Admin, others[0].id)
         assert officer is not None
+    in_person = told_at_recording(complaint.channel, common["trigger"])
     relay = models.Relay(
         complaint_id=complaint.id,
         complaint_version=complaint.version,
         officer_admin_id=officer.id,
         trigger=common["trigger"],
         created_at=now,
+        delivered_at=now if in_person else None,
+        delivered_by_admin_id=officer.id if in_person else None,
     )
     session.add(relay)
     await session.flush()
+    if in_person:
+        return []
     add_notice(
         session, complaint, NoticeKind.RELAY, officer.telegram_id, {**common, "relay_id": relay.id}, now
     )

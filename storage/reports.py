@@ -30,7 +30,7 @@ import asyncio
 import math
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -137,6 +137,9 @@ class Report:
     overdue_now: int
     returns: tuple[OrgReturns, ...]
     ratings: Ratings
+    # Complaints that carry their number in another system (SP4N-LAPOR! etc.), by that system, most first;
+    # counted beside the channel they arrived by, not instead of it.
+    by_reference: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ async def build_report(
     rollups = from_rollups and scope.kind is OrgKind.PROVINCE
     live = text(models.UNFINISHED_FILTER) if rollups else None
     # Each query on its own connection, all at once: the database works on them side by side.
-    names, mix, slots, queues, days, returned, finished = await asyncio.gather(
+    names, mix, slots, queues, days, returned, finished, references = await asyncio.gather(
         read(organisations),
         read(
             lambda s: grouped(
@@ -207,6 +210,11 @@ async def build_report(
         read(lambda s: days_to_complete(s, calendar, scope, period, where=live)),
         read(lambda s: returns_made(s, scope, period)),
         read(lambda s: finished_figures(s, calendar, period)) if rollups else _nothing(),
+        read(
+            lambda s: grouped(
+                s, scope, period, complaint.external_system, where=complaint.external_system.is_not(None)
+            )
+        ),
     )
     if finished is not None:
         mix = dict(Counter(mix) + finished.mix)
@@ -251,6 +259,10 @@ async def build_report(
             mean=sum(stars_ * n for stars_, n in stars.items()) / rated if rated else None,
             distribution={value: stars.get(value, 0) for value in range(1, 6)},
         ),
+        by_reference={
+            system: count
+            for (system,), count in sorted(references.items(), key=lambda item: (-item[1], item[0]))
+        },
     )
 
 

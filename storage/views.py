@@ -90,6 +90,7 @@ class ComplaintInfo:
     result_text: str | None
     rating: int | None
     rating_comment: str | None = None
+    complainant_in_bot: bool = True
 
     def snapshot(self) -> ComplaintSnapshot:
         return ComplaintSnapshot(
@@ -101,6 +102,7 @@ class ComplaintInfo:
             province_org_id=self.province_org_id,
             city_org_id=self.city_org_id,
             opd_org_id=self.opd_org_id,
+            complainant_in_bot=self.complainant_in_bot,
         )
 
 
@@ -202,6 +204,7 @@ def complaint_of(row: models.Complaint) -> ComplaintInfo:
         result_text=row.result_text,
         rating=row.rating,
         rating_comment=row.rating_comment,
+        complainant_in_bot=row.complainant_in_bot is not False,
     )
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from workflow.definitions import ST, T
+
+# The first step of each workflow: the complaint is recorded, with the complainant there to be told.
+FIRST_STEPS = frozenset({T.SUBMIT, ST.RECORD})
+
 
 class Channel(StrEnum):
     TELEGRAM = "telegram"
@@ -46,3 +51,9 @@ class ExternalReference:
 
     def __str__(self) -> str:
         return f"{EXTERNAL_SYSTEM_NAMES[self.system]} {self.number}"
+
+
+def told_at_recording(channel: str, trigger: str) -> bool:
+    """A complainant at the counter hears their complaint's number from the officer recording it: that
+    first notice is delivered in person as it is written, never a task to press "delivered" on."""
+    return channel == Channel.DIRECT and trigger in FIRST_STEPS

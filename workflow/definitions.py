@@ -120,7 +120,8 @@ LAPORGUB = WorkflowDefinition(
         _step(T.APPROVE, S.RESULT_AT_PROVINCE, S.RESOLVED, Role.PROVINCE),
         _step(T.RETURN_RESULT, S.RESULT_AT_PROVINCE, S.RESULT_AT_CITY, Role.PROVINCE, needs_reason=True),
         # 7: the reporter acknowledges (and may rate), or the system closes it after their silence. For a
-        # complainant who is not on Telegram, the officer who delivered the result acknowledges it for them.
+        # complainant the bot cannot reach (not on Telegram, or who blocked it), the officer who delivered the
+        # result acknowledges it for them; for anyone in the bot the answer is theirs (`workflow.engine`).
         _step(T.ACKNOWLEDGE, S.RESOLVED, S.CLOSED, Role.REPORTER, Role.OFFICER),
         _step(T.AUTO_CLOSE, S.RESOLVED, S.CLOSED, Role.SYSTEM),
     ),
@@ -166,6 +167,7 @@ SERVICE = WorkflowDefinition(
         _step(ST.RECORD, SS.DRAFT, SS.RECORDED, Role.REPORTER, Role.OFFICER),
         # The officer responds until a solution is reached...
         _step(ST.RESPOND, SS.RECORDED, SS.RESPONDED, Role.OFFICER, needs_result=True),
+        # The complainant says solved or not; an officer says it for them only when the bot cannot reach them.
         _step(ST.CONFIRM_SOLVED, SS.RESPONDED, SS.SOLVED, Role.REPORTER, Role.OFFICER),
         # A complainant who never answers the response is taken as satisfied: the system closes it as solved
         # after the same silence that closes a LaporGub result (the officer responds "until a solution is

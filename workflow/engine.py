@@ -22,6 +22,13 @@ from workflow.errors import (
     StaleVersion,
 )
 
+# Why a step is refused (`NotPermitted.why`), for the bot to name the real reason.
+WRONG_ROLE = "this role does not take this step"
+SPEAKS_FOR_THEMSELVES = "the complainant answers in the bot themselves"
+NOT_OWN_COMPLAINT = "only the complaint's own reporter may do this"
+NOT_HANDLING_OFFICE = "only the Dinkominfo office handling the complaint may answer for its complainant"
+NOT_IN_QUEUE = "the complaint is not in your organisation's queue"
+
 # The organisation slot of a complaint that each holding role works from.
 _SLOT: dict[Role, str] = {
     Role.PROVINCE: "province_org_id",
@@ -44,6 +51,9 @@ class ComplaintSnapshot:
     province_org_id: int | None = None
     city_org_id: int | None = None
     opd_org_id: int | None = None
+    # The complainant answers in the bot themselves: they are on Telegram and have not blocked it. Only when
+    # they are not may the office handling the complaint answer for them.
+    complainant_in_bot: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,26 +168,33 @@ class Workflow:
             result=result,
         )
 
+    def refusal(self, actor: Actor, complaint: ComplaintSnapshot, trigger: str) -> str | None:
+        """Why this actor may not fire `trigger` on this complaint now (one of the reasons above), or None."""
+        return self._refusal(actor, complaint, self.step(complaint.state, trigger))
+
     def _refusal(self, actor: Actor, complaint: ComplaintSnapshot, step: Step) -> str | None:
         if actor.role not in step.roles:
-            return f"role {actor.role} may not {step.trigger}"
+            return WRONG_ROLE
         if actor.role is Role.SYSTEM:
             return None
         if actor.role is Role.REPORTER:
             if actor.reporter_id is None or actor.reporter_id != complaint.reporter_id:
-                return "only the complaint's own reporter may do this"
+                return NOT_OWN_COMPLAINT
             return None
         # An officer recording a new complaint acts before it sits in any organisation's queue.
         if complaint.state == self.definition.initial:
             return None
         # Where the complainant must answer, the Dinkominfo office handling the complaint may answer for a
-        # complainant it reached by phone, email or at the counter.
+        # complainant the bot cannot reach (recorded by phone, email or at the counter, or who blocked the
+        # bot) and only for them: a complainant in the bot gives their own answers.
         if self.holder(complaint.state) is Role.REPORTER:
+            if complaint.complainant_in_bot:
+                return SPEAKS_FOR_THEMSELVES
             if actor.org_id is None or actor.org_id != complaint.city_org_id:
-                return "only the Dinkominfo office handling the complaint may answer for its complainant"
+                return NOT_HANDLING_OFFICE
             return None
         if actor.org_id is None or actor.org_id != complaint.current_org_id:
-            return "the complaint is not in your organisation's queue"
+            return NOT_IN_QUEUE
         return None
 
     def _dest_through_machine(self, state: str, trigger: str) -> str:

@@ -6,10 +6,12 @@ from html import escape
 
 from bot.reports.labels import Labels
 from storage.reports import Report
+from workflow.channels import EXTERNAL_SYSTEM_NAMES
 
 CAPTION_LIMIT = 1024
 _TOP_CHANNELS = 3
 _NAME_LENGTH = 40
+_SYSTEM_NAMES = {str(system): name for system, name in EXTERNAL_SYSTEM_NAMES.items()}
 
 
 def summary_text(report: Report, language: str = "id") -> str:
@@ -46,6 +48,12 @@ def summary_text(report: Report, language: str = "id") -> str:
         channels = list(report.by_channel.items())[:_TOP_CHANNELS]
         listed = ", ".join(f"{escape(t(f'channel.{name}'))} {t.count(count)}" for name, count in channels)
         lines.append(f"{escape(t('by_channel'))}: {listed}")
+        if report.by_reference:
+            referred = ", ".join(
+                f"{escape(_SYSTEM_NAMES.get(name, name))} {t.count(count)}"
+                for name, count in report.by_reference.items()
+            )
+            lines.append(f"{escape(t('by_reference'))}: {referred}")
     else:
         lines.append(escape(t("nothing")))
     # Every line is bounded (names shortened, at most three channels): the whole stays under the limit.

@@ -20,6 +20,7 @@ from bot.validation import looks_like_tracking_number, tracking_number
 from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.views import ComplaintInfo, EventInfo
+from workflow.actors import Role
 from workflow.definitions import T
 from workflow.sla import WAITING_STAGES
 
@@ -203,6 +204,9 @@ async def _event_words(
     if event.trigger in _NAMES_ORGANISATION:
         org = await directory.organisation(event.to_org_id) if event.to_org_id is not None else None
         values["org"] = org.name if org else t.plain("org.unknown")
+    if event.actor_role == Role.OFFICER and f"{key}.by_officer" in t.table:
+        # An answer an officer gave for the complainant (before they linked it) is not called theirs.
+        key = f"{key}.by_officer"
     what = t(key, **values) if key in t.table else t("event.other")
     return t("history.line", at=t.moment(event.at), what=what)
 

@@ -6,7 +6,10 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.keyboards.menu import main_menu
+from bot.routers.admin.menu import admin_menu
 from bot.texts import Texts
+from storage.complaints import ComplaintService
+from storage.views import AdminInfo
 
 
 async def stale_button(query: CallbackQuery, t: Texts) -> None:
@@ -14,7 +17,14 @@ async def stale_button(query: CallbackQuery, t: Texts) -> None:
     await query.answer(t.plain("button.expired"), show_alert=True)
 
 
-async def anything_else(message: Message, t: Texts) -> None:
+async def anything_else(
+    message: Message, t: Texts, complaints: ComplaintService, admin: AdminInfo | None = None
+) -> None:
+    if admin is not None:
+        # An admin's stray text gets their own menu (their queue, /catat), not the citizen's.
+        text, markup = await admin_menu(admin, t, complaints)
+        await message.answer(text, reply_markup=markup)
+        return
     await message.answer(t("menu.prompt"), reply_markup=main_menu(t))
 
 

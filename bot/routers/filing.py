@@ -309,11 +309,14 @@ async def confidential_chosen(
         await steps.advance("confidential", query.message, state, t)
 
 
-async def summary_edit(query: CallbackQuery, callback_data: SummaryEditCb, t: Texts) -> None:
+async def summary_edit(
+    query: CallbackQuery, callback_data: SummaryEditCb, state: FSMContext, t: Texts
+) -> None:
     """Open the list of answers to change, or go back from it: the summary's own message, edited."""
     await query.answer()
     if isinstance(query.message, Message):
-        markup = steps.fields_keyboard(t) if callback_data.open else steps.summary_keyboard(t)
+        data = await state.get_data()
+        markup = steps.fields_keyboard(t, data) if callback_data.open else steps.summary_keyboard(t, data)
         with suppress(TelegramBadRequest):  # pressed twice: the buttons are already these
             await query.message.edit_reply_markup(reply_markup=markup)
 

@@ -25,7 +25,7 @@ from bot import filing as steps
 from bot import validation
 from bot.callbacks import SubmitCb
 from bot.replies import drop_keyboard
-from bot.routers.filing import draft_of, identity_of
+from bot.routers.filing import draft_of
 from bot.service_callbacks import RecordCb, RecordChannelCb, RecordKindCb, RecordSystemCb
 from bot.states import Filing
 from bot.texts import Texts
@@ -35,9 +35,33 @@ from storage.views import AdminInfo
 from workflow.actors import Role
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, Channel, ExternalReference, ExternalSystem
 from workflow.definitions import ComplaintKind
+from workflow.identity import Identity
 
 # FSM data key of what the officer chose before the filing steps: kind, channel, system, number, contact.
 PURPOSE = "recording"
+# The officer's forms: each fact once, in the officer's words (text keys "officer.ask.*", "officer.label.*").
+# The phone is asked only when the contact typed first is not one (linking needs its last digits); no
+# location (the officer is not where it happened); a service complaint asks what service, what went wrong,
+# when and where, and nothing an agency would see (no NIK or address, no confidentiality from an OPD).
+FORMS: dict[ComplaintKind, tuple[str, ...]] = {
+    ComplaintKind.LAPORGUB: (
+        "full_name",
+        "nik",
+        "phone",
+        "address",
+        "subject",
+        "chronology",
+        "event_date",
+        "event_place",
+        "attachments",
+        "confidential",
+    ),
+    ComplaintKind.SERVICE: ("full_name", "subject", "chronology", "event_date", "event_place"),
+}
+WORDS: dict[ComplaintKind, list[str]] = {
+    ComplaintKind.LAPORGUB: ["officer."],
+    ComplaintKind.SERVICE: ["officer.service.", "service.", "officer."],
+}
 CHANNELS: dict[ComplaintKind, tuple[Channel, ...]] = {
     ComplaintKind.LAPORGUB: (
         Channel.TELEPHONE,
@@ -50,8 +74,6 @@ CHANNELS: dict[ComplaintKind, tuple[Channel, ...]] = {
     # The standard's service complaints come by telephone, email or in person to an officer.
     ComplaintKind.SERVICE: (Channel.TELEPHONE, Channel.EMAIL, Channel.DIRECT),
 }
-# A complaint referred from another complaint system arrived through that system's website or app.
-REFERRED_CHANNEL = Channel.WEBSITE
 
 
 class Recording(StatesGroup):
@@ -85,13 +107,15 @@ def _kind_keyboard(t: Texts) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _channel_keyboard(kind: ComplaintKind, t: Texts) -> InlineKeyboardMarkup:
+def _channel_keyboard(kind: ComplaintKind, t: Texts, *, systems: bool = True) -> InlineKeyboardMarkup:
+    """The channels; for a LaporGub complaint also the other systems, whose number is asked before the
+    channel (a reference is kept beside the channel, never instead of it)."""
     builder = InlineKeyboardBuilder()
     for channel in CHANNELS[kind]:
         builder.button(
             text=t.plain(f"admin.channel.{channel}"), callback_data=RecordChannelCb(channel=channel)
         )
-    if kind is ComplaintKind.LAPORGUB:
+    if kind is ComplaintKind.LAPORGUB and systems:
         for system, name in EXTERNAL_SYSTEM_NAMES.items():
             builder.button(
                 text=t.plain("officer.btn.system", system=name), callback_data=RecordSystemCb(system=system)
@@ -150,15 +174,17 @@ async def system_chosen(
     query: CallbackQuery, callback_data: RecordSystemCb, state: FSMContext, t: Texts
 ) -> None:
     recording = await _recording(state)
-    if recording.get("kind") != ComplaintKind.LAPORGUB or callback_data.system not in set(ExternalSystem):
+    if (
+        recording.get("kind") != ComplaintKind.LAPORGUB
+        or callback_data.system not in set(ExternalSystem)
+        or recording.get("system")
+    ):
         await query.answer(t.plain("button.expired"), show_alert=True)
         return
     await query.answer()
     await drop_keyboard(query)
     system = ExternalSystem(callback_data.system)
-    await state.update_data(
-        {PURPOSE: {**recording, "channel": REFERRED_CHANNEL.value, "system": system.value}}
-    )
+    await state.update_data({PURPOSE: {**recording, "system": system.value}})
     await state.set_state(Recording.external_number)
     if isinstance(query.message, Message):
         await query.message.answer(t("officer.external.ask", system=EXTERNAL_SYSTEM_NAMES[system]))
@@ -171,8 +197,15 @@ async def external_number_typed(message: Message, state: FSMContext, t: Texts) -
     except validation.Invalid as refusal:
         await message.answer(t(refusal.key, **refusal.values))
         return
-    await state.update_data({PURPOSE: {**await _recording(state), "number": number}})
-    await _ask_contact(message, state, t)
+    recording = {**await _recording(state), "number": number}
+    await state.update_data({PURPOSE: recording})
+    # The reference says where else it is filed; how it reached the office is still to be told.
+    await state.set_state(Recording.channel)
+    system = EXTERNAL_SYSTEM_NAMES[ExternalSystem(recording["system"])]
+    await message.answer(
+        t("officer.channel.after_reference", system=system, number=number),
+        reply_markup=_channel_keyboard(ComplaintKind.LAPORGUB, t, systems=False),
+    )
 
 
 async def _ask_contact(message: Message, state: FSMContext, t: Texts) -> None:
@@ -188,11 +221,21 @@ async def contact_typed(message: Message, state: FSMContext, t: Texts) -> None:
     except validation.Invalid as refusal:
         await message.answer(t(refusal.key, **refusal.values))
         return
-    await state.update_data(
-        {PURPOSE: {**recording, "contact": contact, "contact_channel": reached_by.value}, steps.FIRST_STEP: 0}
-    )
-    await message.answer(t("officer.intro"))
-    # From here on the reporter's own steps: identity, chronology, place, files, summary.
+    kind = ComplaintKind(recording["kind"])
+    form = list(FORMS[kind])
+    updates: dict[str, Any] = {
+        PURPOSE: {**recording, "contact": contact, "contact_channel": reached_by.value},
+        steps.FIRST_STEP: 0,
+        steps.WORDS: WORDS[kind],
+    }
+    if reached_by is Channel.TELEPHONE:
+        # The contact is the phone: typed once.
+        updates.update({"phone": contact, steps.FRESH_IDENTITY: ["phone"]})
+        if "phone" in form:
+            form.remove("phone")
+    updates[steps.FORM] = form
+    await state.update_data(updates)
+    # From here on the filing steps, in the officer's form: identity, what happened, files, summary.
     await steps.ask(steps.BY_NAME["full_name"], message, state, t)
 
 
@@ -205,6 +248,11 @@ async def buttons_expected(message: Message, t: Texts) -> None:
 
 
 # -- submitting ------------------------------------------------------------------------------------------
+
+
+def _identity(data: dict[str, Any]) -> Identity:
+    """What the officer's form asked of the complainant; a service complaint asks no NIK or address."""
+    return Identity(data["full_name"], data.get("nik", ""), data.get("phone", ""), data.get("address", ""))
 
 
 async def submit(
@@ -227,7 +275,7 @@ async def submit(
     kind = ComplaintKind(recording["kind"])
     reporter = await save_offline_reporter(
         complaints.sessions,
-        identity=identity_of(data),
+        identity=_identity(data),
         contact=recording["contact"],
         contact_channel=Channel(recording["contact_channel"]),
         language=t.language,

@@ -18,8 +18,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import seat_commands
+from bot.delivery import result_keyboard
+from bot.display import fit
 from bot.replies import drop_keyboard
-from bot.texts import Texts
+from bot.service_notice import answer_keyboard
+from bot.texts import Html, Texts
 from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.errors import UnknownOrganisation
@@ -37,6 +40,7 @@ from storage.linking import Linking, LinkRefused, TooManyAttempts
 from storage.relays import RelayNotFound, Relays
 from storage.views import AdminInfo
 from workflow.actors import Role
+from workflow.definitions import SS, ComplaintKind, S
 
 Clock = Callable[[], datetime]
 
@@ -203,7 +207,25 @@ async def link(
     except TooManyAttempts as limit:
         await message.answer(t("link.too_many", at=t.moment(limit.retry_at)))
         return
-    await message.answer(t("link.done", number=complaint.tracking_number, subject=complaint.subject))
+    done = t("link.done", number=complaint.tracking_number, subject=complaint.subject)
+    # What waits on them is theirs to answer from now on (`workflow.engine`): its buttons come with it.
+    if complaint.kind is ComplaintKind.SERVICE and complaint.state == SS.RESPONDED:
+        await message.answer(
+            Html(done + t("service.answer.ask")),
+            reply_markup=answer_keyboard(complaint.id, complaint.version, t),
+        )
+        return
+    if complaint.kind is ComplaintKind.LAPORGUB and complaint.state == S.RESOLVED:
+        text = fit(
+            lambda shown: Html(
+                done + "\n\n" + t("link.result", result=shown) + t("notify.reporter.approve_ask")
+            ),
+            complaint.result_text or "",
+            t,
+        )
+        await message.answer(text, reply_markup=result_keyboard(complaint.id, complaint.version, t))
+        return
+    await message.answer(done)
 
 
 # -- relays ----------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
+from bot import filing as steps
 from bot.callbacks import MenuCb, SubmitCb
 from bot.filing import SUBMISSION_KEY
 from bot.keyboards.menu import main_menu
@@ -39,6 +40,19 @@ log = logging.getLogger(__name__)
 
 # FSM data key marking the filing steps in progress as a complaint about the service.
 PURPOSE = "service_complaint"
+# A service complaint's own form, in its own words ("service.ask.*"): who complains, what service, what went
+# wrong, when, where, and any files; no location and no confidentiality step (no agency ever sees it).
+FORM = (
+    "full_name",
+    "nik",
+    "phone",
+    "address",
+    "subject",
+    "chronology",
+    "event_date",
+    "event_place",
+    "attachments",
+)
 MAX_REASON = 1000
 # FSM data key of a "not solved" waiting for its reason: complaint, version, the response message.
 PENDING = "service_pending"
@@ -94,7 +108,7 @@ async def start(query: CallbackQuery, state: FSMContext, t: Texts, directory: Di
             t,
             directory,
             intro="service.intro",
-            purpose={PURPOSE: True},
+            purpose={PURPOSE: True, steps.FORM: list(FORM), steps.WORDS: ["service."]},
         )
 
 

@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
         "/new — file a complaint\n"
         "/my — my complaints\n"
         "/track — track a complaint number\n"
+        "/link — link a complaint an officer recorded for you: "
+        "/link &lt;number&gt; &lt;last 4 phone digits&gt;\n"
         "/contacts — Dinkominfo contacts\n"
         "/language — change language\n"
         "/cancel — cancel what you are doing"
@@ -191,7 +193,11 @@ TEXTS: dict[str, str] = {
     "mine.item": "<code>{number}</code> — {subject}\n   <i>{state}</i>",
     "btn.complaint": "{number}",
     "track.ask": "Send your complaint number, for example LG-2026-000001",
-    "track.not_found": "That number was not found among your complaints. Check it, or open My complaints.",
+    "track.not_found": (
+        "That number was not found among your complaints. Check it, or open My complaints.\n"
+        "Did an officer record it for you (by phone, email or at the counter)? Link it first: "
+        "/link &lt;complaint number&gt; &lt;last 4 digits of your phone&gt;"
+    ),
     "detail": (
         "<b>Complaint {number}</b>\n"
         "Subject: {subject}\n"
@@ -569,7 +575,6 @@ TEXTS: dict[str, str] = {
     "officer.bad.handle": (
         "An @handle only for complaints from Twitter or Instagram. Type a phone number or email:"
     ),
-    "officer.intro": "Now the complainant's identity and chronology, as in any complaint. /cancel stops.",
     "officer.recorded": (
         "✅ Complaint recorded: <b>{number}</b> ({channel}).\n"
         "Complainant: {name}, {contact}. Messages for them come to you as tasks to pass on.\n"
@@ -746,4 +751,108 @@ TEXTS: dict[str, str] = {
         "The list of targets is closed: that complaint has moved on. Open its card again from /queue."
     ),
     "admin.pick.type_hint": "🔎 Pick below, or type a few letters of the name to narrow the list.",
+    # -- officer's desk (issue 18) -----------------------------------------------------------------------
+    "admin.refused.wrong_role": (
+        "This step is not your role's to take on this complaint. Nothing was changed."
+    ),
+    "admin.refused.complainant_answers": (
+        "The complainant is in the bot and answers themselves; officers answer only for those the bot "
+        "cannot reach. Nothing was changed."
+    ),
+    "officer.channel.after_reference": (
+        "Reference noted: {system} {number}. By which channel did this complaint reach you?"
+    ),
+    "relay.how.telephone": "☎️ Call and read out the message below, or send it by WhatsApp/SMS to {contact}.",
+    "relay.how.email": "✉️ Email the message below to {contact}.",
+    "relay.how.twitter": "🐦 Send the message below by Twitter direct message to {contact}.",
+    "relay.how.instagram": "📷 Send the message below by Instagram direct message to {contact}.",
+    "relay.how.direct": "🏢 Tell them at the counter when they come; read out the message below.",
+    "relay.files.email": "📎 Attach the result's photos/documents above to that email.",
+    "relay.files.other": (
+        "📎 Pass on the result's photos/documents above too (WhatsApp/DM), or show them at the counter."
+    ),
+    "relay.files_caption": "📎 For {name} — result of {number}. Pass on with the task below.",
+    "relay.link": (
+        "If you use Telegram, get this complaint's news and answer it in this bot: send /link {number} "
+        "{digits} (the last 4 digits of your phone number)."
+    ),
+    "event.laporgub.submit.by_officer": "Recorded for you by an officer and received",
+    "event.laporgub.acknowledge.by_officer": (
+        "An officer confirmed on your behalf that the result was passed on to you; complaint closed"
+    ),
+    "event.service.record.by_officer": "Complaint recorded for you by an officer",
+    "event.service.confirm_solved.by_officer": "An officer confirmed on your behalf: solved",
+    "event.service.not_solved.by_officer": (
+        "An officer recorded on your behalf: not solved; passed to the complaints official"
+    ),
+    "officer.ask.full_name": (
+        "<b>{step}/{total}</b> — <b>Complainant's name</b> (as on their ID card). /cancel stops the "
+        "recording."
+    ),
+    "officer.ask.nik": "<b>{step}/{total}</b> — <b>Complainant's NIK</b> (16 digits):",
+    "officer.ask.phone": (
+        "<b>{step}/{total}</b> — <b>Complainant's phone number</b> (to link the complaint to Telegram later):"
+    ),
+    "officer.ask.address": "<b>{step}/{total}</b> — <b>Complainant's address</b>:",
+    "officer.ask.subject": (
+        "<b>{step}/{total}</b> — Complaint <b>subject</b>, short (at most {limit} characters):"
+    ),
+    "officer.ask.chronology": (
+        "<b>{step}/{total}</b> — The <b>chronology</b> as the complainant told it (at most {limit} "
+        "characters):"
+    ),
+    "officer.ask.event_date": "<b>{step}/{total}</b> — <b>Date of the events</b>? For example 20-11-2026.",
+    "officer.ask.event_place": "<b>{step}/{total}</b> — <b>Place of the events</b> (street, village):",
+    "officer.ask.attachments": (
+        "<b>{step}/{total}</b> — <b>Photos or documents</b> from the complainant (optional, at most {max}, "
+        "each ≤ {size_mb} MB). Done, or Skip."
+    ),
+    "officer.ask.confidential": (
+        "<b>{step}/{total}</b> — Does the complainant ask to <b>keep their identity</b> from the agency "
+        "admin?"
+    ),
+    "officer.label.full_name": "Complainant",
+    "officer.label.nik": "Complainant's NIK",
+    "officer.label.phone": "Complainant's phone",
+    "officer.label.address": "Complainant's address",
+    "service.ask.subject": (
+        "<b>Step {step}/{total}</b> — <b>Which service</b> is your complaint about? (short, at most {limit} "
+        "characters)"
+    ),
+    "service.ask.chronology": (
+        "<b>Step {step}/{total}</b> — <b>What went wrong</b> with that service? (at most {limit} characters)"
+    ),
+    "service.ask.event_date": (
+        "<b>Step {step}/{total}</b> — <b>When</b> did it happen? For example 20-11-2026."
+    ),
+    "service.ask.event_place": (
+        "<b>Step {step}/{total}</b> — <b>Where</b>? (office, counter, website, phone or social media account)"
+    ),
+    "service.label.subject": "Service",
+    "service.label.chronology": "What went wrong",
+    "service.label.event_date": "When",
+    "service.label.event_place": "Where",
+    "officer.service.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Which service</b> is it about? (short, at most {limit} characters)"
+    ),
+    "officer.service.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>What went wrong</b>, as the complainant tells it? (at most {limit} "
+        "characters)"
+    ),
+    "officer.service.ask.event_date": (
+        "<b>{step}/{total}</b> — <b>When</b> did it happen? For example 20-11-2026."
+    ),
+    "officer.service.ask.event_place": (
+        "<b>{step}/{total}</b> — <b>Where</b>? (office, counter, website, phone or account)"
+    ),
+    "admin.card.result.service": "<b>Response</b>\n{result}",
+    "admin.card.result_attachments.service": "<b>Response files</b>: {photos} photos, {documents} documents",
+    "admin.card.history.service": "<b>Not solved, and passed to the complaints official</b>",
+    "admin.card.by_complainant": "The complainant",
+    "admin.card.for_complainant": "An officer for the complainant",
+    "admin.ask.result.service": (
+        "📝 <b>{action}</b> — <code>{number}</code>\nWrite the response to the complainant in one message "
+        "(at most {max} characters). Afterwards you can attach up to {files} photos or documents."
+    ),
+    "link.result": "<b>Follow-up result</b>:\n{result}",
 }

@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
         "/new — buat laporan baru\n"
         "/my — laporan saya\n"
         "/track — lacak nomor laporan\n"
+        "/link — tautkan laporan yang dicatat petugas untuk Anda: "
+        "/link &lt;nomor&gt; &lt;4 digit akhir HP&gt;\n"
         "/contacts — kontak Dinkominfo\n"
         "/language — ganti bahasa\n"
         "/cancel — batalkan proses yang sedang berjalan"
@@ -203,7 +205,10 @@ TEXTS: dict[str, str] = {
     "btn.complaint": "{number}",
     "track.ask": "Kirim nomor laporan Anda, contoh: LG-2026-000001",
     "track.not_found": (
-        "Nomor laporan itu tidak ditemukan di antara laporan Anda. Periksa nomornya, atau buka Laporan saya."
+        "Nomor laporan itu tidak ditemukan di antara laporan Anda. Periksa nomornya, atau buka "
+        "Laporan saya.\n"
+        "Laporan Anda dicatat petugas (lewat telepon, email, atau loket)? Tautkan dulu: "
+        "/link &lt;nomor laporan&gt; &lt;4 digit terakhir nomor HP Anda&gt;"
     ),
     "detail": (
         "<b>Laporan {number}</b>\n"
@@ -591,7 +596,6 @@ TEXTS: dict[str, str] = {
     "officer.bad.handle": (
         "@akun hanya untuk pengaduan lewat Twitter atau Instagram. Ketik nomor HP atau email:"
     ),
-    "officer.intro": "Sekarang identitas dan kronologi pelapor, seperti laporan biasa. /cancel membatalkan.",
     "officer.recorded": (
         "✅ Pengaduan dicatat: <b>{number}</b> ({channel}).\n"
         "Pelapor: {name}, {contact}. Kabar untuknya datang kepada Anda sebagai tugas untuk disampaikan.\n"
@@ -775,4 +779,104 @@ TEXTS: dict[str, str] = {
         "Daftar tujuan sudah ditutup: laporan itu sudah berpindah. Buka kartunya lagi dari /antrian."
     ),
     "admin.pick.type_hint": "🔎 Pilih di bawah, atau ketik beberapa huruf nama tujuan untuk menyaring.",
+    # -- officer's desk (issue 18) -----------------------------------------------------------------------
+    "admin.refused.wrong_role": (
+        "Langkah ini bukan tugas peran Anda untuk laporan ini. Tidak ada yang diubah."
+    ),
+    "admin.refused.complainant_answers": (
+        "Pelapor ada di bot dan menjawab sendiri; petugas hanya menjawab untuk pelapor yang tak terjangkau "
+        "bot. Tidak ada yang diubah."
+    ),
+    "officer.channel.after_reference": (
+        "Rujukan dicatat: {system} {number}. Lewat saluran apa pengaduan ini sampai kepada Anda?"
+    ),
+    "relay.how.telephone": (
+        "☎️ Telepon dan bacakan pesan di bawah, atau kirimkan lewat WhatsApp/SMS ke {contact}."
+    ),
+    "relay.how.email": "✉️ Kirim pesan di bawah lewat email ke {contact}.",
+    "relay.how.twitter": "🐦 Kirim pesan di bawah lewat pesan langsung (DM) Twitter ke {contact}.",
+    "relay.how.instagram": "📷 Kirim pesan di bawah lewat pesan langsung (DM) Instagram ke {contact}.",
+    "relay.how.direct": "🏢 Sampaikan di loket saat pelapor datang; bacakan pesan di bawah.",
+    "relay.files.email": "📎 Lampirkan foto/dokumen hasil di atas pada email itu.",
+    "relay.files.other": (
+        "📎 Teruskan juga foto/dokumen hasil di atas (WhatsApp/DM), atau tunjukkan di loket."
+    ),
+    "relay.files_caption": "📎 Untuk {name} — hasil {number}. Teruskan bersama pesan tugas di bawah.",
+    "relay.link": (
+        "Bila Anda memakai Telegram, kabar dan jawaban laporan ini bisa lewat bot ini: kirim /link {number} "
+        "{digits} (4 digit terakhir nomor HP Anda)."
+    ),
+    "event.laporgub.submit.by_officer": "Laporan dicatat petugas untuk Anda dan diterima",
+    "event.laporgub.acknowledge.by_officer": (
+        "Petugas mengonfirmasi atas nama Anda bahwa hasil sudah disampaikan; laporan ditutup"
+    ),
+    "event.service.record.by_officer": "Pengaduan dicatat petugas untuk Anda",
+    "event.service.confirm_solved.by_officer": "Petugas mengonfirmasi atas nama Anda: selesai",
+    "event.service.not_solved.by_officer": (
+        "Petugas mencatat atas nama Anda: belum selesai; diteruskan ke pejabat pengaduan"
+    ),
+    "officer.ask.full_name": (
+        "<b>{step}/{total}</b> — <b>Nama pelapor</b> (sesuai KTP). /cancel membatalkan pencatatan."
+    ),
+    "officer.ask.nik": "<b>{step}/{total}</b> — <b>NIK pelapor</b> (16 angka):",
+    "officer.ask.phone": (
+        "<b>{step}/{total}</b> — <b>Nomor HP pelapor</b> (untuk menautkan laporan ke Telegram nanti):"
+    ),
+    "officer.ask.address": "<b>{step}/{total}</b> — <b>Alamat pelapor</b>:",
+    "officer.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Judul</b> pengaduan, singkat (maksimal {limit} karakter):"
+    ),
+    "officer.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>Kronologi</b> menurut pelapor (maksimal {limit} karakter):"
+    ),
+    "officer.ask.event_date": "<b>{step}/{total}</b> — <b>Tanggal kejadian</b>? Contoh: 20-11-2026.",
+    "officer.ask.event_place": "<b>{step}/{total}</b> — <b>Tempat kejadian</b> (jalan, kelurahan):",
+    "officer.ask.attachments": (
+        "<b>{step}/{total}</b> — <b>Foto atau dokumen</b> dari pelapor (opsional, maksimal {max}, "
+        "masing-masing ≤ {size_mb} MB). Selesai atau Lewati."
+    ),
+    "officer.ask.confidential": (
+        "<b>{step}/{total}</b> — Pelapor minta <b>identitasnya dirahasiakan</b> dari admin OPD?"
+    ),
+    "officer.label.full_name": "Nama pelapor",
+    "officer.label.nik": "NIK pelapor",
+    "officer.label.phone": "HP pelapor",
+    "officer.label.address": "Alamat pelapor",
+    "service.ask.subject": (
+        "<b>Langkah {step}/{total}</b> — <b>Layanan apa</b> yang Anda adukan? (singkat, maksimal {limit} "
+        "karakter)"
+    ),
+    "service.ask.chronology": (
+        "<b>Langkah {step}/{total}</b> — <b>Apa yang salah</b> dengan layanan itu? (maksimal {limit} "
+        "karakter)"
+    ),
+    "service.ask.event_date": "<b>Langkah {step}/{total}</b> — <b>Kapan</b> terjadinya? Contoh: 20-11-2026.",
+    "service.ask.event_place": (
+        "<b>Langkah {step}/{total}</b> — <b>Di mana</b>? (kantor, loket, situs, telepon, atau akun media "
+        "sosial)"
+    ),
+    "service.label.subject": "Layanan",
+    "service.label.chronology": "Yang salah",
+    "service.label.event_date": "Kapan",
+    "service.label.event_place": "Di mana",
+    "officer.service.ask.subject": (
+        "<b>{step}/{total}</b> — <b>Layanan apa</b> yang diadukan? (singkat, maksimal {limit} karakter)"
+    ),
+    "officer.service.ask.chronology": (
+        "<b>{step}/{total}</b> — <b>Apa yang salah</b> menurut pelapor? (maksimal {limit} karakter)"
+    ),
+    "officer.service.ask.event_date": "<b>{step}/{total}</b> — <b>Kapan</b> terjadinya? Contoh: 20-11-2026.",
+    "officer.service.ask.event_place": (
+        "<b>{step}/{total}</b> — <b>Di mana</b>? (kantor, loket, situs, telepon, atau akun)"
+    ),
+    "admin.card.result.service": "<b>Tanggapan</b>\n{result}",
+    "admin.card.result_attachments.service": "<b>Lampiran tanggapan</b>: {photos} foto, {documents} dokumen",
+    "admin.card.history.service": "<b>Belum selesai dan diteruskan ke pejabat pengaduan</b>",
+    "admin.card.by_complainant": "Pelapor",
+    "admin.card.for_complainant": "Petugas atas nama pelapor",
+    "admin.ask.result.service": (
+        "📝 <b>{action}</b> — <code>{number}</code>\nTulis tanggapan untuk pelapor dalam satu pesan "
+        "(maksimal {max} karakter). Sesudahnya Anda dapat melampirkan hingga {files} foto atau dokumen."
+    ),
+    "link.result": "<b>Hasil tindak lanjut</b>:\n{result}",
 }

@@ -13,12 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import create_dispatcher
 from bot.config import Mode
 from bot.local_api import ChatMessage, LocalBotApi
+from bot.routers.officer_recording import FORMS, WORDS
 from bot.service_desk import STANDARD, ServiceDesk
+from bot.validation import MAX_FILE_BYTES
 from tests.conftest import World
 from tests.e2e import conftest as e2e
 from tests.e2e.chat import Reporter
-from tests.e2e.scripts import Answers, answer_complaint, answer_identity
+from tests.e2e.scripts import Answers
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, Channel, ExternalSystem
+from workflow.complaint import MAX_ATTACHMENTS, MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH
 from workflow.definitions import ComplaintKind
 
 TEST_DESK: ServiceDesk = replace(STANDARD, office_code="KOTA-PKL", phones=("(0285) 999001",))
@@ -68,17 +71,60 @@ async def record(
         await officer.press(channels, "officer.btn.system", system=name)
         await officer.expect_key("officer.external.ask", system=name)
         await officer.send(number)
-    else:
-        assert channel is not None
-        await officer.press(channels, f"admin.channel.{channel}")
+        # The reference is kept beside the channel: how it reached the office is asked next.
+        channels = await officer.expect_key("officer.channel.after_reference", system=name, number=number)
+    assert channel is not None
+    await officer.press(channels, f"admin.channel.{channel}")
     await officer.expect_key("officer.contact.ask")
     await officer.send(contact)
-    await officer.expect_key("officer.intro")
-    await answer_identity(officer, answers)
-    summary = await answer_complaint(officer, answers)
+    # A phone typed as the contact is not asked again.
+    is_phone = contact.startswith("+") or contact[:1].isdigit()
+    form = [name for name in FORMS[kind] if not (name == "phone" and is_phone)]
+    summary = await answer_form(officer, answers, form, WORDS[kind])
     await officer.press(summary, "btn.submit")
     head = officer.said("officer.recorded", number="@", channel="", name="", contact="").split("@")[0]
     return await officer.expect_starting(head)
+
+
+def form_prompt(chat: Reporter, words: list[str], name: str, step: int, total: int) -> str:
+    """A prompt of a form of its own: its key looked up under the form's words first, as the bot does."""
+    key = next(
+        (f"{prefix}ask.{name}" for prefix in (*words, "") if f"{prefix}ask.{name}" in chat.t.table),
+        f"ask.{name}",
+    )
+    return chat.said(
+        key,
+        step=step,
+        total=total,
+        limit={"subject": MAX_SUBJECT_LENGTH, "chronology": MAX_CHRONOLOGY_LENGTH}.get(name, ""),
+        max=MAX_ATTACHMENTS,
+        size_mb=MAX_FILE_BYTES // (1024 * 1024),
+    )
+
+
+async def answer_form(
+    chat: Reporter, answers: Answers, form: list[str], words: list[str], first: int = 1
+) -> ChatMessage:
+    """Answer each step of a form of its own, `first` being the number of its first step; the summary."""
+    total = first - 1 + len(form)
+    for step, name in enumerate(form, first):
+        prompt = await chat.expect(form_prompt(chat, words, name, step, total))
+        if name == "attachments":
+            await chat.press(prompt, "btn.attachments.skip")
+        elif name == "confidential":
+            choice = "btn.yes_confidential" if answers.confidential else "btn.no_confidential"
+            await chat.press(prompt, choice)
+        else:
+            value = getattr(answers, name)
+            assert value is not None, name
+            await chat.send(value)
+    return await chat.expect_starting(chat.said("summary.title"))
+
+
+def inputs_in(chat: Reporter) -> int:
+    """Everything the person has typed, sent or pressed in this chat so far."""
+    view = chat.user.chat()
+    return len([m for m in view.messages if m.sender == "user"]) + len(view.toasts)
 
 
 def tracking_number_in(message: ChatMessage) -> str:

@@ -28,9 +28,10 @@ RECORDINGS = [
     (Channel.TWITTER, None, "", "@karsinah_pkl"),
     (Channel.INSTAGRAM, None, "", "@karsinah.pkl"),
     (Channel.DIRECT, None, "", "081234561234"),
-    (None, ExternalSystem.LAPORGUB_WEB, "LGW-2026-0042", "081234561234"),
-    (None, ExternalSystem.SP4N_LAPOR, "SP4N-8812731", "karsinah@example.id"),
-    (None, ExternalSystem.WADUL_ALADIN, "WA-77", "081234561234"),
+    (Channel.WEBSITE, ExternalSystem.LAPORGUB_WEB, "LGW-2026-0042", "081234561234"),
+    # Phoned in, and also filed in SP4N-LAPOR!: both are kept.
+    (Channel.TELEPHONE, ExternalSystem.SP4N_LAPOR, "SP4N-8812731", "karsinah@example.id"),
+    (Channel.EMAIL, ExternalSystem.WADUL_ALADIN, "WA-77", "081234561234"),
 ]
 RESULT = dict(STEPS[3][2])["result"]
 WAIT_S = 15.0
@@ -71,7 +72,7 @@ async def test_every_channel_recorded_by_an_officer_travels_the_workflow_and_clo
         complaint = await world.complaints.by_tracking_number(number)
         assert complaint is not None
         assert complaint.state == S.AT_PROVINCE
-        assert complaint.channel == (channel or Channel.WEBSITE)
+        assert complaint.channel == channel
         assert (complaint.external_system, complaint.external_number) == (
             (system, reference) if system else (None, None)
         )

@@ -19,6 +19,7 @@ from bot.app import create_dispatcher
 from bot.config import Mode
 from bot.local_api import ChatMessage, LocalBotApi
 from bot.notifier import Notifier
+from bot.routers.service import FORM as SERVICE_FORM
 from storage import models
 from storage.database import session_factory
 from storage.scheduler import answer_reminder_at, run_scheduler_once
@@ -27,8 +28,8 @@ from tests.conftest import World
 from tests.e2e import conftest as e2e
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import AdminChat, delivered, notifier_for
-from tests.e2e.officer_desk import TEST_DESK, record, tracking_number_in
-from tests.e2e.scripts import Answers, answer_complaint
+from tests.e2e.officer_desk import TEST_DESK, answer_form, record, tracking_number_in
+from tests.e2e.scripts import Answers
 from workflow.actors import Role
 from workflow.calendar import WorkingCalendar
 from workflow.channels import Channel
@@ -97,7 +98,8 @@ async def _files_and_gets_a_response(world: World, api: LocalBotApi) -> tuple[Re
     await reporter.press(await reporter.expect_key("welcome"), "btn.menu.service")
     await reporter.expect_key("service.intro")
     await reporter.press(await reporter.next_where(lambda m: bool(m.buttons), "identity"), "btn.identity.use")
-    await reporter.press(await answer_complaint(reporter, GRIEVANCE, first=1, total=7), "btn.submit")
+    summary = await answer_form(reporter, GRIEVANCE, list(SERVICE_FORM[4:]), ["service."])
+    await reporter.press(summary, "btn.submit")
     done = await reporter.expect_starting(
         visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
     )

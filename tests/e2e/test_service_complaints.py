@@ -11,12 +11,14 @@ import time
 import pytest
 
 from bot.local_api import ChatMessage, LocalBotApi
+from bot.routers.service import FORM as SERVICE_FORM
+from storage.relays import Relays
 from storage.views import ComplaintInfo
 from tests.conftest import World
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import AdminChat
-from tests.e2e.officer_desk import TEST_DESK, desk_bot, record, tracking_number_in
-from tests.e2e.scripts import Answers, answer_complaint
+from tests.e2e.officer_desk import TEST_DESK, answer_form, desk_bot, record, tracking_number_in
+from tests.e2e.scripts import Answers
 from workflow.actors import Role
 from workflow.channels import Channel
 from workflow.definitions import SS, ST, ComplaintKind
@@ -56,7 +58,8 @@ async def _files_service_complaint(world: World, api: LocalBotApi) -> tuple[Repo
     await reporter.expect_key("service.intro")
     choice = await reporter.next_where(lambda m: bool(m.buttons), "the saved identity")
     await reporter.press(choice, "btn.identity.use")
-    summary = await answer_complaint(reporter, GRIEVANCE, first=1, total=7)
+    # The service complaint's own form, in its own words: no location, no confidentiality from an agency.
+    summary = await answer_form(reporter, GRIEVANCE, list(SERVICE_FORM[4:]), ["service."])
     await reporter.press(summary, "btn.submit")
     done = await reporter.expect_starting(
         visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
@@ -121,6 +124,11 @@ async def test_not_solved_goes_to_the_official_who_resolves_it(local_api: LocalB
     reporter, complaint = await _files_service_complaint(world, local_api)
     officer = AdminChat(local_api, world.admins["officer"])
     await officer.act(await _card(officer, complaint.tracking_number), ST.RESPOND, result=RESPONSE)
+    # The officer was asked for a response, not for an agency's follow-up result.
+    asked = [text for text in officer.bot_texts() if text.startswith("📝")]
+    assert asked
+    assert "tanggapan" in asked[-1]
+    assert "hasil tindak lanjut" not in asked[-1]
     response = await reporter.next_where(lambda m: RESPONSE in (m.text or "") and bool(m.buttons), "response")
     await reporter.press(response, "service.btn.not_solved")
     await reporter.expect_key("service.not_solved.ask", max=1000)
@@ -131,6 +139,14 @@ async def test_not_solved_goes_to_the_official_who_resolves_it(local_api: LocalB
     official = AdminChat(local_api, world.admins["official"])
     card = await _card(official, complaint.tracking_number)
     assert "Belum ada yang menghubungi saya." in (card.text or "")  # the reason, on the official's card
+    # In a service complaint's words: the complainant's "not solved" under its own heading, the response
+    # as a response; nothing was "sent back", and no agency followed anything up.
+    text = card.text or ""
+    assert visible(official.t("admin.card.history.service")) in text
+    assert visible(official.t("admin.card.history")) not in text
+    assert f"{official.t.plain('admin.card.by_complainant')}: " in text
+    assert visible(official.t("admin.card.result.service", result=RESPONSE)) in text
+    assert "tindak lanjut" not in text
     await official.act(card, ST.RESOLVE, result=RESOLUTION)
     await _moved(world, complaint, SS.RESOLVED)
     await reporter.next_where(lambda m: RESOLUTION in (m.text or ""), "the official's resolution")
@@ -197,6 +213,9 @@ async def test_an_officer_records_one_from_the_counter_and_escalates_it_and_answ
     await officer.press_action(answer_card, ST.CONFIRM_SOLVED)
     await _moved(world, caller, SS.SOLVED)
     assert (await _trail(world, caller))[-1] == (ST.CONFIRM_SOLVED, Role.OFFICER)
+    # Answering for the caller is having told them: the response's task needs no "delivered" press.
+    pending = await Relays(world.complaints.sessions, world.complaints).pending(world.admins["officer"])
+    assert [relay.trigger for relay in pending if relay.complaint_id == caller.id] == []
 
 
 @pytest.mark.usefixtures("desk_bot")

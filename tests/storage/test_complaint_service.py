@@ -371,6 +371,6 @@ async def test_a_reporter_hears_of_a_complaint_an_officer_filed_for_them(world: 
         assert sorted((row.chat_id, row.kind) for row in rows) == [
             (1001, "task"),
             (1002, "task"),
-            (4001, "action_done"),
+            # No "done" for the officer: the bot's answer to their recording confirmed it.
             (9001, "reporter_update"),
         ]

@@ -58,7 +58,8 @@ class Chat:
 
 def prompt_for(step: Step, t: Texts) -> str:
     """The prompt as `ask` sends it after the card's button was pressed."""
-    complaint = SimpleNamespace(id=1, tracking_number="LG-1")
+    kind = next(definition.kind for definition in DEFINITIONS.values() if step in definition.steps)
+    complaint = SimpleNamespace(id=1, tracking_number="LG-1", kind=kind)
     press = SimpleNamespace(step=step, complaint=complaint, seen_version=3)
     card = Chat()
     chat = Chat()
@@ -84,3 +85,10 @@ def test_the_result_prompt_in_indonesian() -> None:
     prompt = prompt_for(STEPS["submit_result"], texts_for("id"))
     assert prompt.startswith("📝 <b>Kirim hasil tindak lanjut</b> — <code>LG-1</code>\n")
     assert prompt.count("📝") == 1
+
+
+def test_a_service_response_is_asked_for_as_a_response() -> None:
+    prompt = prompt_for(STEPS["respond"], texts_for("id"))
+    assert prompt.startswith("📝 <b>Tanggapi</b> — <code>LG-1</code>\n")
+    assert "tanggapan" in prompt
+    assert "hasil tindak lanjut" not in prompt

@@ -25,7 +25,7 @@ from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.views import AdminInfo, ComplaintInfo
 from workflow.actors import OrgKind
 from workflow.definitions import Step
-from workflow.engine import workflow_for
+from workflow.engine import SPEAKS_FOR_THEMSELVES, WRONG_ROLE, workflow_for
 from workflow.errors import InvalidTarget, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,11 @@ class Press:
 # Complaint, organisation and version columns are 32-bit INTEGERs: a larger number in a payload names
 # nothing, and PostgreSQL would refuse even to look it up.
 MAX_ID = 2**31 - 1
+# The workflow's reasons that have words of their own; any other is "not in your organisation's queue".
+REFUSAL_KEYS = {
+    WRONG_ROLE: "admin.refused.wrong_role",
+    SPEAKS_FOR_THEMSELVES: "admin.refused.complainant_answers",
+}
 
 
 def require_ids(*values: int) -> None:
@@ -96,7 +101,8 @@ async def check_press(
     workflow = workflow_for(complaint.kind)
     step = workflow.step(complaint.state, trigger)
     if step not in workflow.allowed_triggers(admin.as_actor(), complaint.snapshot()):
-        raise NotPermitted(trigger, "not this admin's step now")
+        why = workflow.refusal(admin.as_actor(), complaint.snapshot(), trigger)
+        raise NotPermitted(trigger, why or "not this admin's step now")
     return Press(admin, complaint, step, seen_version)
 
 
@@ -167,7 +173,7 @@ async def _explain(
     if isinstance(error, NotAnAdmin):
         return t.plain("admin.refused.not_admin"), False
     if isinstance(error, NotPermitted):
-        return t.plain("admin.refused.not_permitted"), False
+        return t.plain(REFUSAL_KEYS.get(error.why, "admin.refused.not_permitted")), False
     if isinstance(error, InvalidTarget):
         return t.plain("admin.refused.invalid_target"), False
     return t.plain("admin.refused.forged"), False

@@ -28,7 +28,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
-from bot.cards import action_label, render_card
+from bot.cards import action_label, kind_key, render_card
 from bot.filing import attachment_counts
 from bot.replies import drop_keyboard
 from bot.routers.admin.guard import Press, check_press, refusals, seat_for
@@ -194,7 +194,7 @@ async def ask(
     action = action_words(step.trigger, t)
     if step.needs_result:
         text = t(
-            "admin.ask.result",
+            kind_key("admin.ask.result", complaint, t),
             action=action,
             number=complaint.tracking_number,
             max=MAX_RESULT,

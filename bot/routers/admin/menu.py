@@ -35,7 +35,7 @@ def is_admin(_: object, admin: AdminInfo | None = None) -> bool:
     return admin is not None
 
 
-async def _admin_menu(
+async def admin_menu(
     admin: AdminInfo, t: Texts, complaints: ComplaintService
 ) -> tuple[Html, InlineKeyboardMarkup]:
     waiting = (await complaints.queue(admin.org.id, admin.role, limit=1)).total
@@ -80,7 +80,7 @@ async def start(
 ) -> None:
     # Before the menu: once the admin sees it, the "/" button lists their commands.
     await show_admin_commands(bot, message.chat.id, (seat.role for seat in admins), t)
-    text, markup = await _admin_menu(admin, t, complaints)
+    text, markup = await admin_menu(admin, t, complaints)
     await message.answer(text, reply_markup=markup)
     current = await state.get_state()
     if await is_filing(state):
@@ -126,7 +126,7 @@ async def menu_pressed(
     elif callback_data.action == "reporter":
         await query.message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
     else:
-        text, markup = await _admin_menu(admin, t, complaints)
+        text, markup = await admin_menu(admin, t, complaints)
         await query.message.answer(text, reply_markup=markup)
 
 
