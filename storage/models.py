@@ -78,7 +78,7 @@ class Organisation(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Set by the registry import (storage.registry): a button's label, and where a city is (see migration 0014).
+    # Set by the registry import (storage.registry): a button label, and where a city is (migration 0014).
     short_name: Mapped[str | None] = mapped_column(String(24))
     region_code: Mapped[str | None] = mapped_column(String(8))
     districts: Mapped[list[str] | None] = mapped_column(JSON)
