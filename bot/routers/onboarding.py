@@ -17,6 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks import RowId
 from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -41,16 +42,16 @@ Clock = Callable[[], datetime]
 
 
 class InviteCb(CallbackData, prefix="iv"):
-    role: str
-    org_id: int
+    role: Role  # whether this presser may invite this role is storage.invites.may_invite's to say
+    org_id: RowId
 
 
 class SeatCb(CallbackData, prefix="sd"):
-    admin_id: int
+    admin_id: RowId
 
 
 class RelayCb(CallbackData, prefix="rd"):
-    relay_id: int
+    relay_id: RowId
 
 
 # -- invites ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import validation
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
 from bot.cards import action_label
 from bot.filing import attachment_counts
@@ -97,7 +98,10 @@ async def _pending(state: FSMContext) -> dict[str, Any]:
 
 async def reason_typed(message: Message, state: FSMContext, t: Texts) -> None:
     assert message.text is not None
-    reason = message.text.strip()
+    reason = validation.visible(message.text, multiline=True)
+    if not reason:
+        await message.answer(t("bad.empty"))
+        return
     if len(reason) > MAX_REASON:
         await message.answer(t("admin.bad.too_long", length=len(reason), max=MAX_REASON))
         return
@@ -120,7 +124,10 @@ async def result_typed(message: Message, state: FSMContext, t: Texts) -> None:
 
 
 async def _take_result_text(message: Message, text: str, state: FSMContext, t: Texts) -> bool:
-    result = text.strip()
+    result = validation.visible(text, multiline=True)
+    if not result:
+        await message.answer(t("bad.empty"))
+        return False
     if len(result) > MAX_RESULT:
         await message.answer(t("admin.bad.too_long", length=len(result), max=MAX_RESULT))
         return False
