@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -42,7 +43,7 @@ Clock = Callable[[], datetime]
 
 
 class InviteCb(CallbackData, prefix="iv"):
-    role: Role  # whether this presser may invite this role is storage.invites.may_invite's to say
+    role: Literal["province", "city", "opd", "officer", "official"]  # an admin Role; may_invite decides
     org_id: RowId
 
 
