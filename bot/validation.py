@@ -15,6 +15,7 @@ recording for a complainant abroad may give a foreign number, typed with "+" and
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date, datetime
 
 import phonenumbers
@@ -122,6 +123,11 @@ def phone(text: str, *, abroad_allowed: bool = False) -> str:
         number = phonenumbers.parse(value, "ID")
     except phonenumbers.NumberParseException:
         raise Invalid("bad.phone.not_a_number") from None
+    if abroad_allowed and not value.startswith("+") and not phonenumbers.is_valid_number(number):
+        # Not Indonesian as typed, but a foreign number once given its "+": say how to type it.
+        with suppress(phonenumbers.NumberParseException):
+            if phonenumbers.is_valid_number(phonenumbers.parse("+" + value, None)):
+                raise Invalid("bad.phone.foreign_plus")
     if number.country_code != _INDONESIA and not (abroad_allowed and typed_abroad):
         raise Invalid("bad.phone.foreign_plus" if abroad_allowed else "bad.phone.foreign")
     if not phonenumbers.is_valid_number(number):

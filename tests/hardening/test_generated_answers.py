@@ -1,0 +1,101 @@
+"""Generated typed answers through the real dispatcher, in every conversation state, from a reporter, an
+officer and admins: invisible and control characters, foreign and malformed phone numbers, anything.
+Each gets an answer, nothing is logged as an error, no request to Telegram fails, and an answer that is
+kept is what a person sees: visible text only, and a reporter's phone Indonesian."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from aiogram.fsm.state import State
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import filing, validation
+from bot.routers.admin.report import ReportRange
+from bot.routers.admin.states import PENDING, AdminInput
+from bot.routers.officer_recording import PURPOSE, Recording
+from bot.states import Filing
+from tests.e2e.admin_desk import seed
+from tests.hardening.harness import Feed
+from tests.hardening.test_generated_presses import DRAFT
+
+REPORTER, CITY, OFFICER = 9001, 2001, 4001
+TEXT_FIELDS = {field.state.state: field.name for field in filing.FIELDS if field.name in DRAFT}
+STATES: tuple[State | None, ...] = (
+    None,
+    *Filing.__all_states__,
+    *AdminInput.__all_states__,
+    *Recording.__all_states__,
+    ReportRange.typing,
+)
+INVISIBLE = st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Co", "Mn"])
+PHONES = st.sampled_from(
+    ["+1 202 555 0143", "+44 20 7946 0958", "+60 12 345 6789", "0812 3456 7890", "+62 812", "0800 1234567"]
+)
+ANSWERS = st.one_of(
+    st.text(INVISIBLE, min_size=1, max_size=12),
+    st.text(max_size=40),
+    st.tuples(st.text(INVISIBLE, max_size=3), st.text(max_size=20), st.text(INVISIBLE, max_size=3)).map(
+        "".join
+    ),
+    st.tuples(st.text(INVISIBLE, max_size=2), PHONES).map("".join),
+).filter(lambda text: text.strip() != "")  # Telegram delivers no empty message
+
+
+def shows_something(text: str) -> bool:
+    """Some character draws (a letter, digit, mark, punctuation or symbol), and none is a control, format,
+    private-use or unassigned one (a line break aside, and the joiner inside an emoji)."""
+    categories = [unicodedata.category(char) for char in text if char not in "\n\u200d"]
+    return any(category[0] in "LNMPS" for category in categories) and not any(
+        category in ("Cc", "Cf", "Co", "Cn") for category in categories
+    )
+
+
+async def data_for(feed: Feed, state: State | None, presser: int) -> dict[str, Any]:
+    """What the conversation holds in `state`, as the bot itself would have left it."""
+    if state is None or state.group is ReportRange:
+        return {}
+    if state.group is AdminInput:
+        if "complaint" not in feed.notes:
+            feed.notes["complaint"] = await seed(feed.world)
+        complaint = feed.notes["complaint"]
+        card = await feed.card(presser)
+        pending = {
+            "c": complaint.id,
+            "v": complaint.version,
+            "trigger": "reject",
+            "number": complaint.tracking_number,
+        }
+        return {PENDING: {**pending, "card": card["message_id"], "card_chat": presser, "files": []}}
+    recording = {PURPOSE: {"kind": "laporgub", "channel": "telephone"}}
+    if state.group is Recording:  # only an officer's recording is ever in these states
+        return recording
+    if presser != OFFICER:
+        recording = {}
+    return {**DRAFT, **recording, filing.EDITING: True}
+
+
+@given(presser=st.sampled_from([REPORTER, CITY, OFFICER]), state=st.sampled_from(STATES), text=ANSWERS)
+async def test_every_generated_answer_gets_an_answer_and_only_visible_text_is_kept(
+    feed: Feed, presser: int, state: State | None, text: str
+) -> None:
+    data = await data_for(feed, state, presser)
+    await feed.set_state(presser, None if state is None else state.state, data)
+    outcome = await feed.say(presser, text)
+    assert [record.method for record in outcome.requests if record.ok and record.chat_id == presser] != []
+    assert outcome.failed() == []
+    assert [record.getMessage() for record in outcome.errors] == []
+
+    field = TEXT_FIELDS.get(state.state if state else "")
+    _, after = await feed.state_of(presser)
+    if field is None or after.get(field) == data.get(field):
+        return
+    kept = after[field]
+    assert kept != ""
+    if field in ("full_name", "address", "subject", "chronology", "event_place"):
+        assert shows_something(kept), repr(kept)
+        assert validation.visible(kept, multiline=field == "chronology") == kept
+    if field == "phone" and presser != OFFICER:
+        assert kept.startswith("+62")
