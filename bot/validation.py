@@ -46,7 +46,9 @@ class Invalid(ValueError):
 
 # Characters that draw nothing by themselves. Joiners and variation selectors inside an emoji (👨‍👩‍👧, ❤️) are
 # part of what is drawn, so a run of them is kept between two visible characters.
-_INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]+")
+_INVISIBLE = regex.compile(
+    r"[[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]--[\n]]+", flags=regex.VERSION1
+)
 _ATTACHING = regex.compile(r"[\N{ZERO WIDTH JOINER}\p{Variation_Selector}]+")
 _SPACES = regex.compile(r"[^\S\n]+")  # any run of whitespace but a line break (NBSP, tab, ideographic space)
 _LINE_BREAKS = regex.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
@@ -66,10 +68,10 @@ def visible(text: str, *, multiline: bool = False) -> str:
         # A joiner joins two visible characters; a variation selector follows one.
         if attached and _ATTACHING.fullmatch(run.group()) and (followed or "\u200d" not in run.group()):
             return run.group()
-        return "\n" if "\n" in run.group() else ""
+        return ""
 
-    text = _INVISIBLE.sub(keep_or_drop, text)
-    text = _SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", text)  # a tab is a control character, yet it shows as a space
+    text = _SPACES.sub(" ", _INVISIBLE.sub(keep_or_drop, text))
     if multiline:
         text = "\n".join(line.strip() for line in text.split("\n"))
     return text.strip()
@@ -207,9 +209,12 @@ def contact(text: str, *, channel: Channel) -> tuple[str, Channel]:
         if len(value) > 200:  # reporters.contact is String(200)
             raise Invalid("officer.bad.contact")
         return value, Channel.EMAIL
-    if not regex.search(r"\d", value):
-        raise Invalid("officer.bad.contact")
-    return phone(value, abroad_allowed=True), Channel.TELEPHONE
+    try:
+        return phone(value, abroad_allowed=True), Channel.TELEPHONE
+    except Invalid as refusal:
+        # Said as it is only when the way out is a "+": otherwise the contact's own message names all three.
+        key = refusal.key if refusal.key == "bad.phone.foreign_plus" else "officer.bad.contact"
+        raise Invalid(key) from None
 
 
 def external_number(text: str) -> str:
