@@ -169,7 +169,13 @@ class OncePerUpdate(BaseMiddleware):
         if update.callback_query is None:
             return None
         # Only a replay can have been answered before: a first handling costs no statement for this.
-        answered = inbox is Inbox.REPLAYED and await self.processed.was_answered(bot_id, update.update_id)
+        if inbox is not Inbox.REPLAYED:
+            return _Press(update.callback_query.id, answered=False)
+        try:
+            answered = await self.processed.was_answered(bot_id, update.update_id)
+        except Exception as error:  # not knowing, it is not answered again: at most once
+            log.warning("update %s: could not read whether it was answered: %s", update.update_id, error)
+            answered = True
         return _Press(update.callback_query.id, answered)
 
     async def _failed(self, bot_id: int, update_id: int, inbox: Inbox | None, press: _Press | None) -> None:
