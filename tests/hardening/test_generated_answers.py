@@ -5,9 +5,9 @@ kept is what a person sees: visible text only, and a reporter's phone Indonesian
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
+import regex
 from aiogram.fsm.state import State
 from hypothesis import given
 from hypothesis import strategies as st
@@ -44,13 +44,15 @@ ANSWERS = st.one_of(
 ).filter(lambda text: text.strip() != "")  # Telegram delivers no empty message
 
 
+# By the same Unicode version as the bot (the `regex` package's, newer than Python's own `unicodedata`).
+_DRAWS = regex.compile(r"[\p{L}\p{N}\p{M}\p{P}\p{S}]")
+_DRAWS_NOTHING = regex.compile(r"[[\p{Cc}\p{Cf}\p{Co}\p{Cn}]--[\n\u200d]]", flags=regex.VERSION1)
+
+
 def shows_something(text: str) -> bool:
     """Some character draws (a letter, digit, mark, punctuation or symbol), and none is a control, format,
     private-use or unassigned one (a line break aside, and the joiner inside an emoji)."""
-    categories = [unicodedata.category(char) for char in text if char not in "\n\u200d"]
-    return any(category[0] in "LNMPS" for category in categories) and not any(
-        category in ("Cc", "Cf", "Co", "Cn") for category in categories
-    )
+    return bool(_DRAWS.search(text)) and not _DRAWS_NOTHING.search(text)
 
 
 async def data_for(feed: Feed, state: State | None, presser: int) -> dict[str, Any]:
