@@ -8,23 +8,30 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import filing
 from bot.app import create_bot, create_dispatcher, create_services
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage
 from bot.local_api import LocalBotApi
 from bot.local_api.models import CallbackState
 from bot.local_api.records import RequestRecord
+from bot.routers.admin.report import ReportRange
+from bot.routers.admin.states import PENDING, AdminInput
+from bot.routers.officer_recording import PURPOSE, Recording
 from storage import models
 from storage.database import session_factory
 from tests.conftest import World
+from tests.e2e.admin_desk import seed
 from tests.e2e.conftest import TOKEN
 from workflow.calendar import WorkingCalendar
 from workflow.engine import workflow_for
@@ -170,3 +177,45 @@ async def last_event_id(engine: AsyncEngine) -> int:
             )
             or 0
         )
+
+
+OFFICER = 4001  # the world's officer seat
+# What a filing conversation holds when every answer is in: the data of any of its states.
+DRAFT: dict[str, Any] = {
+    "full_name": "Rina Marlina",
+    "nik": "3375014507900002",
+    "phone": "+6281234567801",
+    "address": "Jl. Sriwijaya No. 12",
+    "subject": "Jalan berlubang",
+    "chronology": "Lubang besar di depan sekolah.",
+    "event_date": date(2026, 11, 20).isoformat(),
+    "event_place": "Jl. Merdeka",
+    "attachments": [],
+    "confidential": False,
+    filing.FIRST_STEP: 0,
+    filing.FRESH_IDENTITY: ["full_name", "nik", "phone", "address"],
+}
+
+
+async def conversation_data(feed: Feed, state: State | None, presser: int) -> dict[str, Any]:
+    """What the conversation holds in `state`, as the bot itself would have left it."""
+    if state is None or state.group is ReportRange:
+        return {}
+    if state.group is AdminInput:
+        if "complaint" not in feed.notes:
+            feed.notes["complaint"] = await seed(feed.world)
+        complaint = feed.notes["complaint"]
+        card = await feed.card(presser)
+        pending = {
+            "c": complaint.id,
+            "v": complaint.version,
+            "trigger": "reject",
+            "number": complaint.tracking_number,
+        }
+        return {PENDING: {**pending, "card": card["message_id"], "card_chat": presser, "files": []}}
+    recording = {PURPOSE: {"kind": "laporgub", "channel": "telephone"}}
+    if state.group is Recording:  # only an officer's recording is ever in these states
+        return recording
+    if presser != OFFICER:
+        recording = {}
+    return {**DRAFT, **recording, filing.EDITING: True}

@@ -5,8 +5,6 @@ kept is what a person sees: visible text only, and a reporter's phone Indonesian
 
 from __future__ import annotations
 
-from typing import Any
-
 import regex
 from aiogram.fsm.state import State
 from hypothesis import given
@@ -14,12 +12,10 @@ from hypothesis import strategies as st
 
 from bot import filing, validation
 from bot.routers.admin.report import ReportRange
-from bot.routers.admin.states import PENDING, AdminInput
-from bot.routers.officer_recording import PURPOSE, Recording
+from bot.routers.admin.states import AdminInput
+from bot.routers.officer_recording import Recording
 from bot.states import Filing
-from tests.e2e.admin_desk import seed
-from tests.hardening.harness import Feed
-from tests.hardening.test_generated_presses import DRAFT
+from tests.hardening.harness import DRAFT, Feed, conversation_data
 
 REPORTER, CITY, OFFICER = 9001, 2001, 4001
 TEXT_FIELDS = {field.state.state: field.name for field in filing.FIELDS if field.name in DRAFT}
@@ -55,35 +51,11 @@ def shows_something(text: str) -> bool:
     return bool(_DRAWS.search(text)) and not _DRAWS_NOTHING.search(text)
 
 
-async def data_for(feed: Feed, state: State | None, presser: int) -> dict[str, Any]:
-    """What the conversation holds in `state`, as the bot itself would have left it."""
-    if state is None or state.group is ReportRange:
-        return {}
-    if state.group is AdminInput:
-        if "complaint" not in feed.notes:
-            feed.notes["complaint"] = await seed(feed.world)
-        complaint = feed.notes["complaint"]
-        card = await feed.card(presser)
-        pending = {
-            "c": complaint.id,
-            "v": complaint.version,
-            "trigger": "reject",
-            "number": complaint.tracking_number,
-        }
-        return {PENDING: {**pending, "card": card["message_id"], "card_chat": presser, "files": []}}
-    recording = {PURPOSE: {"kind": "laporgub", "channel": "telephone"}}
-    if state.group is Recording:  # only an officer's recording is ever in these states
-        return recording
-    if presser != OFFICER:
-        recording = {}
-    return {**DRAFT, **recording, filing.EDITING: True}
-
-
 @given(presser=st.sampled_from([REPORTER, CITY, OFFICER]), state=st.sampled_from(STATES), text=ANSWERS)
 async def test_every_generated_answer_gets_an_answer_and_only_visible_text_is_kept(
     feed: Feed, presser: int, state: State | None, text: str
 ) -> None:
-    data = await data_for(feed, state, presser)
+    data = await conversation_data(feed, state, presser)
     await feed.set_state(presser, None if state is None else state.state, data)
     outcome = await feed.say(presser, text)
     assert [record.method for record in outcome.requests if record.ok and record.chat_id == presser] != []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 import typing
-from datetime import date
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -15,14 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from bot import filing
 from bot.callbacks import MAX_ROW_ID
 from bot.routers.admin.report import ReportRange
 from bot.routers.admin.states import AdminInput
 from bot.routers.officer_recording import Recording
 from bot.states import Filing
 from tests.e2e.admin_desk import down_to, seed
-from tests.hardening.harness import Feed, illegal_events, last_event_id
+from tests.hardening.harness import Feed, conversation_data, illegal_events, last_event_id
 from tests.hardening.test_callback_types import FAMILIES
 from workflow.definitions import T
 
@@ -42,22 +40,6 @@ STATES = (
     *Recording.__all_states__,
     ReportRange.typing,
 )
-
-# What a filing conversation holds when every answer is in: the data of any of its states.
-DRAFT: dict[str, Any] = {
-    "full_name": "Rina Marlina",
-    "nik": "3375014507900002",
-    "phone": "+6281234567801",
-    "address": "Jl. Sriwijaya No. 12",
-    "subject": "Jalan berlubang",
-    "chronology": "Lubang besar di depan sekolah.",
-    "event_date": date(2026, 11, 20).isoformat(),
-    "event_place": "Jl. Merdeka",
-    "attachments": [],
-    "confidential": False,
-    filing.FIRST_STEP: 0,
-    filing.FRESH_IDENTITY: ["full_name", "nik", "phone", "address"],
-}
 
 
 def value_of(field: FieldInfo, real_ids: list[int]) -> st.SearchStrategy[str]:
@@ -116,7 +98,8 @@ async def test_every_generated_press_gets_one_answer_and_no_step_the_workflow_fo
     if "real_ids" not in feed.notes:
         feed.notes["real_ids"] = await a_world_of_complaints(feed)
     data = draw.draw(presses(feed.notes["real_ids"]), label="data")
-    await feed.set_state(presser, None if state is None else state.state, dict(DRAFT) if state else {})
+    held = await conversation_data(feed, state, presser)
+    await feed.set_state(presser, None if state is None else state.state, held)
     events_before = await last_event_id(feed.engine)
     query_id, outcome = await feed.press(presser, data)
     answers = outcome.answers_to(query_id)

@@ -14,8 +14,7 @@ from bot.routers.officer_recording import PURPOSE
 from bot.states import Filing
 from bot.texts import texts_for
 from tests.e2e.chat import visible
-from tests.hardening.harness import Feed
-from tests.hardening.test_generated_presses import DRAFT
+from tests.hardening.harness import DRAFT, Feed
 
 REPORTER, OFFICER = 9001, 4001
 t = texts_for("id")
