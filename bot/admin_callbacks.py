@@ -1,4 +1,5 @@
 """Inline-button payloads of the admin side: ids and short codes only, within Telegram's 64 bytes.
+Declared with bounded types only, as bot/callbacks.py says.
 
 Every payload that acts on a complaint carries the version the admin saw, so a button pressed after the
 complaint moved on is refused as stale instead of acting on something the admin never saw.
@@ -6,13 +7,21 @@ complaint moved on is refused as stale instead of acting on something the admin 
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import Page, RowId, Version
 from workflow.definitions import ST, T
 
 # Short codes keep payloads small enough for a 19-digit id, a version and an organisation id together.
 # A code must never be reused for another trigger: buttons already sent would start meaning something else.
-TRIGGER_CODES: dict[str, str] = {
+# Every code, so that a payload with any other code does not parse.
+TriggerCode = Literal[
+    "sb", "dp", "rj", "fw", "rp", "ac", "rc", "sr", "cr", "rv", "ap", "rr", "ak", "au",
+    "re", "rs", "cs", "ns", "es", "rl",
+]  # fmt: skip
+TRIGGER_CODES: dict[str, TriggerCode] = {
     T.SUBMIT: "sb",
     T.DISPOSE: "dp",
     T.REJECT: "rj",
@@ -35,86 +44,88 @@ TRIGGER_CODES: dict[str, str] = {
     ST.RESOLVE: "rl",
 }
 TRIGGERS_BY_CODE: dict[str, str] = {code: str(trigger) for trigger, code in TRIGGER_CODES.items()}
+if set(get_args(TriggerCode)) != set(TRIGGERS_BY_CODE):
+    raise RuntimeError("TriggerCode and TRIGGER_CODES disagree")
+AdminMenuAction = Literal["queue", "report", "invite", "admins", "reporter", "admin"]
 # Every prefix below starts with "g" (for "government"), so a payload that looks like ours but does not
 # parse can be told apart from a reporter's expired button.
 ADMIN_PREFIX_PATTERN = r"^g[a-z](:|$)"
 
 
-def code_of(trigger: str) -> str:
+def code_of(trigger: str) -> TriggerCode:
     return TRIGGER_CODES[trigger]
 
 
 class AdminMenuCb(CallbackData, prefix="gm"):
-    # "queue", "report", "invite", "admins", "reporter" (switch to the reporter menu) or "admin" (back)
-    action: str
+    action: AdminMenuAction  # "reporter": switch to the reporter menu; "admin": switch back
 
 
 class QueuePageCb(CallbackData, prefix="gq"):
-    s: int  # the admin seat whose queue it is (a person may hold several)
-    page: int
+    s: RowId  # the admin seat whose queue it is (a person may hold several)
+    page: Page
 
 
 class OpenCardCb(CallbackData, prefix="go"):
-    c: int  # complaint id
+    c: RowId  # complaint id
 
 
 class FilesCb(CallbackData, prefix="gf"):
-    c: int
+    c: RowId
 
 
 class ActionCb(CallbackData, prefix="ga"):
-    c: int  # complaint id
-    v: int  # the complaint's version on the card the admin pressed
-    t: str  # trigger code (TRIGGER_CODES)
+    c: RowId  # complaint id
+    v: Version  # the complaint's version on the card the admin pressed
+    t: TriggerCode
 
 
 class PickPageCb(CallbackData, prefix="gp"):
-    c: int
-    v: int
-    t: str
-    p: int  # page of the target picker
+    c: RowId
+    v: Version
+    t: TriggerCode
+    p: Page  # page of the target picker
 
 
 class PickTargetCb(CallbackData, prefix="gt"):
-    c: int
-    v: int
-    t: str
-    o: int  # the chosen organisation's id
+    c: RowId
+    v: Version
+    t: TriggerCode
+    o: RowId  # the chosen organisation's id
 
 
 # The buttons of a reason or result prompt name the pending action they belong to (complaint and the version
 # its card showed), so a prompt's old button can never act on another one written since.
 class ConfirmCb(CallbackData, prefix="gy"):
-    c: int  # the complaint whose reason or result is waiting for confirmation
-    v: int  # the version its card showed when the prompt opened
+    c: RowId  # the complaint whose reason or result is waiting for confirmation
+    v: Version  # the version its card showed when the prompt opened
 
 
 class AbortCb(CallbackData, prefix="gx"):
-    c: int
-    v: int
+    c: RowId
+    v: Version
 
 
 class ResultDoneCb(CallbackData, prefix="gd"):
-    c: int
-    v: int
+    c: RowId
+    v: Version
 
 
 class CardCb(CallbackData, prefix="gc"):
-    c: int  # show this card again in place, with the buttons allowed now
+    c: RowId  # show this card again in place, with the buttons allowed now
 
 
 class HistoryCb(CallbackData, prefix="gh"):
-    c: int  # show this complaint's events, every reason whole
+    c: RowId  # show this complaint's events, every reason whole
 
 
 class ChronologyCb(CallbackData, prefix="gk"):
-    c: int  # show this complaint's whole chronology
+    c: RowId  # show this complaint's whole chronology
 
 
 class SendToCb(CallbackData, prefix="gs"):
     """The confirmation of a picked target ("✅ Ya"): the only press that moves the complaint."""
 
-    c: int
-    v: int
-    t: str
-    o: int  # the organisation the admin was shown by its full name and confirmed
+    c: RowId
+    v: Version
+    t: TriggerCode
+    o: RowId  # the organisation the admin was shown by its full name and confirmed

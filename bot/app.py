@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from bot.metrics import CountUpdates
 from bot.middlewares import LogFields, UserContext
-from bot.once import OncePerUpdate
+from bot.once import AnswerOnce, OncePerUpdate
 from bot.response_models import keep_response_models
 from bot.retry import RetryTransient
 from bot.routers import reporter_router
@@ -149,6 +149,7 @@ def create_bot(
     if not settings.uses_telegram:
         options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
     session = AiohttpSession(**options)
+    session.middleware(AnswerOnce())  # a replayed press is not answered twice (bot/once.py)
     if retry_transient:
         session.middleware(RetryTransient())
     return Bot(token=secret, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -24,7 +24,7 @@ from bot.callbacks import AttachmentsDoneCb, CancelCb, ConfidentialCb, DayCb, Ed
 from bot.display import fit
 from bot.states import Filing
 from bot.texts import Html, Texts, as_html
-from bot.validation import MAX_FILE_BYTES
+from bot.validation import MAX_FILE_BYTES, is_abroad
 from workflow.complaint import MAX_ATTACHMENTS, MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH, AttachmentKind
 from workflow.identity import mask_nik, mask_phone
 
@@ -60,6 +60,8 @@ FIRST_STEP = "first_step"  # 0, or the subject's index when a saved identity is 
 # The conversation's own key: its confirmation, however often handled (a replay after a crash), files once.
 SUBMISSION_KEY = "submission_key"
 FRESH_IDENTITY = "fresh_identity"  # identity fields typed in this conversation (shown in full on the summary)
+# An officer's recording is on: bot.routers.officer_recording keeps its choices under this key.
+RECORDING = "recording"
 REPLY_KEYBOARD = "reply_keyboard"  # a reply keyboard is up and must be taken down before the next prompt
 # A form of its own (an officer's recording, a service complaint): the names of the fields it asks, in order
 # (absent: every field), and the text-key prefixes its prompts and labels are looked up under first (say
@@ -200,6 +202,8 @@ def summary_text(data: dict[str, Any], t: Texts) -> Html:
     asked = {field.name for field in form_of(data)}
     nik = data.get("nik", "") if "nik" in fresh else mask_nik(data.get("nik", ""))
     phone = data.get("phone", "") if "phone" in fresh else mask_phone(data.get("phone", ""))
+    if is_abroad(data.get("phone", "")):
+        phone = t.plain("value.phone_abroad", phone=phone)
     location = (
         t("value.location", lat=f"{data['latitude']:.5f}", lon=f"{data['longitude']:.5f}")
         if data.get("latitude") is not None

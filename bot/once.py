@@ -21,6 +21,12 @@ dropped); when the handler raises, an `Inbox.NEW` update stays in the inbox and 
 Telegram will not deliver it again), and an `Inbox.REPLAYED` one, failing a second time, is given up (marked
 done): retried once, never in a loop.
 
+A button press is answered at most once, whatever is replayed: while an update with a callback query is
+handled, `AnswerOnce` (a middleware of the bot's session, bot/app.py) lets one answerCallbackQuery for it
+through and answers any further one itself, without asking Telegram (which refuses a second answer). When
+the handling that answered fails, the mark notes it (`answered`), and the replay, in this process or the next,
+lets none through.
+
 Renewing costs no task per update: the middleware keeps the updates it has in flight and, while there are
 any, one timer that every third of the lease renews all of them in one statement. The timer is set when the
 first update comes in and cancelled when the last one's mark is settled; the last one also waits for a
@@ -35,9 +41,14 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 
 from storage.processed_updates import Mark, ProcessedUpdates
@@ -56,6 +67,41 @@ INBOX = "inbox"
 class Inbox(enum.Enum):
     NEW = "new"  # stored from a getUpdates answer just now
     REPLAYED = "replayed"  # left unfinished by an earlier process (killed, stopped, or the handler raised)
+
+
+@dataclass
+class _Press:
+    """The callback query of the update being handled, and whether it has had its answer."""
+
+    query_id: str
+    answered: bool
+
+
+# Set by OncePerUpdate around the handling of an update with a callback query; read by AnswerOnce in the
+# bot calls the handler makes (the same task, or a task it started, which copies the context).
+_PRESS: ContextVar[_Press | None] = ContextVar("press", default=None)
+
+
+class AnswerOnce(BaseRequestMiddleware):
+    """A middleware of the bot's session: one answerCallbackQuery per press reaches Telegram, the rest are
+    answered here as Telegram would answer the first (True)."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        press = _PRESS.get()
+        ours = isinstance(method, AnswerCallbackQuery) and press is not None
+        if not ours or press is None or method.callback_query_id != press.query_id:
+            return await make_request(bot, method)
+        if press.answered:
+            log.info("callback %s answered already: not answered again", method.callback_query_id)
+            return Response[Any](ok=True, result=True)  # type: ignore[return-value]
+        response = await make_request(bot, method)
+        press.answered = True
+        return response
 
 
 class OncePerUpdate(BaseMiddleware):
@@ -100,13 +146,15 @@ class OncePerUpdate(BaseMiddleware):
                 )
                 return None
         self._purge_now_and_then()
+        press = await self._press(bot.id, event, inbox)
         self._hold(bot.id, event.update_id)
         # Renewed until its mark is settled: a renewal after `finish` or `give_back` finds nothing to renew.
+        pressing = _PRESS.set(press)
         try:
             try:
                 result = await handler(event, data)
             except Exception:
-                await self._failed(bot.id, event.update_id, inbox)
+                await self._failed(bot.id, event.update_id, inbox, press)
                 raise
             try:
                 await self.processed.finish(bot.id, event.update_id)
@@ -114,9 +162,29 @@ class OncePerUpdate(BaseMiddleware):
                 log.warning("update %s handled but not marked done: %s", event.update_id, error)
             return result
         finally:
+            _PRESS.reset(pressing)
             await self._let_go(bot.id, event.update_id)
 
-    async def _failed(self, bot_id: int, update_id: int, inbox: Inbox | None) -> None:
+    async def _press(self, bot_id: int, update: Update, inbox: Inbox | None) -> _Press | None:
+        if update.callback_query is None:
+            return None
+        # Only a replay can have been answered before: a first handling costs no statement for this.
+        if inbox is not Inbox.REPLAYED:
+            return _Press(update.callback_query.id, answered=False)
+        try:
+            answered = await self.processed.was_answered(bot_id, update.update_id)
+        except Exception as error:  # not knowing, it is not answered again: at most once
+            log.warning("update %s: could not read whether it was answered: %s", update.update_id, error)
+            answered = True
+        return _Press(update.callback_query.id, answered)
+
+    async def _failed(self, bot_id: int, update_id: int, inbox: Inbox | None, press: _Press | None) -> None:
+        # Polling's inbox replays it (a webhook's failed delivery is Telegram's to send again).
+        if press is not None and press.answered and inbox is Inbox.NEW:
+            try:
+                await self.processed.note_answered(bot_id, update_id)
+            except Exception as error:  # the replay answers again; Telegram refuses it, nothing worse
+                log.warning("update %s: could not note its answer: %s", update_id, error)
         if inbox is None:
             await self.processed.give_back(bot_id, update_id)
         elif inbox is Inbox.NEW:

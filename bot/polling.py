@@ -24,6 +24,11 @@ batch, which confirms the batch to Telegram: it is safe in the database. An upda
 * An update whose handler raised stays in the inbox and is replayed once, `RETRY_AFTER_S` later (a database
   restart, say, is over by then), or at the next start if the process stops first; failing then too, it is
   given up (bot/once.py). Never retried in a loop.
+* An update that cannot be parsed (a "poison" update: Telegram's JSON that our library's model refuses)
+  does not stop the rest. getUpdates is read as raw JSON and each update parsed on its own; the updates
+  before an unreadable one are handled, and it is asked for again, up to `POISON_AFTER` times in all; then
+  it is set aside, stored with its JSON and the error for an operator (storage/processed_updates.py), and
+  the offset moves past it. Without the store it is only logged and skipped.
 * A stop (SIGTERM) ends the long poll and lets the updates in flight finish (up to `DRAIN_TIMEOUT_S`); one
   cut short stays in the inbox for the next start. The last batch is confirmed if it was not yet.
 * Without an update store (`processed` None) this is aiogram's polling: an update is confirmed once started.
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from contextlib import suppress
 from typing import Any
 
@@ -55,7 +61,15 @@ TELEGRAM_LIMIT = 100
 DRAIN_TIMEOUT_S = 20.0
 # How long after its handler raised an update is replayed (once) by the same process.
 RETRY_AFTER_S = 10.0
+# How often an unreadable update is asked for before it is set aside.
+POISON_AFTER = 3
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=5.0, factor=1.3, jitter=0.1)
+
+
+class RawGetUpdates(GetUpdates):
+    """getUpdates, its answer left as JSON: one update that does not parse must not cost the batch."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class Poller:
@@ -86,6 +100,7 @@ class Poller:
         self._failed: set[int] = set()  # updates in flight whose handler raised (kept in the inbox)
         self._retries: dict[int, asyncio.TimerHandle] = {}  # failed updates waiting for their replay
         self._stopping = False
+        self._unreadable: Counter[int] = Counter()  # how often each unreadable update failed to parse
 
     async def run(self, stop: asyncio.Event, processed: ProcessedUpdates | None = None) -> None:
         """Poll until `stop` is set, then finish what is in flight."""
@@ -145,7 +160,7 @@ class Poller:
             else {}
         )
         while await self._until_room(stopping):
-            request = GetUpdates(
+            request = RawGetUpdates(
                 offset=self.offset,
                 timeout=self.timeout,
                 limit=min(TELEGRAM_LIMIT, self.max_in_flight - len(self.in_flight)),
@@ -159,8 +174,9 @@ class Poller:
                     await fetching
                 return
             try:
-                updates = fetching.result()
+                raw = fetching.result()
                 self.confirmed = request.offset
+                updates, next_offset = await self._read(raw, processed)
                 new = await self._store(updates, processed)
             except Exception as error:  # Telegram or the database away: wait and ask again, never give up
                 delay = next(backoff)
@@ -176,9 +192,43 @@ class Poller:
             for update in updates:
                 if update.update_id in new:
                     self._start(update, data, None if processed is None else Inbox.NEW)
-            if updates:
+            if next_offset is not None:
                 # Asked for next, this offset confirms the batch: every update of it is in the database.
-                self.offset = max(update.update_id for update in updates) + 1
+                self.offset = next_offset
+
+    async def _read(
+        self, raw: list[dict[str, Any]], processed: ProcessedUpdates | None
+    ) -> tuple[list[Update], int | None]:
+        """The updates of a getUpdates answer up to the first unreadable one, and the offset to ask for next:
+        that update's, to ask for it again, until it has failed `POISON_AFTER` times and is set aside."""
+        updates: list[Update] = []
+        next_offset: int | None = None
+        for payload in raw:
+            number = payload.get("update_id")
+            try:
+                update = Update.model_validate(payload, context={"bot": self.bot})
+            except ValueError as error:
+                # Logged by its id only: the error quotes values, and an update may carry personal data.
+                if not isinstance(number, int):  # nothing to ask again for, nothing to store it by
+                    log.error("an update without an update_id cannot be read: skipped")
+                    continue
+                self._unreadable[number] += 1
+                if self._unreadable[number] < POISON_AFTER:
+                    log.warning(
+                        "update %s cannot be read (try %d): asked for again", number, self._unreadable[number]
+                    )
+                    return updates, number
+                log.error("update %s cannot be read after %d tries: set aside", number, POISON_AFTER)
+                del self._unreadable[number]
+                if processed is not None:
+                    await processed.set_aside(
+                        self.bot.id, number, payload, f"{type(error).__name__}: {error}"
+                    )
+                next_offset = number + 1
+                continue
+            updates.append(update)
+            next_offset = update.update_id + 1
+        return updates, next_offset
 
     async def _store(self, updates: list[Update], processed: ProcessedUpdates | None) -> set[int]:
         """Store the batch in the inbox; returns the ids of the updates stored now (the rest were before)."""

@@ -1,8 +1,13 @@
-"""Inline-button payloads of the officer's recording and of service complaints (ids and codes only)."""
+"""Inline-button payloads of the officer's recording and of service complaints (ids and codes only),
+declared with bounded types only, as bot/callbacks.py says."""
 
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
+
+from bot.callbacks import RowId, Version
+from workflow.channels import Channel, ExternalSystem
+from workflow.definitions import ComplaintKind
 
 
 class RecordCb(CallbackData, prefix="or"):
@@ -10,20 +15,20 @@ class RecordCb(CallbackData, prefix="or"):
 
 
 class RecordKindCb(CallbackData, prefix="ok"):
-    kind: str  # a workflow.definitions.ComplaintKind value
+    kind: ComplaintKind
 
 
 class RecordChannelCb(CallbackData, prefix="oc"):
-    channel: str  # a workflow.channels.Channel value
+    channel: Channel
 
 
 class RecordSystemCb(CallbackData, prefix="os"):
-    system: str  # a workflow.channels.ExternalSystem value
+    system: ExternalSystem
 
 
 class ServiceAnswerCb(CallbackData, prefix="sv"):
     """The complainant's answer to an officer's response: solved or not."""
 
-    c: int  # complaint id
-    v: int  # the complaint's version when the response was sent
+    c: RowId  # complaint id
+    v: Version  # the complaint's version when the response was sent
     solved: bool

@@ -441,6 +441,12 @@ class ProcessedUpdate(Base):
     # A polled update's JSON while it is not yet done, so a killed process's successor can replay it
     # (polling's inbox, bot/polling.py). None once done, and for webhook deliveries (Telegram resends those).
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # True once the update's callback query was answered by a handling that then failed: its replay does not
+    # answer it again (bot/once.py). None otherwise.
+    answered: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # An update polling could not parse: why, kept with its JSON (`payload`) for an operator; the mark is done
+    # and never purged (bot/polling.py).
+    error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 @event.listens_for(ComplaintEvent, "after_insert")

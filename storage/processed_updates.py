@@ -21,6 +21,11 @@ RETURNING` (what it returns is new, the rest was stored before), before it confi
 JSON is cleared when the update is done; a polling process at its start `retake_inbox`es what its killed
 predecessor left unfinished and replays it.
 
+A button press whose handling answered the callback query and then failed is `note_answered`: its replay
+(bot/once.py asks `was_answered`, on replays only) does not answer the query a second time. An update
+polling cannot parse is `set_aside` with its JSON and the error: done, so never replayed, and kept past the
+purge for an operator to read (`set_aside_updates`) and delete.
+
 An update costs two statements here, its take (or its share of a batch's store) and its finish, so they are
 cheap ones: Core SQL built once with parameters, run on a connection of the engine with no ORM unit of work,
 and on PostgreSQL each in a transaction of its own (autocommit) with no BEGIN and COMMIT round trips around
@@ -151,9 +156,46 @@ class ProcessedUpdates:
         async with self._statement() as connection:
             await connection.execute(_GIVING_BACK, {"bot": bot_id, "update": update_id})
 
+    async def note_answered(self, bot_id: int, update_id: int) -> None:
+        """The update's callback query was answered, yet its handling failed: a replay must not answer it."""
+        async with self._statement() as connection:
+            await connection.execute(_ANSWERING, {"bot": bot_id, "update": update_id})
+
+    async def was_answered(self, bot_id: int, update_id: int) -> bool:
+        async with self._statement() as connection:
+            answered = await connection.scalar(_ASKING_ANSWERED, {"bot": bot_id, "update": update_id})
+        return bool(answered)
+
+    async def set_aside(self, bot_id: int, update_id: int, payload: dict[str, Any], error: str) -> None:
+        """An update that cannot be read: kept, done, with its JSON and why, for an operator to inspect."""
+        now = self.clock()
+        inserting = upsert_insert(self.engine.dialect.name, MARKS).values(
+            bot_id=bot_id, update_id=update_id, received_at=now, payload=payload, error=error
+        )
+        async with self._statement() as connection:
+            await connection.execute(
+                inserting.on_conflict_do_update(
+                    index_elements=[MARKS.c.bot_id, MARKS.c.update_id],
+                    set_={"taken_until": None, "payload": payload, "error": error},
+                )
+            )
+
+    async def set_aside_updates(self, bot_id: int) -> list[tuple[int, dict[str, Any], str]]:
+        """Every update of the bot set aside unreadable, oldest first: (update_id, JSON, error)."""
+        async with self._statement() as connection:
+            rows = await connection.execute(
+                select(MARKS.c.update_id, MARKS.c.payload, MARKS.c.error)
+                .where(MARKS.c.bot_id == bot_id, MARKS.c.error.is_not(None))
+                .order_by(MARKS.c.update_id)
+            )
+            return [(row.update_id, row.payload, row.error) for row in rows]
+
     async def purge(self, keep: timedelta = KEEP) -> int:
+        """Drop old marks; an update set aside stays until an operator deletes it."""
         async with self.engine.begin() as connection:
-            result = await connection.execute(delete(MARKS).where(MARKS.c.received_at < self.clock() - keep))
+            result = await connection.execute(
+                delete(MARKS).where(MARKS.c.received_at < self.clock() - keep, MARKS.c.error.is_(None))
+            )
         return result.rowcount
 
 
@@ -164,6 +206,8 @@ _THE_UPDATE = (MARKS.c.bot_id == bindparam("bot", type_=BigInteger)) & (
 )
 _FINDING = select(MARKS.c.taken_until).where(_THE_UPDATE)
 _FINISHING = update(MARKS).where(_THE_UPDATE).values(taken_until=None, payload=None)
+_ANSWERING = update(MARKS).where(_THE_UPDATE).values(answered=True)
+_ASKING_ANSWERED = select(MARKS.c.answered).where(_THE_UPDATE)
 _GIVING_BACK = delete(MARKS).where(_THE_UPDATE, MARKS.c.taken_until.is_not(None), MARKS.c.payload.is_(None))
 
 

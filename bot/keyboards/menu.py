@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import LanguageCb, MenuCb
+from bot.callbacks import LanguageCb, MenuAction, MenuCb
 from bot.texts import TABLES, Texts
 
-MENU_ACTIONS = ("new", "mine", "track", "service", "contacts", "language")
+MENU_ACTIONS: tuple[MenuAction, ...] = get_args(MenuAction)
 
 
 def main_menu(t: Texts) -> InlineKeyboardMarkup:

@@ -36,7 +36,8 @@ class Person:
     @property
     def phone(self) -> str:
         # Telegram's apps share the number without "+" on some platforms; bots must normalise it.
-        return self.phone_number or f"628{self.id % 10**9:09d}"
+        # A mobile number (0812…): the bot takes mobile and fixed lines only, not 0800 toll-free ones.
+        return self.phone_number or f"62812{self.id % 10**8:08d}"
 
 
 @dataclass

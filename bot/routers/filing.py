@@ -154,7 +154,12 @@ async def typed_answer(message: Message, state: FSMContext, t: Texts, clock: Clo
     assert message.text is not None
     field = _field_of(await state.get_state())
     try:
-        value = TEXT_PARSERS[field.name](message.text, _today(clock))
+        if field.name == "phone":
+            # Only an officer recording for a complainant abroad may type a foreign number (with its "+").
+            recording = bool((await state.get_data()).get(steps.RECORDING))
+            value: object = validation.phone(message.text, abroad_allowed=recording)
+        else:
+            value = TEXT_PARSERS[field.name](message.text, _today(clock))
     except validation.Invalid as refusal:
         values = dict(refusal.values)
         if refusal.key == "bad.event_date.future":

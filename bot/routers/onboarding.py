@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -17,6 +18,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.callbacks import RowId
 from bot.commands import seat_commands
 from bot.delivery import result_keyboard
 from bot.display import fit
@@ -46,16 +48,16 @@ Clock = Callable[[], datetime]
 
 
 class InviteCb(CallbackData, prefix="iv"):
-    role: str
-    org_id: int
+    role: Literal["province", "city", "opd", "officer", "official"]  # an admin Role; may_invite decides
+    org_id: RowId
 
 
 class SeatCb(CallbackData, prefix="sd"):
-    admin_id: int
+    admin_id: RowId
 
 
 class RelayCb(CallbackData, prefix="rd"):
-    relay_id: int
+    relay_id: RowId
 
 
 # -- invites ---------------------------------------------------------------------------------------------

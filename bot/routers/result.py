@@ -23,6 +23,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import validation
 from bot.callbacks import CommentSkipCb, RateCb, ResultCb
 from bot.delivery import RATINGS, stars
 from bot.ownership import own_complaint
@@ -156,7 +157,7 @@ async def comment_typed(
 ) -> None:
     assert message.from_user is not None
     assert message.text is not None
-    comment = message.text.strip()
+    comment = validation.visible(message.text, multiline=True)
     if len(comment) > MAX_COMMENT_LENGTH:
         await message.answer(t("result.comment.too_long", max=MAX_COMMENT_LENGTH))
         return

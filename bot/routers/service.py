@@ -20,6 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot import filing as steps
+from bot import validation
 from bot.callbacks import MenuCb, SubmitCb
 from bot.filing import SUBMISSION_KEY
 from bot.keyboards.menu import main_menu
@@ -201,7 +202,7 @@ async def reason_typed(
 ) -> None:
     assert message.text is not None
     assert message.from_user is not None
-    reason = message.text.strip()
+    reason = validation.visible(message.text, multiline=True)
     if not reason or len(reason) > MAX_REASON:
         await message.answer(t("service.not_solved.bad", max=MAX_REASON))
         return

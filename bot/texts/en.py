@@ -855,4 +855,24 @@ TEXTS: dict[str, str] = {
         "(at most {max} characters). Afterwards you can attach up to {files} photos or documents."
     ),
     "link.result": "<b>Follow-up result</b>:\n{result}",
+    # -- hardening: bad input --
+    "bad.empty": "That answer has no visible text. Type it again:",
+    "bad.phone.not_a_number": (
+        "That is not a phone number. Type an Indonesian number such as 0812 3456 7890 or +62 812 3456 7890, "
+        "or press the button to share yours:"
+    ),
+    "bad.phone.foreign": (
+        "That is a foreign number. Only Indonesian numbers (+62 or 08…) are accepted, such as "
+        "0812 3456 7890. Type it again:"
+    ),
+    "bad.phone.foreign_plus": (
+        "That is a foreign number without a + sign. For a complainant abroad, type the number with + and the "
+        "country code, such as +60 12 345 6789; otherwise an Indonesian number (08…). Type it again:"
+    ),
+    "bad.phone.too_short": "That number is too short. Check it, such as 0812 3456 7890. Type it again:",
+    "bad.phone.too_long": "That number is too long. Check it, such as 0812 3456 7890. Type it again:",
+    "bad.phone.not_reachable": (
+        "That is a service number (toll-free, premium or similar). Type a mobile or landline number:"
+    ),
+    "value.phone_abroad": "{phone} (foreign number)",
 }

@@ -879,4 +879,25 @@ TEXTS: dict[str, str] = {
         "(maksimal {max} karakter). Sesudahnya Anda dapat melampirkan hingga {files} foto atau dokumen."
     ),
     "link.result": "<b>Hasil tindak lanjut</b>:\n{result}",
+    # -- hardening: bad input --
+    "bad.empty": "Tidak ada teks yang terlihat di jawaban itu. Ketik lagi:",
+    "bad.phone.not_a_number": (
+        "Itu bukan nomor telepon. Tulis nomor Indonesia, misalnya 0812 3456 7890 atau +62 812 3456 7890, "
+        "atau tekan tombol untuk membagikan nomor Anda:"
+    ),
+    "bad.phone.foreign": (
+        "Itu nomor luar negeri. Yang diterima hanya nomor Indonesia (+62 atau 08…), misalnya 0812 3456 7890. "
+        "Ketik lagi:"
+    ),
+    "bad.phone.foreign_plus": (
+        "Itu nomor luar negeri tanpa tanda +. Untuk pelapor di luar negeri, ketik nomornya dengan + dan kode "
+        "negara, misalnya +60 12 345 6789; selain itu, nomor Indonesia (08…). Ketik lagi:"
+    ),
+    "bad.phone.too_short": "Nomor itu terlalu pendek. Periksa lagi, misalnya 0812 3456 7890. Ketik lagi:",
+    "bad.phone.too_long": "Nomor itu terlalu panjang. Periksa lagi, misalnya 0812 3456 7890. Ketik lagi:",
+    "bad.phone.not_reachable": (
+        "Itu nomor layanan (bebas pulsa, premium, atau sejenisnya). Tulis nomor HP atau telepon rumah/kantor "
+        "Anda:"
+    ),
+    "value.phone_abroad": "{phone} (nomor luar negeri)",
 }

@@ -24,6 +24,7 @@ from bot.admin_callbacks import (
     QueuePageCb,
     ResultDoneCb,
 )
+from bot.callbacks import MAX_PAGE, MAX_ROW_ID
 from bot.cards import allowed_steps, render_card
 from bot.display import TEXT_LIMIT, split_plain, utf16_len, visible_length
 from bot.texts import TABLES, escape, texts_for
@@ -34,15 +35,16 @@ from workflow.complaint import MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH
 from workflow.definitions import DEFINITIONS, ComplaintKind, S
 from workflow.engine import WORKFLOWS
 
-HUGE = 2**63 - 1  # a BIGINT: larger than any id the database can hand out
-VERSION = 2**31 - 1  # versions and page numbers are 32-bit INTEGERs
+HUGE = MAX_ROW_ID  # ids are 32-bit INTEGERs: a payload with a larger one does not parse
+VERSION = MAX_ROW_ID  # so are versions
+PAGE = MAX_PAGE
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
 def test_every_payload_packs_within_64_bytes_with_the_largest_ids() -> None:
     payloads: list[CallbackData] = [
         AdminMenuCb(action="reporter"),
-        QueuePageCb(s=HUGE, page=HUGE),
+        QueuePageCb(s=HUGE, page=PAGE),
         OpenCardCb(c=HUGE),
         FilesCb(c=HUGE),
         HistoryCb(c=HUGE),
@@ -54,7 +56,7 @@ def test_every_payload_packs_within_64_bytes_with_the_largest_ids() -> None:
     for code in TRIGGERS_BY_CODE:
         payloads += [
             ActionCb(c=HUGE, v=VERSION, t=code),
-            PickPageCb(c=HUGE, v=VERSION, t=code, p=VERSION),
+            PickPageCb(c=HUGE, v=VERSION, t=code, p=PAGE),
             PickTargetCb(c=HUGE, v=VERSION, t=code, o=HUGE),
         ]
     for payload in payloads:

@@ -94,10 +94,11 @@ async def test_presses_by_another_organisation_by_a_reporter_and_forged_ones_cha
         "ga:1:1:zz": "admin.refused.forged",  # a trigger code that was never issued
         "ga:abc": "admin.refused.forged",  # does not parse
         ActionCb(c=10**6, v=1, t="fw").pack(): "admin.refused.forged",  # no such complaint
-        ActionCb(c=2**63 - 1, v=2**31 - 1, t="fw").pack(): "admin.refused.forged",  # beyond any id
-        OpenCardCb(c=2**40).pack(): "admin.refused.forged",
+        f"ga:{2**63 - 1}:{2**31 - 1}:fw": "admin.refused.forged",  # beyond any id
+        "ga:99999999999999999999:1:fw": "admin.refused.forged",  # beyond 64 bits
+        f"go:{2**40}": "admin.refused.forged",
         PickTargetCb(c=complaint.id, v=complaint.version, t="fw", o=10**6).pack(): "admin.refused.forged",
-        PickTargetCb(c=complaint.id, v=complaint.version, t="fw", o=2**62).pack(): "admin.refused.forged",
+        f"gt:{complaint.id}:{complaint.version}:fw:{2**62}": "admin.refused.forged",
         # A real organisation, but not one of this city's agencies.
         PickTargetCb(
             c=complaint.id, v=complaint.version, t="fw", o=world.orgs["BTG-DPU"].id

@@ -27,6 +27,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import validation
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
 from bot.cards import action_label, kind_key, render_card
 from bot.filing import attachment_counts
@@ -227,7 +228,10 @@ async def _pending(state: FSMContext) -> dict[str, Any]:
 
 async def reason_typed(message: Message, bot: Bot, state: FSMContext, t: Texts) -> None:
     assert message.text is not None
-    reason = message.text.strip()
+    reason = validation.visible(message.text, multiline=True)
+    if not reason:
+        await message.answer(t("bad.empty"))
+        return
     if len(reason) > MAX_REASON:
         await message.answer(t("admin.bad.too_long", length=len(reason), max=MAX_REASON))
         return
@@ -250,7 +254,10 @@ async def result_typed(message: Message, bot: Bot, state: FSMContext, t: Texts) 
 
 
 async def _take_result_text(message: Message, text: str, bot: Bot, state: FSMContext, t: Texts) -> bool:
-    result = text.strip()
+    result = validation.visible(text, multiline=True)
+    if not result:
+        await message.answer(t("bad.empty"))
+        return False
     if len(result) > MAX_RESULT:
         await message.answer(t("admin.bad.too_long", length=len(result), max=MAX_RESULT))
         return False

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
@@ -26,6 +27,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from bot.commands import hide_admin_commands
 from bot.reports import REPORTING_ROLES, filename, filename_for, render_chart, summary_text
@@ -56,14 +58,18 @@ class ReportRange(StatesGroup):
     typing = State()
 
 
+# A day as date.toordinal(): only those date.fromordinal() takes.
+DayNumber = Annotated[int, Field(ge=1, le=date.max.toordinal())]
+
+
 class ReportPeriodCb(CallbackData, prefix="rp"):
-    period: str  # a key of PERIODS, or CUSTOM
+    period: Literal["this_month", "last_month", "this_year", "custom"]  # a key of PERIODS, or CUSTOM
 
 
 class ReportFileCb(CallbackData, prefix="rf"):
-    first: int  # date.toordinal() of the period's first day
-    last: int
-    fmt: str  # one of FORMATS
+    first: DayNumber  # the period's first day
+    last: DayNumber
+    fmt: Literal["xlsx", "csv"]  # one of FORMATS
 
 
 def period_keyboard(t: Texts) -> InlineKeyboardMarkup:
