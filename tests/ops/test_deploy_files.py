@@ -100,7 +100,7 @@ def test_the_units_run_what_the_readme_runs_as_the_service_user_hardened() -> No
     gunicorn = "gunicorn bot.web:create_app -c python:bot.gunicorn_conf --workers 4"
     assert web["ExecStart"] == [VENV_BIN + gunicorn]
     assert web["RuntimeDirectory"] == ["laporgub-web"]
-    assert "PROMETHEUS_MULTIPROC_DIR=/run/laporgub-web/metrics" in web["Environment"]
+    assert "PROMETHEUS_MULTIPROC_DIR=/run/laporgub-web" in web["Environment"]
     assert "gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf" in (ROOT / "README.md").read_text(
         encoding="utf-8"
     )

@@ -66,8 +66,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = base / "venv"
     created = run([sys.executable, "-m", "venv", str(venv)], cwd=base, env=pip_env, timeout=120)
     assert created.returncode == 0, created.stderr
+    # The `server` extra (gunicorn) as well: laporgub-web.service's command is run below.
     install = run(
-        [str(venv / "bin" / "pip"), "install", "-q", str(wheel), "-c", str(ROOT / "constraints.txt")],
+        [
+            *(str(venv / "bin" / "pip"), "install", "-q", f"laporgub-bot[server] @ {wheel.as_uri()}"),
+            *("-c", str(ROOT / "constraints.txt")),
+        ],
         cwd=base,
         env=pip_env,
         timeout=600,
@@ -162,32 +166,115 @@ def test_the_sandbox_serves_its_page_and_static_files_from_the_wheel(  # type: i
     operator, installed: Path, tmp_path: Path
 ) -> None:
     port = free_port()
-    log = (tmp_path / "sandbox.log").open("w")
-    process = subprocess.Popen(
-        [str(installed / "laporgub"), "sandbox", "--port", str(port)],
-        cwd=tmp_path,
-        env=operator.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        status, page = 0, b""
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                status, page = get(f"http://127.0.0.1:{port}/")
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert status == 200, (tmp_path / "sandbox.log").read_text()
-        assert b'src="/static/app.js"' in page
-        for name in ("app.js", "style.css", "icon.svg"):
-            assert get(f"http://127.0.0.1:{port}/static/{name}")[0] == 200, name
-    finally:
-        process.terminate()
+    log = tmp_path / "sandbox.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(installed / "laporgub"), "sandbox", "--port", str(port)],
+            cwd=tmp_path,
+            env=operator.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            status, page = wait_for(f"http://127.0.0.1:{port}/", process, log)
+            assert status == 200, log.read_text()
+            assert b'src="/static/app.js"' in page
+            for name in ("app.js", "style.css", "icon.svg"):
+                assert get(f"http://127.0.0.1:{port}/static/{name}")[0] == 200, name
+        finally:
+            stop(process)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> tuple[int, bytes]:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return get(url)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} never answered:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_the_web_unit_command_serves_and_check_passes_with_a_token(  # type: ignore[no-untyped-def]
+    operator, installed: Path, tmp_path: Path
+) -> None:
+    """laporgub-web.service's ExecStart (two workers instead of four), with its settings read from an
+    environment file as systemd's EnvironmentFile= would, against the local Bot API server: the workers serve
+    the health checks and metrics, and `check` passes every item, the webhook included."""
+    api_port, web_port = free_port(), free_port()
+    token = "123456:local-test-token"
+    settings = {
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_BASE": f"http://127.0.0.1:{api_port}",
+        "MODE": "webhook",
+        "WEBHOOK_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+        "WEBHOOK_SECRET": "install_test_secret",
+        "WEBHOOK_LISTEN_PORT": str(web_port),
+        "LOG_FORMAT": "json",
+    }
+    env = {**operator.env, **settings, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "run")}
+
+    unit_lines = (
+        (ROOT / "deploy" / "systemd" / "laporgub-web.service").read_text(encoding="utf-8").splitlines()
+    )
+    (exec_start,) = [line.removeprefix("ExecStart=") for line in unit_lines if line.startswith("ExecStart=")]
+    command = exec_start.replace("/opt/laporgub/venv/bin/", f"{installed}/").split()
+    assert command[-2:] == ["--workers", "4"]
+    command[-1] = "2"
+
+    api_log, web_log = tmp_path / "api.log", tmp_path / "web.log"
+    with api_log.open("w") as api_out, web_log.open("w") as web_out:
+        api = subprocess.Popen(
+            [
+                str(installed / "python"),
+                "-m",
+                "bot.local_api",
+                "--port",
+                str(api_port),
+                "--bot",
+                f"{token}=laporgub_local_bot",
+            ],
+            cwd=tmp_path,
+            env=operator.env,
+            stdout=api_out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            assert wait_for(f"http://127.0.0.1:{api_port}/bot{token}/getMe", api, api_log)[0] == 200
+            web = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=web_out, stderr=subprocess.STDOUT)
+            try:
+                assert wait_for(f"http://127.0.0.1:{web_port}/healthz", web, web_log)[0] == 200
+                ready = wait_for(f"http://127.0.0.1:{web_port}/readyz", web, web_log)
+                assert ready[0] == 200, ready
+                status, metrics = get(f"http://127.0.0.1:{web_port}/metrics")
+                assert status == 200
+                assert b"laporgub_outbox_pending 0.0" in metrics
+
+                checked = run([str(installed / "laporgub"), "check"], cwd=tmp_path, env=env, timeout=120)
+                lines = checked.stdout.splitlines()
+                assert [line.split()[1] for line in lines] == [
+                    "settings",
+                    "database",
+                    "schema",
+                    "outbox",
+                    "telegram",
+                    "webhook",
+                    "holidays",
+                ], checked.stdout + checked.stderr
+                assert all(line.startswith("ok ") for line in lines[:-1]), lines
+                assert f"registered at http://127.0.0.1:{web_port}/telegram/webhook" in lines[5]
+                assert checked.returncode == (0 if lines[-1].startswith("ok ") else 3), lines
+            finally:
+                stop(web)
+        finally:
+            stop(api)
+    assert token not in web_log.read_text()
