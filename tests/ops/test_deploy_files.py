@@ -110,6 +110,19 @@ def test_the_units_run_what_the_readme_runs_as_the_service_user_hardened() -> No
     assert unit("laporgub-backup.timer")["Timer"]["Persistent"] == ["true"]
 
 
+def test_shell_lines_leave_percent_and_dollar_to_the_shell() -> None:
+    """systemd expands %X specifiers and $VAR itself, silently (verify says nothing): a date format or a
+    variable meant for sh must be written %% and $$. Only $MAINPID is systemd's."""
+    for path in sorted(UNITS.glob("*.service")):
+        for key, values in unit(path.name)["Service"].items():
+            if not key.startswith("Exec"):
+                continue
+            for value in values:
+                rest = value.replace("%%", "").replace("$$", "").replace("$MAINPID", "")
+                assert "%" not in rest, (path.name, value)
+                assert "$" not in rest, (path.name, value)
+
+
 class Upstream(BaseHTTPRequestHandler):
     """Stands in for the webhook server: answers every request with its method and path."""
 
