@@ -66,10 +66,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = base / "venv"
     created = run([sys.executable, "-m", "venv", str(venv)], cwd=base, env=pip_env, timeout=120)
     assert created.returncode == 0, created.stderr
-    # The `server` extra (gunicorn) as well: laporgub-web.service's command is run below.
+    # The `server` extra (gunicorn) as well: laporgub-web.service's command is run below. --no-compile: only
+    # the modules the commands import get compiled (at first import), not all of numpy and matplotlib.
     install = run(
         [
-            *(str(venv / "bin" / "pip"), "install", "-q", f"laporgub-bot[server] @ {wheel.as_uri()}"),
+            *(str(venv / "bin" / "pip"), "install", "-q", "--no-compile"),
+            f"laporgub-bot[server] @ {wheel.as_uri()}",
             *("-c", str(ROOT / "constraints.txt")),
         ],
         cwd=base,
