@@ -125,7 +125,8 @@ def suggest_targets(
 
     out: list[Suggestion] = []
     for code in sorted(set(votes) | set(strength)):
-        score = trust * max(votes[code], 0.0) / positive + (1 - trust) * strength.get(code, 0) / strongest
+        # Returns weigh against the keywords too: an agency the office keeps sending back sinks.
+        raw = trust * votes[code] / positive + (1 - trust) * strength.get(code, 0) / strongest
         if went[code]:
             why = f"{went[code]} dari {len(alike)} laporan serupa → {label(code)}"
         elif code in strength:
@@ -134,8 +135,8 @@ def suggest_targets(
             why = f"laporan serupa → {label(code)}"
         if returned[code]:
             why += f" (dikembalikan {returned[code]}×)"
-        if score > 0 or code in strength:
-            out.append(Suggestion(code, round(score, 6), why))
+        if raw > 0 or code in strength:
+            out.append(Suggestion(code, round(max(raw, 0.0), 6), why))
     out.sort(key=lambda s: (-s.score, s.org_code))
     return out[:limit] if limit is not None else out
 
