@@ -64,13 +64,14 @@ def _idf(documents: Sequence[frozenset[str]]) -> dict[str, float]:
 
 
 def _cosine(a: frozenset[str], b: frozenset[str], idf: Mapping[str, float], default: float) -> float:
+    # Sums in sorted order: a set's order changes with the process's hash seed, and float sums with it.
     if not a or not b:
         return 0.0
-    shared = sum(idf.get(t, default) ** 2 for t in a & b)
+    shared = sum(idf.get(t, default) ** 2 for t in sorted(a & b))
     if not shared:
         return 0.0
-    norm_a = math.sqrt(sum(idf.get(t, default) ** 2 for t in a))
-    norm_b = math.sqrt(sum(idf.get(t, default) ** 2 for t in b))
+    norm_a = math.sqrt(sum(idf.get(t, default) ** 2 for t in sorted(a)))
+    norm_b = math.sqrt(sum(idf.get(t, default) ** 2 for t in sorted(b)))
     return shared / (norm_a * norm_b)
 
 
@@ -224,7 +225,7 @@ def _covered(words: frozenset[str], text_words: frozenset[str], weight: Mapping[
     if not words:
         return 0.0
     total = hits = 0.0
-    for word in words:
+    for word in sorted(words):
         total += weight.get(word, 1.0)
         if word in text_words or (
             len(word) > 3 and process.extractOne(word, text_words, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD)

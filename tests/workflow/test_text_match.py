@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from workflow.agency_keywords import AGENCY_KEYWORDS, RETURN_TO_PROVINCE
@@ -208,3 +213,28 @@ def test_similar_lists_at_most_three_best_first_and_never_itself() -> None:
 def test_metres_between() -> None:
     assert metres_between(-6.8883, 109.6802, -6.8883, 109.6802) == 0
     assert 1150 < metres_between(-6.8883, 109.6802, -6.8990, 109.6802) < 1250
+
+
+def test_the_same_answer_in_another_process() -> None:
+    """A set's order follows the process's hash seed; the scores must not."""
+    script = (
+        "from bench.routing import load, run\n"
+        "f = run(load(), seed=17)\n"
+        "print(f.top1, f.top3, f.cold_top1, f.dup_precision, f.dup_recall, f.tuning_precision)\n"
+        "from workflow.suggestions import suggest_targets, PastDecision\n"
+        "from workflow.agency_keywords import AGENCY_KEYWORDS\n"
+        "h = [PastDecision(c.text, c.case.place, c.route) for c in load()[:150]]\n"
+        "print(suggest_targets('Sampah menumpuk, got mampet', 'Jl. Progo', h, AGENCY_KEYWORDS))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
