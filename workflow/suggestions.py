@@ -177,6 +177,24 @@ PLACE_GENERIC = frozenset(
         "area",
         "kampung",
         "perumahan",
+        # kinds of place, like "jalan": "Puskesmas Tirto" is at Tirto
+        "puskesmas",
+        "pasar",
+        "tps",
+        "simpang",
+        "perempatan",
+        "pertigaan",
+        "masjid",
+        "balai",
+        "kali",
+        "sungai",
+        "bantaran",
+        "jembatan",
+        "tanggul",
+        "pantai",
+        "taman",
+        "lapangan",
+        "halte",
     }
 )
 PLACE_FLOOR = 0.7  # below this, not the same place
@@ -187,6 +205,47 @@ WORDS_SHARE = 0.5  # of the matter: words versus duties named
 NEAR_METRES = 40.0  # within this, the same spot
 FAR_METRES = 400.0  # beyond this, another spot whatever the text says
 FUZZY_WORD = 85.0  # rapidfuzz ratio at which two place words are one (typos)
+
+
+# A person's own document, benefit, tax, wage or permit: each reporter's case is their own. Joining two would
+# give one reporter the other's result, however alike the words.
+PERSONAL_MATTERS = frozenset(
+    {
+        "ktp",
+        "ktp el",
+        "kartu keluarga",
+        "kk",
+        "akta",
+        "kia",
+        "nik",
+        "stnk",
+        "bpkb",
+        "pajak kendaraan",
+        "pajak motor",
+        "balik nama",
+        "plat nomor",
+        "tnkb",
+        "pkh",
+        "bpnt",
+        "bansos",
+        "bantuan sosial",
+        "dtks",
+        "kis",
+        "sppt",
+        "pbb",
+        "bphtb",
+        "pip",
+        "gaji",
+        "upah",
+        "pesangon",
+        "phk",
+        "kartu kuning",
+        "ak1",
+        "izin",
+        "pbg",
+        "oss",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -303,13 +362,22 @@ def matter_likeness(a: Case, b: Case, idf: Mapping[str, float] | None = None) ->
     return likeness if agency_a == agency_b else likeness / 2
 
 
+def is_personal(case: Case) -> bool:
+    """A reporter's own matter: it names a personal document, benefit, tax, wage or permit and says "saya"."""
+    named, _ = _concepts(case.subject, case.chronology)
+    return bool(named & PERSONAL_MATTERS) and "saya" in _words_of(case)
+
+
 def similar(new: Case, candidates: Iterable[Case], *, limit: int = 3) -> list[Similar]:
     """Up to `limit` earlier complaints that likely report the same concrete problem, best first.
 
     Word rarity is taken from the candidates themselves (with the new one), so a word every open complaint
-    holds ("jalan", "sampah") says little and a street's name says much.
+    holds ("jalan", "sampah") says little and a street's name says much. A reporter's own matter
+    (`is_personal`) is nobody's duplicate.
     """
-    pool = [case for case in candidates if case.key != new.key]
+    if is_personal(new):
+        return []
+    pool = [case for case in candidates if case.key != new.key and not is_personal(case)]
     cases = [new, *pool]
     weight = _idf([_words_of(case) for case in cases])
     idf = _idf([_matter_of(case) for case in cases])

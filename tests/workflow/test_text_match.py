@@ -26,6 +26,7 @@ from workflow.text_match import STOPWORDS, normalise, stem, terms
         ("rmh2 warga kebanjiran", "rumah warga kebanjiran"),
         ("Selokan mampet, lampu PJU padam", "saluran sumbat lampu penerangan jalan umum mati"),
         ("traffic light perempatan Bendan", "lampu lalu lintas perempatan bendan"),
+        ("antri di pkm, antrian panjang", "antre di puskesmas antrean panjang"),
         ("Rp 50.000 & <tanpa> kuitansi", "rp 50 000 tanpa kuitansi"),
     ],
 )
@@ -238,3 +239,43 @@ def test_the_same_answer_in_another_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_a_reporter_s_own_document_is_nobody_s_duplicate() -> None:
+    mine = Case(
+        "m",
+        "KTP elektronik saya belum dicetak",
+        "Saya merekam KTP-el bulan Agustus, sampai sekarang belum jadi karena blangko habis.",
+        "Kantor Dindukcapil",
+    )
+    theirs = Case(
+        "t",
+        "ktp-el sy blm jadi 3 bulan",
+        "rekam ktp agustus smp skrg blm dicetak, katanya blangko habis. sy butuh buat kerja",
+        "dindukcapil",
+    )
+    assert similar(theirs, [mine]) == []
+    # The shortage itself, told without a person's own case, is one problem at one office.
+    shortage = Case(
+        "s", "Blangko KTP habis di Dindukcapil", "Blangko KTP-el habis, pencetakan berhenti.", "Dindukcapil"
+    )
+    again = Case(
+        "a", "blangko ktp el di dindukcapil habis", "pencetakan ktp berhenti krn blangko habis", "dindukcapil"
+    )
+    assert [s.key for s in similar(again, [shortage])] == ["s"]
+
+
+def test_the_kind_of_place_alone_is_not_the_same_place() -> None:
+    tirto = Case(
+        "p1", "Antrean puskesmas lama", "Pasien lansia antre dari subuh sampai siang.", "Puskesmas Tirto"
+    )
+    # "Pekalongan Selatan" is the district, said of every place in it: nothing of this place is left to match.
+    south = Case(
+        "p2",
+        "antrian puskesmas lama bgt",
+        "pasien lansia antri dr subuh smp siang",
+        "Puskesmas Pekalongan Selatan",
+    )
+    assert similar(south, [tirto]) == []
+    same = Case("p3", "antrian puskesmas tirto lama", "lansia antri dr subuh smp siang", "pkm tirto")
+    assert [s.key for s in similar(same, [tirto, south])] == ["p1"]
