@@ -23,6 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from Sastrawi.Stemmer.CachedStemmer import CachedStemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
@@ -240,7 +241,8 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> CachedStemmer:
+    """Built once: it reads Sastrawi's root-word dictionary."""
     return StemmerFactory().create_stemmer()
 
 
