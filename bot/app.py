@@ -16,6 +16,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.attachment_keeper import FileShelf
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
@@ -99,6 +100,7 @@ def create_dispatcher(
     events_isolation: BaseEventIsolation | None = None,
     default_language: str = "id",
     service_desk: ServiceDesk = STANDARD,
+    shelf: FileShelf | None = None,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage,
@@ -110,6 +112,7 @@ def create_dispatcher(
         clock=services.clock,
         default_language=default_language,
         service_desk=service_desk,  # officer/service: where service complaints go, what /kontak shows
+        shelf=shelf,  # our copies of the attachments, for files whose id is another bot's
     )
     dispatcher.startup.register(register_commands)
     dispatcher.update.outer_middleware(LogFields())

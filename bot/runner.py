@@ -283,6 +283,7 @@ async def build_process(settings: Settings) -> BotProcess:
             events_isolation=isolation,
             default_language=settings.default_language,
             service_desk=ServiceDesk.from_settings(settings),
+            shelf=FileShelf(Path(settings.attachments_dir)),
         )
         bot = create_bot(settings)
         # What falls due with time (reminders, escalations, auto-close, drafts), derived from the database.

@@ -129,8 +129,8 @@ async def send_to(user: SimUser, t: Texts, card: ChatMessage, label: str) -> Non
         await user.press_button(picker, step)
 
 
-def forge_press(api: LocalBotApi, user_id: int, message_id: int, data: str) -> None:
-    user = api.user(user_id)
+def forge_press(api: LocalBotApi, user_id: int, message_id: int, data: str, bot: str | None = None) -> None:
+    user = api.user(user_id, bot=bot)
     chat = user._chat
     raw: dict[str, Any] = chat.messages[message_id]
     query_id = str(secrets.randbits(62))

@@ -4,6 +4,8 @@ server whose file ids belong to one token as Telegram's do."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -11,13 +13,17 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.admin_callbacks import FilesCb
 from bot.app import create_bot
 from bot.attachment_keeper import AttachmentKeeper, FileShelf, media_source
 from bot.config import Settings
 from bot.local_api import LocalBotApi, tiny_png
+from bot.runner import run
 from storage.attachment_copies import AttachmentCopies
 from tests.conftest import World, draft_for
+from tests.e2e.admin_desk import forge_press
 from tests.e2e.conftest import TOKEN
 from workflow.complaint import AttachmentDraft, AttachmentKind
 
@@ -111,3 +117,63 @@ async def test_a_file_the_bot_cannot_read_is_retried_then_left_alone(
     [file] = await world.complaints.attachments(complaint.id)
     assert file.sha256 is None
     assert await copies.missing_count() == 1
+
+
+async def test_after_the_token_is_replaced_an_admin_still_opens_every_file(
+    local_api: LocalBotApi, world: World, clean_engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """The whole path: the old bot's keeper copied the files; the bot now runs under a new token, and the
+    province admin's 📎 on the card brings the reporter's evidence, sent from our copy."""
+    local_api.add_bot(NEW_TOKEN, "laporgub_baru_bot", "LaporGub")
+    person = local_api.user(REPORTER, "Siti")
+    await person.send_command("/start")
+    image = tiny_png(30, 20)
+    photo = (await person.send_photo(image)).media[-1]
+    complaint = await world.complaints.submit(
+        draft_for(
+            world.reporter,
+            attachments=(AttachmentDraft(photo["file_id"], AttachmentKind.PHOTO, photo["file_unique_id"]),),
+        ),
+        world.reporter.as_actor(),
+    )
+    shelf = FileShelf(tmp_path / "attachments")
+    old_bot = bot_for(local_api, TOKEN)
+    try:
+        assert (
+            await AttachmentKeeper(old_bot, AttachmentCopies(world.complaints.sessions), shelf).run_once()
+            == 1
+        )
+    finally:
+        await old_bot.session.close()
+
+    settings = Settings(
+        _env_file=None,
+        bot_token=NEW_TOKEN,
+        telegram_api_base=local_api.base_url,
+        database_url=clean_engine.url.render_as_string(hide_password=False),
+        attachments_dir=str(shelf.root),
+        sender_in_bot=False,
+    )
+    running = asyncio.create_task(run(settings))
+    try:
+        admin_id = world.admins["province"].telegram_id
+        admin = local_api.user(admin_id, "Admin province", bot=NEW_TOKEN)
+        await admin.send_command("/start")
+        menu = await admin.wait_for_message(timeout=20)
+        forge_press(local_api, admin_id, menu.message_id, FilesCb(c=complaint.id).pack(), bot=NEW_TOKEN)
+        await admin.wait_until(
+            lambda view: any(message.kind == "photo" for message in view.bot_messages()), timeout=20
+        )
+        shown = next(message for message in admin.chat().bot_messages() if message.kind == "photo")
+        assert shown.media[-1]["file_id"] != photo["file_id"]  # a new id, of the new bot's
+        new_bot = bot_for(local_api, NEW_TOKEN)
+        try:
+            got = await new_bot.download(shown.media[-1]["file_id"])
+        finally:
+            await new_bot.session.close()
+        assert got is not None
+        assert got.read() == image
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running

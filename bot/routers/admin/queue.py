@@ -20,6 +20,7 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.admin_callbacks import ChronologyCb, FilesCb, HistoryCb, OpenCardCb, QueuePageCb
+from bot.attachment_keeper import FileShelf, media_source
 from bot.cards import due_words, event_author, event_did, render_card
 from bot.display import TEXT_LIMIT, split_message, split_plain, visible_length
 from bot.routers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, refusals, require_ids
@@ -181,6 +182,7 @@ async def show_files(
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    shelf: FileShelf | None = None,
 ) -> None:
     async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
         card, _ = await _viewable_card(callback_data.c, admins, complaints)
@@ -195,7 +197,8 @@ async def show_files(
             for kind in (AttachmentKind.PHOTO, AttachmentKind.DOCUMENT):
                 same = [item for item in files if item.kind == kind]
                 for start in range(0, len(same), MEDIA_GROUP_MAX):
-                    await _send_media(bot, query.from_user.id, same[start : start + MEDIA_GROUP_MAX], caption)
+                    chunk = same[start : start + MEDIA_GROUP_MAX]
+                    await _send_media(bot, query.from_user.id, chunk, caption, shelf)
 
 
 async def show_history(
@@ -250,20 +253,24 @@ async def show_chronology(
             await bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
 
 
-async def _send_media(bot: Bot, chat_id: int, files: list[AttachmentInfo], caption: str) -> None:
-    """Photos as an album, documents as a document album; one file alone as a single message."""
+async def _send_media(
+    bot: Bot, chat_id: int, files: list[AttachmentInfo], caption: str, shelf: FileShelf | None
+) -> None:
+    """Photos as an album, documents as a document album; one file alone as a single message. A file whose
+    id is another bot's (a replaced token) goes from our copy."""
     photo = files[0].kind == AttachmentKind.PHOTO
+    sources = [media_source(item, bot.id, shelf) for item in files]
     if len(files) == 1:
         if photo:
-            await bot.send_photo(chat_id, files[0].telegram_file_id, caption=caption)
+            await bot.send_photo(chat_id, sources[0], caption=caption)
         else:
-            await bot.send_document(chat_id, files[0].telegram_file_id, caption=caption)
+            await bot.send_document(chat_id, sources[0], caption=caption)
         return
     media: list[InputMediaPhoto | InputMediaDocument] = [
         (InputMediaPhoto if photo else InputMediaDocument)(
-            media=item.telegram_file_id, caption=caption if index == 0 else None
+            media=source, caption=caption if index == 0 else None
         )
-        for index, item in enumerate(files)
+        for index, source in enumerate(sources)
     ]
     await bot.send_media_group(chat_id, media)
 
