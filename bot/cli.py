@@ -28,7 +28,7 @@ from storage.invites import Invites, invite_link
 from storage.models import utcnow
 from storage.personal_data import PersonalDataKeyMissing, has_keys, new_key, reseal_reporters
 from storage.registry import export_organisations, import_organisations
-from storage.retention import purge_sent_notices
+from storage.retention import erase_identities, purge_sent_notices
 from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role
 from workflow.calendar import to_wib
@@ -106,9 +106,11 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "purge",
-        help="delete delivered notices of finished complaints past OUTBOX_RETENTION_DAYS",
+        help="delete old delivered notices; erase identities past IDENTITY_RETENTION_DAYS",
         description="Delete sent outbox rows older than OUTBOX_RETENTION_DAYS (default 30) whose complaint "
-        "is finished. The scheduler does the same every hour; complaints, events and reports are kept.",
+        "is finished, and erase the name, NIK, phone, address and contact of reporters whose complaints all "
+        "finished over IDENTITY_RETENTION_DAYS (default 365) ago. The scheduler does the same every hour; "
+        "complaints, events and reports are kept.",
     )
     commands.add_parser(
         "demo",
@@ -246,9 +248,15 @@ async def _bot_username(settings: Settings) -> str:
 
 
 async def purge(sessions: Sessions, args: argparse.Namespace) -> str:
-    days = args.settings.outbox_retention_days
-    purged = await purge_sent_notices(sessions, utcnow(), timedelta(days=days))
-    return f"deleted {purged} delivered notices of finished complaints older than {days} days"
+    days, identity_days = args.settings.outbox_retention_days, args.settings.identity_retention_days
+    now = utcnow()
+    purged = await purge_sent_notices(sessions, now, timedelta(days=days))
+    erased = await erase_identities(sessions, now, timedelta(days=identity_days))
+    return (
+        f"deleted {purged} delivered notices of finished complaints older than {days} days\n"
+        f"erased the identity of {erased} reporters whose complaints all finished over "
+        f"{identity_days} days ago"
+    )
 
 
 async def keys_new(_sessions: Sessions, _args: argparse.Namespace) -> str:

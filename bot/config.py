@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Delivered notices of finished complaints are deleted after this many days (the scheduler, hourly, and
     # `laporgub purge`); the complaints, their events and the reports are kept.
     outbox_retention_days: int = Field(default=30, ge=1)
+    # A reporter's name, NIK, phone, address and contact are erased this many days after the last of their
+    # complaints finished (the scheduler, hourly, and `laporgub purge`); complaints and reports are kept.
+    identity_retention_days: int = Field(default=365, ge=1)
     # Polling mode: /healthz, /readyz and /metrics on this port (unset: not served; webhook mode serves them
     # beside the webhook).
     health_host: str = "127.0.0.1"

@@ -293,6 +293,7 @@ async def build_process(settings: Settings) -> BotProcess:
             SchedulerSettings(targets=settings.stage_targets),
             interval=settings.scheduler_interval_seconds,
             outbox_retention=timedelta(days=settings.outbox_retention_days),
+            identity_retention=timedelta(days=settings.identity_retention_days),
         )
         notifier = create_notifier(settings, engine, services) if settings.sender_in_bot else None
     except BaseException:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import scheduler_passed
 from storage.models import utcnow
-from storage.retention import purge_sent_notices
+from storage.retention import erase_identities, purge_sent_notices
 from storage.scheduler import SchedulerReport, SchedulerSettings, run_scheduler_once
 from workflow.calendar import WorkingCalendar
 
@@ -36,6 +36,7 @@ class SchedulerLoop:
         clock: Callable[[], datetime] = utcnow,
         interval: float = DEFAULT_INTERVAL_S,
         outbox_retention: timedelta | None = None,
+        identity_retention: timedelta | None = None,
     ) -> None:
         if interval <= 0:
             raise ValueError("the scheduler interval must be positive")
@@ -48,6 +49,7 @@ class SchedulerLoop:
         self.last_report: SchedulerReport | None = None
         # None: delivered notices are kept (a test's or the sandbox's scheduler).
         self.outbox_retention = outbox_retention
+        self.identity_retention = identity_retention
         self._last_purge: datetime | None = None
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -93,15 +95,19 @@ class SchedulerLoop:
     async def _purge_now_and_then(self) -> None:
         """At most once an hour: every process runs a scheduler, and a purge finds little between two."""
         now = self.clock()
-        if self.outbox_retention is None or (
+        if (self.outbox_retention is None and self.identity_retention is None) or (
             self._last_purge is not None and now - self._last_purge < PURGE_EVERY
         ):
             return
         self._last_purge = now
         try:
-            purged = await purge_sent_notices(self.sessions, now, self.outbox_retention)
+            purged = erased = 0
+            if self.outbox_retention is not None:
+                purged = await purge_sent_notices(self.sessions, now, self.outbox_retention)
+            if self.identity_retention is not None:
+                erased = await erase_identities(self.sessions, now, self.identity_retention)
         except Exception:
-            logger.exception("purging delivered notices failed; trying again in an hour")
+            logger.exception("purging failed; trying again in an hour")
             return
-        if purged:
-            logger.info("purged %d delivered notices older than %s", purged, self.outbox_retention)
+        if purged or erased:
+            logger.info("purged %d delivered notices, erased %d reporters' identities", purged, erased)

@@ -124,6 +124,8 @@ class Reporter(Base):
     # A complainant who is not on Telegram (recorded by an officer): how the officer reaches them.
     contact: Mapped[str | None] = mapped_column(sealed_text(sqlite_length=200))
     contact_channel: Mapped[str | None] = mapped_column(String(16))
+    # When the identity was erased (storage/retention.py): name, NIK, phone, address and contact are gone.
+    erased_at: Mapped[datetime | None]
 
 
 class Invite(Base):

@@ -1,13 +1,22 @@
-"""What is kept only for a while: delivered notices. A sent outbox row is needed while its complaint can
+"""What is kept only for a while: delivered notices, and the identity of reporters whose complaints are all
+finished.
+
+Delivered notices: A sent outbox row is needed while its complaint can
 still move (a card's copies are retired by the message ids its rows keep); once the complaint is finished
 (or the row belongs to none) and the row is older than the retention, it is deleted. Rows Telegram refused
-for good stay for the operator. Complaints, their events and the reports are never touched."""
+for good stay for the operator. Complaints, their events and the reports are never touched.
+
+Identities (UU 27/2022: personal data no longer needed is erased): a reporter none of whose complaints is
+still open, the last of them finished (or, with none, their identity last saved) longer ago than the
+retention, has name, NIK, phone, address and contact erased; the row stays, so their complaints, the
+reports and the reporter's own /my list go on working. A reporter who files again gives their identity anew.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -15,6 +24,8 @@ from storage.outbox import OutboxStatus
 from workflow.definitions import DEFINITIONS
 
 DEFAULT_OUTBOX_RETENTION = timedelta(days=30)
+DEFAULT_IDENTITY_RETENTION = timedelta(days=365)
+ERASED_NAME = "[dihapus]"
 
 
 def _finished_complaints() -> object:
@@ -42,3 +53,45 @@ async def purge_sent_notices(
     async with sessions.begin() as session:
         result = await session.execute(statement, execution_options={"synchronize_session": False})
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _unfinished() -> object:
+    row = models.Complaint
+    return or_(
+        *(
+            and_(row.kind == str(kind), row.state.not_in(sorted(definition.final_states)))
+            for kind, definition in DEFINITIONS.items()
+        )
+    )
+
+
+async def erase_identities(
+    sessions: async_sessionmaker[AsyncSession], now: datetime, keep: timedelta = DEFAULT_IDENTITY_RETENTION
+) -> int:
+    """Erase the identity of every reporter whose complaints were all finished (or who has none) before
+    `now - keep`; how many were erased."""
+    reporter, complaint = models.Reporter, models.Complaint
+    cutoff = now - keep
+    open_or_recent = select(complaint.reporter_id).where(
+        or_(_unfinished(), complaint.updated_at >= cutoff)  # type: ignore[arg-type]
+    )
+    async with sessions.begin() as session:
+        due = list(
+            await session.scalars(
+                select(reporter.id).where(
+                    reporter.erased_at.is_(None),
+                    reporter.updated_at < cutoff,
+                    reporter.id.not_in(open_or_recent),
+                )
+            )
+        )
+        if due:
+            # The same values for every row: the personal-data columns are encrypted on the way in, so the
+            # erased rows hold no plain marker either.
+            await session.execute(
+                update(reporter)
+                .where(reporter.id.in_(due))
+                .values(full_name=ERASED_NAME, nik="", phone="", address="", contact=None, erased_at=now),
+                execution_options={"synchronize_session": False},
+            )
+    return len(due)

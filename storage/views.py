@@ -36,6 +36,7 @@ class ReporterInfo:
     phone: str
     address: str
     language: str
+    erased: bool = False  # the identity was erased after the retention period: nothing to offer back
 
     @property
     def masked_nik(self) -> str:
@@ -174,6 +175,7 @@ def reporter_of(row: models.Reporter) -> ReporterInfo:
         phone=row.phone,
         address=row.address,
         language=row.language,
+        erased=row.erased_at is not None,
     )
 
 

@@ -92,7 +92,7 @@ async def begin(
     # Starting over from a step with a reply keyboard (phone, location) must not leave it on screen.
     await message.answer(t(intro), reply_markup=ReplyKeyboardRemove())
     reporter = await directory.reporter_by_telegram_id(telegram_id)
-    if reporter is None:
+    if reporter is None or reporter.erased:  # an erased identity is asked for anew
         await state.update_data({steps.FIRST_STEP: 0})
         await steps.ask(steps.BY_NAME["full_name"], message, state, t)
         return
@@ -131,7 +131,7 @@ async def identity_chosen(
     if not isinstance(query.message, Message):
         return
     reporter = await directory.reporter_by_telegram_id(query.from_user.id)
-    if callback_data.reuse and reporter is not None:
+    if callback_data.reuse and reporter is not None and not reporter.erased:
         await state.update_data(
             {
                 "full_name": reporter.full_name,

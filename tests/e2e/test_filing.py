@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,7 +12,8 @@ from bot.local_api import LocalBotApi, tiny_png
 from bot.local_api.sim import DEFAULT_LOCATION
 from storage import models
 from storage.database import session_factory
-from tests.conftest import World
+from storage.retention import erase_identities
+from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
 from tests.e2e.scripts import (
@@ -22,6 +24,7 @@ from tests.e2e.scripts import (
     file_complaint,
     submit,
 )
+from workflow.definitions import T
 from workflow.identity import mask_phone
 
 NUMBER = re.compile(r"LG-2026-\d{6}")
@@ -176,3 +179,20 @@ async def test_answers_are_edited_from_the_summary_and_an_identity_can_be_update
         )
         assert count == 3
     assert local_api.requests(ok=False) == []
+
+
+async def test_after_the_identity_is_erased_filing_asks_for_it_anew(
+    running_bot: RunningBot, local_api: LocalBotApi, clean_engine: AsyncEngine, world: World
+) -> None:
+    """An identity erased after the retention period (storage/retention.py) is not offered back."""
+    complaint = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    await world.complaints.fire(
+        complaint.id, world.actor("province"), T.REJECT, seen_version=1, reason="Bukan."
+    )
+    later = world.clock.now + timedelta(days=400)
+    assert await erase_identities(session_factory(clean_engine), later, timedelta(days=365)) == 1
+
+    reporter = Reporter(local_api.user(world.reporter.telegram_id or 0, "Rina"))
+    await reporter.command("/new")
+    await reporter.expect_key("filing.intro")
+    await reporter.expect_prompt("full_name", 1)

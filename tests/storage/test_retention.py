@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.scheduler import SchedulerLoop
 from storage import models
 from storage.database import session_factory
-from storage.retention import purge_sent_notices
+from storage.retention import ERASED_NAME, erase_identities, purge_sent_notices
 from tests.conftest import World, draft_for
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import T
@@ -114,3 +114,35 @@ async def test_the_scheduler_purges_at_most_hourly(world: World, clean_engine: A
     world.clock.advance(hours=1)
     await loop.run_once()
     assert await _kinds_left(clean_engine) == []
+
+
+async def test_identities_are_erased_once_every_complaint_finished_long_enough_ago(
+    world: World, clean_engine: AsyncEngine
+) -> None:
+    sessions = session_factory(clean_engine)
+    finished = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
+    await world.complaints.fire(
+        finished.id, world.actor("province"), T.REJECT, seen_version=1, reason="Bukan."
+    )
+    other = await world.directory.save_reporter(telegram_id=9002, identity=World.reporter_identity_of_other())
+    still_open = await world.complaints.submit(draft_for(other), other.as_actor())
+    later = world.clock.now + timedelta(days=400)
+
+    assert await erase_identities(sessions, world.clock.now, timedelta(days=365)) == 0  # not yet
+    assert await erase_identities(sessions, later, timedelta(days=365)) == 1
+
+    erased = await world.directory.reporter_by_telegram_id(world.reporter.telegram_id or 0)
+    assert erased is not None
+    assert erased.erased
+    assert (erased.full_name, erased.nik, erased.phone, erased.address) == (ERASED_NAME, "", "", "")
+    kept = await world.directory.reporter_by_telegram_id(9002)
+    assert kept is not None
+    assert (kept.erased, kept.nik) == (False, "3375020304850003")
+    # The complaint, its card and the reporter's own list go on working without the identity.
+    card = await world.complaints.card(finished.id)
+    assert card is not None
+    assert card.reporter.full_name == ERASED_NAME
+    assert [c.id for c in await world.complaints.reporter_complaints(erased.id)] == [finished.id]
+    assert (await world.complaints.get(still_open.id)) is not None
+    # Erased once: nothing to do the next time.
+    assert await erase_identities(sessions, later, timedelta(days=365)) == 0
