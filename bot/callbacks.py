@@ -103,7 +103,7 @@ class RateCb(CallbackData, prefix="rt"):
 class DayCb(CallbackData, prefix="dy"):
     """The event date as a button: today (0) or yesterday (1), counted in WIB when pressed."""
 
-    ago: Literal[0, 1]
+    ago: Annotated[int, Field(ge=0, le=1)]  # (a Literal of ints would not parse the packed "0")
 
 
 class SummaryEditCb(CallbackData, prefix="se"):
