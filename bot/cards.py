@@ -284,7 +284,7 @@ def event_did(event: EventInfo, card: CardInfo, t: Texts) -> str:
 
 def _reason_line(event: EventInfo, card: CardInfo, t: Texts, limit: int) -> Html:
     return t(
-        "admin.card.latest_reason",
+        kind_key("admin.card.latest_reason", card.complaint, t),
         at=t.moment(event.at),
         org=event_author(event, card, t),
         what=event_did(event, card, t),

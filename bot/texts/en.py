@@ -848,6 +848,10 @@ TEXTS: dict[str, str] = {
     "admin.card.result.service": "<b>Response</b>\n{result}",
     "admin.card.result_attachments.service": "<b>Response files</b>: {photos} photos, {documents} documents",
     "admin.card.history.service": "<b>Not solved, and passed to the complaints official</b>",
+    "admin.card.latest_reason.service": (
+        "🗣️ <b>Not solved, and passed to the complaints official</b>\n{what} — {org}, {at}\n"
+        "<i>Reason</i>: {reason}"
+    ),
     "admin.card.by_complainant": "The complainant",
     "admin.card.for_complainant": "An officer for the complainant",
     "admin.ask.result.service": (

@@ -872,6 +872,12 @@ TEXTS: dict[str, str] = {
     "admin.card.result.service": "<b>Tanggapan</b>\n{result}",
     "admin.card.result_attachments.service": "<b>Lampiran tanggapan</b>: {photos} foto, {documents} dokumen",
     "admin.card.history.service": "<b>Belum selesai dan diteruskan ke pejabat pengaduan</b>",
+    # A service complaint's latest reason is the complainant's "not solved" (or an escalation): nothing was
+    # sent back, so it stands under its own heading rather than the return arrow.
+    "admin.card.latest_reason.service": (
+        "🗣️ <b>Belum selesai dan diteruskan ke pejabat pengaduan</b>\n{what} — {org}, {at}\n"
+        "<i>Alasan</i>: {reason}"
+    ),
     "admin.card.by_complainant": "Pelapor",
     "admin.card.for_complainant": "Petugas atas nama pelapor",
     "admin.ask.result.service": (

@@ -82,7 +82,7 @@ async def test_a_counter_complaint_is_delivered_in_person_at_recording(
     # card to respond from.
     after = _after(officer, counter)
     assert [m for m in after if officer.t.plain("relay.btn.delivered") in m.button_texts] == []
-    assert [(m.text or "").split("\n")[0] for m in after] == [f"📋 {number}"]
+    assert [(m.text or "").split("\n")[0].split(" · ")[0] for m in after] == [f"📋 {number}"]
     pending = await Relays(world.complaints.sessions, world.complaints).pending(world.admins["officer"])
     assert [relay for relay in pending if relay.complaint_id == complaint.id] == []
 

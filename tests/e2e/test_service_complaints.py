@@ -143,8 +143,8 @@ async def test_not_solved_goes_to_the_official_who_resolves_it(local_api: LocalB
     # as a response; nothing was "sent back", and no agency followed anything up.
     text = card.text or ""
     assert visible(official.t("admin.card.history.service")) in text
-    assert visible(official.t("admin.card.history")) not in text
-    assert f"{official.t.plain('admin.card.by_complainant')}: " in text
+    assert "↩️" not in text  # the compact card's mark of a return
+    assert f" — {official.t.plain('admin.card.by_complainant')}, " in text
     assert visible(official.t("admin.card.result.service", result=RESPONSE)) in text
     assert "tindak lanjut" not in text
     await official.act(card, ST.RESOLVE, result=RESOLUTION)

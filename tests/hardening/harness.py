@@ -214,6 +214,8 @@ async def conversation_data(feed: Feed, state: State | None, presser: int) -> di
         }
         return {PENDING: {**pending, "card": card["message_id"], "card_chat": presser, "files": []}}
     recording = {PURPOSE: {"kind": "laporgub", "channel": "telephone"}}
+    if state == Recording.external_number:  # entered only once a system was chosen, before the channel
+        return {PURPOSE: {"kind": "laporgub", "system": "sp4n_lapor"}}
     if state.group is Recording:  # only an officer's recording is ever in these states
         return recording
     if presser != OFFICER:
