@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from storage.backup import BackupError, backup, restore
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
-from tests.backends import PostgresUnavailable, postgres_database
 from tests.conftest import START, FakeClock, draft_for
 from workflow.actors import OrgKind, Role
 from workflow.calendar import WorkingCalendar
@@ -33,17 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of this test's own, on each backend."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'drill.sqlite3'}"
-        return
-    try:
-        async with postgres_database() as url:
-            yield url
-    except PostgresUnavailable as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL: {error}")
-        pytest.skip(f"PostgreSQL tests skipped: {error}")
+        return f"sqlite+aiosqlite:///{tmp_path / 'drill.sqlite3'}"
+    return str(request.getfixturevalue("fresh_postgres"))
 
 
 async def file_and_dispose(engine: AsyncEngine) -> ComplaintService:
