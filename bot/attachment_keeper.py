@@ -113,6 +113,9 @@ class AttachmentKeeper:
             try:
                 kept = await self.run_once()
             except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise asyncio.CancelledError from None  # a driver's error for a cancel mid-statement
                 log.exception("keeping attachments failed; trying again in %s s", self.interval)
                 kept = 0
             if kept:

@@ -138,6 +138,10 @@ class OutboxSender:
                         await self._claim_and_start()
                     await self._wait(stop)
                 except Exception:
+                    if _being_cancelled():
+                        # A database driver cancelled mid-statement may raise its own error instead of the
+                        # cancellation: taken for an outage, the cancel was lost and the sender never ended.
+                        raise asyncio.CancelledError from None
                     # The database went away (a restart, a failover): the sender must outlive it.
                     logger.exception(
                         "outbox sender %s: the outbox failed; trying again shortly", self.sender_id
@@ -294,6 +298,11 @@ class OutboxSender:
     def _backoff(self, entry: OutboxEntry) -> timedelta:
         base = min(self.settings.backoff_base_seconds * 2**entry.attempts, self.settings.backoff_max_seconds)
         return timedelta(seconds=base * random.uniform(0.5, 1.0))
+
+
+def _being_cancelled() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def _unbroken(write: Coroutine[Any, Any, _T]) -> _T:

@@ -87,3 +87,27 @@ async def test_a_wake_while_the_sender_looks_is_not_lost() -> None:
     assert time.monotonic() - started < 1.0  # not the 5 s idle poll
     stop.set()
     await asyncio.wait_for(task, timeout=1)
+
+
+class CancelSwallowingOutbox(ScriptedOutbox):
+    """A database driver that, cancelled in the middle of a statement, raises its own error instead of the
+    cancellation (as asyncpg through SQLAlchemy can: "another operation is in progress")."""
+
+    async def next_due_in(self) -> timedelta | None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("the connection was closed in the middle of operation") from None
+        return None
+
+
+async def test_a_cancelled_sender_stops_even_when_the_driver_turns_the_cancel_into_an_error() -> None:
+    """Before, the loop took the driver's error for a database outage and went on: a cancelled sender never
+    ended (a test waiting for it hung, and a process could not be stopped)."""
+    outbox = CancelSwallowingOutbox([])
+    task = asyncio.create_task(sender_for(outbox, idle=0.01).run())
+    await asyncio.sleep(0.05)  # in next_due_in, waiting
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=2)
+    assert done, "the sender went on after it was cancelled"
+    assert task.cancelled()
