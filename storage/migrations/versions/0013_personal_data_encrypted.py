@@ -31,9 +31,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Encrypted values do not fit the old lengths: decrypt them first (PERSONAL_DATA_KEYS unset, then
-    # `laporgub keys rotate`, which writes them plainly).
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for column, old in COLUMNS.items():
-        op.alter_column("reporters", column, type_=old, existing_type=sa.Text())
+    # The columns stay text: encrypted values do not fit the old lengths, and text holds whatever older code
+    # writes. Older code cannot read encrypted values, and this version has no command that writes them
+    # plainly back: a downgrade is for a database that never had PERSONAL_DATA_KEYS set.
+    pass
