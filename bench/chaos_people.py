@@ -216,7 +216,8 @@ class AdminDesk(Person):
         """Press `trigger` on the card of `number` (and see it through) until the complaint is in `then`."""
         t = self.chatter.t
         label = action_label(trigger, t)
-        labels = (label, target) if target else (label,)
+        # A picker left open by an attempt shows the target, or the question about it with its ✅.
+        labels = (label, target, t.plain("admin.btn.send_to", org=target)) if target else (label,)
         deadline = time.monotonic() + STEP_S
         while time.monotonic() < deadline:
             current = await complaint_of(complaints, number)
@@ -241,6 +242,24 @@ class AdminDesk(Person):
             raise TimeoutError(f"{self.admin.full_name}: {trigger} of {number} did not take in {STEP_S:g}s")
         self.tally.steps += 1
 
+    async def _send_to(self, card: ChatMessage, label: str, target: str) -> None:
+        """Open the picker (unless an attempt left it open), press the target unless the picker already asks
+        about it, then its ✅: only the confirmation moves the complaint."""
+        yes = self.chatter.t.plain("admin.btn.send_to", org=target)
+        if card.button(yes) is None and card.button(target) is None:
+            await self.user.press_button(card, label)
+            view = await self.user.wait_until(
+                lambda v: _shows(v, card.message_id, yes) or _shows(v, card.message_id, target), ANSWER_S
+            )
+            card = _shows(view, card.message_id, yes) or _shows(view, card.message_id, target) or card
+            await asyncio.sleep(THINK_S)
+        if card.button(yes) is None:
+            await self.user.press_button(card, target)
+            view = await self.user.wait_until(lambda v: _shows(v, card.message_id, yes), ANSWER_S)
+            card = _shows(view, card.message_id, yes) or card
+            await asyncio.sleep(THINK_S)
+        await self.user.press_button(card, yes)
+
     async def _give_up_prompt(self) -> None:
         """A card's buttons are off while its reason or result prompt is open: an attempt given up cancels
         its prompt (if one came), so the card can be pressed again."""
@@ -258,14 +277,8 @@ class AdminDesk(Person):
         t = self.chatter.t
         await asyncio.sleep(THINK_S)
         since = self.newest_bot_id()
-        if target is not None and card.button(target) is not None:
-            await self.user.press_button(card, target)  # the picker is open already
-            return
-        await self.user.press_button(card, label)
         if target is not None:
-            picker = await self.user.wait_until(lambda v: _shows(v, card.message_id, target), ANSWER_S)
-            await asyncio.sleep(THINK_S)
-            await self.user.press_button(_shows(picker, card.message_id, target) or card, target)
+            await self._send_to(card, label, target)
         elif result is not None:
             done = t.plain("admin.btn.done")
             abort = t.plain("admin.btn.abort")

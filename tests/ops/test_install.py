@@ -131,13 +131,16 @@ def test_help_migrate_check_and_orgs_import_work_from_the_wheel(operator) -> Non
 
     checked = operator("laporgub", "check")
     lines = checked.stdout.splitlines()
-    # Everything passes but Telegram: no token on this server yet, which is a failure (exit 1).
+    # Everything passes but Telegram (no token on this server yet: a failure, exit 1) and the personal-data
+    # key (none made yet: a warning).
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert [line.split()[1] for line in lines] == [
         "settings",
         "database",
         "schema",
         "outbox",
+        "privacy",
+        "files",
         "telegram",
         "holidays",
     ], lines
@@ -145,8 +148,10 @@ def test_help_migrate_check_and_orgs_import_work_from_the_wheel(operator) -> Non
     assert lines[1].startswith("ok    database  reachable (sqlite)")
     assert lines[2] == f"ok    schema    at the migrations' head {checkout_head()}"
     assert lines[3].startswith("ok    outbox    0 pending")
-    assert lines[4].startswith("FAIL  telegram  BOT_TOKEN is not set")
-    assert lines[5].split()[0] in ("ok", "WARN"), lines[5]
+    assert lines[4].startswith("warn  privacy   PERSONAL_DATA_KEYS is not set")
+    assert lines[5].startswith("ok    files ")
+    assert lines[6].startswith("FAIL  telegram  BOT_TOKEN is not set")
+    assert lines[7].split()[0] in ("ok", "warn"), lines[7]
 
     imported = operator("laporgub", "orgs", "import", str(EXAMPLE))
     assert imported.returncode == 0, imported.stderr
@@ -222,6 +227,7 @@ def test_the_web_unit_command_serves_and_check_passes_with_a_token(  # type: ign
         "WEBHOOK_SECRET": "install_test_secret",
         "WEBHOOK_LISTEN_PORT": str(web_port),
         "LOG_FORMAT": "json",
+        "PERSONAL_DATA_KEYS": "kR3ZRtZkT3aO7bKqk4oOkP9S3Cqz6yQbYt8v1W7mF0E=",
     }
     env = {**operator.env, **settings, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "run")}
 
@@ -268,12 +274,14 @@ def test_the_web_unit_command_serves_and_check_passes_with_a_token(  # type: ign
                     "database",
                     "schema",
                     "outbox",
+                    "privacy",
+                    "files",
                     "telegram",
                     "webhook",
                     "holidays",
                 ], checked.stdout + checked.stderr
                 assert all(line.startswith("ok ") for line in lines[:-1]), lines
-                assert f"registered at http://127.0.0.1:{web_port}/telegram/webhook" in lines[5]
+                assert f"registered at http://127.0.0.1:{web_port}/telegram/webhook" in lines[7]
                 assert checked.returncode == (0 if lines[-1].startswith("ok ") else 3), lines
             finally:
                 stop(web)
