@@ -279,7 +279,9 @@ class AdminDesk(Person):
         since = self.newest_bot_id()
         if target is not None:
             await self._send_to(card, label, target)
-        elif result is not None:
+            return
+        await self.user.press_button(card, label)
+        if result is not None:
             done = t.plain("admin.btn.done")
             abort = t.plain("admin.btn.abort")
             await self.user.wait_until(
