@@ -66,10 +66,8 @@ async def result_pressed(
     directory: Directory,
     complaints: ComplaintService,
 ) -> None:
-    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c)
     if owned is None:
-        log.warning("result button of complaint %s pressed by someone else's account", callback_data.c)
-        await query.answer(t.plain("result.foreign"), show_alert=True)
         return
     reporter, complaint = owned
     if not _waiting(complaint, callback_data.v) or callback_data.n not in (0, *RATINGS):
@@ -112,10 +110,8 @@ async def rate_pressed(
     directory: Directory,
     complaints: ComplaintService,
 ) -> None:
-    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c)
     if owned is None:
-        log.warning("rating button of complaint %s pressed by someone else's account", callback_data.c)
-        await query.answer(t.plain("result.foreign"), show_alert=True)
         return
     reporter, complaint = owned
     rated = callback_data.n in RATINGS and await complaints.rate(complaint.id, reporter.id, callback_data.n)
@@ -125,6 +121,17 @@ async def rate_pressed(
         return
     await query.answer(t.plain("result.rated_toast", stars=stars(callback_data.n)))
     await _ask_comment(bot, query.from_user.id, state, t, complaint, callback_data.n)
+
+
+async def _own_or_refuse(
+    query: CallbackQuery, t: Texts, directory: Directory, complaints: ComplaintService, complaint_id: int
+) -> tuple[ReporterInfo, ComplaintInfo] | None:
+    """The presser's own complaint, or None once they are told the button is not theirs."""
+    owned = await own_complaint(directory, complaints, query.from_user.id, complaint_id)
+    if owned is None:
+        log.warning("result button of complaint %s pressed by someone else's account", complaint_id)
+        await query.answer(t.plain("result.foreign"), show_alert=True)
+    return owned
 
 
 async def _ask_comment(

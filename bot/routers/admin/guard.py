@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from aiogram.types import CallbackQuery
 
 from bot.admin_callbacks import TRIGGERS_BY_CODE
+from bot.callbacks import MAX_ROW_ID
 from bot.cards import did_words
 from bot.display import utf16_len
 from bot.replies import drop_keyboard
@@ -50,9 +51,8 @@ class Press:
     seen_version: int
 
 
-# Complaint, organisation and version columns are 32-bit INTEGERs: a larger number in a payload names
-# nothing, and PostgreSQL would refuse even to look it up.
-MAX_ID = 2**31 - 1
+# Button data is bounded at the edge (bot/callbacks.py); what a conversation kept is checked the same way.
+MAX_ID = MAX_ROW_ID
 # The workflow's reasons that have words of their own; any other is "not in your organisation's queue".
 REFUSAL_KEYS = {
     WRONG_ROLE: "admin.refused.wrong_role",

@@ -36,7 +36,6 @@ from bot.routers.admin.guard import (
     check_press,
     may_view,
     refusals,
-    require_ids,
     toast,
 )
 from bot.routers.admin.outcome import pressed_copy, show_done
@@ -287,7 +286,6 @@ async def target_picked(
     c, v = callback_data.c, callback_data.v
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         press = await check_press(complaints, admins, c, v, callback_data.t)
-        require_ids(callback_data.o)
         if press.step.target_kind is None or not isinstance(query.message, Message):
             raise Forged("a target for a step without one")
         card = await card_of(press, complaints)
@@ -315,7 +313,6 @@ async def send_confirmed(
     c, v = callback_data.c, callback_data.v
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         press = await check_press(complaints, admins, c, v, callback_data.t)
-        require_ids(callback_data.o)
         if press.step.target_kind is None or not isinstance(query.message, Message):
             raise Forged("a target for a step without one")
         # The picker took the card's place in the same message: that message is the card pressed.
@@ -399,7 +396,6 @@ async def back_to_card(
     async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
         if not admins:
             raise NotAnAdmin()
-        require_ids(callback_data.c)
         card = await complaints.card(callback_data.c)
         if card is None:
             raise ComplaintNotFound(callback_data.c)
