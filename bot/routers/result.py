@@ -144,20 +144,22 @@ async def _ask_comment(
             chat_id, t("result.thanks_rated", stars=stars(rating), number=complaint.tracking_number)
         )
         return
-    await state.set_state(ResultComment.comment)
-    await state.update_data({PENDING: {"c": complaint.id}})
     skip = InlineKeyboardBuilder()
     skip.button(text=t.plain("btn.result.skip"), callback_data=CommentSkipCb(c=complaint.id))
-    await bot.send_message(
+    asked = await bot.send_message(
         chat_id,
         t("result.comment.ask", stars=stars(rating), number=complaint.tracking_number),
         reply_markup=skip.as_markup(),
     )
+    await state.set_state(ResultComment.comment)
+    # The prompt's message: its "Lewati" goes once a comment is written.
+    await state.update_data({PENDING: {"c": complaint.id, "m": asked.message_id}})
 
 
 async def comment_typed(
     message: Message,
     state: FSMContext,
+    bot: Bot,
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
@@ -175,6 +177,8 @@ async def comment_typed(
     await state.clear()
     owned = await own_complaint(directory, complaints, message.from_user.id, pending.get("c"))
     saved = owned is not None and await complaints.add_rating_comment(owned[1].id, owned[0].id, comment)
+    if pending.get("m"):
+        await _drop_buttons(bot, message.from_user.id, int(pending["m"]))
     await message.answer(t("result.comment.saved" if saved else "result.stale"))
 
 
