@@ -12,6 +12,7 @@ that says no leaves its error on the attempt, so the caller can name the reason.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -199,6 +200,14 @@ def _has_what_it_needs(step: Step, attempt: Attempt) -> WorkflowError | None:
     return None
 
 
+# What the lent attempt holds between asks: no one, and a complaint that never existed (no version is -1).
+_NO_ONE = Actor(Role.SYSTEM)
+_NO_COMPLAINT = {
+    kind: ComplaintSnapshot(kind, definition.initial, -1, None, None)
+    for kind, definition in DEFINITIONS.items()
+}
+
+
 class Workflow:
     def __init__(self, definition: WorkflowDefinition) -> None:
         self.definition = definition
@@ -227,6 +236,10 @@ class Workflow:
             send_event=True,
             model_attribute="state",
         )
+        # The attempt the machine is asked through (`_attached`); it stands for no one between asks.
+        self._attempt = Attempt(_NO_ONE, _NO_COMPLAINT[definition.kind], seen_version=-1)
+        self.machine.add_model(self._attempt, initial=str(definition.initial))
+        self._lending = threading.Lock()
         # The machine does not change once built: what it offers from each state is asked once.
         self._triggers_from = {state: self.machine.get_triggers(state) for state in self.machine.states}
 
@@ -275,7 +288,7 @@ class Workflow:
         """Every step this actor may take on this complaint now, as the machine answers: the single source
         of the bot's buttons."""
         state = str(complaint.state)
-        with self._attached(Attempt(actor, complaint, seen_version=complaint.version)) as attempt:
+        with self._attached(actor, complaint, seen_version=complaint.version) as attempt:
             return [
                 self.steps[(state, trigger)]
                 for trigger in self._triggers_from[state]
@@ -286,9 +299,8 @@ class Workflow:
         """Whether this actor, who saw the complaint at `seen_version`, may take this step now: the step, or
         the `WorkflowError` that says why not. What the step needs (a reason, a target) is not asked yet: a
         press is checked before the bot asks for them."""
-        attempt = Attempt(actor, complaint, seen_version=seen_version)
-        step = self._defined_step(attempt, str(trigger))
-        with self._attached(attempt):
+        with self._attached(actor, complaint, seen_version=seen_version) as attempt:
+            step = self._defined_step(attempt, str(trigger))
             if not attempt.may_trigger(step.trigger):
                 raise _refusal_of(attempt)
         return step
@@ -312,17 +324,17 @@ class Workflow:
         to check that the target is a child of it (a city of this province, an OPD of this city).
         """
         inputs = Inputs(_clean(reason), _clean(result), target, current_org)
-        attempt = Attempt(actor, complaint, seen_version=seen_version, inputs=inputs)
-        step = self._defined_step(attempt, str(trigger))
-        with self._attached(attempt):
+        with self._attached(actor, complaint, seen_version=seen_version, inputs=inputs) as attempt:
+            step = self._defined_step(attempt, str(trigger))
             if not self.machine.events[step.trigger].trigger(attempt):
                 raise _refusal_of(attempt)
+            dest = attempt.state
         return Move(
             trigger=step.trigger,
             source=str(complaint.state),
-            dest=attempt.state,
-            holder=self.holder(attempt.state),
-            after=self._after(complaint, step, attempt.state, target),
+            dest=dest,
+            holder=self.holder(dest),
+            after=self._after(complaint, step, dest, target),
             reason=inputs.reason,
             result=inputs.result,
         )
@@ -352,12 +364,30 @@ class Workflow:
         raise InvalidTransition(state, trigger)
 
     @contextmanager
-    def _attached(self, attempt: Attempt) -> Iterator[Attempt]:
-        self.machine.add_model(attempt, initial=attempt.state)
-        try:
-            yield attempt
-        finally:
-            self.machine.remove_model(attempt)
+    def _attached(
+        self,
+        actor: Actor,
+        complaint: ComplaintSnapshot,
+        *,
+        seen_version: int,
+        inputs: Inputs | None = None,
+    ) -> Iterator[Attempt]:
+        """The machine's attempt, holding this complaint while the machine is asked or fires. One attempt
+        stays attached and is lent out in turn: attaching a model costs several times what asking does
+        (`transitions` binds every trigger and state to it)."""
+        with self._lending:
+            attempt = self._attempt
+            attempt.actor, attempt.complaint, attempt.seen_version = actor, complaint, seen_version
+            attempt.inputs, attempt.refused = inputs, None
+            self.machine.set_state(str(complaint.state), model=attempt)
+            try:
+                yield attempt
+            finally:
+                attempt.actor, attempt.complaint, attempt.inputs = (
+                    _NO_ONE,
+                    _NO_COMPLAINT[complaint.kind],
+                    None,
+                )
 
     def _after(
         self, complaint: ComplaintSnapshot, step: Step, dest: str, target: Organisation | None

@@ -34,6 +34,7 @@ from workflow.engine import (
     Attempt,
     ComplaintSnapshot,
     Inputs,
+    Workflow,
     rule_names,
     taken_by,
     workflow_for,
@@ -61,6 +62,12 @@ def ask_bare_machine(
     finally:
         machine.remove_model(attempt)
     return may, fired, attempt
+
+
+def assert_idle(workflow: Workflow) -> None:
+    """Between asks, the machine's one attempt holds no complaint (version -1 never exists)."""
+    (attempt,) = workflow.machine.models
+    assert (attempt.complaint.version, attempt.inputs, attempt.actor.role) == (-1, None, Role.SYSTEM)
 
 
 REFUSED_BY_THE_MACHINE = [
@@ -152,11 +159,11 @@ def test_a_press_is_checked_by_the_machine_without_its_inputs() -> None:
     workflow = workflow_for(complaint.kind)
     step = workflow.check(CITY_ADMIN, complaint, T.RETURN_TO_PROVINCE, seen_version=complaint.version)
     assert (step.source, step.dest, step.needs_reason) == (S.AT_CITY, S.AT_PROVINCE, True)
-    assert workflow.machine.models == []
+    assert_idle(workflow)
     with pytest.raises(NotPermitted) as refused:
         workflow.check(PROVINCE_ADMIN, complaint, T.FORWARD, seen_version=complaint.version)
     assert refused.value.why == WRONG_ROLE
-    assert workflow.machine.models == []
+    assert_idle(workflow)
 
 
 PRESS_ORDER = [
@@ -196,12 +203,12 @@ def test_which_refusal_a_press_gets(
         )
 
 
-def test_a_refused_fire_leaves_the_machine_empty() -> None:
+def test_a_refused_fire_leaves_the_machine_holding_nothing() -> None:
     complaint = at(S.AT_CITY)
     workflow = workflow_for(complaint.kind)
     with pytest.raises(NotPermitted):
         fire(complaint, OTHER_CITY_ADMIN, T.FORWARD, target=OPD)
-    assert workflow.machine.models == []
+    assert_idle(workflow)
 
 
 def test_the_service_machine_refuses_the_system_where_staff_hold_the_complaint() -> None:
