@@ -280,7 +280,7 @@ class Workflow:
 
     def step(self, state: str, trigger: str) -> Step:
         step = self.steps.get((str(state), str(trigger)))
-        if step is None or str(trigger) not in self._triggers_from[str(state)]:
+        if step is None or str(trigger) not in self._triggers_from.get(str(state), ()):
             raise InvalidTransition(state, trigger)
         return step
 
@@ -288,17 +288,17 @@ class Workflow:
         """Every step this actor may take on this complaint now, as the machine answers: the single source
         of the bot's buttons."""
         state = str(complaint.state)
+        triggers = self._triggers_from.get(state, ())
+        if not triggers:  # a finished complaint: nothing to ask
+            return []
         with self._attached(actor, complaint, seen_version=complaint.version) as attempt:
-            return [
-                self.steps[(state, trigger)]
-                for trigger in self._triggers_from[state]
-                if attempt.may_trigger(trigger)
-            ]
+            return [self.steps[(state, trigger)] for trigger in triggers if attempt.may_trigger(trigger)]
 
     def check(self, actor: Actor, complaint: ComplaintSnapshot, trigger: str, *, seen_version: int) -> Step:
         """Whether this actor, who saw the complaint at `seen_version`, may take this step now: the step, or
         the `WorkflowError` that says why not. What the step needs (a reason, a target) is not asked yet: a
         press is checked before the bot asks for them."""
+        self._known_state(complaint, trigger)
         with self._attached(actor, complaint, seen_version=seen_version) as attempt:
             step = self._defined_step(attempt, str(trigger))
             if not attempt.may_trigger(step.trigger):
@@ -324,6 +324,7 @@ class Workflow:
         to check that the target is a child of it (a city of this province, an OPD of this city).
         """
         inputs = Inputs(_clean(reason), _clean(result), target, current_org)
+        self._known_state(complaint, trigger)
         with self._attached(actor, complaint, seen_version=seen_version, inputs=inputs) as attempt:
             step = self._defined_step(attempt, str(trigger))
             if not self.machine.events[step.trigger].trigger(attempt):
@@ -347,6 +348,10 @@ class Workflow:
             return refused.why
         return None
 
+    def _known_state(self, complaint: ComplaintSnapshot, trigger: str) -> None:
+        if str(complaint.state) not in self._triggers_from:  # a state this workflow never had
+            raise InvalidTransition(complaint.state, trigger)
+
     def _defined_step(self, attempt: Attempt, trigger: str) -> Step:
         """The step the machine defines for this trigger from the complaint's state. For a pair it does not
         define, the rules every step from this state starts with speak first: someone else's complaint is
@@ -355,7 +360,7 @@ class Workflow:
         """
         state = attempt.state
         step = self.steps.get((state, trigger))
-        if step is not None and trigger in self._triggers_from[state]:
+        if step is not None and trigger in self._triggers_from.get(state, ()):
             return step
         for rule in self._complaint_rules(state, trigger):
             refused = rule.check(attempt)

@@ -223,3 +223,14 @@ def test_the_service_machine_refuses_the_system_where_staff_hold_the_complaint()
         False,
         WRONG_ROLE,
     )
+
+
+def test_a_state_the_machine_never_had_offers_nothing_and_moves_nowhere() -> None:
+    complaint = replace(at(S.AT_CITY), state="archived")
+    workflow = workflow_for(complaint.kind)
+    assert workflow.allowed_triggers(CITY_ADMIN, complaint) == []
+    with pytest.raises(InvalidTransition):
+        workflow.check(CITY_ADMIN, complaint, T.FORWARD, seen_version=complaint.version)
+    with pytest.raises(InvalidTransition):
+        fire(complaint, CITY_ADMIN, T.FORWARD, target=OPD)
+    assert_idle(workflow)
