@@ -390,7 +390,7 @@ class Workflow:
             finally:
                 attempt.actor, attempt.complaint, attempt.inputs = (
                     _NO_ONE,
-                    _NO_COMPLAINT[complaint.kind],
+                    _NO_COMPLAINT[self.definition.kind],
                     None,
                 )
 
