@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -321,7 +321,7 @@ class ComplaintService:
     async def card(self, complaint_id: int) -> CardInfo | None:
         """The complaint, its reporter, history, files and organisations, in one statement."""
         async with self.sessions() as session:
-            query = _card_query(session.bind.dialect.name, complaint_id)
+            query = _card_query(session.get_bind().dialect.name, complaint_id)
             found = (await session.execute(query)).first()
             if found is None:
                 return None
@@ -448,7 +448,9 @@ def _card_query(dialect: str, complaint_id: int) -> Select[Any]:
 
 def _json_rows(dialect: str, model: type[models.Base], fields: Sequence[str]) -> Any:
     # The keys are our column names, written into the SQL: as parameters PostgreSQL could not type them.
-    pairs = [part for name in fields for part in (literal_column(f"'{name}'"), getattr(model, name))]
+    pairs: list[ColumnElement[Any]] = []
+    for name in fields:
+        pairs += (literal_column(f"'{name}'"), getattr(model, name))
     if dialect == "postgresql":
         return func.json_agg(func.json_build_object(*pairs))
     return func.json_group_array(func.json_object(*pairs))

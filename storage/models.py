@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -451,6 +452,13 @@ class ProcessedUpdate(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as the `Table` it is (SQLAlchemy declares `__table__` as any `FromClause`)."""
+    table = model.__table__
+    assert isinstance(table, Table), table
+    return table
+
+
 @event.listens_for(ComplaintEvent, "after_insert")
 def _stamp_resolution(_mapper: Mapper[ComplaintEvent], connection: Connection, row: ComplaintEvent) -> None:
     """Copy the approval's time onto its complaint, in the same transaction as the event.
@@ -461,7 +469,7 @@ def _stamp_resolution(_mapper: Mapper[ComplaintEvent], connection: Connection, r
     """
     if row.trigger == "approve":
         connection.execute(
-            update(Complaint.__table__)
-            .where(Complaint.__table__.c.id == row.complaint_id)
+            update(table_of(Complaint))
+            .where(table_of(Complaint).c.id == row.complaint_id)
             .values(resolved_at=row.at)
         )

@@ -66,7 +66,7 @@ class Outbox:
             .limit(limit)
         )
         async with self.sessions.begin() as session:
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True)
             ids = list(await session.scalars(candidates))
             if not ids:
@@ -117,7 +117,7 @@ class Outbox:
                 .values(claimed_by=None, claimed_until=None, **values)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     async def delivered_message_id(self, entry_id: int) -> int | None:
         async with self.sessions() as session:

@@ -122,7 +122,7 @@ async def reseal_reporters(sessions: async_sessionmaker[AsyncSession], batch: in
     were rewritten; rows already as they should be are left alone."""
     from storage import models  # models import this module
 
-    table = models.Reporter.__table__
+    table = models.table_of(models.Reporter)
     columns = ("nik", "phone", "contact")
     raw = [type_coerce(table.c[name], Text) for name in columns]  # the stored text, not decrypted
     rewritten = 0

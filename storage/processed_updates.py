@@ -37,12 +37,13 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, Executable, Table, bindparam, delete, false, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.database import upsert_insert
 from storage.models import ProcessedUpdate, utcnow
@@ -75,7 +76,7 @@ class ProcessedUpdates:
         self._storing = _storing(self.engine.dialect.name)
         # One statement needs no BEGIN and COMMIT around it: on PostgreSQL that is two round trips less for
         # each. (SQLite's driver would spend more setting the mode on each connection than it saves.)
-        self._statement = (
+        self._statement: Callable[[], AbstractAsyncContextManager[AsyncConnection]] = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT").connect
             if self.engine.dialect.name == "postgresql"
             else self.engine.begin

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 RETURN_TRIGGERS = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.REQUEST_REVISION, T.RETURN_RESULT)
 
 
-def in_report(query: Select[Any], scope: Organisation, period: Period) -> Select[Any]:
+def in_report(
+    query: Select[*tuple[Any, ...]], scope: Organisation, period: Period
+) -> Select[*tuple[Any, ...]]:
     complaint = models.Complaint
     query = query.where(
         complaint.kind == ComplaintKind.LAPORGUB,
@@ -69,7 +71,7 @@ async def days_to_complete(
     where: Any = None,
 ) -> Counter[int]:
     complaint = models.Complaint
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     received_day = _wib_day(complaint.received_at, dialect)
     after_close = _wib_seconds(complaint.received_at, dialect) >= _seconds(calendar.office_close)
     resolved_day = _wib_day(complaint.resolved_at, dialect)
@@ -121,7 +123,7 @@ async def returns_made(session: AsyncSession, scope: Organisation, period: Perio
     return await fetch_rows(session, query)
 
 
-async def fetch_rows(session: AsyncSession, query: Select[Any]) -> list[Any]:
+async def fetch_rows(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> list[Any]:
     # Plain Core rows: the ORM's per-row processing costs more than the grouping on a year of complaints.
     connection = await session.connection()
     return list((await connection.execute(query)).all())

@@ -77,8 +77,8 @@ async def record_finished(
 
 
 async def _count_up(session: AsyncSession, model: type[models.Base], **key: Any) -> None:
-    table = model.__table__
-    statement = upsert_insert(session.bind.dialect.name, table).values(**key, complaints=1)
+    table = models.table_of(model)
+    statement = upsert_insert(session.get_bind().dialect.name, table).values(**key, complaints=1)
     await session.execute(
         statement.on_conflict_do_update(index_elements=list(key), set_={"complaints": table.c.complaints + 1})
     )
@@ -89,7 +89,7 @@ async def record_late_rating(session: AsyncSession, complaint: models.Complaint)
     the complaint was counted as unrated when it closed, so its count moves to its rating, in the
     transaction that stores the rating."""
     assert complaint.rating is not None
-    table = models.ReportDayMix.__table__
+    table = models.table_of(models.ReportDayMix)
     key = {
         "received_day": to_wib(complaint.received_at).date(),
         "state": complaint.state,
@@ -142,7 +142,7 @@ async def finished_figures(
 async def _summed(
     session: AsyncSession, model: type[models.Base], period: Period, *names: str
 ) -> Counter[tuple[Any, ...]]:
-    table = model.__table__
+    table = models.table_of(model)
     columns = [table.c[name] for name in names]
     query = (
         select(*columns, func.sum(table.c.complaints))

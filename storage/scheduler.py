@@ -253,7 +253,7 @@ def answer_reminder_at(answered_at: datetime, calendar: WorkingCalendar, working
     return calendar.office_opening(last_day)
 
 
-def _awaiting_answer(kinds: Iterable[ComplaintKind]) -> Select[Any]:
+def _awaiting_answer(kinds: Iterable[ComplaintKind]) -> Select[*tuple[Any, ...]]:
     """Complaints of these kinds waiting on their complainant's answer since their latest event; a
     complainant off Telegram hears of it through an officer, so a complaint whose relay the officer has not
     yet confirmed as delivered is not theirs to answer yet."""
@@ -388,7 +388,7 @@ async def _draft_reminders(
     return rows
 
 
-def _draft_details(key: str, state: str, updated_at: datetime) -> dict[str, Any] | None:
+def _draft_details(key: str, state: str | None, updated_at: datetime) -> dict[str, Any] | None:
     parsed = parse_fsm_key(key)
     if parsed is None:
         return None
@@ -452,7 +452,7 @@ async def insert_notices(
     # The same order in every process, so concurrent runs wait on each other's keys instead of deadlocking.
     ordered = sorted(rows, key=lambda row: row["dedupe_key"])
     async with sessions.begin() as session:
-        dialect = session.bind.dialect.name
+        dialect = session.get_bind().dialect.name
         for start in range(0, len(ordered), _INSERT_BATCH):
             statement = (
                 upsert_insert(dialect, models.OutboxMessage)

@@ -1,9 +1,10 @@
-"""Mermaid state diagrams drawn from the workflow machines, for README (a test keeps them in sync)."""
+"""Mermaid state diagrams drawn from the workflow machines, for README (a test keeps them in sync): every
+arrow is a transition of the machine, labelled with the roles its conditions let take it."""
 
 from __future__ import annotations
 
 from workflow.definitions import ComplaintKind
-from workflow.engine import Workflow, workflow_for
+from workflow.engine import Workflow, taken_by, workflow_for
 
 
 def mermaid(workflow: Workflow) -> str:
@@ -12,7 +13,7 @@ def mermaid(workflow: Workflow) -> str:
     for trigger, event in workflow.machine.events.items():
         for source, transitions in event.transitions.items():
             for transition in transitions:
-                roles = " / ".join(sorted(workflow.step(source, trigger).roles))
+                roles = " / ".join(sorted(taken_by(transition)))
                 lines.append(f"    {source} --> {transition.dest}: {trigger} ({roles})")
     lines.extend(f"    {state} --> [*]" for state in sorted(definition.final_states))
     return "\n".join(lines) + "\n"

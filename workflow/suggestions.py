@@ -13,7 +13,7 @@ office has decided, the more their votes weigh.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,7 +106,7 @@ def suggest_targets(
         ((like, i) for like, i in likeness if like >= MIN_LIKENESS), key=lambda pair: (-pair[0], pair[1])
     )[:NEIGHBOURS]
 
-    votes: Counter[str] = Counter()
+    votes: defaultdict[str, float] = defaultdict(float)  # weighed by likeness
     went: Counter[str] = Counter()
     returned: Counter[str] = Counter()
     for like, i in alike:

@@ -140,7 +140,9 @@ async def test_refusals_write_nothing(world: World) -> None:
     attempts = [
         (NotPermitted, "batang", T.FORWARD, {"target_org_id": world.orgs["BTG-DPU"].id}),
         (NotPermitted, "opd", T.RETURN_TO_PROVINCE, {"reason": "bukan kami"}),
-        (InvalidTransition, "opd", T.ACCEPT, {}),
+        # An OPD that never held it is refused as another organisation's, before its step is called made up.
+        (NotPermitted, "opd", T.ACCEPT, {}),
+        (InvalidTransition, "city", T.ACCEPT, {}),
         (InvalidTransition, "city", T.CONFIRM_RESULT, {}),
         (InvalidTarget, "city", T.FORWARD, {"target_org_id": world.orgs["BTG-DPU"].id}),
         (ReasonRequired, "city", T.RETURN_TO_PROVINCE, {"reason": " "}),

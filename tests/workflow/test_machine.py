@@ -375,5 +375,7 @@ def test_one_machine_serves_every_complaint() -> None:
     for _ in range(3):
         at(S.CLOSED)
     assert machine is workflow_for(ComplaintKind.LAPORGUB).machine
-    assert machine.models == []  # complaints are attached only while a trigger fires
+    # A complaint is held by the machine's one attempt only while the machine is asked or fires.
+    (attempt,) = machine.models
+    assert (attempt.complaint.version, attempt.inputs) == (-1, None)
     assert not machine.auto_transitions

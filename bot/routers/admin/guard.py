@@ -26,7 +26,7 @@ from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.views import AdminInfo, ComplaintInfo
 from workflow.actors import OrgKind
 from workflow.definitions import Step
-from workflow.engine import SPEAKS_FOR_THEMSELVES, WRONG_ROLE, workflow_for
+from workflow.engine import NOT_THEIR_COMPLAINT, SPEAKS_FOR_THEMSELVES, WRONG_ROLE, workflow_for
 from workflow.errors import InvalidTarget, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
 
 log = logging.getLogger(__name__)
@@ -86,24 +86,27 @@ def seat_for(admins: list[AdminInfo], complaint: ComplaintInfo) -> AdminInfo:
 async def check_press(
     complaints: ComplaintService, admins: list[AdminInfo], complaint_id: int, seen_version: int, code: str
 ) -> Press:
-    """Everything `fire` would check, checked before asking for a reason or showing a picker."""
+    """Everything `fire` would check, checked before asking for a reason or showing a picker: once per
+    seat, by the workflow's machine."""
     require_ids(complaint_id, seen_version)
     trigger = trigger_of(code)
     complaint = await complaints.get(complaint_id)
     if complaint is None:
         raise ComplaintNotFound(complaint_id)
-    admin = seat_for(admins, complaint)
-    # Someone else's complaint is refused before staleness, which would tell them who handled it.
-    if not any(may_view(seat, complaint) for seat in admins):
-        raise NotPermitted(trigger, "not this organisation's complaint")
-    if complaint.version != seen_version:
-        raise StaleVersion(seen_version, complaint.version)
+    if not admins:
+        raise NotAnAdmin()
     workflow = workflow_for(complaint.kind)
-    step = workflow.step(complaint.state, trigger)
-    if step not in workflow.allowed_triggers(admin.as_actor(), complaint.snapshot()):
-        why = workflow.refusal(admin.as_actor(), complaint.snapshot(), trigger)
-        raise NotPermitted(trigger, why or "not this admin's step now")
-    return Press(admin, complaint, step, seen_version)
+    refused: list[WorkflowError] = []
+    for admin in admins:
+        try:
+            step = workflow.check(admin.as_actor(), complaint.snapshot(), trigger, seen_version=seen_version)
+        except WorkflowError as error:
+            refused.append(error)
+        else:
+            return Press(admin, complaint, step, seen_version)
+    # The machine refuses someone else's complaint before a stale view (which would tell who handled it);
+    # a seat that sees the complaint has the more telling reason.
+    raise min(refused, key=lambda error: isinstance(error, NotPermitted) and error.why == NOT_THEIR_COMPLAINT)
 
 
 def may_view(admin: AdminInfo, complaint: ComplaintInfo) -> bool:
