@@ -85,13 +85,27 @@ async def erase_identities(
                 )
             )
         )
-        if due:
-            # The same values for every row: the personal-data columns are encrypted on the way in, so the
-            # erased rows hold no plain marker either.
-            await session.execute(
-                update(reporter)
-                .where(reporter.id.in_(due))
-                .values(full_name=ERASED_NAME, nik="", phone="", address="", contact=None, erased_at=now),
-                execution_options={"synchronize_session": False},
-            )
+        await erase_reporters(session, due, now)
     return len(due)
+
+
+async def erase_reporters(session: AsyncSession, reporter_ids: list[int], now: datetime) -> None:
+    """Erase these reporters' identity in the caller's transaction: what retention does to each reporter due,
+    and what an erasure request does to one (storage/data_requests.py). The reporter row, its Telegram id
+    and its complaints stay, so /my, the cards, the history and the reports go on working; the name the
+    reporter's own steps were recorded under in the events (filed, confirmed, rated) goes too."""
+    if not reporter_ids:
+        return
+    reporter, event = models.Reporter, models.ComplaintEvent
+    # The same values for every row: the personal-data columns are encrypted on the way in, so the erased
+    # rows hold no plain marker either.
+    await session.execute(
+        update(reporter)
+        .where(reporter.id.in_(reporter_ids))
+        .values(full_name=ERASED_NAME, nik="", phone="", address="", contact=None, erased_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    await session.execute(
+        update(event).where(event.actor_reporter_id.in_(reporter_ids)).values(actor_name=ERASED_NAME),
+        execution_options={"synchronize_session": False},
+    )
