@@ -152,6 +152,11 @@ class DataRequests:
             found = [await _request(session, request_id) for request_id in ids.all()]
         return [request for request in found if request is not None]
 
+    async def office_admin_count(self, org_id: int) -> int:
+        """How many chats a request to this office reaches (none: nobody will see it in the bot)."""
+        async with self.sessions() as session:
+            return len(await _office_admins(session, org_id))
+
     async def events(self, request_id: int) -> list[models.DataRequestEvent]:
         async with self.sessions() as session:
             rows = await session.scalars(

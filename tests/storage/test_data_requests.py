@@ -3,12 +3,14 @@ what retention erases; complaints, history and reports go on working."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from datetime import UTC, timedelta
 
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli import data_requests_pending
 from storage import models
 from storage.data_requests import DataRequests, DecideOutcome, FileOutcome, RequestStatus
 from storage.database import session_factory
@@ -232,3 +234,13 @@ async def test_an_identity_given_anew_after_an_erasure_is_held_again(
     assert held is not None
     assert held.erased_at is None
     assert held.reporter.full_name == "Slamet Riyadi"
+
+
+async def test_the_operator_lists_what_waits(world: World, clean_engine: AsyncEngine) -> None:
+    sessions = session_factory(clean_engine)
+    assert await data_requests_pending(sessions, argparse.Namespace()) == "no erasure requests waiting"
+    filed = await requests_of(world, clean_engine).request_erasure(world.reporter.telegram_id or 0, OFFICE)
+    assert filed.request is not None
+    listed = await data_requests_pending(sessions, argparse.Namespace())
+    assert listed == f"#{filed.request.id}  requested 2026-11-25 10:00 WIB  office KOTA-PKL  4 active admins"
+    assert "Rina" not in listed
