@@ -55,7 +55,8 @@ def holdings_text(
         parts.append(Html(identity + "\n" + t("data.encrypted" if held.encrypted else "data.plain")))
     parts.append(_complaints(held, t))
     parts.append(t("data.account", language=t.plain("language.name")))
-    parts.append(t("data.retention", days=retention_days))
+    if held.erased_at is None:
+        parts.append(t("data.retention", days=retention_days))
     keyboard = None
     if held.erased_at is not None:
         parts.append(t("data.after_erasure"))

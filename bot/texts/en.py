@@ -292,6 +292,7 @@ TEXTS: dict[str, str] = {
     "admin.card.result_attachments": "<b>Result attachments</b>: {photos} photos, {documents} documents",
     "admin.card.reporter": "<b>Reporter</b>: {name} · NIK {nik} · phone {phone} · {address}",
     "admin.card.reporter_hidden": "<b>Reporter</b>: 🔒 identity confidential",
+    "admin.card.reporter_erased": "<b>Reporter</b>: identity erased (UU 27/2022)",
     "admin.card.confidential_note": "🔒 The reporter asked to keep their identity from the agency (OPD).",
     "admin.card.chronology": "<b>Chronology</b>\n{chronology}",
     "admin.card.result": "<b>Follow-up result</b>\n{result}",

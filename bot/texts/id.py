@@ -304,6 +304,7 @@ TEXTS: dict[str, str] = {
     "admin.card.result_attachments": "<b>Lampiran hasil</b>: {photos} foto, {documents} dokumen",
     "admin.card.reporter": "<b>Pelapor</b>: {name} · NIK {nik} · HP {phone} · {address}",
     "admin.card.reporter_hidden": "<b>Pelapor</b>: 🔒 identitas dirahasiakan",
+    "admin.card.reporter_erased": "<b>Pelapor</b>: identitas sudah dihapus (UU 27/2022)",
     "admin.card.confidential_note": "🔒 Pelapor meminta identitasnya dirahasiakan dari OPD.",
     "admin.card.chronology": "<b>Kronologi</b>\n{chronology}",
     "admin.card.result": "<b>Hasil tindak lanjut</b>\n{result}",

@@ -199,6 +199,10 @@ async def test_a_reporter_asks_erasure_an_admin_confirms_and_the_complaint_goes_
     card = await world.complaints.card(complaint.id)
     assert card is not None
     assert card.reporter.full_name == ERASED_NAME
+    # Dinkominfo's card of the complaint says the identity is erased, in words, not as empty fields.
+    task = await desks["city"].card(number)
+    assert desks["city"].said("admin.card.reporter_erased") in (task.text or "")
+    assert ERASED_NAME not in (task.text or "")
     await delivered(clean_engine, local_api)
 
 
