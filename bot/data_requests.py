@@ -59,7 +59,8 @@ def holdings_text(
         parts.append(t("data.retention", days=retention_days))
     keyboard = None
     if held.erased_at is not None:
-        parts.append(t("data.after_erasure"))
+        if held.complaints:
+            parts.append(t("data.after_erasure"))
     elif held.pending is not None:
         parts.append(t("data.pending", at=t.moment(held.pending.requested_at), office=office))
     else:

@@ -99,11 +99,17 @@ async def my_data_pressed(
     await drop_keyboard(query)
     filed = await data_requests.request_erasure(query.from_user.id, service_desk.office_code)
     if filed.outcome is FileOutcome.FILED:
+        if not filed.admins_told:
+            # Kept, and listed by `laporgub datarequests`; but no admin sees it until the office has one.
+            log.warning("erasure request filed with %s, which has no active admin", service_desk.office_code)
         await message.answer(t("data.filed", office=office))
     elif filed.outcome is FileOutcome.ALREADY_PENDING and filed.request is not None:
         await message.answer(t("data.already_pending", at=t.moment(filed.request.requested_at)))
     elif filed.outcome is FileOutcome.NO_OFFICE:
-        log.error("SERVICE_OFFICE_CODE %r names no organisation: erasure requests cannot be filed", office)
+        log.error(
+            "SERVICE_OFFICE_CODE %r names no organisation: erasure requests cannot be filed",
+            service_desk.office_code,
+        )
         await message.answer(t("data.unavailable"))
     else:
         await message.answer(t("data.nothing_held"))
