@@ -276,3 +276,22 @@ async def test_two_admins_at_once_and_forged_presses(
     # The reporter's own buttons pressed after erasure: nothing to erase.
     forge_press(local_api, rina.id, rina_last.message_id, MyDataCb(step="yes").pack())
     await rina.expect_key("data.nothing_held")
+
+
+async def test_an_english_reporter_reads_it_in_english_with_mydata(
+    office_bot: e2e.RunningBot, local_api: LocalBotApi, world: World
+) -> None:
+    await world.directory.set_language(world.reporter.telegram_id or 0, "en")
+    rina = Reporter(local_api.user(world.reporter.telegram_id or 0, "Rina"), "en")
+    await rina.command("/mydata")
+    shown = await rina.expect_starting("🗂 Your personal data in LaporGub")
+    text = shown.text or ""
+    assert "Identity on file" in text
+    assert mask_nik(world.reporter.nik) in text
+    assert world.reporter.nik not in text
+    assert rina.said("data.retention", days=365) in text
+    assert shown.button_texts == ["🗑 Ask to erase my data"]
+    await rina.press(shown, "btn.data.erase")
+    meaning = await rina.expect_key("data.confirm", office=TEST_OFFICE, open="")
+    await rina.press(meaning, "btn.data.no")
+    await rina.expect_key("data.kept")
