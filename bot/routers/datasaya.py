@@ -29,7 +29,7 @@ from bot.data_requests import already_toast, confirm_keyboard, confirm_text, hol
 from bot.replies import answer_long, drop_keyboard
 from bot.service_desk import ServiceDesk
 from bot.texts import Texts
-from storage.data_requests import DataRequests, DecideOutcome, FileOutcome, RequestStatus
+from storage.data_requests import DataRequestInfo, DataRequests, DecideOutcome, FileOutcome, RequestStatus
 from storage.directory import Directory
 from storage.notifications import CardCopy
 from storage.views import AdminInfo
@@ -146,7 +146,7 @@ async def decision_pressed(
     pressed = CardCopy(card.chat.id, card.message_id) if isinstance(card, Message) else None
     if not callback_data.erase:
         await query.answer()
-        await _ask_reason(card, bot, state, t, request.id, pressed)
+        await _ask_reason(card if isinstance(card, Message) else None, bot, state, t, request.id, pressed)
         return
     decision = await data_requests.decide(request.id, admins, erase=True, pressed_card=pressed)
     await _after_decision(
@@ -155,10 +155,10 @@ async def decision_pressed(
 
 
 async def _ask_reason(
-    card: Any, bot: Bot, state: FSMContext, t: Texts, request_id: int, pressed: CardCopy | None
+    card: Message | None, bot: Bot, state: FSMContext, t: Texts, request_id: int, pressed: CardCopy | None
 ) -> None:
     await _close_refusal(bot, state)
-    if not isinstance(card, Message):
+    if card is None:
         return
     pending: dict[str, Any] = {"r": request_id}
     if pressed is not None:
@@ -227,7 +227,7 @@ async def _after_decision(
     bot: Bot,
     t: Texts,
     outcome: DecideOutcome,
-    request: Any,
+    request: DataRequestInfo | None,
     pressed: CardCopy | None,
     done_toast: str,
 ) -> None:
