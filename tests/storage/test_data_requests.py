@@ -120,6 +120,7 @@ async def test_erasure_confirmed_erases_like_retention_and_keeps_everything_else
         names = set(await session.scalars(select(models.ComplaintEvent.actor_name)))
         raw = set(await session.scalars(select(type_coerce(models.Reporter.__table__.c.nik, Text))))
     assert "Rina Marlina" not in names
+    assert all("Rina Marlina" not in str(row.payload) for row in await outbox(clean_engine))
     assert "3375014507900002" not in raw
     # The complaints, their cards and history, the reporter's own list and the reports go on.
     card = await world.complaints.card(still_open.id)
