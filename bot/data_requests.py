@@ -32,13 +32,20 @@ NOT_MODIFIED = "message is not modified"
 
 
 def holdings_text(
-    held: Holdings | None, t: Texts, *, office: str, retention_days: int
+    held: Holdings | None, t: Texts, *, office: str, retention_days: int, telegram_name: str = ""
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
     """What /datasaya shows, and the erasure button when there is something to erase and no request
-    waits."""
+    waits. `telegram_name`: the Telegram first name kept with the chosen language, if any."""
     parts = [t("data.title")]
+    language = t.plain("language.name")
+    account = (
+        t("data.account.named", name=telegram_name, language=language)
+        if telegram_name
+        else t("data.account", language=language)
+    )
     if held is None:
         parts.append(t("data.none"))
+        parts.append(account)
         parts.append(t("data.retention", days=retention_days))
         return Html("\n\n".join(parts)), None
     reporter = held.reporter
@@ -54,7 +61,7 @@ def holdings_text(
         )
         parts.append(Html(identity + "\n" + t("data.encrypted" if held.encrypted else "data.plain")))
     parts.append(_complaints(held, t))
-    parts.append(t("data.account", language=t.plain("language.name")))
+    parts.append(account)
     if held.erased_at is None:
         parts.append(t("data.retention", days=retention_days))
     keyboard = None

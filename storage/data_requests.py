@@ -126,6 +126,12 @@ class DataRequests:
             )
             return await _holdings(session, row) if row is not None else None
 
+    async def telegram_name(self, telegram_id: int) -> str:
+        """The Telegram first name kept with the person's chosen language ("" if none)."""
+        async with self.sessions() as session:
+            row = await session.get(models.TelegramUser, telegram_id)
+            return row.first_name if row else ""
+
     async def get(self, request_id: int) -> DataRequestInfo | None:
         async with self.sessions() as session:
             return await _request(session, request_id)

@@ -109,6 +109,19 @@ async def erase_reporters(session: AsyncSession, reporter_ids: list[int], now: d
         update(event).where(event.actor_reporter_id.in_(reporter_ids)).values(actor_name=ERASED_NAME),
         execution_options={"synchronize_session": False},
     )
+    # The Telegram first name kept with their chosen language (the language itself stays).
+    await session.execute(
+        update(models.TelegramUser)
+        .where(
+            models.TelegramUser.telegram_id.in_(
+                select(reporter.telegram_id).where(
+                    reporter.id.in_(reporter_ids), reporter.telegram_id.is_not(None)
+                )
+            )
+        )
+        .values(first_name=""),
+        execution_options={"synchronize_session": False},
+    )
     # Notices of a move the reporter made (filed, confirmed) name them in their payload until purged.
     outbox, complaint = models.OutboxMessage, models.Complaint
     mine = select(complaint.id).where(complaint.reporter_id.in_(reporter_ids))

@@ -65,7 +65,11 @@ async def my_data(
     assert message.from_user is not None
     held = await data_requests.holdings(message.from_user.id)
     text, keyboard = holdings_text(
-        held, t, office=await _office_name(directory, service_desk), retention_days=identity_retention_days
+        held,
+        t,
+        office=await _office_name(directory, service_desk),
+        retention_days=identity_retention_days,
+        telegram_name=await data_requests.telegram_name(message.from_user.id),
     )
     await answer_long(message, text, reply_markup=keyboard)
 

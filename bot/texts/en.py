@@ -884,11 +884,7 @@ TEXTS: dict[str, str] = {
     # -- personal data (/datasaya, UU 27/2022) -----------------------------------------------------------
     "cmd.datasaya": "My personal data: see it, ask to erase it",
     "data.title": "🗂 <b>Your personal data in LaporGub</b>",
-    "data.none": (
-        "We hold no identity of yours: you have not filed a complaint. All we keep is your Telegram account "
-        "ID "
-        "and the language you chose, so that the bot can answer you."
-    ),
+    "data.none": "We hold no identity of yours: you have not filed a complaint.",
     "data.identity": "<b>Identity on file</b>\nName: {name}\nNIK: {nik}\nPhone: {phone}\nAddress: {address}",
     "data.encrypted": "🔒 Your NIK and phone number are stored encrypted.",
     "data.plain": "⚠️ On this server your NIK and phone number are not yet stored encrypted.",
@@ -903,6 +899,10 @@ TEXTS: dict[str, str] = {
     "data.attachments": "Photos/documents you sent: {count}",
     "data.account": (
         "Telegram account: its ID and your language ({language}), so that the bot can answer you."
+    ),
+    "data.account.named": (
+        "Telegram account: its ID, your Telegram first name ({name}) and your language ({language}), so that "
+        "the bot can answer you."
     ),
     "data.retention": (
         "<b>How long it is kept</b>\nYour identity is erased automatically {days} days after your last "

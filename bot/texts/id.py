@@ -911,11 +911,7 @@ TEXTS: dict[str, str] = {
     # -- personal data (/datasaya, UU 27/2022) -----------------------------------------------------------
     "cmd.datasaya": "Data pribadi saya: lihat, minta hapus",
     "data.title": "🗂 <b>Data pribadi Anda di LaporGub</b>",
-    "data.none": (
-        "Kami tidak menyimpan identitas Anda: Anda belum pernah membuat laporan. Yang tersimpan hanya ID "
-        "akun "
-        "Telegram Anda dan bahasa pilihan Anda, agar bot dapat membalas Anda."
-    ),
+    "data.none": "Kami tidak menyimpan identitas Anda: Anda belum pernah membuat laporan.",
     "data.identity": (
         "<b>Identitas tersimpan</b>\nNama: {name}\nNIK: {nik}\nNo. HP: {phone}\nAlamat: {address}"
     ),
@@ -932,6 +928,10 @@ TEXTS: dict[str, str] = {
     "data.complaints.more": "• … dan {count} lainnya (lihat /my)",
     "data.attachments": "Foto/dokumen yang Anda kirim: {count}",
     "data.account": "Akun Telegram: ID akun dan bahasa pilihan ({language}), agar bot dapat membalas Anda.",
+    "data.account.named": (
+        "Akun Telegram: ID akun, nama depan di Telegram ({name}), dan bahasa pilihan ({language}), agar bot "
+        "dapat membalas Anda."
+    ),
     "data.retention": (
         "<b>Berapa lama disimpan</b>\nIdentitas Anda dihapus otomatis {days} hari setelah laporan terakhir "
         "Anda selesai. Isi laporan tetap disimpan tanpa identitas sebagai arsip pengaduan."

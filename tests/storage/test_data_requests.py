@@ -87,6 +87,9 @@ async def test_erasure_confirmed_erases_like_retention_and_keeps_everything_else
     world: World, clean_engine: AsyncEngine
 ) -> None:
     requests = requests_of(world, clean_engine)
+    await world.directory.set_language(world.reporter.telegram_id or 0, "id", "Rina")
+    await world.directory.set_language(9002, "id", "Slamet")
+    assert await requests.telegram_name(world.reporter.telegram_id or 0) == "Rina"
     other = await world.directory.save_reporter(telegram_id=9002, identity=World.reporter_identity_of_other())
     finished = await world.complaints.submit(draft_for(world.reporter), world.reporter.as_actor())
     await world.complaints.fire(
@@ -121,6 +124,8 @@ async def test_erasure_confirmed_erases_like_retention_and_keeps_everything_else
         raw = set(await session.scalars(select(type_coerce(models.Reporter.__table__.c.nik, Text))))
     assert "Rina Marlina" not in names
     assert all("Rina Marlina" not in str(row.payload) for row in await outbox(clean_engine))
+    assert await requests.telegram_name(world.reporter.telegram_id or 0) == ""
+    assert await requests.telegram_name(9002) == "Slamet"
     assert "3375014507900002" not in raw
     # The complaints, their cards and history, the reporter's own list and the reports go on.
     card = await world.complaints.card(still_open.id)
