@@ -129,3 +129,18 @@ class SendToCb(CallbackData, prefix="gs"):
     v: Version
     t: TriggerCode
     o: RowId  # the organisation the admin was shown by its full name and confirmed
+
+
+# -- a reporter's erasure request, on the handling office's card (storage/data_requests.py) ---------------
+
+
+class DataRequestCb(CallbackData, prefix="gr"):
+    r: RowId  # the request
+    erase: bool  # True: erase now; False: refuse (a reason is asked for)
+
+
+class DataRefusalCb(CallbackData, prefix="gz"):
+    """The refusal prompt's buttons: send the reason written, or give up (the request keeps waiting)."""
+
+    r: RowId
+    send: bool

@@ -28,10 +28,12 @@ from bot.retry import RetryTransient
 from bot.routers import reporter_router
 from bot.service_desk import STANDARD, ServiceDesk
 from storage.complaints import ComplaintService
+from storage.data_requests import DataRequests
 from storage.database import session_factory
 from storage.directory import Directory
 from storage.models import utcnow
 from storage.processed_updates import LEASE, ProcessedUpdates
+from storage.retention import DEFAULT_IDENTITY_RETENTION
 from workflow.calendar import WorkingCalendar
 
 
@@ -101,6 +103,7 @@ def create_dispatcher(
     default_language: str = "id",
     service_desk: ServiceDesk = STANDARD,
     shelf: FileShelf | None = None,
+    identity_retention_days: int = DEFAULT_IDENTITY_RETENTION.days,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage,
@@ -113,6 +116,9 @@ def create_dispatcher(
         default_language=default_language,
         service_desk=service_desk,  # officer/service: where service complaints go, what /kontak shows
         shelf=shelf,  # our copies of the attachments, for files whose id is another bot's
+        # /datasaya: what is held about a reporter, erasure on request (storage/data_requests.py)
+        data_requests=DataRequests(services.directory.sessions, clock=services.clock),
+        identity_retention_days=identity_retention_days,
     )
     dispatcher.startup.register(register_commands)
     dispatcher.update.outer_middleware(LogFields())

@@ -110,3 +110,12 @@ class SummaryEditCb(CallbackData, prefix="se"):
     """The summary's "edit" button opens the list of fields (open) and its back button closes it again."""
 
     open: bool
+
+
+# -- citizens: their personal data (/datasaya) ------------------------------------------------------------
+
+DataStep = Literal["ask", "yes", "no"]  # show the erasure's meaning; file the request; keep the data
+
+
+class MyDataCb(CallbackData, prefix="dq"):
+    step: DataStep

@@ -249,6 +249,8 @@ def _reporter_line(card: CardInfo, viewer: AdminInfo, t: Texts) -> Html:
     if card.complaint.confidential and viewer.role is Role.OPD:
         return t("admin.card.reporter_hidden")
     reporter = card.reporter
+    if reporter.erased:  # after the retention period, or on the reporter's request (/datasaya)
+        return t("admin.card.reporter_erased")
     line = t(
         "admin.card.reporter",
         name=reporter.full_name,

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from storage.backup import BackupError, backup, restore
+from storage.data_requests import DataRequests
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.directory import Directory
 from storage.errors import StorageError
@@ -34,7 +35,7 @@ from workflow.actors import Role
 from workflow.calendar import to_wib
 
 # The operator commands that work on the database and print what they did (run by `execute`).
-COMMANDS = ("orgs", "admin", "migrate", "purge", "keys")
+COMMANDS = ("orgs", "admin", "migrate", "purge", "keys", "datarequests")
 ADMIN_ROLES = [role.value for role in Role if role not in (Role.REPORTER, Role.SYSTEM)]
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -111,6 +112,13 @@ def parser(prog: str = "laporgub") -> argparse.ArgumentParser:
         "is finished, and erase the name, NIK, phone, address and contact of reporters whose complaints all "
         "finished over IDENTITY_RETENTION_DAYS (default 365) ago. The scheduler does the same every hour; "
         "complaints, events and reports are kept.",
+    )
+    commands.add_parser(
+        "datarequests",
+        help="list reporters' erasure requests still waiting for the handling office",
+        description="List the erasure requests reporters made with /datasaya that no admin of the handling "
+        "office (SERVICE_OFFICE_CODE) has decided yet, oldest first: number, when (WIB), the office, and "
+        "how many of its admins are active. No identity is printed; admins decide in the bot.",
     )
     commands.add_parser(
         "demo",
@@ -259,6 +267,22 @@ async def purge(sessions: Sessions, args: argparse.Namespace) -> str:
     )
 
 
+async def data_requests_pending(sessions: Sessions, _args: argparse.Namespace) -> str:
+    requests = DataRequests(sessions)
+    waiting = await requests.pending()
+    if not waiting:
+        return "no erasure requests waiting"
+    directory = Directory(sessions)
+    lines = []
+    for request in waiting:
+        office = await directory.organisation(request.office_org_id)
+        code = office.code if office else str(request.office_org_id)
+        admins = await requests.office_admin_count(request.office_org_id)
+        at = to_wib(request.requested_at).strftime("%Y-%m-%d %H:%M WIB")
+        lines.append(f"#{request.id}  requested {at}  office {code}  {admins} active admins")
+    return "\n".join(lines)
+
+
 async def keys_new(_sessions: Sessions, _args: argparse.Namespace) -> str:
     return new_key()
 
@@ -285,6 +309,7 @@ ACTIONS: dict[tuple[str, str | None], Callable[[Sessions, argparse.Namespace], A
     ("admin", "invite"): admin_invite,
     ("migrate", None): migrated,
     ("purge", None): purge,
+    ("datarequests", None): data_requests_pending,
     ("keys", "new"): keys_new,
     ("keys", "rotate"): keys_rotate,
 }

@@ -17,7 +17,7 @@ from workflow.actors import Role
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "new", "my", "track", "contacts", "language", "cancel", "help")
+COMMANDS = ("start", "new", "my", "track", "contacts", "datasaya", "language", "cancel", "help")
 # An admin's chat gets its own list (Telegram's per-chat scope): their commands first, then the reporter's,
 # which an admin uses for personal complaints. None: every seat; otherwise the roles that may use it.
 ADMIN_COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (

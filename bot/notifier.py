@@ -25,12 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Services, create_bot
 from bot.attachment_keeper import FileShelf
 from bot.config import SENDER_REQUEST_TIMEOUT_S, Settings
+from bot.data_requests import register_data_requests
 from bot.delivery import Delivery
 from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
 from bot.relay_notice import register_relays
 from bot.reminder_notice import register_reminders
 from bot.service_notice import register_service_notices
 from bot.shared_rate import RedisRateGate
+from storage.data_requests import DataRequests
 from storage.database import session_factory
 from storage.models import utcnow
 from storage.notifications import watching_notices
@@ -161,6 +163,7 @@ def create_notifier(
     register_relays(delivery)  # channels/onboarding: notices for complainants not on Telegram
     register_service_notices(delivery)  # officer/service: the answer buttons on a service response
     register_reminders(delivery)  # the scheduler's stage reminders, escalations and draft notices
+    register_data_requests(delivery, DataRequests(sessions))  # /datasaya: erasure requests and decisions
     sender = OutboxSender(
         outbox,
         delivery,

@@ -284,6 +284,7 @@ async def build_process(settings: Settings) -> BotProcess:
             default_language=settings.default_language,
             service_desk=ServiceDesk.from_settings(settings),
             shelf=FileShelf(Path(settings.attachments_dir)),
+            identity_retention_days=settings.identity_retention_days,
         )
         bot = create_bot(settings)
         # What falls due with time (reminders, escalations, auto-close, drafts), derived from the database.

@@ -227,6 +227,7 @@ class Directory:
             row.phone = identity.phone
             row.address = identity.address
             row.language = language
+            row.erased_at = None  # an identity given anew after an erasure is held again
             await session.flush()
             return reporter_of(row)
 

@@ -129,6 +129,54 @@ class Reporter(Base):
     erased_at: Mapped[datetime | None]
 
 
+# At most one erasure request of a reporter waits for the handling office at a time (a partial unique index,
+# so two presses at once cannot file two).
+PENDING_DATA_REQUEST_FILTER = "status = 'pending'"
+
+
+class DataRequest(Base):
+    """A reporter's request to erase their identity (UU 27/2022), decided by an admin of the handling office
+    (storage/data_requests.py). The decision is recorded here and, with the filing, in its events."""
+
+    __tablename__ = "data_requests"
+    __table_args__ = (
+        Index(
+            "ix_data_requests_one_pending",
+            "reporter_id",
+            unique=True,
+            postgresql_where=text(PENDING_DATA_REQUEST_FILTER),
+            sqlite_where=text(PENDING_DATA_REQUEST_FILTER),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporters.id"), index=True)
+    # The chat that asked, told of the decision (the reporter's Telegram id when they asked).
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    office_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, erased, refused
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was refused, told to the reporter
+
+
+class DataRequestEvent(Base):
+    """What happened to a data request, appended and never changed: filed, erased, refused."""
+
+    __tablename__ = "data_request_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("data_requests.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    actor_admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    # An admin's name as it was then; never the reporter's (that is what gets erased).
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
 class Invite(Base):
     """A one-time deep link that gives whoever opens it an admin seat, until it is used or expires."""
 

@@ -41,6 +41,10 @@ class NoticeKind(StrEnum):
     RELAY = "relay"  # "tell <name> at <contact> via <channel>: ..." with a "delivered" button
     # -- citizens: written by the scheduler once per complaint past its deadline, to the reporter's chat
     REPORTER_OVERDUE = "reporter_overdue"  # an apology, where it is, and what happens next
+    # -- data requests (storage/data_requests.py), about no complaint; payload: `request_id`
+    DATA_REQUEST = "data_request"  # to each admin of the handling office: the request with its buttons
+    DATA_REQUEST_HANDLED = "data_request_handled"  # edit another admin's copy: decided (`card_row_id`)
+    DATA_REQUEST_DECIDED = "data_request_decided"  # to the reporter: erased, or refused and why
 
 
 # Milestones the reporter hears about, one message each: received (when an officer filed it for them),
@@ -287,6 +291,28 @@ def add_notice(
             payload={"complaint_id": complaint.id, "tracking_number": complaint.tracking_number, **details},
             next_attempt_at=now,
             dedupe_key=f"{kind}:{complaint.id}:{complaint.version}:{chat_id}:{key_suffix}",
+        )
+    )
+
+
+def add_chat_notice(
+    session: AsyncSession,
+    kind: NoticeKind,
+    chat_id: int,
+    details: dict[str, Any],
+    now: datetime,
+    dedupe_key: str,
+) -> None:
+    """An outbox row about no complaint (a data request, say), rendered from its payload when sent."""
+    if (watch := _watch.get()) is not None:
+        watch.added += 1
+    session.add(
+        models.OutboxMessage(
+            chat_id=chat_id,
+            kind=kind,
+            payload=dict(details),
+            next_attempt_at=now,
+            dedupe_key=dedupe_key,
         )
     )
 

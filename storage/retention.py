@@ -85,13 +85,53 @@ async def erase_identities(
                 )
             )
         )
-        if due:
-            # The same values for every row: the personal-data columns are encrypted on the way in, so the
-            # erased rows hold no plain marker either.
+        await erase_reporters(session, due, now)
+    return len(due)
+
+
+async def erase_reporters(session: AsyncSession, reporter_ids: list[int], now: datetime) -> None:
+    """Erase these reporters' identity in the caller's transaction: what retention does to each reporter due,
+    and what an erasure request does to one (storage/data_requests.py). The reporter row, its Telegram id
+    and its complaints stay, so /my, the cards, the history and the reports go on working; the name the
+    reporter's own steps were recorded under in the events and notices (filed, confirmed, rated) goes too."""
+    if not reporter_ids:
+        return
+    reporter, event = models.Reporter, models.ComplaintEvent
+    # The same values for every row: the personal-data columns are encrypted on the way in, so the erased
+    # rows hold no plain marker either.
+    await session.execute(
+        update(reporter)
+        .where(reporter.id.in_(reporter_ids))
+        .values(full_name=ERASED_NAME, nik="", phone="", address="", contact=None, erased_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    await session.execute(
+        update(event).where(event.actor_reporter_id.in_(reporter_ids)).values(actor_name=ERASED_NAME),
+        execution_options={"synchronize_session": False},
+    )
+    # The Telegram first name kept with their chosen language (the language itself stays).
+    await session.execute(
+        update(models.TelegramUser)
+        .where(
+            models.TelegramUser.telegram_id.in_(
+                select(reporter.telegram_id).where(
+                    reporter.id.in_(reporter_ids), reporter.telegram_id.is_not(None)
+                )
+            )
+        )
+        .values(first_name=""),
+        execution_options={"synchronize_session": False},
+    )
+    # Notices of a move the reporter made (filed, confirmed) name them in their payload until purged.
+    outbox, complaint = models.OutboxMessage, models.Complaint
+    mine = select(complaint.id).where(complaint.reporter_id.in_(reporter_ids))
+    for row_id, payload in (
+        await session.execute(select(outbox.id, outbox.payload).where(outbox.complaint_id.in_(mine)))
+    ).all():
+        if payload.get("actor_role") == "reporter" and payload.get("actor_name") not in (None, ERASED_NAME):
             await session.execute(
-                update(reporter)
-                .where(reporter.id.in_(due))
-                .values(full_name=ERASED_NAME, nik="", phone="", address="", contact=None, erased_at=now),
+                update(outbox)
+                .where(outbox.id == row_id)
+                .values(payload={**payload, "actor_name": ERASED_NAME}),
                 execution_options={"synchronize_session": False},
             )
-    return len(due)

@@ -13,6 +13,7 @@ from bot.routers import (
     admin,
     common,
     complaints,
+    datasaya,
     errors,
     fallback,
     filing,
@@ -33,6 +34,8 @@ def reporter_router() -> Router:
             for module in (
                 errors,
                 groups,
+                # before the admin side, whose catch-all would take its "g…" buttons as forged
+                datasaya,
                 onboarding,
                 admin,
                 # officer/service: their submits take the filing summary before the reporter's own

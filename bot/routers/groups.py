@@ -21,6 +21,8 @@ async def ignore_chatter(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type != ChatType.PRIVATE)
-    router.message.register(private_only, Command("start", "new", "my", "track", "help"))
+    router.message.register(
+        private_only, Command("start", "new", "my", "track", "help", "datasaya", "mydata")
+    )
     router.message.register(ignore_chatter)
     return router

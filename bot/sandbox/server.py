@@ -124,6 +124,7 @@ class Sandbox:
             self.services,
             storage=DatabaseStorage(session_factory(engine)),
             default_language=self.settings.default_language,
+            identity_retention_days=self.settings.identity_retention_days,
         )
         bot_settings = self.settings.model_copy(
             update={"bot_token": SecretStr(TOKEN), "telegram_api_base": self.api.base_url}

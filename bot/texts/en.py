@@ -33,6 +33,7 @@ TEXTS: dict[str, str] = {
         "/link — link a complaint an officer recorded for you: "
         "/link &lt;number&gt; &lt;last 4 phone digits&gt;\n"
         "/contacts — Dinkominfo contacts\n"
+        "/datasaya — the personal data we hold about you; ask to erase it\n"
         "/language — change language\n"
         "/cancel — cancel what you are doing"
     ),
@@ -291,6 +292,7 @@ TEXTS: dict[str, str] = {
     "admin.card.result_attachments": "<b>Result attachments</b>: {photos} photos, {documents} documents",
     "admin.card.reporter": "<b>Reporter</b>: {name} · NIK {nik} · phone {phone} · {address}",
     "admin.card.reporter_hidden": "<b>Reporter</b>: 🔒 identity confidential",
+    "admin.card.reporter_erased": "<b>Reporter</b>: identity erased (UU 27/2022)",
     "admin.card.confidential_note": "🔒 The reporter asked to keep their identity from the agency (OPD).",
     "admin.card.chronology": "<b>Chronology</b>\n{chronology}",
     "admin.card.result": "<b>Follow-up result</b>\n{result}",
@@ -879,4 +881,117 @@ TEXTS: dict[str, str] = {
         "That is a service number (toll-free, premium or similar). Type a mobile or landline number:"
     ),
     "value.phone_abroad": "{phone} (foreign number)",
+    # -- personal data (/datasaya, UU 27/2022) -----------------------------------------------------------
+    "cmd.datasaya": "My personal data: see it, ask to erase it",
+    "data.title": "🗂 <b>Your personal data in LaporGub</b>",
+    "data.none": "We hold no identity of yours: you have not filed a complaint.",
+    "data.identity": "<b>Identity on file</b>\nName: {name}\nNIK: {nik}\nPhone: {phone}\nAddress: {address}",
+    "data.encrypted": "🔒 Your NIK and phone number are stored encrypted.",
+    "data.plain": "⚠️ On this server your NIK and phone number are not yet stored encrypted.",
+    "data.erased": (
+        "<b>Identity</b>: erased on {at}. We no longer hold your name, NIK, phone number or address."
+    ),
+    "data.complaints": "<b>Your complaints</b>: {count}",
+    "data.complaints.none": "<b>Your complaints</b>: none yet",
+    "data.complaint.open": "• <code>{number}</code> — in progress",
+    "data.complaint.finished": "• <code>{number}</code> — finished",
+    "data.complaints.more": "• … and {count} more (see /my)",
+    "data.attachments": "Photos/documents you sent: {count}",
+    "data.account": (
+        "Telegram account: its ID and your language ({language}), so that the bot can answer you."
+    ),
+    "data.account.named": (
+        "Telegram account: its ID, your Telegram first name ({name}) and your language ({language}), so that "
+        "the bot can answer you."
+    ),
+    "data.retention": (
+        "<b>How long it is kept</b>\nYour identity is erased automatically {days} days after your last "
+        "complaint finishes. The complaints themselves are kept without your identity, as the complaint "
+        "archive."
+    ),
+    "data.after_erasure": (
+        "Your complaints stay linked to this Telegram account: you can still see them with /my, and the "
+        "results "
+        "of those in progress still come to this chat."
+    ),
+    "data.offer": (
+        "You can ask for your identity to be erased now. The request is checked by an admin of {office}."
+    ),
+    "data.pending": (
+        "⏳ Your erasure request (made {at}) is being checked by {office}. The answer will come to this chat."
+    ),
+    "data.refused_last": "Your previous erasure request was refused on {at}. Reason: {reason}",
+    "btn.data.erase": "🗑 Ask to erase my data",
+    "data.confirm": (
+        "<b>Ask to erase your personal data?</b>\n\n"
+        "If an admin of {office} approves:\n"
+        "• your name, NIK, phone number and address are erased for good and cannot be restored;\n"
+        "• your complaints are kept without your identity, as records for the offices' reports;\n"
+        "{open}"
+        "• to file again, you give your identity anew.\n\n"
+        "The answer will come to this chat."
+    ),
+    "data.confirm.open": (
+        "• your {count} complaint(s) in progress go on being handled and their results still come to this "
+        "chat, "
+        "but officers can no longer see your identity or phone you;\n"
+    ),
+    "btn.data.yes": "✅ Yes, ask",
+    "btn.data.no": "✖️ No, keep it",
+    "data.filed": (
+        "📨 Your erasure request has gone to {office}. The answer will come to this chat; check any time "
+        "with /datasaya."
+    ),
+    "data.already_pending": (
+        "⏳ You already asked for erasure on {at}, and that request is still being checked. No need to ask "
+        "again."
+    ),
+    "data.nothing_held": "We hold no identity of yours, so there is nothing to erase.",
+    "data.unavailable": (
+        "Sorry, the request cannot be made through the bot right now. Please contact Dinkominfo: /contacts"
+    ),
+    "data.kept": "All right, your data is unchanged.",
+    "data.decided.erased": (
+        "🗑 <b>Your personal data has been erased</b> by {office} on {at}.\n"
+        "We no longer hold your name, NIK, phone number or address. Your complaints remain without your "
+        "identity: you can still see them with /my, and the results of those in progress still come to this "
+        "chat."
+    ),
+    "data.decided.refused": (
+        "<b>Your erasure request was refused</b> by {office} on {at}.\nReason: {reason}\n\n"
+        "Your data stays on file, protected. Questions: /contacts"
+    ),
+    # the handling office's card
+    "admin.data.card": (
+        "🗂 <b>Request to erase personal data</b> #{id}\nMade: {at}\n\n"
+        "Reporter: {name}\nNIK {nik} · phone {phone}\nComplaints: {complaints}"
+    ),
+    "admin.data.card.none": "none",
+    "admin.data.card.open": (
+        "⚠️ {count} complaint(s) still in progress: once erased, officers cannot see the reporter's identity "
+        "or phone them; results still reach the reporter's chat."
+    ),
+    "admin.data.card.explain": (
+        "Erase: the reporter's name, NIK, phone number and address are erased for good (UU 27/2022); the "
+        "complaints stay without identity. Refuse: write the reason, which is sent to the reporter."
+    ),
+    "admin.data.card.decided": "🗂 <b>Request to erase personal data</b> #{id}\nMade: {at}\n\n{done}",
+    "admin.data.done.erased": "✅ <b>Reporter's data erased</b> — {name}, {at}",
+    "admin.data.done.refused": "❌ <b>Refused</b> — {name}, {at}\nReason: {reason}",
+    "admin.data.btn.erase": "✅ Erase data",
+    "admin.data.btn.refuse": "❌ Refuse",
+    "admin.data.toast.erased": "The reporter's data is erased. The reporter is told.",
+    "admin.data.toast.refused": "The refusal was sent to the reporter.",
+    "admin.data.toast.already.erased": "Already handled by {name} ({at}): data erased. Nothing was changed.",
+    "admin.data.toast.already.refused": "Already handled by {name} ({at}): refused. Nothing was changed.",
+    "admin.data.toast.not_yours": "Another office's admins check this request. Nothing was changed.",
+    "admin.data.toast.gone": "This request was not found. Nothing was changed.",
+    "admin.data.ask_reason": (
+        "✍️ Write why erasure request #{id} is refused (at most {max} characters). The reason is sent to the "
+        "reporter."
+    ),
+    "admin.data.confirm_reason": (
+        "Refuse erasure request #{id} with the reason:\n<i>{reason}</i>\n\nSend it to the reporter?"
+    ),
+    "admin.data.aborted": "Cancelled. Request #{id} still awaits a decision.",
 }

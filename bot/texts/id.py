@@ -33,6 +33,7 @@ TEXTS: dict[str, str] = {
         "/link — tautkan laporan yang dicatat petugas untuk Anda: "
         "/link &lt;nomor&gt; &lt;4 digit akhir HP&gt;\n"
         "/contacts — kontak Dinkominfo\n"
+        "/datasaya — data pribadi Anda yang kami simpan; minta hapus\n"
         "/language — ganti bahasa\n"
         "/cancel — batalkan proses yang sedang berjalan"
     ),
@@ -303,6 +304,7 @@ TEXTS: dict[str, str] = {
     "admin.card.result_attachments": "<b>Lampiran hasil</b>: {photos} foto, {documents} dokumen",
     "admin.card.reporter": "<b>Pelapor</b>: {name} · NIK {nik} · HP {phone} · {address}",
     "admin.card.reporter_hidden": "<b>Pelapor</b>: 🔒 identitas dirahasiakan",
+    "admin.card.reporter_erased": "<b>Pelapor</b>: identitas sudah dihapus (UU 27/2022)",
     "admin.card.confidential_note": "🔒 Pelapor meminta identitasnya dirahasiakan dari OPD.",
     "admin.card.chronology": "<b>Kronologi</b>\n{chronology}",
     "admin.card.result": "<b>Hasil tindak lanjut</b>\n{result}",
@@ -906,4 +908,121 @@ TEXTS: dict[str, str] = {
         "Anda:"
     ),
     "value.phone_abroad": "{phone} (nomor luar negeri)",
+    # -- personal data (/datasaya, UU 27/2022) -----------------------------------------------------------
+    "cmd.datasaya": "Data pribadi saya: lihat, minta hapus",
+    "data.title": "🗂 <b>Data pribadi Anda di LaporGub</b>",
+    "data.none": "Kami tidak menyimpan identitas Anda: Anda belum pernah membuat laporan.",
+    "data.identity": (
+        "<b>Identitas tersimpan</b>\nNama: {name}\nNIK: {nik}\nNo. HP: {phone}\nAlamat: {address}"
+    ),
+    "data.encrypted": "🔒 NIK dan nomor HP disimpan terenkripsi.",
+    "data.plain": "⚠️ NIK dan nomor HP di server ini belum disimpan terenkripsi.",
+    "data.erased": (
+        "<b>Identitas</b>: sudah dihapus pada {at}. Nama, NIK, nomor HP, dan alamat Anda tidak lagi kami "
+        "simpan."
+    ),
+    "data.complaints": "<b>Laporan Anda</b>: {count}",
+    "data.complaints.none": "<b>Laporan Anda</b>: belum ada",
+    "data.complaint.open": "• <code>{number}</code> — masih diproses",
+    "data.complaint.finished": "• <code>{number}</code> — selesai",
+    "data.complaints.more": "• … dan {count} lainnya (lihat /my)",
+    "data.attachments": "Foto/dokumen yang Anda kirim: {count}",
+    "data.account": "Akun Telegram: ID akun dan bahasa pilihan ({language}), agar bot dapat membalas Anda.",
+    "data.account.named": (
+        "Akun Telegram: ID akun, nama depan di Telegram ({name}), dan bahasa pilihan ({language}), agar bot "
+        "dapat membalas Anda."
+    ),
+    "data.retention": (
+        "<b>Berapa lama disimpan</b>\nIdentitas Anda dihapus otomatis {days} hari setelah laporan terakhir "
+        "Anda selesai. Isi laporan tetap disimpan tanpa identitas sebagai arsip pengaduan."
+    ),
+    "data.after_erasure": (
+        "Laporan Anda tetap tertaut ke akun Telegram ini: Anda masih dapat melihatnya di /my, dan hasil "
+        "laporan "
+        "yang masih diproses tetap dikirim ke chat ini."
+    ),
+    "data.offer": (
+        "Anda dapat meminta identitas Anda dihapus sekarang. Permintaan diperiksa oleh admin {office}."
+    ),
+    "data.pending": (
+        "⏳ Permintaan hapus data Anda (diajukan {at}) sedang diperiksa oleh {office}. Hasilnya dikirim ke "
+        "chat ini."
+    ),
+    "data.refused_last": "Permintaan hapus data Anda sebelumnya ditolak pada {at}. Alasan: {reason}",
+    "btn.data.erase": "🗑 Minta hapus data saya",
+    "data.confirm": (
+        "<b>Minta hapus data pribadi Anda?</b>\n\n"
+        "Jika disetujui oleh admin {office}:\n"
+        "• nama, NIK, nomor HP, dan alamat Anda dihapus permanen dan tidak dapat dikembalikan;\n"
+        "• laporan Anda tetap disimpan tanpa identitas, sebagai catatan untuk rekap dan laporan instansi;\n"
+        "{open}"
+        "• jika ingin melapor lagi, Anda mengisi identitas dari awal.\n\n"
+        "Hasil pemeriksaan dikirim ke chat ini."
+    ),
+    "data.confirm.open": (
+        "• {count} laporan yang masih diproses tetap ditangani dan hasilnya tetap dikirim ke chat ini, "
+        "tetapi "
+        "petugas tidak dapat lagi melihat identitas Anda atau menghubungi Anda lewat telepon;\n"
+    ),
+    "btn.data.yes": "✅ Ya, ajukan",
+    "btn.data.no": "✖️ Tidak jadi",
+    "data.filed": (
+        "📨 Permintaan hapus data Anda sudah diajukan ke {office}. Hasilnya dikirim ke chat ini; cek kapan "
+        "saja dengan /datasaya."
+    ),
+    "data.already_pending": (
+        "⏳ Anda sudah mengajukan permintaan hapus data pada {at}, dan permintaan itu masih diperiksa. Tidak "
+        "perlu mengajukan lagi."
+    ),
+    "data.nothing_held": "Tidak ada identitas Anda yang tersimpan, jadi tidak ada yang perlu dihapus.",
+    "data.unavailable": (
+        "Maaf, permintaan belum dapat diajukan lewat bot saat ini. Silakan hubungi Dinkominfo: /contacts"
+    ),
+    "data.kept": "Baik, data Anda tidak diubah.",
+    "data.decided.erased": (
+        "🗑 <b>Data pribadi Anda telah dihapus</b> oleh {office} pada {at}.\n"
+        "Nama, NIK, nomor HP, dan alamat Anda tidak lagi kami simpan. Laporan Anda tetap ada tanpa "
+        "identitas: "
+        "Anda masih dapat melihatnya di /my, dan hasil laporan yang masih diproses tetap dikirim ke chat ini."
+    ),
+    "data.decided.refused": (
+        "<b>Permintaan hapus data Anda ditolak</b> oleh {office} pada {at}.\nAlasan: {reason}\n\n"
+        "Data Anda tetap tersimpan dan terlindungi. Pertanyaan: /contacts"
+    ),
+    # the handling office's card
+    "admin.data.card": (
+        "🗂 <b>Permintaan hapus data pribadi</b> #{id}\nDiajukan: {at}\n\n"
+        "Pelapor: {name}\nNIK {nik} · HP {phone}\nLaporan: {complaints}"
+    ),
+    "admin.data.card.none": "belum ada",
+    "admin.data.card.open": (
+        "⚠️ {count} laporan masih diproses: setelah dihapus, petugas tidak dapat melihat identitas pelapor "
+        "atau meneleponnya; hasilnya tetap sampai ke chat pelapor."
+    ),
+    "admin.data.card.explain": (
+        "Hapus: nama, NIK, nomor HP, dan alamat pelapor dihapus permanen (UU 27/2022); laporannya tetap ada "
+        "tanpa identitas. Tolak: tuliskan alasannya, alasan dikirim ke pelapor."
+    ),
+    "admin.data.card.decided": "🗂 <b>Permintaan hapus data pribadi</b> #{id}\nDiajukan: {at}\n\n{done}",
+    "admin.data.done.erased": "✅ <b>Data pelapor dihapus</b> — {name}, {at}",
+    "admin.data.done.refused": "❌ <b>Ditolak</b> — {name}, {at}\nAlasan: {reason}",
+    "admin.data.btn.erase": "✅ Hapus data",
+    "admin.data.btn.refuse": "❌ Tolak",
+    "admin.data.toast.erased": "Data pelapor dihapus. Pelapor diberi tahu.",
+    "admin.data.toast.refused": "Penolakan dikirim ke pelapor.",
+    "admin.data.toast.already.erased": (
+        "Sudah ditangani oleh {name} ({at}): data dihapus. Tidak ada yang diubah."
+    ),
+    "admin.data.toast.already.refused": "Sudah ditangani oleh {name} ({at}): ditolak. Tidak ada yang diubah.",
+    "admin.data.toast.not_yours": "Permintaan ini diperiksa oleh admin instansi lain. Tidak ada yang diubah.",
+    "admin.data.toast.gone": "Permintaan ini tidak ditemukan. Tidak ada yang diubah.",
+    "admin.data.ask_reason": (
+        "✍️ Tulis alasan menolak permintaan hapus data #{id} (paling banyak {max} karakter). Alasan ini "
+        "dikirim "
+        "ke pelapor."
+    ),
+    "admin.data.confirm_reason": (
+        "Tolak permintaan hapus data #{id} dengan alasan:\n<i>{reason}</i>\n\nKirim ke pelapor?"
+    ),
+    "admin.data.aborted": "Dibatalkan. Permintaan #{id} masih menunggu keputusan.",
 }

@@ -179,3 +179,9 @@ def test_purge_says_what_it_deleted(bot) -> None:  # type: ignore[no-untyped-def
         "deleted 0 delivered notices of finished complaints older than 30 days",
         "erased the identity of 0 reporters whose complaints all finished over 365 days ago",
     ]
+
+
+def test_datarequests_lists_what_waits(bot) -> None:  # type: ignore[no-untyped-def]
+    result = bot("datarequests")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["no erasure requests waiting"]
