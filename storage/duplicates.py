@@ -26,7 +26,7 @@ from storage.directory import active_admins
 from storage.errors import ComplaintNotFound
 from storage.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
 from storage.report_rollups import record_finished
-from storage.views import EarlierInfo, SimilarInfo, complaint_of
+from storage.views import ComplaintInfo, EarlierInfo, SimilarInfo, complaint_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import ComplaintKind, S, T
@@ -169,7 +169,7 @@ def may_link(actor: Actor, row: models.Complaint) -> bool:
     return bool(workflow_for(row.kind).allowed_triggers(actor, complaint_of(row).snapshot()))
 
 
-def may_unlink(actor: Actor, row: models.Complaint) -> bool:
+def may_unlink(actor: Actor, row: models.Complaint | ComplaintInfo) -> bool:
     """An admin of an office the duplicate has reached, while it has no result of its own yet."""
     if row.duplicate_of_id is None or row.state in (S.RESOLVED, S.CLOSED, S.REJECTED):
         return False

@@ -17,11 +17,12 @@ from aiogram.types import CallbackQuery
 
 from bot.admin_callbacks import TRIGGERS_BY_CODE
 from bot.callbacks import MAX_ROW_ID
-from bot.cards import did_words
+from bot.cards import did_words, follows_earlier
 from bot.display import utf16_len
 from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
+from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.views import AdminInfo, ComplaintInfo
 from workflow.actors import OrgKind
@@ -57,6 +58,9 @@ MAX_ID = MAX_ROW_ID
 REFUSAL_KEYS = {
     WRONG_ROLE: "admin.refused.wrong_role",
     SPEAKS_FOR_THEMSELVES: "admin.refused.complainant_answers",
+    FOLLOWS_EARLIER: "admin.refused.follows_earlier",
+    NOT_LINKABLE: "admin.refused.not_linkable",
+    ALREADY_RESULT: "admin.refused.already_result",
 }
 
 
@@ -98,6 +102,8 @@ async def check_press(
         raise NotPermitted(trigger, "not this organisation's complaint")
     if complaint.version != seen_version:
         raise StaleVersion(seen_version, complaint.version)
+    if follows_earlier(complaint):
+        raise NotPermitted(trigger, FOLLOWS_EARLIER)
     workflow = workflow_for(complaint.kind)
     step = workflow.step(complaint.state, trigger)
     if step not in workflow.allowed_triggers(admin.as_actor(), complaint.snapshot()):
