@@ -338,7 +338,10 @@ class ComplaintService:
                 earlier=await duplicates.earlier_of(session, row),
                 complaint=complaint_of(row),
                 reporter=reporter_of(reporter),
-                orgs={org.id: org for org in map(organisation_from, _json_list(orgs))},
+                orgs={
+                    **{org.id: organisation_of(org) for org in await duplicates.earlier_orgs(session, row)},
+                    **{org.id: org for org in map(organisation_from, _json_list(orgs))},
+                },
                 history=sorted(map(event_from, _json_list(events)), key=lambda event: event.version),
                 attachments=sorted(map(attachment_from, _json_list(files)), key=lambda file: file.id),
             )

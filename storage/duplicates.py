@@ -162,6 +162,18 @@ async def earlier_of(session: AsyncSession, row: models.Complaint) -> EarlierInf
     return EarlierInfo(earlier.id, earlier.tracking_number, earlier.state) if earlier else None
 
 
+async def earlier_orgs(session: AsyncSession, row: models.Complaint) -> list[models.Organisation]:
+    """The offices the earlier complaint is at or has passed: its duplicate's reporter hears of them."""
+    if row.duplicate_of_id is None:
+        return []
+    earlier = await session.get(models.Complaint, row.duplicate_of_id)
+    if earlier is None:
+        return []
+    ids = {earlier.current_org_id, earlier.city_org_id, earlier.opd_org_id} - {None}
+    org = models.Organisation
+    return list(await session.scalars(select(org).where(org.id.in_(ids)).order_by(org.id)))
+
+
 def may_link(actor: Actor, row: models.Complaint) -> bool:
     """The admin holding the complaint's queue, where the similar list is shown."""
     if row.duplicate_of_id is not None or row.state not in SIMILAR_STATES:
