@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from storage import models
 from storage.duplicates import LINK, UNLINK
+from storage.reports import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for
+from workflow.calendar import WorkingCalendar
 from workflow.definitions import S, T
 from workflow.errors import NotPermitted, StaleVersion
 
@@ -245,3 +247,28 @@ async def test_a_duplicate_of_a_finished_complaint_gets_its_result_at_once(world
     dup = await world.complaints.get(second.id)
     assert dup is not None
     assert (dup.state, dup.result_text) == (S.RESOLVED, "Diganti.")
+
+
+async def test_reports_count_duplicates_apart(world: World) -> None:
+    first = await to_city(world, await file(world, SERUNI))
+    second = await to_city(world, await file(world, SERUNI_AGAIN, reporter_telegram=9002))
+    await world.complaints.link_duplicate(
+        second.id, first.id, world.actor("city"), seen_version=second.version
+    )
+    world.clock.advance(days=10)  # both past their deadline; only the first waits on an office
+    province = world.orgs["JATENG"]
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    for scope in (province, world.orgs["KOTA-PKL"]):
+        report = await build_report(
+            world.complaints.sessions, WorkingCalendar(), scope, period, now=world.clock()
+        )
+        assert (report.total, report.duplicates, report.overdue_now) == (2, 1, 1)
+        city_figures = next(org for org in report.by_org if org.org_id == world.orgs["KOTA-PKL"].id)
+        assert (city_figures.in_queue, city_figures.overdue) == (1, 1)
+    rows = await complaint_rows(
+        world.complaints.sessions, WorkingCalendar(), province, period, now=world.clock()
+    )
+    assert [(row.tracking_number, row.duplicate_of, row.overdue_now) for row in rows] == [
+        (first.tracking_number, "", True),
+        (second.tracking_number, first.tracking_number, False),
+    ]
