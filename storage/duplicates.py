@@ -41,10 +41,10 @@ UNLINK = "unlink_duplicate"
 SIMILAR_STATES = frozenset({S.AT_PROVINCE, S.AT_CITY, S.AT_OPD})
 SIMILAR_SHOWN = 3
 RECENTLY_FINISHED = timedelta(days=30)  # a closed complaint is still a candidate this long
-COMMON_AT = 1000  # a word held by this many complaints is counted no further: it is common
-RARE_WORDS = 8  # the complaint's rarest words that look for candidates
-LATEST_PER_WORD = 200  # the latest complaints holding each of those words
-CANDIDATES = 40  # scored in Python, the ones sharing most words first
+COMMON_AT = 500  # a word held by this many complaints is counted no further: it is common
+RARE_WORDS = 6  # the complaint's rarest words that look for candidates
+LATEST_PER_WORD = 100  # the latest complaints holding each of those words
+CANDIDATES = 20  # scored in Python, the ones sharing most words first
 TERM_LENGTH = 64
 # The earlier complaint's steps its duplicates' reporters hear of; approve and reject also move them.
 FOLLOWED_MILESTONES = frozenset({T.DISPOSE, T.FORWARD, T.ACCEPT, T.SUBMIT_RESULT})
