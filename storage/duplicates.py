@@ -234,6 +234,13 @@ async def link(
     assert earlier is not None
     shown = row.version
     await _bump(session, row, seen_version, now, duplicate_of_id=earlier.id)
+    # Its own duplicates follow the earlier one from now on: no chain in which a step is heard by no one.
+    await session.execute(
+        update(models.Complaint)
+        .where(models.Complaint.duplicate_of_id == row.id)
+        .values(duplicate_of_id=earlier.id)
+        .execution_options(synchronize_session=False)
+    )
     _event(
         session,
         row,

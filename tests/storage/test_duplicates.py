@@ -272,3 +272,17 @@ async def test_reports_count_duplicates_apart(world: World) -> None:
         (first.tracking_number, "", True),
         (second.tracking_number, first.tracking_number, False),
     ]
+
+
+async def test_a_duplicate_of_a_complaint_joined_later_follows_the_earliest(world: World) -> None:
+    first = await to_city(world, await file(world, SERUNI))
+    second = await to_city(world, await file(world, SERUNI_AGAIN, reporter_telegram=9002))
+    third = await to_city(world, await file(world, SERUNI_AGAIN, reporter_telegram=9003))
+    await world.complaints.link_duplicate(
+        third.id, second.id, world.actor("city"), seen_version=third.version
+    )
+    await world.complaints.link_duplicate(
+        second.id, first.id, world.actor("city"), seen_version=second.version
+    )
+    followers = [await world.complaints.get(item.id) for item in (second, third)]
+    assert [item.duplicate_of_id for item in followers if item is not None] == [first.id, first.id]
