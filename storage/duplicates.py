@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select, union_all, update
+from sqlalchemy import func, literal, or_, select, text, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -41,7 +41,7 @@ UNLINK = "unlink_duplicate"
 SIMILAR_STATES = frozenset({S.AT_PROVINCE, S.AT_CITY, S.AT_OPD})
 SIMILAR_SHOWN = 3
 RECENTLY_FINISHED = timedelta(days=30)  # a closed complaint is still a candidate this long
-COMMON_AT = 500  # a word held by this many complaints is counted no further: it is common
+COMMON_AT = 300  # a word held by this many complaints is counted no further: it is common
 RARE_WORDS = 6  # the complaint's rarest words that look for candidates
 LATEST_PER_WORD = 100  # the latest complaints holding each of those words
 CANDIDATES = 20  # scored in Python, the ones sharing most words first
@@ -72,10 +72,9 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
     if row.kind != ComplaintKind.LAPORGUB or row.duplicate_of_id is not None:
         return []
     term_table = models.ComplaintTerm
-    words = list(await session.scalars(select(term_table.term).where(term_table.complaint_id == row.id)))
-    if not words:
+    rare = await _rarest(session, row.id)
+    if not rare:
         return []
-    rare = await _rarest(session, sorted(words))
     latest = [
         select(term_table.complaint_id)
         .where(term_table.term == word, term_table.complaint_id < row.id)
@@ -105,16 +104,17 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
         .group_by(postings.c.complaint_id)
         .order_by(shared.desc(), postings.c.complaint_id.desc())
         .limit(CANDIDATES)
+        .subquery()
     )
-    ids = [found for found, _ in (await session.execute(ranked)).all()]
-    if not ids:
-        return []
+    # The candidates' rows in the same statement: a round trip costs more than the query on a busy host.
     rows = {
         other.id: other
         for other in await session.scalars(
-            select(complaint).where(complaint.id.in_(ids)).order_by(complaint.id)
+            select(complaint).join(ranked, ranked.c.complaint_id == complaint.id).order_by(complaint.id)
         )
     }
+    if not rows:
+        return []
     found = similar(_case(row), [_case(rows[key]) for key in sorted(rows)], limit=SIMILAR_SHOWN)
     return [
         SimilarInfo(
@@ -128,20 +128,20 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
     ]
 
 
-async def _rarest(session: AsyncSession, words: list[str]) -> list[str]:
-    """The complaint's `RARE_WORDS` words held by the fewest complaints (each counted up to `COMMON_AT`)."""
-    term_table = models.ComplaintTerm
-    counts = [
-        select(func.count())
-        .select_from(
-            select(term_table.complaint_id).where(term_table.term == word).limit(COMMON_AT).subquery()
-        )
-        .scalar_subquery()
-        for word in words
-    ]
-    # One statement; a complaint has a few dozen words at most.
-    held = (await session.execute(select(*counts))).one()
-    return [word for _, word in sorted(zip(held, words, strict=True))[:RARE_WORDS]]
+# The complaint's words held by the fewest complaints, each counted only up to COMMON_AT (a LIMIT inside the
+# count: a common word costs no more than that). Plain SQL both databases run alike; ties by the word.
+_RAREST = text(
+    "SELECT mine.term FROM complaint_terms AS mine WHERE mine.complaint_id = :complaint_id "
+    "ORDER BY (SELECT count(*) FROM (SELECT 1 FROM complaint_terms AS other WHERE other.term = mine.term "
+    "LIMIT :common) AS held), mine.term LIMIT :rare"
+)
+
+
+async def _rarest(session: AsyncSession, complaint_id: int) -> list[str]:
+    found = await session.scalars(
+        _RAREST, {"complaint_id": complaint_id, "common": COMMON_AT, "rare": RARE_WORDS}
+    )
+    return list(found)
 
 
 def _case(row: models.Complaint) -> Case:
