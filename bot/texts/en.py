@@ -934,4 +934,8 @@ TEXTS: dict[str, str] = {
         "↩️ Your complaint <b>{number}</b> ({subject}) turned out not to be the same problem as complaint "
         "<b>{earlier}</b>, so it is now handled on its own. We will tell you of the next step."
     ),
+    "event.laporgub.link_duplicate": (
+        "Joined to complaint {earlier} about the same problem; it follows that one's handling"
+    ),
+    "event.laporgub.unlink_duplicate": "Handled on its own again, no longer with complaint {earlier}",
 }

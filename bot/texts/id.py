@@ -963,4 +963,8 @@ TEXTS: dict[str, str] = {
         "↩️ Laporan Anda <b>{number}</b> ({subject}) ternyata bukan masalah yang sama dengan laporan "
         "<b>{earlier}</b>, jadi kini ditangani tersendiri. Kami akan mengabari Anda pada langkah berikutnya."
     ),
+    "event.laporgub.link_duplicate": (
+        "Digabungkan dengan laporan {earlier} tentang masalah yang sama; penanganannya mengikuti laporan itu"
+    ),
+    "event.laporgub.unlink_duplicate": "Ditangani tersendiri lagi, tidak bersama laporan {earlier}",
 }

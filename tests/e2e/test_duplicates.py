@@ -107,6 +107,10 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
         subject=second.subject,
         earlier=first.tracking_number,
     )
+    # Their complaint's history says so too.
+    await bagus.command("/track", second.tracking_number)
+    joined = visible(bagus.t("event.laporgub.link_duplicate", earlier=first.tracking_number))
+    await bagus.next_where(lambda m: joined in (m.text or ""), "the join in the complaint's history")
     # The other city admin's copy was retired; their modified client presses the join again: refused.
     city2 = Desk(local_api, world, "city2")
     last = city2.user.last_bot_message()
