@@ -22,7 +22,7 @@ from bot.display import utf16_len
 from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
-from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE
+from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE, NOT_LINKED
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.views import AdminInfo, ComplaintInfo
 from workflow.actors import OrgKind
@@ -61,6 +61,7 @@ REFUSAL_KEYS = {
     FOLLOWS_EARLIER: "admin.refused.follows_earlier",
     NOT_LINKABLE: "admin.refused.not_linkable",
     ALREADY_RESULT: "admin.refused.already_result",
+    NOT_LINKED: "admin.refused.forged",  # no "separate" button is ever shown on a complaint not joined
 }
 
 
