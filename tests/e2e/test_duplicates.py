@@ -185,6 +185,10 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     await delivered(clean_engine, local_api)
     city = Desk(local_api, world, "city")
     card = await city.open(second.tracking_number)
+    # A modified client names a complaint the card never offered: refused, nothing changes.
+    forged = LinkYesCb(c=second.id, v=second.version, d=second.id + 1000).pack()
+    forge_press(local_api, city.user.id, card.message_id, forged)
+    assert await city.toast() == city.t.plain("admin.link.gone")
     await city.press(card, "admin.btn.link", number=first.tracking_number)
     yes = city.t.plain("admin.btn.link_yes", earlier=first.tracking_number)
     card = await city.settled(card, lambda m: yes in m.button_texts)
