@@ -271,7 +271,7 @@ def _channel(complaint: ComplaintInfo, t: Texts) -> str:
 
 def _deadline(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now: datetime) -> Html:
     day = t.wib_day(complaint.deadline)
-    if not is_waiting_on_admins(complaint):
+    if not is_waiting_on_admins(complaint) or follows_earlier(complaint):
         return t("admin.card.deadline", day=day)
     return t("admin.card.deadline_due", day=day, due=due_words(complaint, t, calendar, now))
 

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from bot.cards import render_card
+from bot.texts import texts_for
 from storage import models
 from storage.duplicates import LINK, UNLINK
 from storage.reports import Period, build_report, complaint_rows
@@ -286,3 +288,29 @@ async def test_a_duplicate_of_a_complaint_joined_later_follows_the_earliest(worl
     )
     followers = [await world.complaints.get(item.id) for item in (second, third)]
     assert [item.duplicate_of_id for item in followers if item is not None] == [first.id, first.id]
+
+
+async def test_the_card_lists_similar_ones_and_a_duplicate_says_whom_it_follows(world: World) -> None:
+    first = await to_city(world, await file(world, SERUNI))
+    second = await to_city(world, await file(world, SERUNI_AGAIN, reporter_telegram=9002))
+    t, city = texts_for("id"), world.admins["city"]
+    card = await world.complaints.card(second.id)
+    assert card is not None
+    text, markup = render_card(card, viewer=city, t=t, calendar=WorkingCalendar(), now=world.clock())
+    assert t("admin.similar.title") in text
+    assert first.tracking_number in text
+    labels = [row[0].text for row in markup.inline_keyboard] if markup else []
+    assert t.plain("admin.btn.link", number=first.tracking_number) in labels
+    assert t.plain("admin.btn.forward") in labels
+    # Joined: no steps of its own, no days-left, whom it follows, and the way back.
+    linked = await world.complaints.link_duplicate(
+        second.id, first.id, world.actor("city"), seen_version=second.version
+    )
+    card = await world.complaints.card(linked.id)
+    assert card is not None
+    text, markup = render_card(card, viewer=city, t=t, calendar=WorkingCalendar(), now=world.clock())
+    assert first.tracking_number in text
+    assert t("admin.card.deadline", day=t.wib_day(card.complaint.deadline)) + "\n" in text
+    assert t.plain("admin.similar.title") not in text
+    labels = [row[0].text for row in markup.inline_keyboard] if markup else []
+    assert labels == [t.plain("admin.btn.unlink_duplicate")]
