@@ -76,6 +76,7 @@ async def _build(options: argparse.Namespace, url: str, dsn: str) -> None:
         dataset = Dataset(orgs, WorkingCalendar(), options.complaints, options.years, seed=options.seed)
         indexes = await _drop_plain_indexes(connection)
         await _load(connection, dataset)
+        await _load_similar_texts(connection, options.complaints)
         loaded = time.perf_counter()
         # The service counts a complaint into the report's rollups as it finishes; COPY bypasses the
         # service, so the rollups are counted from the loaded rows, as the migration that made them does.
@@ -147,6 +148,7 @@ async def _measure(options: argparse.Namespace, url: str, dsn: str) -> None:
                 f"{label:<28}{runs:>6}{_percentile(timings, 50):>10.1f}{_percentile(timings, 99):>10.1f}"
                 f"{max(timings):>10.1f}"
             )
+        await _measure_similar(sessions, calendar, dsn, options, pick)
         report = await year_report()
         print(f"  the year report covered {report.total:,} complaints, {report.completed:,} completed")
         started = time.perf_counter()
@@ -271,6 +273,113 @@ async def _load(connection: asyncpg.Connection, dataset: Dataset) -> None:
     await connection.execute(
         "INSERT INTO tracking_counters (prefix, year, last) "
         "SELECT 'LG', extract(year FROM received_at)::int, count(*) FROM complaints GROUP BY 2"
+    )
+
+
+# -- the similar list (issue 17) -----------------------------------------------------------------------------
+
+# Variants of each labelled complaint: the same words with another neighbourhood, so that a place word is held
+# by a share of the complaints a real province would have, not by one in 224.
+SIMILAR_VARIANTS = 40
+NEIGHBOURHOODS = [
+    f"{a}{b}"
+    for a in ("Kra", "Pa", "Su", "Ti", "Wo", "Ba", "Ke", "Mu")
+    for b in ("dang", "nten", "rejo", "sari", "wetan")
+]
+
+
+def _similar_texts() -> list[tuple[str, str, str]]:
+    """Subject, chronology and place of the routing set's complaints, each in `SIMILAR_VARIANTS` places."""
+    from bench.routing import load
+
+    texts = []
+    for case in (item.case for item in load()):
+        for variant in range(SIMILAR_VARIANTS):
+            where = (
+                f"{case.place}, RT {variant % 9 + 1:02d} Kel. {NEIGHBOURHOODS[variant % len(NEIGHBOURHOODS)]}"
+            )
+            texts.append((case.subject, case.chronology, where))
+    return texts
+
+
+async def _load_similar_texts(connection: asyncpg.Connection, complaints: int) -> None:
+    """Give the loaded complaints the labelled set's words (complaint `id` takes text `id % len(texts)`) and
+    their stored terms, as filing does (storage/duplicates.py); the generated data set has five subjects."""
+    from storage.duplicates import terms_of
+
+    started = time.perf_counter()
+    texts = _similar_texts()
+    await connection.execute(
+        "CREATE TEMP TABLE similar_texts (idx int PRIMARY KEY, subject text, chronology text, place text)"
+    )
+    await connection.copy_records_to_table(
+        "similar_texts", records=[(i, *text) for i, text in enumerate(texts)]
+    )
+    await connection.execute("CREATE TEMP TABLE similar_terms (idx int, term text)")
+    await connection.copy_records_to_table(
+        "similar_terms", records=[(i, term) for i, text in enumerate(texts) for term in terms_of(*text)]
+    )
+    await connection.execute("DROP INDEX IF EXISTS ix_complaint_terms_term")
+    await connection.execute(
+        "UPDATE complaints c SET subject = t.subject, chronology = t.chronology, event_place = t.place "
+        "FROM similar_texts t WHERE t.idx = c.id % $1",
+        len(texts),
+    )
+    await connection.execute(
+        "INSERT INTO complaint_terms (complaint_id, term) SELECT c.id, t.term FROM complaints c "
+        "JOIN similar_terms t ON t.idx = c.id % $1",
+        len(texts),
+    )
+    await connection.execute("SET maintenance_work_mem = '1GB'")
+    await connection.execute("CREATE INDEX ix_complaint_terms_term ON complaint_terms (term, complaint_id)")
+    terms = await connection.fetchval("SELECT count(*) FROM complaint_terms")
+    print(
+        f"similar list: {len(texts):,} texts over {complaints:,} complaints, {terms:,} stored terms "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+
+
+async def _measure_similar(
+    sessions: Any, calendar: WorkingCalendar, dsn: str, options: argparse.Namespace, pick: random.Random
+) -> None:
+    """The similar list of a complaint that has just reached an office, alone and as part of its card."""
+    from storage import duplicates, models
+
+    connection = await asyncpg.connect(dsn)
+    try:
+        arrived = [
+            row["id"]
+            for row in await connection.fetch(
+                "SELECT id FROM complaints WHERE state IN ('at_province', 'at_city', 'at_opd') ORDER BY id"
+            )
+        ]
+    finally:
+        await connection.close()
+    if not arrived:
+        print("  no complaint waiting at an office: the similar list was not measured")
+        return
+    service = ComplaintService(sessions, calendar, clock=lambda: NOW)
+    found: list[int] = []
+
+    async def similar_list() -> object:
+        async with sessions() as session:
+            row = await session.get(models.Complaint, pick.choice(arrived))
+            listed = await duplicates.similar_to(session, row, NOW)
+            found.append(len(listed))
+            return listed
+
+    async def card_with_similar() -> object:
+        return await service.card(pick.choice(arrived))
+
+    for label, action in (("similar list", similar_list), ("card with similar list", card_with_similar)):
+        timings = await _time(action, options.runs)
+        print(
+            f"{label:<28}{options.runs:>6}{_percentile(timings, 50):>10.1f}{_percentile(timings, 99):>10.1f}"
+            f"{max(timings):>10.1f}"
+        )
+    print(
+        f"  over {len(arrived):,} complaints waiting at an office; "
+        f"{sum(1 for n in found if n) / len(found):.0%} of the lists named an earlier complaint"
     )
 
 

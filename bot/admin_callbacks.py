@@ -144,3 +144,27 @@ class DataRefusalCb(CallbackData, prefix="gz"):
 
     r: RowId
     send: bool
+
+
+# -- similar complaints and duplicates (storage/duplicates.py) ---------------------------------------------
+class LinkCb(CallbackData, prefix="gl"):
+    """ "🔗 Gabungkan ke …" under a similar complaint: asks once, showing both numbers."""
+
+    c: RowId  # the complaint on the card, to be joined
+    v: Version  # its version on the card
+    d: RowId  # the earlier complaint it would follow
+
+
+class LinkYesCb(CallbackData, prefix="gj"):
+    """The confirmation: the only press that joins the two."""
+
+    c: RowId
+    v: Version
+    d: RowId
+
+
+class UnlinkCb(CallbackData, prefix="gu"):
+    """Separate a duplicate again: asks for a reason like a return."""
+
+    c: RowId
+    v: Version

@@ -17,12 +17,13 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin_callbacks import ActionCb, ChronologyCb, FilesCb, HistoryCb, code_of
+from bot.admin_callbacks import ActionCb, ChronologyCb, FilesCb, HistoryCb, LinkCb, UnlinkCb, code_of
 from bot.display import TEXT_LIMIT, visible_length
 from bot.texts import Html, Texts, escape
-from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo
+from storage.duplicates import SIMILAR_STATES, may_unlink
+from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo, SimilarInfo
 from workflow.actors import ROLE_ORG_KIND, Role
-from workflow.calendar import WorkingCalendar
+from workflow.calendar import WorkingCalendar, to_wib
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, ExternalSystem
 from workflow.complaint import AttachmentKind
 from workflow.definitions import ST, Step
@@ -51,7 +52,23 @@ def render_card(
 
 def allowed_steps(card: CardInfo, viewer: AdminInfo) -> list[Step]:
     complaint = card.complaint
+    if follows_earlier(complaint):
+        return []  # a duplicate has no steps of its own at the offices
     return workflow_for(complaint.kind).allowed_triggers(viewer.as_actor(), complaint.snapshot())
+
+
+def follows_earlier(complaint: ComplaintInfo) -> bool:
+    """Joined to an earlier complaint and waiting on an office: it follows that one instead."""
+    return complaint.duplicate_of_id is not None and is_waiting_on_admins(complaint)
+
+
+def may_link(card: CardInfo, viewer: AdminInfo) -> bool:
+    """The admin holding the complaint where it has just arrived may join it to a similar one."""
+    return (
+        card.complaint.state in SIMILAR_STATES
+        and card.complaint.duplicate_of_id is None
+        and bool(allowed_steps(card, viewer))
+    )
 
 
 def card_keyboard(
@@ -65,6 +82,17 @@ def card_keyboard(
         builder.button(
             text=action_label(step.trigger, t),
             callback_data=ActionCb(c=complaint.id, v=complaint.version, t=code_of(step.trigger)),
+        )
+    if may_link(card, viewer):
+        for similar in card.similar:
+            builder.button(
+                text=t.plain("admin.btn.link", number=similar.tracking_number),
+                callback_data=LinkCb(c=complaint.id, v=complaint.version, d=similar.id),
+            )
+    if card.earlier is not None and may_unlink(viewer.as_actor(), complaint):
+        builder.button(
+            text=t.plain("admin.btn.unlink_duplicate"),
+            callback_data=UnlinkCb(c=complaint.id, v=complaint.version),
         )
     if card.attachments:
         builder.button(
@@ -149,6 +177,7 @@ def _card_text(
             place=_clipped(complaint.event_place, PLACE_SHOWN, t),
         ),
         *_location_lines(complaint, t),
+        *_duplicate_lines(card, t, now),
     ]
     middle: list[str] = [
         _reporter_line(card, viewer, t),
@@ -200,6 +229,36 @@ def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> tupl
     return render(keep), keep < len(chronology)
 
 
+def _duplicate_lines(card: CardInfo, t: Texts, now: datetime) -> list[Html]:
+    """The complaint it follows, or up to three that read like the same problem: one short line each."""
+    if card.earlier is not None:
+        stage = similar_stage(card.earlier.state, t)
+        return [t("admin.card.duplicate_of", number=card.earlier.tracking_number, stage=stage)]
+    if not card.similar:
+        return []
+    lines = [t("admin.similar.title")]
+    lines += [
+        t(
+            "admin.similar.line",
+            number=item.tracking_number,
+            stage=similar_stage(item.state, t),
+            age=_age(item, t, now),
+        )
+        for item in card.similar
+    ]
+    return lines
+
+
+def similar_stage(state: str, t: Texts) -> str:
+    key = f"admin.similar.stage.{state}"
+    return t.plain(key) if key in t.table else t.plain(f"admin.state.laporgub.{state}")
+
+
+def _age(item: SimilarInfo, t: Texts, now: datetime) -> str:
+    days = (to_wib(now).date() - to_wib(item.received_at).date()).days
+    return t.plain("admin.similar.age.days", days=days) if days > 0 else t.plain("admin.similar.age.today")
+
+
 def _channel(complaint: ComplaintInfo, t: Texts) -> str:
     channel = t.plain(f"admin.channel.{complaint.channel}")
     if complaint.external_system and complaint.external_number:
@@ -212,7 +271,7 @@ def _channel(complaint: ComplaintInfo, t: Texts) -> str:
 
 def _deadline(complaint: ComplaintInfo, t: Texts, calendar: WorkingCalendar, now: datetime) -> Html:
     day = t.wib_day(complaint.deadline)
-    if not is_waiting_on_admins(complaint):
+    if not is_waiting_on_admins(complaint) or follows_earlier(complaint):
         return t("admin.card.deadline", day=day)
     return t("admin.card.deadline_due", day=day, due=due_words(complaint, t, calendar, now))
 

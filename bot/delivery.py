@@ -39,6 +39,7 @@ from bot.outbox_sender import RateGate
 from bot.texts import Html, Texts, texts_for
 from storage.complaints import ComplaintService
 from storage.directory import Caller, Directory
+from storage.duplicates import LINK, UNLINK
 from storage.notifications import NoticeKind
 from storage.outbox import Outbox, OutboxEntry
 from storage.outbox_parts import OutboxParts, parts_done
@@ -319,8 +320,12 @@ class Delivery:
         complaint = card.complaint
         event = _event_at(card, entry.complaint_version)
         common = {"number": complaint.tracking_number, "subject": complaint.subject}
+        if trigger in (LINK, UNLINK):
+            return t(f"notify.reporter.{trigger}", earlier=entry.payload.get("earlier", ""), **common)
         if complaint.kind is ComplaintKind.LAPORGUB and trigger in (T.DISPOSE, T.FORWARD, T.ACCEPT):
             org_id = (event.org_id if trigger == T.ACCEPT else event.to_org_id) if event else None
+            # A duplicate hears the earlier complaint's milestone: the office is in the row, not its events.
+            org_id = entry.payload.get("org_id", org_id)
             org = card.orgs.get(org_id) if org_id is not None else None
             # A move to another office than the one the reporter was told of is explained, blaming no one.
             key = f"notify.reporter.{trigger}" + ("_moved" if entry.payload.get("moved") else "")

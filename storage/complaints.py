@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import log_context, models
+from storage import duplicates, log_context, models
 from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
@@ -160,6 +160,8 @@ class ComplaintService:
             )
             session.add(row)
             await session.flush()
+            if draft.kind is ComplaintKind.LAPORGUB:
+                duplicates.add_terms(session, row)
             await _append_event(session, row, actor, move, from_org_id=None, now=now)
             _add_attachments(session, row.id, None, draft.attachments)
             await write_notifications(
@@ -197,6 +199,7 @@ class ComplaintService:
             row = await session.get(models.Complaint, complaint_id)
             if row is None:
                 raise ComplaintNotFound(complaint_id)
+            duplicates.refuse_if_following(row, actor, trigger)
             info = complaint_of(row)
             target = current = None
             if target_org_id is not None:
@@ -266,6 +269,7 @@ class ComplaintService:
                 now=now,
                 pressed_card=pressed_card,
             )
+            await duplicates.follow(session, row, move.trigger, actor, now, self.calendar, move.reason)
             with log_context.bound(complaint=row.tracking_number, trigger=str(trigger)):
                 log.info("%s → %s by %s (version %d)", move.source, move.dest, actor.role, row.version)
             return TransitionResult(
@@ -326,13 +330,66 @@ class ComplaintService:
             if found is None:
                 return None
             row, reporter, events, files, orgs = found
+            similar: list[duplicates.SimilarInfo] = []
+            if row.state in duplicates.SIMILAR_STATES:
+                similar = await duplicates.similar_to(session, row, self.clock())
             return CardInfo(
+                similar=tuple(similar),
+                earlier=await duplicates.earlier_of(session, row),
                 complaint=complaint_of(row),
                 reporter=reporter_of(reporter),
-                orgs={org.id: org for org in map(organisation_from, _json_list(orgs))},
+                orgs={
+                    **{org.id: organisation_of(org) for org in await duplicates.earlier_orgs(session, row)},
+                    **{org.id: org for org in map(organisation_from, _json_list(orgs))},
+                },
                 history=sorted(map(event_from, _json_list(events)), key=lambda event: event.version),
                 attachments=sorted(map(attachment_from, _json_list(files)), key=lambda file: file.id),
             )
+
+    async def link_duplicate(
+        self,
+        complaint_id: int,
+        earlier_id: int,
+        actor: Actor,
+        *,
+        seen_version: int,
+        pressed_card: CardCopy | None = None,
+    ) -> ComplaintInfo:
+        """Join a complaint to an earlier one about the same problem (storage/duplicates.py)."""
+        async with self.sessions.begin() as session:
+            row = await duplicates.link(
+                session,
+                dup_id=complaint_id,
+                earlier_id=earlier_id,
+                actor=actor,
+                seen_version=seen_version,
+                now=self.clock(),
+                calendar=self.calendar,
+                pressed_card=pressed_card,
+            )
+            return complaint_of(row)
+
+    async def unlink_duplicate(
+        self,
+        complaint_id: int,
+        actor: Actor,
+        *,
+        seen_version: int,
+        reason: str,
+        pressed_card: CardCopy | None = None,
+    ) -> ComplaintInfo:
+        """Put a duplicate back on its own path, with a reason."""
+        async with self.sessions.begin() as session:
+            row = await duplicates.unlink(
+                session,
+                dup_id=complaint_id,
+                actor=actor,
+                seen_version=seen_version,
+                reason=reason,
+                now=self.clock(),
+                pressed_card=pressed_card,
+            )
+            return complaint_of(row)
 
     async def reporter_unreachable(
         self, complaint_id: int, failed_row_id: int, error: str
@@ -386,7 +443,11 @@ class ComplaintService:
     async def queue(self, org_id: int, role: Role, *, limit: int = 10, offset: int = 0) -> QueuePage:
         """The complaints waiting on this organisation's admins of `role`, most urgent deadline first."""
         states = [state for kind in ComplaintKind for state in workflow_for(kind).states_held_by(role)]
-        where = (models.Complaint.current_org_id == org_id, models.Complaint.state.in_(states))
+        where = (
+            models.Complaint.current_org_id == org_id,
+            models.Complaint.state.in_(states),
+            models.Complaint.duplicate_of_id.is_(None),  # a duplicate follows its earlier complaint
+        )
         query = (
             select(models.Complaint)
             .where(*where)

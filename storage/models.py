@@ -308,6 +308,22 @@ class Complaint(Base):
     resolved_at: Mapped[datetime | None]
     recorded_by_admin_id: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Joined to an earlier complaint about the same problem (storage/duplicates.py, migration 0019): it
+    # leaves the queues and follows that one's milestones and result until unlinked. No foreign key: SQLite
+    # cannot add one to an existing table without copying it (see 0008); only storage/duplicates.py sets it,
+    # to a complaint it has just read, and complaints are never deleted.
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class ComplaintTerm(Base):
+    """The stemmed content words of a complaint (subject, chronology, place), written when it is filed:
+    the similar list finds its candidates by shared rare words here (storage/duplicates.py)."""
+
+    __tablename__ = "complaint_terms"
+    __table_args__ = (Index("ix_complaint_terms_term", "term", "complaint_id"),)
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 # The four ways a complaint is sent back, which reports count per organisation.

@@ -132,7 +132,7 @@ async def write_notifications(
         "actor_admin_id": actor.admin_id,
         "at": now.isoformat(),
     }
-    await _retire_card_copies(session, complaint, move, common, now, pressed_card)
+    await retire_card_copies(session, complaint, move.after.version - 1, common, now, pressed_card)
     # An admin who pressed a card has its toast and the card itself, edited to say what was done: a third
     # message saying it again only pushes the next live card up. Moves made without a card (an officer's
     # typed answer, a relay) still get their confirmation; an officer's recording is confirmed by the bot's
@@ -228,17 +228,16 @@ async def _relay_to_recording_officer(
     return [officer.telegram_id]
 
 
-async def _retire_card_copies(
+async def retire_card_copies(
     session: AsyncSession,
     complaint: models.Complaint,
-    move: Move,
+    shown_version: int,
     common: dict[str, Any],
     now: datetime,
     pressed_card: CardCopy | None,
 ) -> None:
-    """Every copy of the card for the state just left gets edited, so no one acts on it twice; all but the
+    """Every copy of the card shown at `shown_version` gets edited, so no one acts on it twice; all but the
     copy the actor pressed, which the bot is editing already."""
-    shown_version = move.after.version - 1
     copies = await session.scalars(
         select(models.OutboxMessage).where(
             models.OutboxMessage.complaint_id == complaint.id,

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from storage import models
 from storage.report_queries import (
@@ -140,6 +141,9 @@ class Report:
     # Complaints that carry their number in another system (SP4N-LAPOR! etc.), by that system, most first;
     # counted beside the channel they arrived by, not instead of it.
     by_reference: Mapping[str, int] = field(default_factory=dict)
+    # Complaints joined to an earlier one about the same problem (storage/duplicates.py): counted in `total`
+    # and by state like any other, and here apart; one waiting on no office is not in the queues or overdue.
+    duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,7 @@ class ComplaintRow:
     overdue_now: bool
     returns: int
     rating: int | None
+    duplicate_of: str = ""  # the earlier complaint's number, for a complaint joined to it
 
 
 async def build_report(
@@ -189,8 +194,9 @@ async def build_report(
     rollups = from_rollups and scope.kind is OrgKind.PROVINCE
     live = text(models.UNFINISHED_FILTER) if rollups else None
     # Each query on its own connection, all at once: the database works on them side by side.
-    # Two gathers of four, awaited together: asyncio.gather is typed for at most six awaitables.
-    (names, mix, slots, queues), (days, returned, finished, references) = await asyncio.gather(
+    duplicate = complaint.duplicate_of_id.is_not(None)
+    # Gathers of four awaited together: asyncio.gather is typed for at most six awaitables.
+    (names, mix, slots, queues), (days, returned, finished, references), joined = await asyncio.gather(
         asyncio.gather(
             read(organisations),
             read(
@@ -222,7 +228,18 @@ async def build_report(
                 )
             ),
         ),
+        # Few rows, through ix_complaints_duplicate_of_id: the duplicates, and those of them "waiting".
+        read(
+            lambda s: grouped(
+                s, scope, period, complaint.current_org_id, waiting, case((late, 1), else_=0), where=duplicate
+            )
+        ),
     )
+    # A duplicate waiting in an office's state follows another complaint: no office's queue holds it.
+    following = Counter(
+        {(org_id, is_late): count for (org_id, is_waiting, is_late), count in joined.items() if is_waiting}
+    )
+    queues = {key: count for key, count in (Counter(queues) - following).items() if count > 0}
     if finished is not None:
         mix = dict(Counter(mix) + finished.mix)
         slots = dict(Counter(slots) + finished.slots)
@@ -270,6 +287,7 @@ async def build_report(
             system: count
             for (system,), count in sorted(references.items(), key=lambda item: (-item[1], item[0]))
         },
+        duplicates=sum(joined.values()),
     )
 
 
@@ -284,6 +302,7 @@ async def complaint_rows(
 ) -> list[ComplaintRow]:
     """Every complaint of the report with its timings, oldest first."""
     complaint, event = models.Complaint, models.ComplaintEvent
+    earlier = aliased(models.Complaint)
     # Returns of complaints received in the period happened after it began: one grouped read of the index.
     returns = (
         select(event.complaint_id, func.count().label("returns"))
@@ -305,8 +324,12 @@ async def complaint_rows(
             complaint.deadline,
             complaint.resolved_at,
             complaint.rating,
+            complaint.duplicate_of_id,
             returns.c.returns,
-        ).outerjoin(returns, returns.c.complaint_id == complaint.id),
+            earlier.tracking_number.label("earlier_number"),
+        )
+        .outerjoin(returns, returns.c.complaint_id == complaint.id)
+        .outerjoin(earlier, earlier.id == complaint.duplicate_of_id),
         scope,
         period,
     ).order_by(complaint.received_at, complaint.id)
@@ -331,9 +354,12 @@ async def complaint_rows(
                 resolved_at=resolved_at,
                 working_days_to_complete=elapsed,
                 on_time=None if elapsed is None else elapsed <= working_days,
-                overdue_now=row.state in WAITING_STAGES and row.deadline < now,
+                overdue_now=row.state in WAITING_STAGES
+                and row.deadline < now
+                and row.duplicate_of_id is None,
                 returns=row.returns or 0,
                 rating=row.rating,
+                duplicate_of=row.earlier_number or "",
             )
         )
     return rows

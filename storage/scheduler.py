@@ -140,6 +140,7 @@ async def _stage_notices(
         .join(event, and_(event.complaint_id == complaint.id, event.version == complaint.version))
         .join(models.Reporter, models.Reporter.id == complaint.reporter_id)
         .where(complaint.kind == ComplaintKind.LAPORGUB, complaint.state.in_(WAITING_STAGES))
+        .where(complaint.duplicate_of_id.is_(None))  # a duplicate waits on no office: it follows another
     )
     rows: list[dict[str, Any]] = []
     async with sessions() as session:

@@ -92,6 +92,7 @@ class ComplaintInfo:
     rating: int | None
     rating_comment: str | None = None
     complainant_in_bot: bool = True
+    duplicate_of_id: int | None = None  # joined to this earlier complaint (storage/duplicates.py)
 
     def snapshot(self) -> ComplaintSnapshot:
         return ComplaintSnapshot(
@@ -124,6 +125,24 @@ class EventInfo:
 
 
 @dataclass(frozen=True)
+class SimilarInfo:
+    id: int
+    tracking_number: str
+    state: str
+    received_at: datetime
+    score: float
+
+
+@dataclass(frozen=True)
+class EarlierInfo:
+    """The complaint a duplicate follows, as its card names it."""
+
+    id: int
+    tracking_number: str
+    state: str
+
+
+@dataclass(frozen=True)
 class CardInfo:
     """Everything an admin's card shows about one complaint."""
 
@@ -132,6 +151,10 @@ class CardInfo:
     orgs: dict[int, Organisation]  # the organisations the complaint has passed through, by id
     history: list[EventInfo]
     attachments: list[AttachmentInfo]
+    # Earlier complaints that read like the same problem (at the offices' first look), and the one this
+    # complaint follows as a duplicate: storage/duplicates.py.
+    similar: tuple[SimilarInfo, ...] = ()
+    earlier: EarlierInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +230,7 @@ def complaint_of(row: models.Complaint) -> ComplaintInfo:
         rating=row.rating,
         rating_comment=row.rating_comment,
         complainant_in_bot=row.complainant_in_bot is not False,
+        duplicate_of_id=row.duplicate_of_id,
     )
 
 

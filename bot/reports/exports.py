@@ -131,6 +131,7 @@ def _figures(report: Report) -> list[tuple[str, Any]]:
         ("median", report.median_days),
         ("p90", report.p90_days),
         ("overdue_now", report.overdue_now),
+        ("duplicates", report.duplicates),
         ("ratings_count", report.ratings.count),
         ("ratings_mean", report.ratings.mean),
     ]

@@ -33,6 +33,8 @@ def summary_text(report: Report, language: str = "id") -> str:
                 f"{escape(t('median'))}: {t.days(report.median_days)} · P90: {t.count(report.p90_days)}"
             )
         lines.append(f"{escape(t('overdue_now'))}: <b>{t.count(report.overdue_now)}</b>")
+        if report.duplicates:
+            lines.append(f"{escape(t('duplicates'))}: {t.count(report.duplicates)}")
         returns = sum(figure.count for figure in report.returns)
         if returns:
             top = report.returns[0]

@@ -19,6 +19,7 @@ from bot.texts import Html, Texts
 from bot.validation import looks_like_tracking_number, tracking_number
 from storage.complaints import ComplaintService
 from storage.directory import Directory
+from storage.duplicates import LINK, UNLINK
 from storage.views import ComplaintInfo, EventInfo
 from workflow.actors import Role
 from workflow.definitions import T
@@ -201,6 +202,8 @@ async def _event_words(
 ) -> str:
     key = f"event.{complaint.kind.value}.{event.trigger}" + ("_moved" if moved else "")
     values: dict[str, object] = {"reason": event.reason or ""}
+    if event.trigger in (LINK, UNLINK):
+        values["earlier"] = event.note or ""  # the earlier complaint's number
     if event.trigger in _NAMES_ORGANISATION:
         org = await directory.organisation(event.to_org_id) if event.to_org_id is not None else None
         values["org"] = org.name if org else t.plain("org.unknown")

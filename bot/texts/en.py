@@ -994,4 +994,63 @@ TEXTS: dict[str, str] = {
         "Refuse erasure request #{id} with the reason:\n<i>{reason}</i>\n\nSend it to the reporter?"
     ),
     "admin.data.aborted": "Cancelled. Request #{id} still awaits a decision.",
+    # -- similar complaints and duplicates (issue 17) ------------------------------------------------------
+    "admin.similar.title": "🔁 <b>Similar complaints</b> (maybe the same problem):",
+    "admin.similar.line": "• {number} · {stage} · {age}",
+    "admin.similar.age.today": "received today",
+    "admin.similar.age.days": "received {days} days ago",
+    "admin.similar.stage.at_province": "at the province",
+    "admin.similar.stage.at_city": "at Dinkominfo",
+    "admin.similar.stage.at_opd": "at the agency",
+    "admin.similar.stage.in_follow_up": "agency working on it",
+    "admin.similar.stage.result_at_city": "result being checked",
+    "admin.similar.stage.result_at_province": "result being checked",
+    "admin.similar.stage.resolved": "result sent",
+    "admin.similar.stage.closed": "closed",
+    "admin.card.duplicate_of": (
+        "🔗 <b>Joined to {number}</b> ({stage}): an earlier report of the same problem. This one follows "
+        "its handling; its reporter gets the same news and the same result."
+    ),
+    "admin.btn.link": "🔗 Join to {number}",
+    "admin.link.ask": (
+        "❓ <b>Join {number} to {earlier}?</b>\n{number} is then not handled on its own: it leaves the "
+        "queue and follows {earlier}. Its reporter is told and gets the same news and result. It can be "
+        "separated again with a reason."
+    ),
+    "admin.btn.link_yes": "✅ Yes, join to {earlier}",
+    "admin.link.gone": (
+        "That complaint is no longer among the similar ones (finished long ago or joined). Nothing changed."
+    ),
+    "admin.btn.unlink_duplicate": "✂️ Separate, handle on its own",
+    "admin.ask.unlink": (
+        "✍️ <b>Separate</b> — <code>{number}</code> from {earlier}\n"
+        "Write the reason in one message (at most {max} characters), for example why the problem differs. "
+        "The complaint goes back to the queue, and the reason stays in its history."
+    ),
+    "admin.did.link_duplicate": "Joined to an earlier report of the same problem",
+    "admin.did.unlink_duplicate": "Separated from the similar report, handled on its own",
+    "admin.refused.follows_earlier": (
+        "This complaint is joined to an earlier one and follows its handling. Separate it first if it "
+        "needs handling of its own. Nothing changed."
+    ),
+    "admin.refused.not_linkable": (
+        "That complaint cannot be joined to (it is joined itself, rejected, or finished long ago). "
+        "Nothing changed."
+    ),
+    "admin.refused.already_result": (
+        "This complaint has already received its result, so it cannot be separated. Nothing changed."
+    ),
+    "notify.reporter.link_duplicate": (
+        "🔗 Your complaint <b>{number}</b> ({subject}) has been joined to complaint <b>{earlier}</b>, which "
+        "reported the same problem first. The problem is handled once for both. You still get the news and "
+        "the result, and you rate it yourself. You do not need to report again."
+    ),
+    "notify.reporter.unlink_duplicate": (
+        "↩️ Your complaint <b>{number}</b> ({subject}) turned out not to be the same problem as complaint "
+        "<b>{earlier}</b>, so it is now handled on its own. We will tell you of the next step."
+    ),
+    "event.laporgub.link_duplicate": (
+        "Joined to complaint {earlier} about the same problem; it follows that one's handling"
+    ),
+    "event.laporgub.unlink_duplicate": "Handled on its own again, no longer with complaint {earlier}",
 }

@@ -1025,4 +1025,65 @@ TEXTS: dict[str, str] = {
         "Tolak permintaan hapus data #{id} dengan alasan:\n<i>{reason}</i>\n\nKirim ke pelapor?"
     ),
     "admin.data.aborted": "Dibatalkan. Permintaan #{id} masih menunggu keputusan.",
+    # -- similar complaints and duplicates (issue 17) ------------------------------------------------------
+    "admin.similar.title": "🔁 <b>Mirip laporan lain</b> (mungkin masalah yang sama):",
+    "admin.similar.line": "• {number} · {stage} · {age}",
+    "admin.similar.age.today": "masuk hari ini",
+    "admin.similar.age.days": "masuk {days} hari lalu",
+    "admin.similar.stage.at_province": "di Pemprov",
+    "admin.similar.stage.at_city": "di Dinkominfo",
+    "admin.similar.stage.at_opd": "di OPD",
+    "admin.similar.stage.in_follow_up": "ditindaklanjuti OPD",
+    "admin.similar.stage.result_at_city": "hasil diperiksa",
+    "admin.similar.stage.result_at_province": "hasil diperiksa",
+    "admin.similar.stage.resolved": "hasil sudah dikirim",
+    "admin.similar.stage.closed": "selesai",
+    "admin.card.duplicate_of": (
+        "🔗 <b>Digabungkan ke {number}</b> ({stage}): laporan sebelumnya tentang masalah yang sama. "
+        "Laporan ini mengikuti penanganannya; pelapornya menerima kabar dan hasil yang sama."
+    ),
+    "admin.btn.link": "🔗 Gabungkan ke {number}",
+    "admin.link.ask": (
+        "❓ <b>Gabungkan {number} ke {earlier}?</b>\n{number} tidak lagi ditangani sendiri: laporan ini "
+        "keluar dari antrian dan mengikuti {earlier}. Pelapornya diberi tahu dan menerima kabar serta hasil "
+        "yang sama. Bisa dipisahkan lagi dengan alasan."
+    ),
+    "admin.btn.link_yes": "✅ Ya, gabungkan ke {earlier}",
+    "admin.link.gone": (
+        "Laporan itu tidak lagi ada di daftar laporan serupa (sudah selesai lama atau digabungkan). "
+        "Tidak ada yang diubah."
+    ),
+    "admin.btn.unlink_duplicate": "✂️ Pisahkan, tangani sendiri",
+    "admin.ask.unlink": (
+        "✍️ <b>Pisahkan</b> — <code>{number}</code> dari {earlier}\n"
+        "Tulis alasannya dalam satu pesan (maksimal {max} karakter), misalnya mengapa masalahnya berbeda. "
+        "Laporan ini kembali ke antrian, dan alasannya tercatat di riwayatnya."
+    ),
+    "admin.did.link_duplicate": "Digabungkan ke laporan sebelumnya tentang masalah yang sama",
+    "admin.did.unlink_duplicate": "Dipisahkan dari laporan serupa, ditangani sendiri",
+    "admin.refused.follows_earlier": (
+        "Laporan ini digabungkan ke laporan sebelumnya dan mengikuti penanganannya. Pisahkan dulu bila "
+        "perlu ditangani sendiri. Tidak ada yang diubah."
+    ),
+    "admin.refused.not_linkable": (
+        "Laporan itu tidak dapat menjadi tujuan penggabungan (sudah digabungkan, ditolak, atau lama "
+        "selesai). Tidak ada yang diubah."
+    ),
+    "admin.refused.already_result": (
+        "Laporan ini sudah menerima hasilnya, jadi tidak dapat dipisahkan lagi. Tidak ada yang diubah."
+    ),
+    "notify.reporter.link_duplicate": (
+        "🔗 Laporan Anda <b>{number}</b> ({subject}) digabungkan dengan laporan <b>{earlier}</b>, yang lebih "
+        "dulu melaporkan masalah yang sama. Masalahnya ditangani sekali untuk kedua laporan. Kabar "
+        "penanganan dan hasilnya tetap dikirim kepada Anda, dan Anda menilainya sendiri. Anda tidak perlu "
+        "melapor ulang."
+    ),
+    "notify.reporter.unlink_duplicate": (
+        "↩️ Laporan Anda <b>{number}</b> ({subject}) ternyata bukan masalah yang sama dengan laporan "
+        "<b>{earlier}</b>, jadi kini ditangani tersendiri. Kami akan mengabari Anda pada langkah berikutnya."
+    ),
+    "event.laporgub.link_duplicate": (
+        "Digabungkan dengan laporan {earlier} tentang masalah yang sama; penanganannya mengikuti laporan itu"
+    ),
+    "event.laporgub.unlink_duplicate": "Ditangani tersendiri lagi, tidak bersama laporan {earlier}",
 }

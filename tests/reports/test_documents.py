@@ -126,6 +126,7 @@ async def test_csv_reads_back_one_row_per_complaint(december: tuple[Report, list
         "Lewat tenggat sekarang": "tidak",
         "Dikembalikan": "2",
         "Penilaian": "2",
+        "Duplikat dari": "",
     }
     assert (table[3]["Status"], table[3]["Lewat tenggat sekarang"], table[3]["Disetujui Pemprov (WIB)"]) == (
         "Di Dinkominfo",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
-from bot.routers.admin import actions, forged, inputs, menu, pickers, queue, report
+from bot.routers.admin import actions, duplicates, forged, inputs, menu, pickers, queue, report
 
 
 def create_router() -> Router:
@@ -17,6 +17,9 @@ def create_router() -> Router:
     # Cards carry personal data: the admin side answers in private chats only.
     root.message.filter(F.chat.type == ChatType.PRIVATE)
     root.include_routers(
-        *(module.create_router() for module in (inputs, menu, queue, report, actions, pickers, forged))
+        *(
+            module.create_router()
+            for module in (inputs, menu, queue, report, actions, pickers, duplicates, forged)
+        )
     )
     return root

@@ -17,11 +17,12 @@ from aiogram.types import CallbackQuery
 
 from bot.admin_callbacks import TRIGGERS_BY_CODE
 from bot.callbacks import MAX_ROW_ID
-from bot.cards import did_words
+from bot.cards import did_words, follows_earlier
 from bot.display import utf16_len
 from bot.replies import drop_keyboard
 from bot.texts import Texts
 from storage.complaints import ComplaintService
+from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE, NOT_LINKED
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.views import AdminInfo, ComplaintInfo
 from workflow.actors import OrgKind
@@ -57,6 +58,10 @@ MAX_ID = MAX_ROW_ID
 REFUSAL_KEYS = {
     WRONG_ROLE: "admin.refused.wrong_role",
     SPEAKS_FOR_THEMSELVES: "admin.refused.complainant_answers",
+    FOLLOWS_EARLIER: "admin.refused.follows_earlier",
+    NOT_LINKABLE: "admin.refused.not_linkable",
+    ALREADY_RESULT: "admin.refused.already_result",
+    NOT_LINKED: "admin.refused.forged",  # no "separate" button is ever shown on a complaint not joined
 }
 
 
@@ -103,6 +108,9 @@ async def check_press(
         except WorkflowError as error:
             refused.append(error)
         else:
+            # A duplicate follows the complaint it was joined to: no office steps of its own.
+            if follows_earlier(complaint):
+                raise NotPermitted(trigger, FOLLOWS_EARLIER)
             return Press(admin, complaint, step, seen_version)
     # The machine refuses someone else's complaint before a stale view (which would tell who handled it);
     # a seat that sees the complaint has the more telling reason.

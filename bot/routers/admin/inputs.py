@@ -38,8 +38,9 @@ from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
 from bot.validation import MAX_FILE_BYTES
 from storage.complaints import ComplaintService
+from storage.duplicates import UNLINK
 from storage.notifications import CardCopy
-from storage.views import AdminInfo, TransitionResult
+from storage.views import AdminInfo, ComplaintInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
 
@@ -209,6 +210,40 @@ async def ask(
         await card.edit_reply_markup(reply_markup=None)
 
 
+async def ask_unlink(
+    query: CallbackQuery,
+    card: Message,
+    complaint: ComplaintInfo,
+    earlier_number: str,
+    bot: Bot,
+    state: FSMContext,
+    t: Texts,
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    calendar: WorkingCalendar,
+    clock: Callable[[], datetime],
+) -> None:
+    """Separating a duplicate asks for its reason the way a return does; confirmed in `confirmed`."""
+    await _release(bot, state, t, complaints, admins, calendar, clock)
+    pressed = pressed_copy(card)
+    pending = {
+        "c": complaint.id,
+        "v": complaint.version,
+        "trigger": UNLINK,
+        "number": complaint.tracking_number,
+        "card": pressed.message_id,
+        "card_chat": pressed.chat_id,
+        "files": [],
+    }
+    await state.set_state(AdminInput.reason)
+    await state.update_data({PENDING: pending})
+    await query.answer()
+    text = t("admin.ask.unlink", number=complaint.tracking_number, earlier=earlier_number, max=MAX_REASON)
+    await _offer(card, bot, state, pending, text, _abort_keyboard(pending, t))
+    with suppress(TelegramBadRequest):
+        await card.edit_reply_markup(reply_markup=None)
+
+
 def action_words(trigger: str, t: Texts) -> str:
     """The step's button label without its emoji: the prompt begins with its own (✍️ or 📝), and
     "📝 📝 Kirim hasil" would say it twice."""
@@ -369,6 +404,17 @@ async def confirmed(
     # A pending action saved before the card's chat was kept: the card came to the admin's private chat.
     card = CardCopy(chat_id=pending.get("card_chat", query.from_user.id), message_id=pending["card"])
     pending.setdefault("card_chat", card.chat_id)
+    if pending["trigger"] == UNLINK:
+        from bot.routers.admin.duplicates import unlink_confirmed  # it asks through this module
+
+        try:
+            separated = await unlink_confirmed(query, pending, card, t, admins, complaints, calendar, clock)
+        finally:
+            await state.clear()
+            await _close_prompt(query, bot, pending)
+        if not separated:
+            await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
+        return
     moved: TransitionResult | None = None
     async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
         try:
