@@ -26,6 +26,7 @@ from storage.views import (
     CardInfo,
     ComplaintInfo,
     EventInfo,
+    SimilarInfo,
     TransitionResult,
     attachment_from,
     attachment_of,
@@ -330,7 +331,7 @@ class ComplaintService:
             if found is None:
                 return None
             row, reporter, events, files, orgs = found
-            similar: list[duplicates.SimilarInfo] = []
+            similar: list[SimilarInfo] = []
             if row.state in duplicates.SIMILAR_STATES:
                 similar = await duplicates.similar_to(session, row, self.clock())
             return CardInfo(
