@@ -25,10 +25,20 @@ from pathlib import Path
 
 import yaml
 
-from workflow.agency_keywords import AGENCY_KEYWORDS
-from workflow.suggestions import Case, PastDecision, similar, suggest_targets
+from storage.registry import routing_keywords
+from workflow.suggestions import Case, PastDecision, suggest_targets
+from workflow.suggestions import similar as similar_with
 
 DEFAULT_SET = Path(__file__).parent / "data" / "routing-set.yaml"
+REGISTRY = Path(__file__).resolve().parents[1] / "examples" / "orgs-jateng.yaml"
+CITY = "KOTA-PEKALONGAN"
+# The cold start, as the bot has it: the registry's keywords of the city's agencies and of the province.
+KEYWORDS = routing_keywords(REGISTRY.read_text(encoding="utf-8"), CITY)
+AGENCY_KEYWORDS = KEYWORDS
+
+
+def similar(new: Case, candidates: Sequence[Case]) -> list:
+    return similar_with(new, candidates, keywords=KEYWORDS)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,139 @@
+"""An office's own final decisions, read from the event log: what its pickers' suggestions learn from.
+
+A decision is final when what the office chose stood: a disposition or forward not sent back, or a city's
+return to the province that the province did not dispose back to it. Where a complaint was sent back from,
+that target counts against it (`workflow.suggestions.PastDecision.returned_from`). Only the office's latest
+`limit` complaints are read, newest first (index `ix_complaint_events_org_recent`), so the cost stays flat
+however long the office has worked; `RoutingHistory` keeps them per process for a short while.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import models
+from workflow.definitions import T
+from workflow.suggestions import RETURN_TO_PROVINCE, PastDecision
+
+HISTORY = 400  # an office's latest complaints it decided, the suggestions' memory
+TTL_SECONDS = 30.0  # decisions made by another process are seen at most this late
+# The office's own moves that choose a target; and, arriving at it, the moves that undo its choice.
+CHOOSING = (T.DISPOSE, T.FORWARD, T.RETURN_TO_PROVINCE)
+UNDOING = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.DISPOSE)
+E = models.ComplaintEvent
+
+
+@dataclass(frozen=True)
+class _Move:
+    trigger: str
+    org_id: int | None
+    to_org_id: int | None
+
+
+def final_decision(office_id: int, moves: list[_Move], code_of: Callable[[int], str]) -> PastDecision | None:
+    """One complaint's moves to and from `office_id`, oldest first: where it went, and came back from."""
+    current: str | None = None
+    returned: list[str] = []
+    for move in moves:
+        if move.org_id == office_id and move.trigger == T.RETURN_TO_PROVINCE:
+            current = RETURN_TO_PROVINCE
+        elif move.org_id == office_id and move.trigger in CHOOSING and move.to_org_id is not None:
+            current = code_of(move.to_org_id)
+        elif move.to_org_id == office_id and move.trigger in UNDOING and current is not None:
+            returned.append(current)
+            current = None
+    if current is None:
+        return None
+    return PastDecision(text="", place="", final=current, returned_from=tuple(returned))
+
+
+async def past_decisions(
+    session: AsyncSession, office_id: int, *, limit: int = HISTORY
+) -> list[PastDecision]:
+    """The office's final decisions on the latest `limit` complaints it moved, newest first."""
+    latest: dict[int, int] = {}
+    for trigger in CHOOSING:
+        rows = await session.execute(
+            select(E.id, E.complaint_id)
+            .where(E.org_id == office_id, E.trigger == trigger)
+            .order_by(E.id.desc())
+            .limit(limit)
+        )
+        for event_id, complaint_id in rows:
+            latest[complaint_id] = max(latest.get(complaint_id, 0), event_id)
+    chosen = sorted(latest, key=lambda c: -latest[c])[:limit]
+    if not chosen:
+        return []
+    moves: dict[int, list[_Move]] = {c: [] for c in chosen}
+    rows = await session.execute(
+        select(E.complaint_id, E.trigger, E.org_id, E.to_org_id)
+        .where(E.complaint_id.in_(chosen), or_(E.org_id == office_id, E.to_org_id == office_id))
+        .order_by(E.complaint_id, E.version)
+    )
+    for complaint_id, trigger, org_id, to_org_id in rows:
+        moves[complaint_id].append(_Move(trigger, org_id, to_org_id))
+    texts = {
+        row.id: row
+        for row in await session.execute(
+            select(
+                models.Complaint.id,
+                models.Complaint.subject,
+                models.Complaint.chronology,
+                models.Complaint.event_place,
+            ).where(models.Complaint.id.in_(chosen))
+        )
+    }
+    codes = dict((await session.execute(select(models.Organisation.id, models.Organisation.code))).tuples())
+    out: list[PastDecision] = []
+    for complaint_id in chosen:
+        decision = final_decision(office_id, moves[complaint_id], lambda org: codes.get(org, str(org)))
+        row = texts.get(complaint_id)
+        if decision is None or row is None:
+            continue
+        out.append(
+            PastDecision(
+                text=f"{row.subject}. {row.chronology}",
+                place=row.event_place,
+                final=decision.final,
+                returned_from=decision.returned_from,
+            )
+        )
+    return out
+
+
+class RoutingHistory:
+    """`past_decisions` per office, kept for `ttl` seconds or until this process sees the office decide."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        ttl: float = TTL_SECONDS,
+        limit: int = HISTORY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.ttl = ttl
+        self.limit = limit
+        self.clock = clock
+        self._kept: dict[int, tuple[float, tuple[PastDecision, ...]]] = {}
+
+    async def of(self, office_id: int) -> tuple[PastDecision, ...]:
+        kept = self._kept.get(office_id)
+        if kept is not None and self.clock() - kept[0] < self.ttl:
+            return kept[1]
+        async with self.sessions() as session:
+            decisions = tuple(await past_decisions(session, office_id, limit=self.limit))
+        self._kept[office_id] = (self.clock(), decisions)
+        return decisions
+
+    def forget(self, *office_ids: int | None) -> None:
+        """A decision was just made that involves these offices: read theirs afresh next time."""
+        for office_id in office_ids:
+            if office_id is not None:
+                self._kept.pop(office_id, None)
