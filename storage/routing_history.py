@@ -88,7 +88,10 @@ async def past_decisions(
             ).where(models.Complaint.id.in_(chosen))
         )
     }
-    codes = dict((await session.execute(select(models.Organisation.id, models.Organisation.code))).tuples())
+    codes = {
+        org_id: code
+        for org_id, code in await session.execute(select(models.Organisation.id, models.Organisation.code))
+    }
     out: list[PastDecision] = []
     for complaint_id in chosen:
         decision = final_decision(office_id, moves[complaint_id], lambda org: codes.get(org, str(org)))

@@ -49,7 +49,11 @@ class PastDecision:
 class Suggestion:
     org_code: str
     score: float
-    why: str
+    why: str  # in Indonesian, e.g. "7 dari 8 laporan serupa → DPUPR"; the parts below let a bot say it anew
+    went: int = 0  # of the `alike` earlier complaints, how many finally went here
+    alike: int = 0
+    words: tuple[str, ...] = ()  # the duty keywords it matched, longest first
+    returned: int = 0  # alike complaints sent back from here
 
 
 def default_label(code: str) -> str:
@@ -141,7 +145,17 @@ def suggest_targets(
         if returned[code]:
             why += f" (dikembalikan {returned[code]}×)"
         if raw > 0 or code in strength:
-            out.append(Suggestion(code, round(max(raw, 0.0), 6), why))
+            out.append(
+                Suggestion(
+                    code,
+                    round(max(raw, 0.0), 6),
+                    why,
+                    went=went[code],
+                    alike=len(alike),
+                    words=tuple(matched.get(code, ())[:3]),
+                    returned=returned[code],
+                )
+            )
     out.sort(key=lambda s: (-s.score, s.org_code))
     return out[:limit] if limit is not None else out
 

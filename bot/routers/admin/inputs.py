@@ -38,6 +38,7 @@ from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
 from bot.validation import MAX_FILE_BYTES
 from storage.complaints import ComplaintService
+from storage.directory import Directory
 from storage.notifications import CardCopy
 from storage.views import AdminInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
@@ -358,6 +359,7 @@ async def confirmed(
     state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
+    directory: Directory,
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
@@ -387,6 +389,8 @@ async def confirmed(
             # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
             await state.clear()
             await _close_prompt(query, bot, pending)
+        # A return undoes the office's earlier choice: its pickers' suggestions read the history afresh.
+        directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
         await show_done(
             query,
             moved,
