@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from workflow.definitions import T
-from workflow.suggestions import RETURN_TO_PROVINCE, PastDecision
+from workflow.suggestions import RETURN_TO_PROVINCE, Decided, PastDecision, decided
 
 HISTORY = 400  # an office's latest complaints it decided, the suggestions' memory
-TTL_SECONDS = 30.0  # decisions made by another process are seen at most this late
+TTL_SECONDS = 120.0  # decisions made by another process (or a return to the office) are seen this late
 # The office's own moves that choose a target; and, arriving at it, the moves that undo its choice.
 CHOOSING = (T.DISPOSE, T.FORWARD, T.RETURN_TO_PROVINCE)
 UNDOING = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.DISPOSE)
@@ -53,9 +53,12 @@ def final_decision(office_id: int, moves: list[_Move], code_of: Callable[[int], 
 
 
 async def past_decisions(
-    session: AsyncSession, office_id: int, *, limit: int = HISTORY
+    session: AsyncSession, office_id: int, *, limit: int = HISTORY, codes: dict[int, str] | None = None
 ) -> list[PastDecision]:
-    """The office's final decisions on the latest `limit` complaints it moved, newest first."""
+    """The office's final decisions on the latest `limit` complaints it moved, newest first.
+
+    `codes` (organisation id → code) may be given by a caller that keeps them; missing ones are read.
+    """
     latest: dict[int, int] = {}
     for trigger in CHOOSING:
         rows = await session.execute(
@@ -88,10 +91,11 @@ async def past_decisions(
             ).where(models.Complaint.id.in_(chosen))
         )
     }
-    codes = {
-        org_id: code
-        for org_id, code in await session.execute(select(models.Organisation.id, models.Organisation.code))
-    }
+    wanted = {m.to_org_id for ms in moves.values() for m in ms if m.to_org_id is not None}
+    codes = codes if codes is not None else {}
+    if not wanted <= codes.keys():
+        query = select(models.Organisation.id, models.Organisation.code)
+        codes.update({org_id: code for org_id, code in await session.execute(query)})
     out: list[PastDecision] = []
     for complaint_id in chosen:
         decision = final_decision(office_id, moves[complaint_id], lambda org: codes.get(org, str(org)))
@@ -110,7 +114,8 @@ async def past_decisions(
 
 
 class RoutingHistory:
-    """`past_decisions` per office, kept for `ttl` seconds or until this process sees the office decide."""
+    """`past_decisions` per office, made ready to compare with (`workflow.suggestions.decided`), kept for
+    `ttl` seconds or until this process sees the office decide."""
 
     def __init__(
         self,
@@ -124,19 +129,28 @@ class RoutingHistory:
         self.ttl = ttl
         self.limit = limit
         self.clock = clock
-        self._kept: dict[int, tuple[float, tuple[PastDecision, ...]]] = {}
+        self._kept: dict[int, tuple[float, Decided]] = {}
+        self._codes: dict[int, str] = {}  # organisation codes never change: read once
 
-    async def of(self, office_id: int) -> tuple[PastDecision, ...]:
+    async def of(self, office_id: int) -> Decided:
         kept = self._kept.get(office_id)
         if kept is not None and self.clock() - kept[0] < self.ttl:
             return kept[1]
         async with self.sessions() as session:
-            decisions = tuple(await past_decisions(session, office_id, limit=self.limit))
-        self._kept[office_id] = (self.clock(), decisions)
-        return decisions
+            ready = decided(await past_decisions(session, office_id, limit=self.limit, codes=self._codes))
+        self._kept[office_id] = (self.clock(), ready)
+        return ready
+
+    def record(self, office_id: int, decision: PastDecision) -> None:
+        """The office just decided here: its kept history takes the decision without reading the log again
+        (its TTL unchanged, after which the log's own account replaces it)."""
+        kept = self._kept.get(office_id)
+        if kept is not None:
+            history = (decision, *kept[1].history)[: self.limit]
+            self._kept[office_id] = (kept[0], decided(history))
 
     def forget(self, *office_ids: int | None) -> None:
-        """A decision was just made that involves these offices: read theirs afresh next time."""
+        """Something undid a decision of these offices (a return): read theirs afresh next time."""
         for office_id in office_ids:
             if office_id is not None:
                 self._kept.pop(office_id, None)

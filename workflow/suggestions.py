@@ -89,10 +89,47 @@ def keyword_matches(query: frozenset[str], keywords: Iterable[str]) -> list[str]
     return sorted(found, key=lambda kw: (-len(phrase_terms(kw)), kw))
 
 
+@dataclass(frozen=True)
+class Decided:
+    """An office's decisions made ready to compare with: each one's terms, their rarity, and which hold a
+    term. Built once per history (`decided`), kept with it by whoever keeps the history."""
+
+    history: tuple[PastDecision, ...]
+    docs: tuple[frozenset[str], ...]
+    idf: Mapping[str, float]
+    unseen: float  # the rarity of a term no decision holds
+    norms: tuple[float, ...]
+    holding: Mapping[str, tuple[int, ...]]  # term → the decisions holding it
+
+    def likeness(self, query: frozenset[str]) -> list[tuple[float, int]]:
+        """(cosine, index) for every decision sharing a term with `query`, as `_cosine` computes it."""
+        candidates = sorted({i for term in query for i in self.holding.get(term, ())})
+        if not query or not candidates:
+            return []
+        norm_query = math.sqrt(sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query)))
+        found = []
+        for i in candidates:
+            shared = sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query & self.docs[i]))
+            found.append((shared / (norm_query * self.norms[i]), i))
+        return found
+
+
+def decided(history: Sequence[PastDecision]) -> Decided:
+    docs = tuple(term_set(f"{past.text} {past.place}") for past in history)
+    idf = _idf(docs) if docs else {}
+    unseen = math.log(len(docs) + 1) + 1.0
+    norms = tuple(math.sqrt(sum(idf.get(t, unseen) ** 2 for t in sorted(doc))) for doc in docs)
+    holding: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        for term in doc:
+            holding.setdefault(term, []).append(i)
+    return Decided(tuple(history), docs, idf, unseen, norms, {t: tuple(ix) for t, ix in holding.items()})
+
+
 def suggest_targets(
     text: str,
     place: str,
-    history: Sequence[PastDecision],
+    history: Sequence[PastDecision] | Decided,
     keywords: Keywords,
     *,
     labels: Mapping[str, str] | None = None,
@@ -101,15 +138,15 @@ def suggest_targets(
     """Targets ranked best first, each with a score in [0, 1] and a short Indonesian why.
 
     Only targets with some evidence are listed (alike decisions or matching duty words); ties are broken by
-    code, so the same input always gives the same list. Nothing is applied: a person chooses.
+    code, so the same input always gives the same list. Nothing is applied: a person chooses. `history` may
+    come prepared (`decided`): the same answer, without redoing the history's part for every complaint.
     """
     label = (lambda code: labels.get(code, default_label(code))) if labels else default_label
     query = term_set(f"{text} {place}")
 
-    docs = [term_set(f"{past.text} {past.place}") for past in history]
-    idf = _idf(docs) if docs else {}
-    unseen = math.log(len(docs) + 1) + 1.0
-    likeness = ((_cosine(query, doc, idf, unseen), i) for i, doc in enumerate(docs))
+    prepared = history if isinstance(history, Decided) else decided(history)
+    history = prepared.history
+    likeness = prepared.likeness(query)
     alike = sorted(
         ((like, i) for like, i in likeness if like >= MIN_LIKENESS), key=lambda pair: (-pair[0], pair[1])
     )[:NEIGHBOURS]

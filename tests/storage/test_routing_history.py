@@ -119,16 +119,22 @@ async def test_kept_per_office_until_it_decides_or_a_while_passes(world: World) 
     now = [0.0]
     kept = RoutingHistory(world.directory.sessions, ttl=30.0, clock=lambda: now[0])
     city = world.orgs["KOTA-PKL"].id
-    assert await kept.of(city) == ()
+    assert (await kept.of(city)).history == ()
     subject, chronology, place = RUBBISH[0]
     c = await file(world, subject, chronology, place)
     await to_city(world, c)
     await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DLH"].id)
-    assert await kept.of(city) == ()  # kept: another process's decision shows after the TTL
+    assert (await kept.of(city)).history == ()  # kept: another process's decision shows after the TTL
     now[0] = 31.0
-    assert [d.final for d in await kept.of(city)] == ["PKL-DLH"]
+    assert [d.final for d in (await kept.of(city)).history] == ["PKL-DLH"]
     c = await file(world, *POTHOLES[0])
     await to_city(world, c)
     await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DPUPR"].id)
-    kept.forget(city, None)  # the picker that moved it says so
-    assert [d.final for d in await kept.of(city)] == ["PKL-DPUPR", "PKL-DLH"]
+    # The picker that moved it records the decision: counted at once, without reading the log.
+    subject, chronology, place = POTHOLES[0]
+    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"))
+    assert [d.final for d in (await kept.of(city)).history] == ["PKL-DPUPR", "PKL-DLH"]
+    # The agency sends it back: the log is read afresh and the return counts against it.
+    await move(world, c, "opd", T.RETURN_TO_CITY, reason="Bukan kewenangan kami.")
+    kept.forget(None, city)
+    assert [(d.final, d.returned_from) for d in (await kept.of(city)).history] == [("PKL-DLH", ())]

@@ -43,6 +43,7 @@ from storage.notifications import CardCopy
 from storage.views import AdminInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
+from workflow.definitions import T
 
 MAX_REASON = 1000
 # A result is shown back in one message with its labels, so it stays well inside Telegram's 4,096.
@@ -389,8 +390,10 @@ async def confirmed(
             # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
             await state.clear()
             await _close_prompt(query, bot, pending)
-        # A return undoes the office's earlier choice: its pickers' suggestions read the history afresh.
-        directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
+        # A return undoes an earlier choice of the office it goes back to, and is one of the returning
+        # office's own decisions (a city's return to the province): both read their history afresh.
+        if press.step.trigger in (T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE):
+            directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
         await show_done(
             query,
             moved,

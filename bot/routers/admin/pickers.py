@@ -53,7 +53,7 @@ from workflow.calendar import WorkingCalendar
 from workflow.definitions import T
 from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
 from workflow.regions import likely_cities, named_in, narrow
-from workflow.suggestions import RETURN_TO_PROVINCE, Suggestion, suggest_targets
+from workflow.suggestions import RETURN_TO_PROVINCE, PastDecision, Suggestion, suggest_targets
 
 PAGE_SIZE = 8
 # The steps that send a complaint back up to the office now choosing again.
@@ -435,8 +435,12 @@ async def send_confirmed(
             target_org_id=callback_data.o,
             pressed_card=card,
         )
-        # The office's history just grew: its next suggestions read it afresh.
-        directory.routing.forget(press.admin.org.id, callback_data.o)
+        # The office's history just grew: its next suggestions count this decision.
+        target = await directory.organisation(callback_data.o)
+        if target is not None:
+            was = moved.complaint
+            decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
+            directory.routing.record(press.admin.org.id, decision)
         await _stop_narrowing(state)
         await show_done(
             query,
