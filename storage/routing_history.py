@@ -9,6 +9,8 @@ however long the office has worked; `RoutingHistory` keeps them per process for 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from workflow.definitions import T
 from workflow.suggestions import RETURN_TO_PROVINCE, Decided, PastDecision, decided
+
+log = logging.getLogger(__name__)
 
 HISTORY = 400  # an office's latest complaints it decided, the suggestions' memory
 TTL_SECONDS = 120.0  # decisions made by another process (or a return to the office) are seen this late
@@ -114,8 +118,13 @@ async def past_decisions(
 
 
 class RoutingHistory:
-    """`past_decisions` per office, made ready to compare with (`workflow.suggestions.decided`), kept for
-    `ttl` seconds or until this process sees the office decide."""
+    """`past_decisions` per office, made ready to compare with (`workflow.suggestions.decided`).
+
+    A picker waits for the log only for an office this process has not read yet, or just after a return
+    (`forget`). A copy older than `ttl` still answers at once while a fresh one is read beside it for the
+    next picker, so decisions made by other processes show within `ttl` and a picker never waits for them.
+    A decision made here (`record`) counts at once.
+    """
 
     def __init__(
         self,
@@ -131,19 +140,44 @@ class RoutingHistory:
         self.clock = clock
         self._kept: dict[int, tuple[float, Decided]] = {}
         self._codes: dict[int, str] = {}  # organisation codes never change: read once
+        # Bumped by every change made here, so that a read begun before it does not overwrite it.
+        self._changes: dict[int, int] = {}
+        self._reading: dict[int, asyncio.Task[Decided]] = {}
 
     async def of(self, office_id: int) -> Decided:
         kept = self._kept.get(office_id)
-        if kept is not None and self.clock() - kept[0] < self.ttl:
-            return kept[1]
+        change = self._changes.get(office_id, 0)
+        if kept is None:
+            return await self._read(office_id, change)
+        if self.clock() - kept[0] >= self.ttl and office_id not in self._reading:
+            task = asyncio.create_task(self._read(office_id, change))
+            self._reading[office_id] = task
+            task.add_done_callback(lambda done: self._read_over(office_id, done))
+        return kept[1]
+
+    async def settled(self) -> None:
+        """Until the reads begun beside the pickers are over (tests, and a clean shutdown)."""
+        while self._reading:
+            await asyncio.wait(list(self._reading.values()))
+
+    async def _read(self, office_id: int, change: int) -> Decided:
+        """The log's account, kept unless something changed here since `change` (counted when asked)."""
         async with self.sessions() as session:
             ready = decided(await past_decisions(session, office_id, limit=self.limit, codes=self._codes))
-        self._kept[office_id] = (self.clock(), ready)
+        if self._changes.get(office_id, 0) == change:
+            self._kept[office_id] = (self.clock(), ready)
         return ready
+
+    def _read_over(self, office_id: int, task: asyncio.Task[Decided]) -> None:
+        self._reading.pop(office_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            # The old copy goes on answering; the next picker after the TTL tries again.
+            log.warning("reading office %s's decisions failed", office_id, exc_info=task.exception())
 
     def record(self, office_id: int, decision: PastDecision) -> None:
         """The office just decided here: its kept history takes the decision without reading the log again
-        (its TTL unchanged, after which the log's own account replaces it)."""
+        (its age unchanged, after which the log's own account replaces it)."""
+        self._changes[office_id] = self._changes.get(office_id, 0) + 1
         kept = self._kept.get(office_id)
         if kept is not None:
             history = (decision, *kept[1].history)[: self.limit]
@@ -153,4 +187,5 @@ class RoutingHistory:
         """Something undid a decision of these offices (a return): read theirs afresh next time."""
         for office_id in office_ids:
             if office_id is not None:
+                self._changes[office_id] = self._changes.get(office_id, 0) + 1
                 self._kept.pop(office_id, None)

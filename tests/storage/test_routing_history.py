@@ -126,6 +126,9 @@ async def test_kept_per_office_until_it_decides_or_a_while_passes(world: World) 
     await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DLH"].id)
     assert (await kept.of(city)).history == ()  # kept: another process's decision shows after the TTL
     now[0] = 31.0
+    # Expired: this picker still gets the old copy at once, and a fresh one is read beside it.
+    assert (await kept.of(city)).history == ()
+    await kept.settled()
     assert [d.final for d in (await kept.of(city)).history] == ["PKL-DLH"]
     c = await file(world, *POTHOLES[0])
     await to_city(world, c)
@@ -138,3 +141,16 @@ async def test_kept_per_office_until_it_decides_or_a_while_passes(world: World) 
     await move(world, c, "opd", T.RETURN_TO_CITY, reason="Bukan kewenangan kami.")
     kept.forget(None, city)
     assert [(d.final, d.returned_from) for d in (await kept.of(city)).history] == [("PKL-DLH", ())]
+
+
+async def test_a_decision_recorded_while_the_log_is_read_is_not_lost(world: World) -> None:
+    now = [0.0]
+    kept = RoutingHistory(world.directory.sessions, ttl=30.0, clock=lambda: now[0])
+    city = world.orgs["KOTA-PKL"].id
+    assert (await kept.of(city)).history == ()
+    now[0] = 31.0
+    assert (await kept.of(city)).history == ()  # a read of the log begins beside this picker
+    subject, chronology, place = POTHOLES[0]
+    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"))
+    await kept.settled()  # the read began before the decision: it must not replace the copy holding it
+    assert [d.final for d in (await kept.of(city)).history] == ["PKL-DPUPR"]
