@@ -738,7 +738,7 @@ TEXTS: dict[str, str] = {
     "admin.pick.ask.dispose": "❓ Dispose to {org}?",
     "admin.pick.ask.forward": "❓ Forward to {org}?",
     "admin.pick.asked": "{question} Press ✅ to send it, or pick another.",
-    "admin.pick.suggested": "💡 Suggested from this office's decisions (you still choose):",
+    "admin.pick.suggested": "💡 Suggested targets (you still choose):",
     "admin.pick.why.history": "• {went} of {alike} similar complaints → {org}",
     "admin.pick.why.words": "• keywords «{words}» → {org}",
     "admin.pick.why.both": "• {went} of {alike} similar complaints, keywords «{words}» → {org}",

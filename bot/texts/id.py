@@ -764,7 +764,7 @@ TEXTS: dict[str, str] = {
     "admin.pick.ask.dispose": "❓ Disposisi ke {org}?",
     "admin.pick.ask.forward": "❓ Teruskan ke {org}?",
     "admin.pick.asked": "{question} Tekan ✅ untuk mengirim, atau pilih yang lain.",
-    "admin.pick.suggested": "💡 Saran dari keputusan kantor ini (tetap Anda yang memilih):",
+    "admin.pick.suggested": "💡 Saran tujuan (tetap Anda yang memilih):",
     "admin.pick.why.history": "• {went} dari {alike} laporan serupa → {org}",
     "admin.pick.why.words": "• kata kunci «{words}» → {org}",
     "admin.pick.why.both": "• {went} dari {alike} laporan serupa, kata kunci «{words}» → {org}",
