@@ -5,7 +5,9 @@
     python -m bench.bench_queries --complaints 20000              # what CI can afford
 
 Prints p50/p99 in milliseconds for one organisation's queue page, a reporter's list, a complaint's card
-and a year's /rekap at province scope, measured through the real services (ComplaintService, build_report).
+and a year's /rekap at province scope, measured through the real services (ComplaintService, build_report);
+and a picker's suggested targets (issue 17, `_measure_suggestions`): read from the office's event log, and
+from the copy a process keeps.
 The database is created from the migrations, loaded with COPY (asyncpg's copy_records_to_table; the
 migrations' plain indexes are dropped during the load and rebuilt after, as a bulk load would), the report's
 daily rollups counted from the loaded rows, vacuumed and analysed, then dropped. The year report is read once
@@ -28,14 +30,18 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.dataset import NOW, Dataset, Organisations
+from bench.routing import KEYWORDS, load
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.report_rollups import rebuild_sql
 from storage.reports import Period, Report, build_report
+from storage.routing_history import HISTORY, RoutingHistory
 from workflow.actors import Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
+from workflow.suggestions import suggest_targets
 
 DEFAULT_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 CHUNK = 20_000  # complaints per COPY batch
@@ -156,9 +162,62 @@ async def _measure(options: argparse.Namespace, url: str, dsn: str) -> None:
         took = (time.perf_counter() - started) * 1000
         same = "the same figures" if live == report else "DIFFERENT FIGURES"
         print(f"  the same report read live, without the rollups: {took:.0f} ms, {same}")
+        await _measure_suggestions(sessions, orgs, options, pick)
         print(f"load average after: {_load_average()}")
     finally:
         await engine.dispose()
+
+
+# -- suggested targets (issue 17) ------------------------------------------------------------------------
+
+
+async def _measure_suggestions(
+    sessions: async_sessionmaker[AsyncSession],
+    orgs: Organisations,
+    options: argparse.Namespace,
+    pick: random.Random,
+) -> None:
+    """A picker's suggestions for a complaint at a city, as `bot.routers.admin.pickers.suggestions_for` asks.
+
+    "read" reads the office's latest decisions from the event log every time (a process that has just
+    started, or whose copy expired); "kept" takes them from the process's copy (`RoutingHistory`), as most
+    pickers do. Each query's text is one of the routing set's complaints with a word of its own added, so
+    that no cached stemming of an earlier query helps it.
+    """
+    texts = [(item.text, item.case.place) for item in load()]
+    counter = iter(range(10**9))
+
+    def query() -> tuple[str, str]:
+        text, place = pick.choice(texts)
+        return f"{text} kata{next(counter)}", place
+
+    read = RoutingHistory(sessions)
+    kept = RoutingHistory(sessions)
+    sizes: list[int] = []
+
+    async def suggestion(history: RoutingHistory, *, afresh: bool) -> object:
+        office = pick.choice(orgs.cities)
+        if afresh:
+            history.forget(office)  # as after a return: the picker waits for the log
+        decisions = await history.of(office)
+        sizes.append(len(decisions.history))
+        text, place = query()
+        return suggest_targets(text, place, decisions, KEYWORDS, limit=3)
+
+    async def from_the_log() -> object:
+        return await suggestion(read, afresh=True)
+
+    async def from_the_copy() -> object:
+        return await suggestion(kept, afresh=False)
+
+    for label, action in (("suggestion, read", from_the_log), ("suggestion, kept", from_the_copy)):
+        sizes.clear()
+        timings = await _time(action, options.runs)
+        print(
+            f"{label:<28}{options.runs:>6}{_percentile(timings, 50):>10.1f}{_percentile(timings, 99):>10.1f}"
+            f"{max(timings):>10.1f}"
+        )
+    print(f"  each city's history: {min(sizes)}–{max(sizes)} final decisions (at most {HISTORY})")
 
 
 async def _time(action: Callable[[], Awaitable[object]], runs: int) -> list[float]:

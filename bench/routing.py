@@ -1,6 +1,7 @@
 """Routing suggestions and the similar list, measured on a labelled set of Kota Pekalongan complaints.
 
     python -m bench.routing [--seed 17] [--train 0.7] [--limit N] [--set bench/data/routing-set.yaml]
+    python -m bench.routing --through-bot      # the same split, read from the real bot's pickers
 
 The set (bench/data/routing-set.yaml) is shuffled with a fixed seed and split into a training part and a test
 part. The training part is filed first, in order, as an office would decide it: the admin takes the top
@@ -10,13 +11,15 @@ test complaint is asked for suggestions (top-1, top-3 against its label) and for
 complaints filed before it (precision and recall against the duplicate groups). Nothing reads a test label
 before its answer is scored.
 
-Scope: the pure functions, in one process. Filing through the real bot and reading the pickers, and
-1,000,000 complaints in PostgreSQL, are not measured here (README, "Similar complaints and routing").
+Scope: the pure functions, in one process. `--through-bot` (bench/routing_bot.py) files the same split
+through the real bot and reads the forward picker's order; 1,000,000 complaints in PostgreSQL are
+`bench/bench_queries.py`'s.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import random
 import time
 from collections.abc import Sequence
@@ -25,10 +28,20 @@ from pathlib import Path
 
 import yaml
 
-from workflow.agency_keywords import AGENCY_KEYWORDS
-from workflow.suggestions import Case, PastDecision, similar, suggest_targets
+from storage.registry import routing_keywords
+from workflow.suggestions import Case, PastDecision, suggest_targets
+from workflow.suggestions import similar as similar_with
 
 DEFAULT_SET = Path(__file__).parent / "data" / "routing-set.yaml"
+REGISTRY = Path(__file__).resolve().parents[1] / "examples" / "orgs-jateng.yaml"
+CITY = "KOTA-PEKALONGAN"
+# The cold start, as the bot has it: the registry's keywords of the city's agencies and of the province.
+KEYWORDS = routing_keywords(REGISTRY.read_text(encoding="utf-8"), CITY)
+AGENCY_KEYWORDS = KEYWORDS
+
+
+def similar(new: Case, candidates: Sequence[Case]) -> list:
+    return similar_with(new, candidates, keywords=KEYWORDS)
 
 
 @dataclass(frozen=True)
@@ -186,14 +199,36 @@ def report(f: Figures, candidates: int) -> str:
     )
 
 
+def report_through_bot(items: Sequence[Labelled], *, seed: int, train_fraction: float) -> str:
+    from bench.routing_bot import run_through_bot  # it imports this module: loaded only when asked
+
+    order = list(items)
+    random.Random(seed).shuffle(order)
+    cut = round(len(order) * train_fraction)
+    f = asyncio.run(run_through_bot(order[:cut], order[cut:]))
+    return "\n".join(
+        [
+            f"through the bot: training {f.train} decided in the pickers, test {f.test} read from them "
+            f"({f.seconds:.0f} s)",
+            f"routing top-1: {f.top1:.1%}  top-3: {f.top3:.1%}   (targets: ≥ 80%, ≥ 95%)",
+            f"forward press → picker shown: p50 {f.picker_p50_ms:.0f} ms  p99 {f.picker_p99_ms:.0f} ms "
+            "(the whole round trip through the local Bot API server)",
+        ]
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--train", type=float, default=0.7, help="fraction of the set filed first")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N complaints")
+    parser.add_argument("--through-bot", action="store_true", help="read the real bot's forward pickers")
     args = parser.parse_args(argv)
     items = load(args.set)[: args.limit]
+    if args.through_bot:
+        print(report_through_bot(items, seed=args.seed, train_fraction=args.train))
+        return
     figures = run(items, seed=args.seed, train_fraction=args.train)
     print(report(figures, len(items) - 1))
 

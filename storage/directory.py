@@ -16,6 +16,7 @@ from storage.errors import (
     RoleDoesNotFit,
     UnknownOrganisation,
 )
+from storage.routing_history import RoutingHistory
 from storage.views import AdminInfo, ReporterInfo, admin_of, organisation_of, reporter_of
 from workflow.actors import CHILD_KIND, ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.identity import Identity
@@ -32,6 +33,8 @@ class Caller:
 class Directory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
+        # Each office's own final decisions, which its pickers' suggestions learn from (kept per process).
+        self.routing = RoutingHistory(sessions)
 
     async def add_organisation(
         self,

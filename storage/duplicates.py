@@ -15,10 +15,13 @@ of the duplicate (who, when, the unlink's reason); they are not steps of the wor
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, literal, or_, select, text, union_all, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -32,7 +35,7 @@ from workflow.calendar import WorkingCalendar
 from workflow.definitions import ComplaintKind, S, T
 from workflow.engine import workflow_for
 from workflow.errors import NotPermitted, StaleVersion
-from workflow.suggestions import Case, similar
+from workflow.suggestions import Case, Keywords, similar
 from workflow.text_match import terms
 
 LINK = "link_duplicate"
@@ -54,6 +57,28 @@ FOLLOWS_EARLIER = "the complaint follows an earlier one"
 NOT_LINKABLE = "that complaint cannot be joined to"
 NOT_LINKED = "the complaint is not joined to an earlier one"
 ALREADY_RESULT = "the complaint already has its result"
+# The registry's duty words change only when it is imported again: read them this often at most.
+KEYWORDS_KEPT_S = 300.0
+# By database engine: a process may talk to several databases (the tests do).
+_kept_keywords: WeakKeyDictionary[Engine, tuple[float, dict[str, tuple[str, ...]]]] = WeakKeyDictionary()
+
+
+async def registry_keywords(session: AsyncSession) -> Keywords:
+    """Every organisation's duty keywords (the registry's), by code: what tells a reporter's own matter
+    (`workflow.suggestions.is_personal`) from a shared problem. Kept in the process for a few minutes."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    kept = _kept_keywords.get(engine)
+    if kept is not None and time.monotonic() - kept[0] < KEYWORDS_KEPT_S:
+        return kept[1]
+    rows = await session.execute(
+        select(models.Organisation.code, models.Organisation.keywords)
+        .where(models.Organisation.keywords.is_not(None))
+        .order_by(models.Organisation.code)
+    )
+    keywords = {code: tuple(words) for code, words in rows if words}
+    _kept_keywords[engine] = (time.monotonic(), keywords)
+    return keywords
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
@@ -115,7 +140,12 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
     }
     if not rows:
         return []
-    found = similar(_case(row), [_case(rows[key]) for key in sorted(rows)], limit=SIMILAR_SHOWN)
+    found = similar(
+        _case(row),
+        [_case(rows[key]) for key in sorted(rows)],
+        keywords=await registry_keywords(session),
+        limit=SIMILAR_SHOWN,
+    )
     return [
         SimilarInfo(
             id=rows[int(item.key)].id,

@@ -83,6 +83,8 @@ class Organisation(Base):
     short_name: Mapped[str | None] = mapped_column(String(24))
     region_code: Mapped[str | None] = mapped_column(String(8))
     districts: Mapped[list[str] | None] = mapped_column(JSON)
+    # Words of its duties, from the registry: the pickers' suggestions before the office has decided any.
+    keywords: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class Admin(Base):
@@ -365,6 +367,8 @@ class ComplaintEvent(Base):
         Index("ix_complaint_events_to_org", "to_org_id", "at", postgresql_include=["complaint_id"]),
         # A picker's "most used targets": an office's dispositions or forwards, counted by target.
         Index("ix_complaint_events_org_trigger", "org_id", "trigger", postgresql_include=["to_org_id"]),
+        # The pickers' suggestions: an office's latest dispositions or forwards, newest first (0018).
+        Index("ix_complaint_events_org_recent", "org_id", "trigger", "id"),
     )
 
 

@@ -5,6 +5,8 @@ optional `short_name`, `active` (default true) and `children`; a city may also c
 BPS/Kemendagri code, the first four digits of its residents' NIK) and `districts` (its kecamatan).
 Re-importing updates all of these (the last three only where the file gives them: an older file leaves them
 as they are); an organisation missing from the file is left as it is, never deleted (complaints refer to it).
+Any organisation may carry `keywords`: words of its duties, the pickers' suggested targets before an office
+has decided anything (a province's are the matters a city returns to it); re-imported like the last three.
 
 A short name is what a button says: at most 24 characters, so that a phone shows it whole on one line. It
 must differ from its siblings' (the buttons shown together) and from its parent's (a city office listed
@@ -26,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from storage.errors import InvalidOrganisationTree
 from workflow.actors import CHILD_KIND, OrgKind
+from workflow.suggestions import RETURN_TO_PROVINCE
 
 
 @dataclass
@@ -52,6 +55,7 @@ class _Node:
     short_name: str | None = None
     region_code: str | None = None
     districts: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
 
 
@@ -187,6 +191,7 @@ def _walk(items: Any, parent: _Node | None, line: int) -> Iterator[_Node]:
             short_name=_short_name(item, code, at),
             region_code=_region_code(item, code, kind, at),
             districts=_districts(item, code, kind, at),
+            keywords=_keywords(item, code, at),
             line=at,
         )
         yield node
@@ -234,6 +239,25 @@ def _districts(item: dict[str, Any], code: str, kind: OrgKind, line: int) -> tup
     return tuple(names)
 
 
+KEYWORD_MAX = 60
+
+
+def _keywords(item: dict[str, Any], code: str, line: int) -> tuple[str, ...]:
+    raw = item.get("keywords")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(k, str) and k.strip() for k in raw):
+        raise _refuse(line, f"{code}: keywords must be a list of words or short phrases")
+    words = [" ".join(k.casefold().split()) for k in raw]
+    long = [k for k in words if len(k) > KEYWORD_MAX]
+    if long:
+        raise _refuse(line, f"{code}: keyword {long[0]!r} is longer than {KEYWORD_MAX} characters")
+    twice = sorted({k for k in words if words.count(k) > 1})
+    if twice:
+        raise _refuse(line, f"{code}: keywords named twice: {', '.join(twice)}")
+    return tuple(words)
+
+
 async def import_organisations(sessions: async_sessionmaker[AsyncSession], text: str) -> ImportReport:
     nodes = parse(text)
     report = ImportReport()
@@ -252,6 +276,7 @@ async def import_organisations(sessions: async_sessionmaker[AsyncSession], text:
                     short_name=node.short_name,
                     region_code=node.region_code,
                     districts=list(node.districts) or None,
+                    keywords=list(node.keywords) or None,
                 )
                 session.add(row)
                 await session.flush()
@@ -270,6 +295,8 @@ async def import_organisations(sessions: async_sessionmaker[AsyncSession], text:
                 wanted["region_code"] = node.region_code
             if node.districts:
                 wanted["districts"] = list(node.districts)
+            if node.keywords:
+                wanted["keywords"] = list(node.keywords)
             if all(getattr(row, key) == value for key, value in wanted.items()):
                 report.unchanged.append(node.code)
                 continue
@@ -296,6 +323,8 @@ async def export_organisations(sessions: async_sessionmaker[AsyncSession]) -> st
             item["region_code"] = row.region_code
         if row.districts:
             item["districts"] = list(row.districts)
+        if row.keywords:
+            item["keywords"] = list(row.keywords)
         if not row.active:
             item["active"] = False
         if row.id in children:
@@ -304,3 +333,15 @@ async def export_organisations(sessions: async_sessionmaker[AsyncSession]) -> st
 
     tree = {"organisations": [node(row) for row in children.get(None, [])]}
     return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=110)
+
+
+def routing_keywords(text: str, city_code: str) -> dict[str, tuple[str, ...]]:
+    """A registry file's duty keywords as a city's forward picker uses them: its agencies' by code (inactive
+    ones too, so that the bench can score what an older registry routed to), and the province's under
+    `workflow.suggestions.RETURN_TO_PROVINCE`."""
+    nodes = parse(text)
+    found = {node.code: node.keywords for node in nodes if node.parent_code == city_code and node.keywords}
+    province = next((node for node in nodes if node.kind == OrgKind.PROVINCE), None)
+    if province is not None and province.keywords:
+        found[RETURN_TO_PROVINCE] = province.keywords
+    return found

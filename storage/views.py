@@ -175,6 +175,7 @@ def organisation_of(row: models.Organisation) -> Organisation:
         short_name=row.short_name or "",
         region_code=row.region_code,
         districts=tuple(row.districts or ()),
+        keywords=tuple(row.keywords or ()),
     )
 
 

@@ -49,6 +49,9 @@ class Organisation:
     # A city's BPS/Kemendagri region code (the first four digits of its residents' NIK) and its kecamatan.
     region_code: str | None = None
     districts: tuple[str, ...] = ()
+    # Words of its duties (registry `keywords`): the cold start of the pickers' suggested targets. A
+    # province's are the matters a city returns to it.
+    keywords: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -6,8 +6,8 @@ same question the same way, and so that the answer never depends on the database
 Routing learns from the office's own *final* decisions: an earlier complaint counts for the agency it finally
 went to and, when it was returned from an agency on the way, against that agency. Its neighbours are the
 earlier complaints sharing the most rare words with it (TF-IDF cosine over stemmed terms). With no history,
-or none alike, the agencies' duty keywords decide (`workflow.agency_keywords`); the more alike complaints the
-office has decided, the more their votes weigh.
+or none alike, the agencies' duty keywords decide (the registry's `keywords`, passed in: workflow/ names no
+agency); the more alike complaints the office has decided, the more their votes weigh.
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from workflow.agency_keywords import AGENCY_KEYWORDS, RETURN_TO_PROVINCE
 from workflow.text_match import normalise, phrase_terms, term_set
 
 # -- routing ------------------------------------------------------------------------------------------------
+
+# The target a city suggests for a province matter (SMA/SMK, provincial roads, vehicle tax): a return to it.
+RETURN_TO_PROVINCE = "return_to_province"
+# Duty keywords per target code, as the registry gives them (a province's under RETURN_TO_PROVINCE).
+Keywords = Mapping[str, Sequence[str]]
 
 NEIGHBOURS = 8  # how many alike earlier complaints vote
 MIN_LIKENESS = 0.12  # cosine below which an earlier complaint is not "alike"
@@ -45,7 +49,11 @@ class PastDecision:
 class Suggestion:
     org_code: str
     score: float
-    why: str
+    why: str  # in Indonesian, e.g. "7 dari 8 laporan serupa → DPUPR"; the parts below let a bot say it anew
+    went: int = 0  # of the `alike` earlier complaints, how many finally went here
+    alike: int = 0
+    words: tuple[str, ...] = ()  # the duty keywords it matched, longest first
+    returned: int = 0  # alike complaints sent back from here
 
 
 def default_label(code: str) -> str:
@@ -81,11 +89,48 @@ def keyword_matches(query: frozenset[str], keywords: Iterable[str]) -> list[str]
     return sorted(found, key=lambda kw: (-len(phrase_terms(kw)), kw))
 
 
+@dataclass(frozen=True)
+class Decided:
+    """An office's decisions made ready to compare with: each one's terms, their rarity, and which hold a
+    term. Built once per history (`decided`), kept with it by whoever keeps the history."""
+
+    history: tuple[PastDecision, ...]
+    docs: tuple[frozenset[str], ...]
+    idf: Mapping[str, float]
+    unseen: float  # the rarity of a term no decision holds
+    norms: tuple[float, ...]
+    holding: Mapping[str, tuple[int, ...]]  # term → the decisions holding it
+
+    def likeness(self, query: frozenset[str]) -> list[tuple[float, int]]:
+        """(cosine, index) for every decision sharing a term with `query`, as `_cosine` computes it."""
+        candidates = sorted({i for term in query for i in self.holding.get(term, ())})
+        if not query or not candidates:
+            return []
+        norm_query = math.sqrt(sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query)))
+        found = []
+        for i in candidates:
+            shared = sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query & self.docs[i]))
+            found.append((shared / (norm_query * self.norms[i]), i))
+        return found
+
+
+def decided(history: Sequence[PastDecision]) -> Decided:
+    docs = tuple(term_set(f"{past.text} {past.place}") for past in history)
+    idf = _idf(docs) if docs else {}
+    unseen = math.log(len(docs) + 1) + 1.0
+    norms = tuple(math.sqrt(sum(idf.get(t, unseen) ** 2 for t in sorted(doc))) for doc in docs)
+    holding: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
+        for term in doc:
+            holding.setdefault(term, []).append(i)
+    return Decided(tuple(history), docs, idf, unseen, norms, {t: tuple(ix) for t, ix in holding.items()})
+
+
 def suggest_targets(
     text: str,
     place: str,
-    history: Sequence[PastDecision],
-    keywords: Mapping[str, Sequence[str]],
+    history: Sequence[PastDecision] | Decided,
+    keywords: Keywords,
     *,
     labels: Mapping[str, str] | None = None,
     limit: int | None = None,
@@ -93,15 +138,15 @@ def suggest_targets(
     """Targets ranked best first, each with a score in [0, 1] and a short Indonesian why.
 
     Only targets with some evidence are listed (alike decisions or matching duty words); ties are broken by
-    code, so the same input always gives the same list. Nothing is applied: a person chooses.
+    code, so the same input always gives the same list. Nothing is applied: a person chooses. `history` may
+    come prepared (`decided`): the same answer, without redoing the history's part for every complaint.
     """
     label = (lambda code: labels.get(code, default_label(code))) if labels else default_label
     query = term_set(f"{text} {place}")
 
-    docs = [term_set(f"{past.text} {past.place}") for past in history]
-    idf = _idf(docs) if docs else {}
-    unseen = math.log(len(docs) + 1) + 1.0
-    likeness = ((_cosine(query, doc, idf, unseen), i) for i, doc in enumerate(docs))
+    prepared = history if isinstance(history, Decided) else decided(history)
+    history = prepared.history
+    likeness = prepared.likeness(query)
     alike = sorted(
         ((like, i) for like, i in likeness if like >= MIN_LIKENESS), key=lambda pair: (-pair[0], pair[1])
     )[:NEIGHBOURS]
@@ -137,7 +182,17 @@ def suggest_targets(
         if returned[code]:
             why += f" (dikembalikan {returned[code]}×)"
         if raw > 0 or code in strength:
-            out.append(Suggestion(code, round(max(raw, 0.0), 6), why))
+            out.append(
+                Suggestion(
+                    code,
+                    round(max(raw, 0.0), 6),
+                    why,
+                    went=went[code],
+                    alike=len(alike),
+                    words=tuple(matched.get(code, ())[:3]),
+                    returned=returned[code],
+                )
+            )
     out.sort(key=lambda s: (-s.score, s.org_code))
     return out[:limit] if limit is not None else out
 
@@ -330,14 +385,22 @@ def place_likeness(a: Case, b: Case, weight: Mapping[str, float] | None = None) 
     return (text + near) / 2, metres
 
 
+FrozenKeywords = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def freeze(keywords: Keywords) -> FrozenKeywords:
+    """Keywords as a cache key: the same words give the same key, whatever the mapping's order."""
+    return tuple(sorted((code, tuple(words)) for code, words in keywords.items()))
+
+
 @lru_cache(maxsize=65536)
-def _concepts(subject: str, chronology: str) -> tuple[frozenset[str], str | None]:
+def _concepts(subject: str, chronology: str, keywords: FrozenKeywords) -> tuple[frozenset[str], str | None]:
     """The duty keywords a complaint's matter names, and the agency they point at most."""
     query = term_set(f"{subject} {chronology}")
     named: set[str] = set()
     strength: dict[str, int] = {}
-    for code in sorted(AGENCY_KEYWORDS):
-        found = keyword_matches(query, AGENCY_KEYWORDS[code])
+    for code, words in keywords:
+        found = keyword_matches(query, words)
         if found:
             named.update(found)
             strength[code] = sum(len(phrase_terms(kw)) for kw in found)
@@ -345,7 +408,9 @@ def _concepts(subject: str, chronology: str) -> tuple[frozenset[str], str | None
     return frozenset(named), top
 
 
-def matter_likeness(a: Case, b: Case, idf: Mapping[str, float] | None = None) -> float:
+def matter_likeness(
+    a: Case, b: Case, keywords: FrozenKeywords, idf: Mapping[str, float] | None = None
+) -> float:
     """How alike the two matters read, in [0, 1]: the words, and the duties they name.
 
     Half is the IDF cosine of stemmed terms (place words left out, so "same street, other problem" does not
@@ -356,28 +421,30 @@ def matter_likeness(a: Case, b: Case, idf: Mapping[str, float] | None = None) ->
     ma = frozenset(t for t in _matter_of(a) if t not in places)
     mb = frozenset(t for t in _matter_of(b) if t not in places)
     words = _cosine(ma, mb, idf or {}, 1.0)
-    (ca, agency_a), (cb, agency_b) = _concepts(a.subject, a.chronology), _concepts(b.subject, b.chronology)
+    ca, agency_a = _concepts(a.subject, a.chronology, keywords)
+    cb, agency_b = _concepts(b.subject, b.chronology, keywords)
     duties = len(ca & cb) / min(len(ca), len(cb)) if ca and cb else 0.0
     likeness = WORDS_SHARE * words + (1 - WORDS_SHARE) * duties
     return likeness if agency_a == agency_b else likeness / 2
 
 
-def is_personal(case: Case) -> bool:
+def is_personal(case: Case, keywords: FrozenKeywords) -> bool:
     """A reporter's own matter: it names a personal document, benefit, tax, wage or permit and says "saya"."""
-    named, _ = _concepts(case.subject, case.chronology)
+    named, _ = _concepts(case.subject, case.chronology, keywords)
     return bool(named & PERSONAL_MATTERS) and "saya" in _words_of(case)
 
 
-def similar(new: Case, candidates: Iterable[Case], *, limit: int = 3) -> list[Similar]:
+def similar(new: Case, candidates: Iterable[Case], *, keywords: Keywords, limit: int = 3) -> list[Similar]:
     """Up to `limit` earlier complaints that likely report the same concrete problem, best first.
 
     Word rarity is taken from the candidates themselves (with the new one), so a word every open complaint
     holds ("jalan", "sampah") says little and a street's name says much. A reporter's own matter
     (`is_personal`) is nobody's duplicate.
     """
-    if is_personal(new):
+    frozen = freeze(keywords)
+    if is_personal(new, frozen):
         return []
-    pool = [case for case in candidates if case.key != new.key and not is_personal(case)]
+    pool = [case for case in candidates if case.key != new.key and not is_personal(case, frozen)]
     cases = [new, *pool]
     weight = _idf([_words_of(case) for case in cases])
     idf = _idf([_matter_of(case) for case in cases])
@@ -386,7 +453,7 @@ def similar(new: Case, candidates: Iterable[Case], *, limit: int = 3) -> list[Si
         place, metres = place_likeness(new, other, weight)
         if place < PLACE_FLOOR:
             continue
-        matter = matter_likeness(new, other, idf)
+        matter = matter_likeness(new, other, frozen, idf)
         if matter < MATTER_FLOOR:
             continue
         score = (place + matter) / 2

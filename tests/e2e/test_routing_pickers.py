@@ -227,7 +227,12 @@ async def test_the_city_forwards_to_its_usual_agency_in_two_presses_and_never_to
         await world.complaints.fire(
             earlier.id, city_seat.as_actor(), T.FORWARD, seen_version=earlier.version, target_org_id=target.id
         )
-    complaint = await seed(world, subject="Sampah menumpuk di saluran")
+    # Its matter is the environment office's by its words too (rubbish, a smell): habit and suggestion agree.
+    complaint = await seed(
+        world,
+        subject="Sampah menumpuk di pinggir jalan",
+        chronology="Sampah rumah tangga menumpuk seminggu, baunya menyengat sampai ke rumah warga.",
+    )
     complaint = await fire(
         world, complaint, "province", T.DISPOSE, target_org_id=world.orgs["KOTA-PEKALONGAN"].id
     )

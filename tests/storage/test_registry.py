@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.database import session_factory
 from storage.directory import Directory
 from storage.errors import InvalidOrganisationTree
-from storage.registry import export_organisations, import_organisations, parse
+from storage.registry import export_organisations, import_organisations, parse, routing_keywords
+from workflow.suggestions import RETURN_TO_PROVINCE
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orgs-jateng.yaml"
 
@@ -268,3 +269,48 @@ async def test_short_names_regions_and_districts_are_stored_exported_and_kept_by
     kota = await directory.organisation_by_code("KOTA-PEKALONGAN")
     assert kota is not None
     assert (kota.short_name, kota.region_code) == ("Kota Pekalongan", "3375")
+
+
+KEYWORDS = SHORT_NAMES.replace(
+    "short_name: DPUPR\n",
+    "short_name: DPUPR\n            keywords: [Jalan Rusak, lubang, aspal]\n",
+).replace(
+    "short_name: Pemprov Jateng\n",
+    "short_name: Pemprov Jateng\n    keywords: [sma, samsat]\n",
+)
+
+
+async def test_duty_keywords_are_stored_exported_and_kept_by_an_older_file(clean_engine: AsyncEngine) -> None:
+    sessions = session_factory(clean_engine)
+    await import_organisations(sessions, KEYWORDS)
+    directory = Directory(sessions)
+    dpupr = await directory.organisation_by_code("PKL-DPUPR")
+    assert dpupr is not None
+    assert dpupr.keywords == ("jalan rusak", "lubang", "aspal")  # compared as the text is: lower case
+    assert (await directory.province()).keywords == ("sma", "samsat")
+    exported = await export_organisations(sessions)
+    assert [n.keywords for n in parse(exported)] == [n.keywords for n in parse(KEYWORDS)]
+    report = await import_organisations(sessions, SHORT_NAMES)  # a file without keywords keeps them
+    assert report.updated == []
+    assert routing_keywords(KEYWORDS, "KOTA-PEKALONGAN") == {
+        "PKL-DPUPR": ("jalan rusak", "lubang", "aspal"),
+        RETURN_TO_PROVINCE: ("sma", "samsat"),
+    }
+
+
+def test_keywords_are_checked() -> None:
+    assert refusal(KEYWORDS.replace("[sma, samsat]", "sma")) == (
+        "line 3: JATENG: keywords must be a list of words or short phrases"
+    )
+    assert (
+        refusal(KEYWORDS.replace("[sma, samsat]", "[sma, SMA]"))
+        == "line 3: JATENG: keywords named twice: sma"
+    )
+
+
+def test_every_agency_of_kota_pekalongan_has_duty_keywords() -> None:
+    """The cold start of the pickers' suggestions: no agency left without words, the province's too."""
+    found = routing_keywords(EXAMPLE.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")
+    agencies = [n for n in parse(EXAMPLE.read_text(encoding="utf-8")) if n.parent_code == "KOTA-PEKALONGAN"]
+    assert {n.code for n in agencies} | {RETURN_TO_PROVINCE} == set(found)
+    assert all(len(words) >= 3 for words in found.values())

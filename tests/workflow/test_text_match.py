@@ -9,9 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from workflow.agency_keywords import AGENCY_KEYWORDS, RETURN_TO_PROVINCE
-from workflow.suggestions import Case, PastDecision, metres_between, similar, suggest_targets
+from storage.registry import routing_keywords
+from workflow.suggestions import (
+    RETURN_TO_PROVINCE,
+    Case,
+    PastDecision,
+    metres_between,
+    suggest_targets,
+)
+from workflow.suggestions import similar as similar_with
 from workflow.text_match import STOPWORDS, normalise, stem, terms
+
+REGISTRY = Path(__file__).resolve().parents[2] / "examples" / "orgs-jateng.yaml"
+# The duty keywords of Kota Pekalongan's agencies and the province's matters, as the registry file has them.
+AGENCY_KEYWORDS = routing_keywords(REGISTRY.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")
+
+
+def similar(new: Case, candidates: list[Case]) -> list:
+    return similar_with(new, candidates, keywords=AGENCY_KEYWORDS)
+
 
 # -- normalising, informal spellings, stemming ---------------------------------------------------------------
 
@@ -223,7 +239,7 @@ def test_the_same_answer_in_another_process() -> None:
         "f = run(load(), seed=17)\n"
         "print(f.top1, f.top3, f.cold_top1, f.dup_precision, f.dup_recall, f.tuning_precision)\n"
         "from workflow.suggestions import suggest_targets, PastDecision\n"
-        "from workflow.agency_keywords import AGENCY_KEYWORDS\n"
+        "from bench.routing import KEYWORDS as AGENCY_KEYWORDS\n"
         "h = [PastDecision(c.text, c.case.place, c.route) for c in load()[:150]]\n"
         "print(suggest_targets('Sampah menumpuk, got mampet', 'Jl. Progo', h, AGENCY_KEYWORDS))\n"
     )

@@ -38,11 +38,13 @@ from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
 from bot.validation import MAX_FILE_BYTES
 from storage.complaints import ComplaintService
+from storage.directory import Directory
 from storage.duplicates import UNLINK
 from storage.notifications import CardCopy
 from storage.views import AdminInfo, ComplaintInfo, TransitionResult
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
+from workflow.definitions import T
 
 MAX_REASON = 1000
 # A result is shown back in one message with its labels, so it stays well inside Telegram's 4,096.
@@ -393,6 +395,7 @@ async def confirmed(
     state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
+    directory: Directory,
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
@@ -433,6 +436,10 @@ async def confirmed(
             # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
             await state.clear()
             await _close_prompt(query, bot, pending)
+        # A return undoes an earlier choice of the office it goes back to, and is one of the returning
+        # office's own decisions (a city's return to the province): both read their history afresh.
+        if press.step.trigger in (T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE):
+            directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
         await show_done(
             query,
             moved,

@@ -4,8 +4,12 @@ The picker takes the card's place in the same message. Pressing the action opens
 already asked about ("❓ Disposisi ke <full name>?" above the buttons): its "✅ Ya" is the one press that
 moves the complaint, so the usual target costs two presses from the card. Beside it, the other likely
 targets, each of which asks again: after a return, those its reason names (never the office that sent it
-back); the complaint's region (for a disposition); the office's most used targets. Then "🔎 Lainnya…", the
-whole list in pages, which the admin narrows by typing a few letters while it is open.
+back); the complaint's region (for a disposition); the targets similar earlier complaints finally went to
+(the office's own decisions, `workflow.suggestions`, or its agencies' duty keywords before it has any); the
+office's most used targets. Then "🔎 Lainnya…", the whole list in pages, which the admin narrows by typing a
+few letters while it is open. Why a target is suggested ("7 dari 8 laporan serupa → DPUPR") is in the
+message, not only on the button (a phone cuts a long label). A matter of the province (SMA/SMK, provincial
+roads, vehicle tax) is suggested at a city as a return to it: the card's own return button, asking the reason.
 
 A confirmation rather than an undo: a move is seen at once by the next office (its admins get the card, the
 reporter may be told), so taking it back would be a second move everyone sees. Asking once, with the full
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +31,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.admin_callbacks import CardCb, PickPageCb, PickTargetCb, SendToCb, code_of
+from bot.admin_callbacks import ActionCb, CardCb, PickPageCb, PickTargetCb, SendToCb, code_of
 from bot.cards import card_text, render_card
 from bot.routers.admin.guard import (
     Forged,
@@ -49,6 +53,7 @@ from workflow.calendar import WorkingCalendar
 from workflow.definitions import T
 from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
 from workflow.regions import likely_cities, named_in, narrow
+from workflow.suggestions import RETURN_TO_PROVINCE, PastDecision, Suggestion, suggest_targets
 
 PAGE_SIZE = 8
 # The steps that send a complaint back up to the office now choosing again.
@@ -56,6 +61,8 @@ RETURNS = {T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE}
 # The likely targets offered before "Lainnya…": the one asked about and the others beside it.
 LIKELY = 4
 MOST_USED = 3
+# Suggestions from similar earlier complaints offered first, and their whys shown.
+SUGGESTED = 3
 # Two buttons share a row only when every label on it shows whole on a phone at half width.
 HALF_ROW = 14
 
@@ -72,6 +79,8 @@ PICKING = "admin_picking"
 class Choices:
     targets: list[Organisation]  # every target allowed, by label
     likely: list[Organisation]  # the ones offered first, most likely first
+    # Why the suggested ones are (by organisation id, or RETURN_TO_PROVINCE), best first.
+    suggested: dict[int | str, Suggestion] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,40 @@ class Screen:
     clock: Callable[[], datetime]
 
 
-async def choices_for(press: Press, card: CardInfo, directory: Directory) -> Choices:
+async def suggestions_for(
+    office: int, kind: OrgKind, card: CardInfo, targets: list[Organisation], directory: Directory
+) -> dict[int | str, Suggestion]:
+    """The targets similar earlier complaints of this office finally went to, best first, with why.
+
+    From the office's own final decisions (kept per process, `storage.routing_history`) and, before it has
+    alike ones, its targets' duty keywords; at a city, the province's keywords too (a return to it).
+    """
+    history = await directory.routing.of(office)
+    by_code = {org.code: org for org in targets}
+    keywords: dict[str, tuple[str, ...]] = {org.code: org.keywords for org in targets if org.keywords}
+    labels = {org.code: org.label for org in targets}
+    if kind == OrgKind.OPD:
+        province = await directory.province()
+        if province.keywords:
+            keywords[RETURN_TO_PROVINCE] = province.keywords
+        labels[RETURN_TO_PROVINCE] = province.label
+    complaint = card.complaint
+    text = f"{complaint.subject}. {complaint.chronology}"
+    ranked = suggest_targets(text, complaint.event_place, history, keywords, labels=labels)
+    found: dict[int | str, Suggestion] = {}
+    for suggestion in ranked:
+        if suggestion.score <= 0:
+            continue
+        if suggestion.org_code == RETURN_TO_PROVINCE and kind == OrgKind.OPD:
+            found[RETURN_TO_PROVINCE] = suggestion
+        elif suggestion.org_code in by_code:
+            found[by_code[suggestion.org_code].id] = suggestion
+        if len(found) == SUGGESTED:
+            break
+    return found
+
+
+async def choices_for(press: Press, card: CardInfo, directory: Directory, *, suggest: bool = True) -> Choices:
     office = press.complaint.current_org_id
     kind = press.step.target_kind
     if office is None or kind is None:
@@ -100,8 +142,12 @@ async def choices_for(press: Press, card: CardInfo, directory: Directory) -> Cho
         ranked += named_in(returned.reason, targets)
         if kind == OrgKind.CITY:
             ranked += likely_cities(returned.reason, None, targets)
+    # A city's place typed or its residents' NIK says more than words alike: those first, then the office's
+    # own history; for an agency, what similar complaints went to comes first.
     if kind == OrgKind.CITY:
         ranked += likely_cities(card.complaint.event_place, card.reporter.nik, targets)
+    suggested = await suggestions_for(office, OrgKind(kind), card, targets, directory) if suggest else {}
+    ranked += [key for key in suggested if isinstance(key, int)]
     ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED)
     likely: list[Organisation] = []
     for org_id in ranked:
@@ -111,7 +157,14 @@ async def choices_for(press: Press, card: CardInfo, directory: Directory) -> Cho
             and (returned is None or org_id != returned.org_id)
         ):
             likely.append(by_id[org_id])
-    return Choices(targets=targets, likely=likely[:LIKELY])
+    shown = likely[:LIKELY]
+    # A why only for what is on the screen; the province's return is the card's own button.
+    kept = {
+        key: why
+        for key, why in suggested.items()
+        if key == RETURN_TO_PROVINCE or (isinstance(key, int) and by_id.get(key) in shown)
+    }
+    return Choices(targets=targets, likely=shown, suggested=kept)
 
 
 async def card_of(press: Press, complaints: ComplaintService) -> CardInfo:
@@ -156,6 +209,42 @@ def question(press: Press, org: Organisation, t: Texts) -> tuple[Html, str]:
     return t(key, org=org.name), t.plain(key, org=org.name)
 
 
+def why_line(suggestion: Suggestion, label: str, t: Texts) -> Html:
+    """ "• 7 dari 8 laporan serupa → DPUPR", or the duty words it matched; and how often it was sent back."""
+    # Both when both count: "1 of 3" ranked above "2 of 3" reads wrong unless its words are said.
+    words = ", ".join(suggestion.words)
+    if suggestion.went and words:
+        line = t("admin.pick.why.both", went=suggestion.went, alike=suggestion.alike, words=words, org=label)
+    elif suggestion.went:
+        line = t("admin.pick.why.history", went=suggestion.went, alike=suggestion.alike, org=label)
+    elif words:
+        line = t("admin.pick.why.words", words=words, org=label)
+    else:
+        line = t("admin.pick.why.alike", org=label)
+    if suggestion.returned:
+        line = Html(line + t("admin.pick.why.returned", count=suggestion.returned))
+    return line
+
+
+def suggestions_text(choices: Choices, t: Texts) -> Html | None:
+    """The whys of the suggested targets on screen, best first; a province matter says how to return it."""
+    if not choices.suggested:
+        return None
+    labels: dict[int | str, str] = {org.id: org.label for org in choices.targets}
+    labels[RETURN_TO_PROVINCE] = t.plain("admin.pick.why.province")
+    lines = [t("admin.pick.suggested")]
+    lines += [why_line(why, labels[key], t) for key, why in choices.suggested.items()]
+    if RETURN_TO_PROVINCE in choices.suggested:
+        lines.append(t("admin.pick.province_matter", button=t.plain("admin.btn.return_to_province")))
+    return Html("\n".join(lines))
+
+
+def _return_button(press: Press, t: Texts) -> InlineKeyboardButton:
+    """The card's own "return to the province" action: it asks for the reason, as from the card."""
+    data = ActionCb(c=press.complaint.id, v=press.seen_version, t=code_of(T.RETURN_TO_PROVINCE))
+    return InlineKeyboardButton(text=t.plain("admin.btn.return_to_province"), callback_data=data.pack())
+
+
 async def ask(
     query: CallbackQuery,
     message: Message,
@@ -167,6 +256,9 @@ async def ask(
 ) -> None:
     """The card with "❓ <action> to <full name>?" under it: ✅ moves it, any other target asks anew."""
     footer, plain = question(press, org, s.t)
+    why = suggestions_text(choices, s.t)
+    if why is not None:
+        footer = Html(f"{why}\n\n{footer}")
     code = code_of(press.step.trigger)
     builder = InlineKeyboardBuilder()
     builder.row(
@@ -176,17 +268,23 @@ async def ask(
         )
     )
     _rows(builder, [_target_button(press, other) for other in choices.likely if other.id != org.id])
+    if RETURN_TO_PROVINCE in choices.suggested:
+        builder.row(_return_button(press, s.t))
     builder.row(*_more_and_back(press, s.t, more=len(choices.targets) > 1))
     text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=footer)
     await _redraw(message, text, builder.as_markup())
     await query.answer(toast(s.t.plain("admin.pick.asked", question=plain)))
 
 
-def list_markup(press: Press, targets: list[Organisation], page: int, t: Texts) -> InlineKeyboardMarkup:
+def list_markup(
+    press: Press, targets: list[Organisation], page: int, t: Texts, *, province_return: bool = False
+) -> InlineKeyboardMarkup:
     """Page `page` (from 1) of `targets`, with the pages around it and the way back to the card."""
     pages = max(1, -(-len(targets) // PAGE_SIZE))
     code = code_of(press.step.trigger)
     builder = InlineKeyboardBuilder()
+    if province_return:
+        builder.row(_return_button(press, t))
     _rows(builder, [_target_button(press, org) for org in targets[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]])
     nav: list[InlineKeyboardButton] = []
     for to, key in ((page - 1, "admin.btn.page_prev"), (page + 1, "admin.btn.page_next")):
@@ -202,18 +300,26 @@ def list_markup(press: Press, targets: list[Organisation], page: int, t: Texts) 
 
 
 async def show_list(
-    query: CallbackQuery, message: Message, press: Press, page: int, state: FSMContext, s: Screen
+    query: CallbackQuery,
+    message: Message,
+    press: Press,
+    page: int,
+    state: FSMContext,
+    s: Screen,
+    *,
+    why: Html | None = None,
 ) -> None:
     card = await card_of(press, s.complaints)
-    targets = (await choices_for(press, card, s.directory)).targets
+    targets = (await choices_for(press, card, s.directory, suggest=False)).targets
     pages = max(1, -(-len(targets) // PAGE_SIZE))
     if not 1 <= page <= pages:
         raise Forged(f"picker page {page} of {pages}")
     # Typing narrows the list, unless the admin is in the middle of writing something else.
     narrowing = await state.get_state() in (None, AdminPicker.narrowing.state)
     hint = s.t("admin.pick.type_hint") if narrowing else None
-    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=hint)
-    await _redraw(message, text, list_markup(press, targets, page, s.t))
+    footer = Html("\n\n".join(part for part in (why, hint) if part)) or None
+    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=footer)
+    await _redraw(message, text, list_markup(press, targets, page, s.t, province_return=why is not None))
     if narrowing:
         await state.set_state(AdminPicker.narrowing)
         await state.update_data(
@@ -248,6 +354,9 @@ async def open_picker(
     choices = await choices_for(press, card, directory)
     if choices.likely:
         await ask(query, message, press, choices.likely[0], choices, card, s)
+    elif choices.suggested:
+        # Only the province's return is suggested: the whole list, with why, and the return under it.
+        await show_list(query, message, press, 1, state, s, why=suggestions_text(choices, t))
     else:
         await show_list(query, message, press, 1, state, s)
 
@@ -306,6 +415,7 @@ async def send_confirmed(
     state: FSMContext,
     t: Texts,
     admins: list[AdminInfo],
+    directory: Directory,
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
@@ -325,6 +435,12 @@ async def send_confirmed(
             target_org_id=callback_data.o,
             pressed_card=card,
         )
+        # The office's history just grew: its next suggestions count this decision.
+        target = await directory.organisation(callback_data.o)
+        if target is not None:
+            was = moved.complaint
+            decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
+            directory.routing.record(press.admin.org.id, decision)
         await _stop_narrowing(state)
         await show_done(
             query,
@@ -359,7 +475,7 @@ async def letters_typed(
     try:
         press = await check_press(complaints, admins, int(picking["c"]), int(picking["v"]), str(picking["t"]))
         card = await card_of(press, complaints)
-        targets = (await choices_for(press, card, directory)).targets
+        targets = (await choices_for(press, card, directory, suggest=False)).targets
     except (KeyError, ValueError, Forged, NotAnAdmin, WorkflowError, ComplaintNotFound):
         # The complaint moved on, or the seat is gone: the list it narrowed no longer applies.
         await _stop_narrowing(state)
