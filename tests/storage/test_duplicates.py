@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.cards import render_card
+from bot.sandbox.seed import REGISTRY_FILE as REGISTRY
 from bot.texts import texts_for
 from storage import models
 from storage.duplicates import LINK, UNLINK
+from storage.registry import routing_keywords
 from storage.reports import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for
@@ -35,6 +37,24 @@ MANGGIS = {
     "chronology": "Dua lampu penerangan jalan di Jl. Manggis mati sejak hujan angin, jalan jadi gelap.",
     "event_place": "Jl. Manggis, Pekalongan Barat",
 }
+
+
+@pytest.fixture(autouse=True)
+async def duty_words(world: World) -> None:
+    """The registry's duty keywords on the world's agencies (here DPUPR also keeps the street lights, as
+    in many a city): what tells the matters apart (storage.duplicates.registry_keywords)."""
+    registry = routing_keywords(REGISTRY.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")
+    words = {
+        "PKL-DPUPR": registry["PKL-DPUPR"] + registry["PKL-DINHUB"],
+        "PKL-DLH": registry["PKL-DLH"],
+    }
+    async with world.directory.sessions.begin() as session:
+        for code, duties in words.items():
+            await session.execute(
+                update(models.Organisation)
+                .where(models.Organisation.code == code)
+                .values(keywords=list(duties))
+            )
 
 
 async def file(
