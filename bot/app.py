@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from bot.metrics import CountUpdates
 from bot.middlewares import LogFields, UserContext
-from bot.once import AnswerOnce, OncePerUpdate
+from bot.once import AnswerOnce, CommitBeforeReplies, OncePerUpdate
 from bot.response_models import keep_response_models
 from bot.retry import RetryTransient
 from bot.routers import reporter_router
@@ -118,7 +118,10 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(LogFields())
     if services.processed is not None:
         # First of the working middlewares: a second delivery of an update must not even resolve the user.
-        dispatcher.update.outer_middleware(OncePerUpdate(services.processed))
+        # It also opens each update's database session, which the handlers get as `session`.
+        dispatcher.update.outer_middleware(
+            OncePerUpdate(services.processed, sessions=services.directory.sessions)
+        )
     # Inside OncePerUpdate: a second delivery, skipped, is not counted as handled.
     dispatcher.update.outer_middleware(CountUpdates())
     if isinstance(storage, DatabaseStorage):
@@ -152,6 +155,7 @@ def create_bot(
     if not settings.uses_telegram:
         options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
     session = AiohttpSession(**options)
+    session.middleware(CommitBeforeReplies())  # an update's work is committed before it is told of
     session.middleware(AnswerOnce())  # a replayed press is not answered twice (bot/once.py)
     if retry_transient:
         session.middleware(RetryTransient())
