@@ -27,9 +27,10 @@ through and answers any further one itself, without asking Telegram (which refus
 the handling that answered fails, the mark notes it (`answered`), and the replay, in this process or the next,
 lets none through.
 
-One database session per update (`sessions` given): opened once the update is taken, handed to the handlers
-as `session` (UserContext reads the caller's seats through it, the services take it keyword-only), and
-committed once before the first request the update makes to Telegram (`CommitBeforeReplies`, a middleware
+One database session per update (`UnitOfWork`, registered ahead of aiogram's FSM middleware so that the
+conversation row read when its lock is taken is read in it too): handed to the handlers as `session` once
+the update is taken (UserContext reads the caller's seats through it, the services take it keyword-only),
+and committed once before the first request the update makes to Telegram (`CommitBeforeReplies`, a middleware
 of the bot's session), so no reply tells of work that could still be rolled back; work done after that
 commit is committed at the end. The end writes the conversation rows the update changed
 (bot/fsm_storage.py) and the done mark in the same session, in one transaction, after the replies: a kill
@@ -102,8 +103,33 @@ class _Unit:
     task: asyncio.Task[Any] | None
 
 
-# Set by OncePerUpdate around the handling of an update whose session it opened.
+# Set by UnitOfWork around the handling of an update.
 _UNIT: ContextVar[_Unit | None] = ContextVar("unit_of_work", default=None)
+
+
+class UnitOfWork(BaseMiddleware):
+    """An update outer middleware, ahead of aiogram's FSM middleware: the update's database session, closed
+    when the update's handling is over. It opens no connection itself (the first statement does); who
+    commits it is written in this module's docstring."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        session = self.sessions()
+        unit = _UNIT.set(_Unit(session, asyncio.current_task()))
+        try:
+            return await handler(event, data)
+        finally:
+            _UNIT.reset(unit)
+            await session.close()  # what is left uncommitted (a skipped delivery's reads) is rolled back
 
 
 def update_session() -> AsyncSession | None:
@@ -154,16 +180,9 @@ class AnswerOnce(BaseRequestMiddleware):
 
 class OncePerUpdate(BaseMiddleware):
     def __init__(
-        self,
-        processed: ProcessedUpdates,
-        purge_every: float = PURGE_EVERY_S,
-        ask_again: float = ASK_AGAIN_S,
-        *,
-        sessions: async_sessionmaker[AsyncSession] | None = None,
+        self, processed: ProcessedUpdates, purge_every: float = PURGE_EVERY_S, ask_again: float = ASK_AGAIN_S
     ) -> None:
         self.processed = processed
-        # Each update's unit of work (None: the handlers' services open their own transactions).
-        self.sessions = sessions
         self.purge_every = purge_every
         self.ask_again = ask_again
         self._next_purge = time.monotonic() + purge_every
@@ -205,8 +224,8 @@ class OncePerUpdate(BaseMiddleware):
         self._hold(bot.id, event.update_id)
         # Renewed until its mark is settled: a renewal after `finish` or `give_back` finds nothing to renew.
         pressing = _PRESS.set(press)
-        session = self.sessions() if self.sessions is not None else None
-        unit = _UNIT.set(_Unit(session, asyncio.current_task()) if session is not None else None)
+        # The update's unit of work, if it has one: without it the handlers' services open their own.
+        session = update_session()
         if session is not None:
             data["session"] = session
         try:
@@ -225,10 +244,7 @@ class OncePerUpdate(BaseMiddleware):
                 log.warning("update %s handled but not marked done: %s", event.update_id, error)
             return result
         finally:
-            _UNIT.reset(unit)
             _PRESS.reset(pressing)
-            if session is not None:
-                await session.close()
             await self._let_go(bot.id, event.update_id)
 
     async def _press(self, bot_id: int, update: Update, inbox: Inbox | None) -> _Press | None:

@@ -194,6 +194,7 @@ class ComplaintService:
         rating: int | None = None,
         comment: str | None = None,
         pressed_card: CardCopy | None = None,
+        seen: ComplaintInfo | None = None,
         session: AsyncSession | None = None,
     ) -> TransitionResult:
         """Move a complaint as `actor`, who saw it at `seen_version`; all of it or nothing is written.
@@ -201,6 +202,8 @@ class ComplaintService:
         Two actors firing on the same version: exactly one wins, the other gets `StaleVersion`.
         `pressed_card`: the card message the actor pressed, which the caller edits itself, so the outbox
         leaves that copy alone while it retires every other.
+        `seen`: the complaint as the caller read it in this unit of work (at `seen_version`), not read again:
+        the move is written only if the complaint is still at that version.
         """
         if len(attachments) > MAX_ATTACHMENTS:
             raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
@@ -208,10 +211,13 @@ class ComplaintService:
             raise ValueError("a rating is 1 to 5")
         now = self.clock()
         async with using(self.sessions, session, write=True) as session:
-            row = await session.get(models.Complaint, complaint_id)
-            if row is None:
-                raise ComplaintNotFound(complaint_id)
-            info = complaint_of(row)
+            if seen is not None and (seen.id, seen.version) == (complaint_id, seen_version):
+                info = seen
+            else:
+                found = await session.get(models.Complaint, complaint_id)
+                if found is None:
+                    raise ComplaintNotFound(complaint_id)
+                info = complaint_of(found)
             target = current = None
             if target_org_id is not None:
                 target_row = await session.get(models.Organisation, target_org_id)
@@ -245,15 +251,16 @@ class ComplaintService:
                 values["rating"] = rating
             if actor.role is Role.REPORTER:
                 values["complainant_in_bot"] = True  # whoever blocked the bot is back and answering in it
-            changed = await session.execute(
+            # The row as moved, in the same statement (no read after it).
+            row = await session.scalar(
                 update(models.Complaint)
                 .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
                 .values(**values)
-                .execution_options(synchronize_session=False)
+                .returning(models.Complaint)
+                .execution_options(synchronize_session=False, populate_existing=True)
             )
-            if changed.rowcount != 1:  # type: ignore[attr-defined]
+            if row is None:
                 raise StaleVersion(seen_version, None)
-            await session.refresh(row)
             if is_finished(row.kind, row.state):
                 await record_finished(session, row, self.calendar)
             event = await _append_event(

@@ -229,6 +229,7 @@ async def _close(
             T.ACKNOWLEDGE,
             seen_version=seen_version,
             rating=rating,
+            seen=complaint,
             session=session,
         )
     except WorkflowError:

@@ -64,7 +64,13 @@ async def action_pressed(
     else:
         card = pressed_copy(query.message)
         moved = await complaints.fire(
-            c, press.admin.as_actor(), step.trigger, seen_version=v, pressed_card=card, session=session
+            c,
+            press.admin.as_actor(),
+            step.trigger,
+            seen_version=v,
+            pressed_card=card,
+            seen=press.complaint,
+            session=session,
         )
         await show_done(
             query,

@@ -386,6 +386,7 @@ async def confirmed(
             result=pending.get("result"),
             attachments=[_draft(item) for item in pending.get("files", [])],
             pressed_card=card,
+            seen=press.complaint,
             session=session,
         )
     except REFUSALS:

@@ -330,6 +330,7 @@ async def send_confirmed(
         seen_version=v,
         target_org_id=callback_data.o,
         pressed_card=card,
+        seen=press.complaint,
         session=session,
     )
     await _stop_narrowing(state)
