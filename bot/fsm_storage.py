@@ -132,11 +132,13 @@ class DatabaseStorage(BaseStorage):
             await self._write_changed(self._held_here())
             return
         changed = {key: one for key, one in self._held_here().items() if one.changed}
-        dialect = session.bind.dialect.name
+        if not changed:
+            return
         try:
+            connection = await session.connection()
             for key, one in changed.items():
                 assert one.current is not None  # changed, so read then set
-                await session.execute(_write_row(dialect, key, one.current))
+                await connection.execute(_write_row(connection.dialect.name, key, one.current))
         except BaseException:
             for one in changed.values():
                 one.forget()
@@ -161,7 +163,8 @@ class DatabaseStorage(BaseStorage):
         reading = select(_table.c.state, _table.c.data).where(_table.c.key == key)
         session = update_session() if held is not None else None
         if session is not None:
-            found = (await session.execute(reading)).first()
+            # Core on the session's connection: the same transaction, without the ORM's execution path.
+            found = (await (await session.connection()).execute(reading)).first()
         else:
             async with self.engine.connect() as connection:
                 found = (await connection.execute(reading)).first()

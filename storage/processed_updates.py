@@ -149,7 +149,8 @@ class ProcessedUpdates:
         """Handled to its end: every later delivery is skipped. A stored update's JSON is dropped. In the
         caller's `session`, left for the caller to commit (with what else the update's end writes)."""
         if session is not None:
-            await session.execute(_FINISHING, {"bot": bot_id, "update": update_id})
+            connection = await session.connection()
+            await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
             return
         async with self._statement() as connection:
             await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
