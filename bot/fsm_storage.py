@@ -231,8 +231,9 @@ class WriteConversationAfterHandler(BaseMiddleware):
     returned, and drops the changes when the handler raises.
 
     Register it inside `OncePerUpdate` (right after it): the rows are then written before the update is
-    marked done, so a kill between the two hands the update to the next delivery instead of losing the
-    step. aiogram's FSM middleware, which holds the conversation's lock, is outside both."""
+    marked done, in the update's session and so in the done mark's transaction when the update has one
+    (bot/once.py), so a kill hands the update to the next delivery instead of losing the step. aiogram's
+    FSM middleware, which holds the conversation's lock, is outside both."""
 
     def __init__(self, storage: DatabaseStorage) -> None:
         self.storage = storage
