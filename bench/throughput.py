@@ -64,6 +64,10 @@ PTB_TOKEN = "7100003:bench-echo-ptb"
 MARKS_TOKEN = "7100004:bench-echo-marks"
 CONVERSATION_TOKEN = "7100005:bench-echo-conversation"
 START_TIMEOUT_S = 60.0
+# The floor of a durable bot (bench/echo_durable.py --conversation) that issue 15's figures are held against.
+DURABLE_FLOOR = "aiogram echo + marks + conversation"
+# The workflow's phases (reporters filing, admins pressing), whose transactions per update are a target.
+WORKFLOW_PHASES = ("one at a time", "saturated", "half of saturation")
 
 
 @dataclass
@@ -476,7 +480,7 @@ async def run(sizes: Sizes, out: Callable[[str], None] = print) -> Report:
                 for name, token, options in (
                     ("aiogram echo + update marks", MARKS_TOKEN, ("--database", database)),
                     (
-                        "aiogram echo + marks + conversation",
+                        DURABLE_FLOOR,
                         CONVERSATION_TOKEN,
                         ("--database", database, "--conversation"),
                     ),
@@ -570,9 +574,31 @@ def render(report: Report) -> str:
     completed = len(report.numbers) - len(report.unfinished)
     lines.append(f"complaints filed {len(report.numbers)}, through all seven steps {completed}")
     aiogram = next((echo for echo in report.echoes if echo.name == "aiogram echo"), None)
+    floor = next((echo for echo in report.echoes if echo.name == DURABLE_FLOOR), None)
     single = report.phase("one at a time")
     half = report.phase("half of saturation")
     lines += ["", "targets:"]
+    transactions = max(
+        phase.transactions / max(phase.updates, 1) for phase in report.ours if phase.name in WORKFLOW_PHASES
+    )
+    lines.append(
+        f"  PostgreSQL transactions per update of ours <= 3 (the most of {', '.join(WORKFLOW_PHASES)}): "
+        f"{transactions:.1f} {verdict(transactions <= 3)}"
+    )
+    if floor is not None:
+        cpu = saturated.cpu_ms_per_update / floor.drain.cpu_ms_per_update
+        drain = saturated.updates_per_s / floor.drain.updates_per_s
+        p50 = single.latencies.p50_ms / floor.single.p50_ms
+        with_sender = "bot + sender" if report.sizes.sender_apart else "sender inside"
+        lines += [
+            f"  bot CPU per update ({with_sender}) <= 2x the durable floor's: "
+            f"{saturated.cpu_ms_per_update:.1f} ms / {floor.drain.cpu_ms_per_update:.2f} ms = {cpu:.1f}x "
+            f"{verdict(cpu <= 2)}",
+            f"  ours saturated >= 50% of the durable floor's drain: {saturated.updates_per_s:.0f} / "
+            f"{floor.drain.updates_per_s:.0f} updates/s = {drain:.0%} {verdict(drain >= 0.5)}",
+            f"  one update in flight, p50 <= 1.5x the durable floor's: {single.latencies.p50_ms:.1f} ms / "
+            f"{floor.single.p50_ms:.1f} ms = {p50:.1f}x {verdict(p50 <= 1.5)}",
+        ]
     if aiogram is not None:
         share = saturated.updates_per_s / aiogram.drain.updates_per_s
         rss = report.our_peak_rss_mb / aiogram.peak_rss_mb

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from bot.metrics import CountUpdates
 from bot.middlewares import LogFields, UserContext
-from bot.once import AnswerOnce, OncePerUpdate
+from bot.once import AnswerOnce, CommitBeforeReplies, OncePerUpdate, UnitOfWork
 from bot.response_models import keep_response_models
 from bot.retry import RetryTransient
 from bot.routers import reporter_router
@@ -106,6 +106,8 @@ def create_dispatcher(
     identity_retention_days: int = DEFAULT_IDENTITY_RETENTION.days,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
+        # Registered below, after the update's unit of work, which it reads the conversation row in.
+        disable_fsm=True,
         storage=storage,
         # Two updates of one person (an album, a double tap) must not both read then write the same draft.
         events_isolation=events_isolation or _isolation_for(storage),
@@ -121,9 +123,14 @@ def create_dispatcher(
         identity_retention_days=identity_retention_days,
     )
     dispatcher.startup.register(register_commands)
+    if services.processed is not None:
+        # One database session per update (bot/once.py), committed by OncePerUpdate.
+        dispatcher.update.outer_middleware(UnitOfWork(services.directory.sessions))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(LogFields())
     if services.processed is not None:
         # First of the working middlewares: a second delivery of an update must not even resolve the user.
+        # It also hands the update's session to the handlers, as `session`, and commits its end.
         dispatcher.update.outer_middleware(OncePerUpdate(services.processed))
     # Inside OncePerUpdate: a second delivery, skipped, is not counted as handled.
     dispatcher.update.outer_middleware(CountUpdates())
@@ -158,6 +165,7 @@ def create_bot(
     if not settings.uses_telegram:
         options["api"] = TelegramAPIServer.from_base(settings.telegram_api_base)
     session = AiohttpSession(**options)
+    session.middleware(CommitBeforeReplies())  # an update's work is committed before it is told of
     session.middleware(AnswerOnce())  # a replayed press is not answered twice (bot/once.py)
     if retry_transient:
         session.middleware(RetryTransient())

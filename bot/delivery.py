@@ -165,7 +165,15 @@ class Delivery:
         render = self.renderers.get(entry.kind)
         if render is None:
             raise UnknownNotice(f"no rendering for outbox rows of kind {entry.kind!r}")
-        card = await self.complaints.card(entry.complaint_id) if entry.complaint_id is not None else None
+        card = None
+        if entry.complaint_id is not None:
+            # The card and who reads it (nearly every renderer asks), in one transaction: with the settle
+            # after sending, a row costs the sender two.
+            async with self.complaints.sessions() as session:
+                card = await self.complaints.card(entry.complaint_id, session=session)
+                row = _row_recipient.get()
+                if card is not None and row is not None and row.chat_id == entry.chat_id and row.read is None:
+                    row.read = await self.directory.caller(entry.chat_id, session=session)
         if card is None:
             log.warning("outbox row %s: complaint %s is gone; nothing to send", entry.id, entry.complaint_id)
             return None

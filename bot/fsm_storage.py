@@ -15,6 +15,9 @@ lost. A handler that raises leaves the row as it was: its update is handled agai
 middleware run, the lock writes what is left when it is released. The next update takes the lock only then,
 so it never reads anything older than what the previous one wrote.
 
+With the update's unit of work (bot/once.py) the row is read in the update's session and written there by
+`WriteConversationAfterHandler`, to be committed with the update's done mark, in one transaction.
+
 Keys not held by the update at hand (another conversation, a dispatcher isolated otherwise, code outside
 any update) are read from the database each time and written at once.
 """
@@ -38,6 +41,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Delete, Insert, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.once import update_session
 from storage.database import upsert_insert
 from storage.models import FsmRecord, utcnow
 
@@ -120,9 +124,29 @@ class DatabaseStorage(BaseStorage):
         return copy.deepcopy((await self._read(self.key_builder.build(key))).data)
 
     async def write_held(self) -> None:
-        """Writes the conversations the update at hand changed, in one transaction. Should it fail, what
-        the update did to them is dropped (the update is handled again from the rows as stored)."""
-        await self._write_changed(self._held_here())
+        """Writes the conversations the update at hand changed, in one transaction: the update's own
+        session when it has one (its owner commits it), else one of ours. Should it fail, what the update
+        did to them is dropped (the update is handled again from the rows as stored)."""
+        session = update_session()
+        if session is None:
+            await self._write_changed(self._held_here())
+            return
+        changed = {key: one for key, one in self._held_here().items() if one.changed}
+        if not changed:
+            return
+        try:
+            connection = await session.connection()
+            for key, one in changed.items():
+                assert one.current is not None  # changed, so read then set
+                await connection.execute(_write_row(connection.dialect.name, key, one.current))
+        except BaseException:
+            for one in changed.values():
+                one.forget()
+            raise
+        # Left to the session's owner: a commit that fails leaves the update undone, so it is handled again
+        # from the rows as they are stored, and the lock writes nothing more.
+        for one in changed.values():
+            one.stored = one.current
 
     def drop_held(self) -> None:
         """Forgets what the update at hand did to the conversations it holds: its handler failed."""
@@ -136,10 +160,14 @@ class DatabaseStorage(BaseStorage):
         held = self._held_here().get(key)
         if held is not None and held.current is not None:
             return held.current
-        async with self.engine.connect() as connection:
-            found = (
-                await connection.execute(select(_table.c.state, _table.c.data).where(_table.c.key == key))
-            ).first()
+        reading = select(_table.c.state, _table.c.data).where(_table.c.key == key)
+        session = update_session() if held is not None else None
+        if session is not None:
+            # Core on the session's connection: the same transaction, without the ORM's execution path.
+            found = (await (await session.connection()).execute(reading)).first()
+        else:
+            async with self.engine.connect() as connection:
+                found = (await connection.execute(reading)).first()
         row = _Row(found.state, dict(found.data or {})) if found else _Row()
         if held is not None:
             held.stored = held.current = row
@@ -203,8 +231,9 @@ class WriteConversationAfterHandler(BaseMiddleware):
     returned, and drops the changes when the handler raises.
 
     Register it inside `OncePerUpdate` (right after it): the rows are then written before the update is
-    marked done, so a kill between the two hands the update to the next delivery instead of losing the
-    step. aiogram's FSM middleware, which holds the conversation's lock, is outside both."""
+    marked done, in the update's session and so in the done mark's transaction when the update has one
+    (bot/once.py), so a kill hands the update to the next delivery instead of losing the step. aiogram's
+    FSM middleware, which holds the conversation's lock, is outside both."""
 
     def __init__(self, storage: DatabaseStorage) -> None:
         self.storage = storage

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.texts import texts_for
 from storage import log_context
@@ -30,8 +31,8 @@ class UserContext(BaseMiddleware):
     """Puts `t` (the user's language table), `admins` (their active admin seats) and `admin` (the first
     of them, or None for a reporter) in the handler data.
 
-    The language and seats are read from the database on every update (one statement), not cached: an
-    admin who is deactivated is a reporter from their very next press.
+    The language and seats are read from the database on every update (one statement, in the update's
+    session), not cached: an admin who is deactivated is a reporter from their very next press.
     """
 
     async def __call__(
@@ -42,7 +43,12 @@ class UserContext(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         directory: Directory = data["directory"]
-        caller = await directory.caller(user.id) if user is not None else Caller(language=None, admins=[])
+        session: AsyncSession | None = data.get("session")  # the update's unit of work (bot/once.py)
+        caller = (
+            await directory.caller(user.id, session=session)
+            if user is not None
+            else Caller(language=None, admins=[])
+        )
         data["t"] = texts_for(caller.language or data.get("default_language"))
         admins = caller.admins
         data["admins"] = admins

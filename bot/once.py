@@ -27,6 +27,17 @@ through and answers any further one itself, without asking Telegram (which refus
 the handling that answered fails, the mark notes it (`answered`), and the replay, in this process or the next,
 lets none through.
 
+One database session per update (`UnitOfWork`, registered ahead of aiogram's FSM middleware so that the
+conversation row read when its lock is taken is read in it too): handed to the handlers as `session` once
+the update is taken (UserContext reads the caller's seats through it, the services take it keyword-only),
+and committed once before the first request the update makes to Telegram (`CommitBeforeReplies`, a middleware
+of the bot's session), so no reply tells of work that could still be rolled back; work done after that
+commit is committed at the end. The end writes the conversation rows the update changed
+(bot/fsm_storage.py) and the done mark in the same session, in one transaction, after the replies: a kill
+before it replays the update from the conversation as it was, and the work committed before the replies
+is found again, not redone (a submission key, a complaint's version). A handler that raises rolls back
+whatever was not committed yet.
+
 Renewing costs no task per update: the middleware keeps the updates it has in flight and, while there are
 any, one timer that every third of the lease renews all of them in one statement. The timer is set when the
 first update comes in and cancelled when the last one's mark is settled; the last one also waits for a
@@ -50,6 +61,7 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.processed_updates import Mark, ProcessedUpdates
 
@@ -80,6 +92,68 @@ class _Press:
 # Set by OncePerUpdate around the handling of an update with a callback query; read by AnswerOnce in the
 # bot calls the handler makes (the same task, or a task it started, which copies the context).
 _PRESS: ContextVar[_Press | None] = ContextVar("press", default=None)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """The update's session, and the task handling the update: the only one that may use it (a task the
+    handler starts copies the context, and would otherwise share a session that is not safe to share)."""
+
+    session: AsyncSession
+    task: asyncio.Task[Any] | None
+
+
+# Set by UnitOfWork around the handling of an update.
+_UNIT: ContextVar[_Unit | None] = ContextVar("unit_of_work", default=None)
+
+
+class UnitOfWork(BaseMiddleware):
+    """An update outer middleware, ahead of aiogram's FSM middleware: the update's database session, closed
+    when the update's handling is over. It opens no connection itself (the first statement does); who
+    commits it is written in this module's docstring."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        session = self.sessions()
+        unit = _UNIT.set(_Unit(session, asyncio.current_task()))
+        try:
+            return await handler(event, data)
+        finally:
+            _UNIT.reset(unit)
+            await session.close()  # what is left uncommitted (a skipped delivery's reads) is rolled back
+
+
+def update_session() -> AsyncSession | None:
+    """The session of the update this task is handling, if it has one."""
+    unit = _UNIT.get()
+    if unit is None or unit.task is not asyncio.current_task():
+        return None
+    return unit.session
+
+
+class CommitBeforeReplies(BaseRequestMiddleware):
+    """A middleware of the bot's session: before a request the update's handling makes to Telegram, what
+    the update's session holds is committed, so a reply never tells of work that is then rolled back."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        session = update_session()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class AnswerOnce(BaseRequestMiddleware):
@@ -150,14 +224,22 @@ class OncePerUpdate(BaseMiddleware):
         self._hold(bot.id, event.update_id)
         # Renewed until its mark is settled: a renewal after `finish` or `give_back` finds nothing to renew.
         pressing = _PRESS.set(press)
+        # The update's unit of work, if it has one: without it the handlers' services open their own.
+        session = update_session()
+        if session is not None:
+            data["session"] = session
         try:
             try:
                 result = await handler(event, data)
             except Exception:
+                if session is not None:
+                    await _rolled_back(session, event.update_id)
                 await self._failed(bot.id, event.update_id, inbox, press)
                 raise
             try:
-                await self.processed.finish(bot.id, event.update_id)
+                await self.processed.finish(bot.id, event.update_id, session=session)
+                if session is not None:
+                    await session.commit()
             except Exception as error:  # handled already; the lease runs out and a retry redoes it
                 log.warning("update %s handled but not marked done: %s", event.update_id, error)
             return result
@@ -252,6 +334,13 @@ class OncePerUpdate(BaseMiddleware):
         self._next_purge = now + self.purge_every
         self._purging = asyncio.create_task(self.processed.purge())
         self._purging.add_done_callback(_log_purge)
+
+
+async def _rolled_back(session: AsyncSession, update_id: int) -> None:
+    try:
+        await session.rollback()
+    except Exception as error:  # the connection is closed with the session: nothing was committed
+        log.warning("update %s: rolling back its work failed: %s", update_id, error)
 
 
 def _log_purge(task: asyncio.Task[int]) -> None:

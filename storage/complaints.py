@@ -18,6 +18,7 @@ from storage.directory import province_row
 from storage.errors import ComplaintNotFound, UnknownOrganisation
 from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
 from storage.report_rollups import is_finished, record_finished, record_late_rating
+from storage.unit_of_work import using
 from storage.views import (
     ATTACHMENT_FIELDS,
     EVENT_FIELDS,
@@ -75,6 +76,7 @@ class ComplaintService:
         *,
         service_org_id: int | None = None,
         submission_key: str | None = None,
+        session: AsyncSession | None = None,
     ) -> ComplaintInfo:
         """File a complaint: it enters the workflow at its first queue and gets its tracking number.
 
@@ -83,32 +85,43 @@ class ComplaintService:
 
         `submission_key` names the filing conversation: a submission with a key already used (the same
         confirmation handled again after a crash, say) files nothing and returns the complaint it filed.
+        In the caller's `session`, a key another handling committed meanwhile fails the flush: the caller's
+        whole unit of work is rolled back, and its replay finds the key.
         """
         if submission_key is not None:
-            filed = await self._by_submission_key(submission_key)
+            filed = await self._by_submission_key(submission_key, session=session)
             if filed is not None:
                 return filed
+            if session is not None:
+                return await self._file(draft, actor, service_org_id, submission_key, session)
             try:
-                return await self._file(draft, actor, service_org_id, submission_key)
+                return await self._file(draft, actor, service_org_id, submission_key, None)
             except IntegrityError:
                 # Another handling of the same submission committed first.
                 filed = await self._by_submission_key(submission_key)
                 if filed is None:
                     raise
                 return filed
-        return await self._file(draft, actor, service_org_id, None)
+        return await self._file(draft, actor, service_org_id, None, session)
 
-    async def _by_submission_key(self, key: str) -> ComplaintInfo | None:
-        async with self.sessions() as session:
+    async def _by_submission_key(
+        self, key: str, *, session: AsyncSession | None = None
+    ) -> ComplaintInfo | None:
+        async with using(self.sessions, session) as session:
             row = await session.scalar(select(models.Complaint).where(models.Complaint.submission_key == key))
             return complaint_of(row) if row else None
 
     async def _file(
-        self, draft: ComplaintDraft, actor: Actor, service_org_id: int | None, submission_key: str | None
+        self,
+        draft: ComplaintDraft,
+        actor: Actor,
+        service_org_id: int | None,
+        submission_key: str | None,
+        session: AsyncSession | None,
     ) -> ComplaintInfo:
         workflow = workflow_for(draft.kind)
         now = self.clock()
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             # The counter update comes first so that SQLite takes its write lock before anything is read.
             number = await _next_tracking_number(session, TRACKING_PREFIX[draft.kind], now.year)
             reporter = await session.get(models.Reporter, draft.reporter_id)
@@ -184,24 +197,31 @@ class ComplaintService:
         rating: int | None = None,
         comment: str | None = None,
         pressed_card: CardCopy | None = None,
+        seen: ComplaintInfo | None = None,
+        session: AsyncSession | None = None,
     ) -> TransitionResult:
         """Move a complaint as `actor`, who saw it at `seen_version`; all of it or nothing is written.
 
         Two actors firing on the same version: exactly one wins, the other gets `StaleVersion`.
         `pressed_card`: the card message the actor pressed, which the caller edits itself, so the outbox
         leaves that copy alone while it retires every other.
+        `seen`: the complaint as the caller read it in this unit of work (at `seen_version`), not read again:
+        the move is written only if the complaint is still at that version.
         """
         if len(attachments) > MAX_ATTACHMENTS:
             raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
         if rating is not None and not 1 <= rating <= 5:
             raise ValueError("a rating is 1 to 5")
         now = self.clock()
-        async with self.sessions.begin() as session:
-            row = await session.get(models.Complaint, complaint_id)
-            if row is None:
-                raise ComplaintNotFound(complaint_id)
-            duplicates.refuse_if_following(row, actor, trigger)
-            info = complaint_of(row)
+        async with using(self.sessions, session, write=True) as session:
+            if seen is not None and (seen.id, seen.version) == (complaint_id, seen_version):
+                info = seen
+            else:
+                found = await session.get(models.Complaint, complaint_id)
+                if found is None:
+                    raise ComplaintNotFound(complaint_id)
+                info = complaint_of(found)
+            duplicates.refuse_if_following(info, actor, trigger)
             target = current = None
             if target_org_id is not None:
                 target_row = await session.get(models.Organisation, target_org_id)
@@ -235,15 +255,16 @@ class ComplaintService:
                 values["rating"] = rating
             if actor.role is Role.REPORTER:
                 values["complainant_in_bot"] = True  # whoever blocked the bot is back and answering in it
-            changed = await session.execute(
+            # The row as moved, in the same statement (no read after it).
+            row = await session.scalar(
                 update(models.Complaint)
                 .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
                 .values(**values)
-                .execution_options(synchronize_session=False)
+                .returning(models.Complaint)
+                .execution_options(synchronize_session=False, populate_existing=True)
             )
-            if changed.rowcount != 1:  # type: ignore[attr-defined]
+            if row is None:
                 raise StaleVersion(seen_version, None)
-            await session.refresh(row)
             if is_finished(row.kind, row.state):
                 await record_finished(session, row, self.calendar)
             event = await _append_event(
@@ -277,12 +298,14 @@ class ComplaintService:
                 complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
             )
 
-    async def rate(self, complaint_id: int, reporter_id: int, rating: int) -> bool:
+    async def rate(
+        self, complaint_id: int, reporter_id: int, rating: int, *, session: AsyncSession | None = None
+    ) -> bool:
         """Store the rating of a complaint its reporter already confirmed (closed without a rating), at
         the press. False, and nothing changed, when it is not theirs, not closed, or already rated."""
         if not 1 <= rating <= 5:
             raise ValueError("a rating is 1 to 5")
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             changed = await session.execute(
                 update(models.Complaint)
                 .where(
@@ -303,10 +326,12 @@ class ComplaintService:
             await record_late_rating(session, row)
             return True
 
-    async def add_rating_comment(self, complaint_id: int, reporter_id: int, comment: str) -> bool:
+    async def add_rating_comment(
+        self, complaint_id: int, reporter_id: int, comment: str, *, session: AsyncSession | None = None
+    ) -> bool:
         """The reporter's comment on the rating already stored; False when there is no rating of theirs to
         comment on, or it has a comment already (the first one is kept)."""
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             changed = await session.execute(
                 update(models.Complaint)
                 .where(
@@ -323,9 +348,9 @@ class ComplaintService:
     async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
 
-    async def card(self, complaint_id: int) -> CardInfo | None:
+    async def card(self, complaint_id: int, *, session: AsyncSession | None = None) -> CardInfo | None:
         """The complaint, its reporter, history, files and organisations, in one statement."""
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             query = _card_query(session.get_bind().dialect.name, complaint_id)
             found = (await session.execute(query)).first()
             if found is None:
@@ -355,9 +380,10 @@ class ComplaintService:
         *,
         seen_version: int,
         pressed_card: CardCopy | None = None,
+        session: AsyncSession | None = None,
     ) -> ComplaintInfo:
         """Join a complaint to an earlier one about the same problem (storage/duplicates.py)."""
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             row = await duplicates.link(
                 session,
                 dup_id=complaint_id,
@@ -378,9 +404,10 @@ class ComplaintService:
         seen_version: int,
         reason: str,
         pressed_card: CardCopy | None = None,
+        session: AsyncSession | None = None,
     ) -> ComplaintInfo:
         """Put a duplicate back on its own path, with a reason."""
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             row = await duplicates.unlink(
                 session,
                 dup_id=complaint_id,
@@ -393,10 +420,10 @@ class ComplaintService:
             return complaint_of(row)
 
     async def reporter_unreachable(
-        self, complaint_id: int, failed_row_id: int, error: str
+        self, complaint_id: int, failed_row_id: int, error: str, *, session: AsyncSession | None = None
     ) -> tuple[int, ...]:
         """Alert the city's admins that the reporter cannot be messaged; returns the chats alerted."""
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             row = await session.get(models.Complaint, complaint_id)
             if row is None:
                 return ()
@@ -411,25 +438,29 @@ class ComplaintService:
                 session, complaint=row, failed_row_id=failed_row_id, error=error, now=self.clock()
             )
 
-    async def get(self, complaint_id: int) -> ComplaintInfo | None:
-        async with self.sessions() as session:
+    async def get(self, complaint_id: int, *, session: AsyncSession | None = None) -> ComplaintInfo | None:
+        async with using(self.sessions, session) as session:
             row = await session.get(models.Complaint, complaint_id)
             return complaint_of(row) if row else None
 
-    async def by_tracking_number(self, tracking_number: str) -> ComplaintInfo | None:
-        async with self.sessions() as session:
+    async def by_tracking_number(
+        self, tracking_number: str, *, session: AsyncSession | None = None
+    ) -> ComplaintInfo | None:
+        async with using(self.sessions, session) as session:
             row = await session.scalar(
                 select(models.Complaint).where(models.Complaint.tracking_number == tracking_number.upper())
             )
             return complaint_of(row) if row else None
 
-    async def reporters_own(self, reporter_id: int, tracking_number: str) -> ComplaintInfo | None:
+    async def reporters_own(
+        self, reporter_id: int, tracking_number: str, *, session: AsyncSession | None = None
+    ) -> ComplaintInfo | None:
         """A reporter's own complaint by number; someone else's number is as unknown as a missing one."""
-        complaint = await self.by_tracking_number(tracking_number.strip())
+        complaint = await self.by_tracking_number(tracking_number.strip(), session=session)
         return complaint if complaint is not None and complaint.reporter_id == reporter_id else None
 
     async def reporter_complaints(
-        self, reporter_id: int, *, limit: int = 20, offset: int = 0
+        self, reporter_id: int, *, limit: int = 20, offset: int = 0, session: AsyncSession | None = None
     ) -> list[ComplaintInfo]:
         query = (
             select(models.Complaint)
@@ -438,10 +469,18 @@ class ComplaintService:
             .limit(limit)
             .offset(offset)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             return [complaint_of(row) for row in await session.scalars(query)]
 
-    async def queue(self, org_id: int, role: Role, *, limit: int = 10, offset: int = 0) -> QueuePage:
+    async def queue(
+        self,
+        org_id: int,
+        role: Role,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        session: AsyncSession | None = None,
+    ) -> QueuePage:
         """The complaints waiting on this organisation's admins of `role`, most urgent deadline first."""
         states = [state for kind in ComplaintKind for state in workflow_for(kind).states_held_by(role)]
         where = (
@@ -456,27 +495,29 @@ class ComplaintService:
             .limit(limit)
             .offset(offset)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             items = [complaint_of(row) for row in await session.scalars(query)]
             total = await session.scalar(select(func.count()).select_from(models.Complaint).where(*where))
             return QueuePage(items=items, total=total or 0)
 
-    async def history(self, complaint_id: int) -> list[EventInfo]:
+    async def history(self, complaint_id: int, *, session: AsyncSession | None = None) -> list[EventInfo]:
         query = (
             select(models.ComplaintEvent)
             .where(models.ComplaintEvent.complaint_id == complaint_id)
             .order_by(models.ComplaintEvent.version)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             return [event_of(row) for row in await session.scalars(query)]
 
-    async def attachments(self, complaint_id: int) -> list[AttachmentInfo]:
+    async def attachments(
+        self, complaint_id: int, *, session: AsyncSession | None = None
+    ) -> list[AttachmentInfo]:
         query = (
             select(models.Attachment)
             .where(models.Attachment.complaint_id == complaint_id)
             .order_by(models.Attachment.id)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             return [attachment_of(row) for row in await session.scalars(query)]
 
 

@@ -17,6 +17,7 @@ from storage.errors import (
     UnknownOrganisation,
 )
 from storage.routing_history import RoutingHistory
+from storage.unit_of_work import using
 from storage.views import AdminInfo, ReporterInfo, admin_of, organisation_of, reporter_of
 from workflow.actors import CHILD_KIND, ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.identity import Identity
@@ -69,25 +70,31 @@ class Directory:
             await session.flush()
             return organisation_of(row)
 
-    async def organisation(self, org_id: int) -> Organisation | None:
-        async with self.sessions() as session:
+    async def organisation(self, org_id: int, *, session: AsyncSession | None = None) -> Organisation | None:
+        async with using(self.sessions, session) as session:
             row = await session.get(models.Organisation, org_id)
             return organisation_of(row) if row else None
 
-    async def organisation_by_code(self, code: str) -> Organisation | None:
-        async with self.sessions() as session:
+    async def organisation_by_code(
+        self, code: str, *, session: AsyncSession | None = None
+    ) -> Organisation | None:
+        async with using(self.sessions, session) as session:
             row = await session.scalar(select(models.Organisation).where(models.Organisation.code == code))
             return organisation_of(row) if row else None
 
-    async def children(self, org_id: int, *, active_only: bool = True) -> list[Organisation]:
+    async def children(
+        self, org_id: int, *, active_only: bool = True, session: AsyncSession | None = None
+    ) -> list[Organisation]:
         query = select(models.Organisation).where(models.Organisation.parent_id == org_id)
         if active_only:
             query = query.where(models.Organisation.active)
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             rows = await session.scalars(query.order_by(models.Organisation.name))
             return [organisation_of(row) for row in rows]
 
-    async def targets(self, org_id: int, kind: OrgKind) -> list[Organisation]:
+    async def targets(
+        self, org_id: int, kind: OrgKind, *, session: AsyncSession | None = None
+    ) -> list[Organisation]:
         """Where `org_id` may send a complaint: its active children of `kind`, by label.
 
         Never the office itself: an agency registered under a city with the city's own name (an older registry
@@ -98,7 +105,7 @@ class Directory:
             models.Organisation.kind == kind,
             models.Organisation.active,
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             office = await session.get(models.Organisation, org_id)
             rows = list(await session.scalars(query))
         own = {office.name.casefold(), (office.short_name or office.name).casefold()} if office else set()
@@ -109,7 +116,9 @@ class Directory:
         ]
         return sorted(found, key=lambda org: org.label.casefold())
 
-    async def most_used_targets(self, org_id: int, trigger: str, *, limit: int = 3) -> list[int]:
+    async def most_used_targets(
+        self, org_id: int, trigger: str, *, limit: int = 3, session: AsyncSession | None = None
+    ) -> list[int]:
         """The organisations `org_id` sent complaints to most often with `trigger`, most used first."""
         used = func.count(models.ComplaintEvent.id)
         query = (
@@ -123,11 +132,11 @@ class Directory:
             .order_by(used.desc(), func.max(models.ComplaintEvent.id).desc())
             .limit(limit)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             return [int(org) for org in await session.scalars(query) if org is not None]
 
-    async def province(self) -> Organisation:
-        async with self.sessions() as session:
+    async def province(self, *, session: AsyncSession | None = None) -> Organisation:
+        async with using(self.sessions, session) as session:
             return organisation_of(await province_row(session))
 
     async def add_admin(
@@ -162,7 +171,9 @@ class Directory:
             if row is not None:
                 row.active = False
 
-    async def admins_of_user(self, telegram_id: int) -> list[AdminInfo]:
+    async def admins_of_user(
+        self, telegram_id: int, *, session: AsyncSession | None = None
+    ) -> list[AdminInfo]:
         """The active admin roles a Telegram user holds."""
         query = (
             select(models.Admin, models.Organisation)
@@ -170,10 +181,10 @@ class Directory:
             .where(models.Admin.telegram_id == telegram_id, models.Admin.active, models.Organisation.active)
             .order_by(models.Admin.id)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             return [admin_of(admin, org) for admin, org in (await session.execute(query)).all()]
 
-    async def caller(self, telegram_id: int) -> Caller:
+    async def caller(self, telegram_id: int, *, session: AsyncSession | None = None) -> Caller:
         """`language_of` and `admins_of_user` in one statement: read for every update, so one round trip."""
         person = select(literal(telegram_id, BigInteger).label("telegram_id")).subquery()
         query = (
@@ -189,34 +200,43 @@ class Directory:
             )
             .order_by(models.Admin.id)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             rows = (await session.execute(query)).all()
         # One row per active seat, or a single row of NULLs for someone with none. A seat whose organisation
         # is inactive comes without its organisation: no seat.
         admins = [admin_of(admin, org) for _, admin, org in rows if admin is not None and org is not None]
         return Caller(language=rows[0].language, admins=admins)
 
-    async def active_admins(self, org_id: int, role: Role) -> list[AdminInfo]:
-        async with self.sessions() as session:
+    async def active_admins(
+        self, org_id: int, role: Role, *, session: AsyncSession | None = None
+    ) -> list[AdminInfo]:
+        async with using(self.sessions, session) as session:
             return await active_admins(session, org_id, role)
 
-    async def reporter_by_telegram_id(self, telegram_id: int) -> ReporterInfo | None:
-        async with self.sessions() as session:
+    async def reporter_by_telegram_id(
+        self, telegram_id: int, *, session: AsyncSession | None = None
+    ) -> ReporterInfo | None:
+        async with using(self.sessions, session) as session:
             row = await session.scalar(
                 select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
             )
             return reporter_of(row) if row else None
 
-    async def reporter(self, reporter_id: int) -> ReporterInfo | None:
-        async with self.sessions() as session:
+    async def reporter(self, reporter_id: int, *, session: AsyncSession | None = None) -> ReporterInfo | None:
+        async with using(self.sessions, session) as session:
             row = await session.get(models.Reporter, reporter_id)
             return reporter_of(row) if row else None
 
     async def save_reporter(
-        self, *, telegram_id: int | None, identity: Identity, language: str = "id"
+        self,
+        *,
+        telegram_id: int | None,
+        identity: Identity,
+        language: str = "id",
+        session: AsyncSession | None = None,
     ) -> ReporterInfo:
         """Create the reporter, or update the identity of the one linked to this Telegram account."""
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             row = None
             if telegram_id is not None:
                 row = await session.scalar(
@@ -234,13 +254,15 @@ class Directory:
             await session.flush()
             return reporter_of(row)
 
-    async def language_of(self, telegram_id: int) -> str | None:
-        async with self.sessions() as session:
+    async def language_of(self, telegram_id: int, *, session: AsyncSession | None = None) -> str | None:
+        async with using(self.sessions, session) as session:
             row = await session.get(models.TelegramUser, telegram_id)
             return row.language if row else None
 
-    async def set_language(self, telegram_id: int, language: str, first_name: str = "") -> None:
-        async with self.sessions.begin() as session:
+    async def set_language(
+        self, telegram_id: int, language: str, first_name: str = "", *, session: AsyncSession | None = None
+    ) -> None:
+        async with using(self.sessions, session, write=True) as session:
             row = await session.get(models.TelegramUser, telegram_id)
             if row is None:
                 session.add(

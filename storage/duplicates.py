@@ -503,7 +503,7 @@ async def _tell_reporter(
         )
 
 
-def refuse_if_following(row: models.Complaint, actor: Actor, trigger: str) -> None:
+def refuse_if_following(row: models.Complaint | ComplaintInfo, actor: Actor, trigger: str) -> None:
     """A duplicate has no steps of its own at the offices while it follows an earlier complaint."""
     if row.duplicate_of_id is not None and actor.role not in (Role.REPORTER, Role.SYSTEM):
         holder = workflow_for(row.kind).holder(row.state)

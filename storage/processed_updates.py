@@ -146,8 +146,13 @@ class ProcessedUpdates:
             )
         return result.rowcount
 
-    async def finish(self, bot_id: int, update_id: int) -> None:
-        """Handled to its end: every later delivery is skipped. A stored update's JSON is dropped."""
+    async def finish(self, bot_id: int, update_id: int, *, session: AsyncSession | None = None) -> None:
+        """Handled to its end: every later delivery is skipped. A stored update's JSON is dropped. In the
+        caller's `session`, left for the caller to commit (with what else the update's end writes)."""
+        if session is not None:
+            connection = await session.connection()
+            await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
+            return
         async with self._statement() as connection:
             await connection.execute(_FINISHING, {"bot": bot_id, "update": update_id})
 

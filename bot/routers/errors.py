@@ -10,6 +10,7 @@ from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
+from bot.routers.admin.guard import Refused, press_refused
 from bot.texts import Texts, texts_for
 from storage.errors import ComplaintNotFound, NoProvince, StorageError
 from workflow.errors import StaleVersion, WorkflowError
@@ -69,6 +70,8 @@ async def unexpected_error(event: ErrorEvent, bot: Bot, t: Texts | None = None) 
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    # A refused admin press (bot/routers/admin/guard.py): its toast, within the update's handling.
+    router.error.register(press_refused, ExceptionTypeFilter(Refused))
     router.error.register(domain_error, ExceptionTypeFilter(WorkflowError, StorageError))
     router.error.register(unexpected_error)
     return router

@@ -14,6 +14,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, validation
 from bot import filing as steps
@@ -84,14 +85,16 @@ async def begin(
     *,
     intro: str = "filing.intro",
     purpose: dict[str, Any] | None = None,
+    session: AsyncSession | None = None,
 ) -> None:
     """Start the conversation over; `purpose` (kept in the draft) tells another submit handler to take it
     (a complaint about the service, one an officer records), `intro` is the text key that opens it."""
+    # Read before the first reply: the update's unit of work is committed then (bot/once.py).
+    reporter = await directory.reporter_by_telegram_id(telegram_id, session=session)
     await state.clear()
     await state.update_data({**(purpose or {}), steps.SUBMISSION_KEY: uuid.uuid4().hex})
     # Starting over from a step with a reply keyboard (phone, location) must not leave it on screen.
     await message.answer(t(intro), reply_markup=ReplyKeyboardRemove())
-    reporter = await directory.reporter_by_telegram_id(telegram_id)
     if reporter is None or reporter.erased:  # an erased identity is asked for anew
         await state.update_data({steps.FIRST_STEP: 0})
         await steps.ask(steps.BY_NAME["full_name"], message, state, t)
@@ -112,25 +115,39 @@ async def begin(
     )
 
 
-async def new_command(message: Message, state: FSMContext, t: Texts, directory: Directory) -> None:
+async def new_command(
+    message: Message, state: FSMContext, t: Texts, directory: Directory, session: AsyncSession | None = None
+) -> None:
     assert message.from_user is not None
-    await begin(message, message.from_user.id, state, t, directory)
+    await begin(message, message.from_user.id, state, t, directory, session=session)
 
 
-async def new_button(query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory) -> None:
-    await query.answer()
+async def new_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    session: AsyncSession | None = None,
+) -> None:
+    # Answered after `begin`, whose reads come before its first reply: one transaction for the update.
     if isinstance(query.message, Message):
-        await begin(query.message, query.from_user.id, state, t, directory)
+        await begin(query.message, query.from_user.id, state, t, directory, session=session)
+    await query.answer()
 
 
 async def identity_chosen(
-    query: CallbackQuery, callback_data: IdentityCb, state: FSMContext, t: Texts, directory: Directory
+    query: CallbackQuery,
+    callback_data: IdentityCb,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    session: AsyncSession | None = None,
 ) -> None:
+    reporter = await directory.reporter_by_telegram_id(query.from_user.id, session=session)
     await query.answer()
     await drop_keyboard(query)
     if not isinstance(query.message, Message):
         return
-    reporter = await directory.reporter_by_telegram_id(query.from_user.id)
     if callback_data.reuse and reporter is not None and not reporter.erased:
         await state.update_data(
             {
@@ -334,19 +351,30 @@ async def edit_field(query: CallbackQuery, callback_data: EditCb, state: FSMCont
 
 
 async def submit(
-    query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory, complaints: ComplaintService
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
+        await query.answer()
         return
     data = await state.get_data()
+    # Filed before the press is answered: the reporter and the complaint are committed with the update's
+    # other work, once, before the first reply.
     reporter = await directory.save_reporter(
-        telegram_id=query.from_user.id, identity=identity_of(data), language=t.language
+        telegram_id=query.from_user.id, identity=identity_of(data), language=t.language, session=session
     )
     complaint = await complaints.submit(
-        draft_of(data, reporter.id), reporter.as_actor(), submission_key=data.get(steps.SUBMISSION_KEY)
+        draft_of(data, reporter.id),
+        reporter.as_actor(),
+        submission_key=data.get(steps.SUBMISSION_KEY),
+        session=session,
     )
     await state.clear()
+    await query.answer()
     await drop_keyboard(query)
     await query.message.answer(
         t("submitted", number=complaint.tracking_number, deadline=t.wib_day(complaint.deadline)),

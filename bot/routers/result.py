@@ -22,6 +22,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import validation
 from bot.callbacks import CommentSkipCb, RateCb, ResultCb
@@ -65,8 +66,9 @@ async def result_pressed(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c)
+    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c, session)
     if owned is None:
         return
     reporter, complaint = owned
@@ -74,7 +76,7 @@ async def result_pressed(
         # Closed meanwhile (by the system after 10 working days, or by an officer for them): a star is still
         # the reporter's rating of how it was handled, and is kept if none was given yet.
         late = callback_data.n in RATINGS and complaint.state == S.CLOSED and complaint.rating is None
-        if late and await complaints.rate(complaint.id, reporter.id, callback_data.n):
+        if late and await complaints.rate(complaint.id, reporter.id, callback_data.n, session=session):
             await query.answer(t.plain("result.rated_toast", stars=stars(callback_data.n)))
             await _drop_buttons(bot, query.from_user.id, _message_id(query))
             await _ask_comment(bot, query.from_user.id, state, t, complaint, callback_data.n)
@@ -83,7 +85,7 @@ async def result_pressed(
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
         return
     rating = callback_data.n or None
-    closed = await _close(complaints, reporter, complaint, callback_data.v, rating)
+    closed = await _close(complaints, reporter, complaint, callback_data.v, rating, session)
     if not closed:
         await query.answer(t.plain("result.stale"), show_alert=True)
         await _drop_buttons(bot, query.from_user.id, _message_id(query))
@@ -109,12 +111,15 @@ async def rate_pressed(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c)
+    owned = await _own_or_refuse(query, t, directory, complaints, callback_data.c, session)
     if owned is None:
         return
     reporter, complaint = owned
-    rated = callback_data.n in RATINGS and await complaints.rate(complaint.id, reporter.id, callback_data.n)
+    rated = callback_data.n in RATINGS and await complaints.rate(
+        complaint.id, reporter.id, callback_data.n, session=session
+    )
     await _drop_buttons(bot, query.from_user.id, _message_id(query))
     if not rated:
         await query.answer(t.plain("result.already_rated"), show_alert=True)
@@ -124,10 +129,15 @@ async def rate_pressed(
 
 
 async def _own_or_refuse(
-    query: CallbackQuery, t: Texts, directory: Directory, complaints: ComplaintService, complaint_id: int
+    query: CallbackQuery,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    complaint_id: int,
+    session: AsyncSession | None,
 ) -> tuple[ReporterInfo, ComplaintInfo] | None:
     """The presser's own complaint, or None once they are told the button is not theirs."""
-    owned = await own_complaint(directory, complaints, query.from_user.id, complaint_id)
+    owned = await own_complaint(directory, complaints, query.from_user.id, complaint_id, session=session)
     if owned is None:
         log.warning("result button of complaint %s pressed by someone else's account", complaint_id)
         await query.answer(t.plain("result.foreign"), show_alert=True)
@@ -163,6 +173,7 @@ async def comment_typed(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
     assert message.text is not None
@@ -175,8 +186,12 @@ async def comment_typed(
         return
     pending = (await state.get_data()).get(PENDING) or {}
     await state.clear()
-    owned = await own_complaint(directory, complaints, message.from_user.id, pending.get("c"))
-    saved = owned is not None and await complaints.add_rating_comment(owned[1].id, owned[0].id, comment)
+    owned = await own_complaint(
+        directory, complaints, message.from_user.id, pending.get("c"), session=session
+    )
+    saved = owned is not None and await complaints.add_rating_comment(
+        owned[1].id, owned[0].id, comment, session=session
+    )
     if pending.get("m"):
         await _drop_buttons(bot, message.from_user.id, int(pending["m"]))
     await message.answer(t("result.comment.saved" if saved else "result.stale"))
@@ -203,12 +218,19 @@ async def _close(
     complaint: ComplaintInfo,
     seen_version: int,
     rating: int | None,
+    session: AsyncSession | None,
 ) -> bool:
     """Fire the acknowledgement (with the rating, if one was pressed); False when the complaint moved on
     first (nothing was changed)."""
     try:
         await complaints.fire(
-            complaint.id, reporter.as_actor(), T.ACKNOWLEDGE, seen_version=seen_version, rating=rating
+            complaint.id,
+            reporter.as_actor(),
+            T.ACKNOWLEDGE,
+            seen_version=seen_version,
+            rating=rating,
+            seen=complaint,
+            session=session,
         )
     except WorkflowError:
         return False

@@ -77,6 +77,11 @@ async def test_a_tiny_run_files_every_complaint_through_the_seven_steps_and_prin
         "ours saturated / aiogram echo + marks + conversation drain",
         "sender:",
         "targets:",
+        # Issue 15's figures, each with its target.
+        "PostgreSQL transactions per update of ours <= 3",
+        "bot CPU per update (sender inside) <= 2x the durable floor's",
+        "ours saturated >= 50% of the durable floor's drain",
+        "one update in flight, p50 <= 1.5x the durable floor's",
     ):
         assert line in printed
     assert f"through all seven steps {len(report.numbers)}" in printed

@@ -16,8 +16,8 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Chat, Message, Update, User
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.app import create_dispatcher, create_services
 from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
@@ -290,24 +290,26 @@ async def test_without_the_middleware_the_lock_writes_the_row_when_released(
     assert await stored(clean_engine) == ("Filing:place", {"subject": "Jalan berlubang"})
 
 
-class MarksLookingAtTheConversation(ProcessedUpdates):
-    """Notes the conversation's row at the moment the update is marked done."""
+class MarksThatCannotFinish(ProcessedUpdates):
+    """The done mark fails after the update's end has written the conversation's row in its session."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(session_factory(engine))
-        self.database = engine
-        self.row_when_done: list[object] = []
+        self.row_in_the_session: list[object] = []
 
-    async def finish(self, bot_id: int, update_id: int) -> None:
-        self.row_when_done.append(await stored(self.database))
-        await super().finish(bot_id, update_id)
+    async def finish(self, bot_id: int, update_id: int, *, session: AsyncSession | None = None) -> None:
+        assert session is not None  # the update's unit of work, not a transaction of its own
+        found = (await session.execute(select(FsmRecord.state, FsmRecord.data))).all()
+        self.row_in_the_session.append([tuple(row) for row in found])
+        raise ConnectionError("the database went away")
 
 
-async def test_the_bot_writes_the_conversation_before_it_marks_the_update_done(
+async def test_the_conversation_and_the_done_mark_are_committed_together(
     clean_engine: AsyncEngine, bot: Bot
 ) -> None:
-    """A kill between the two then replays the update from the step it had reached."""
-    marks = MarksLookingAtTheConversation(clean_engine)
+    """A kill (or a failure) before the done mark leaves the conversation as it was: the update is handled
+    again from the step it was handled from, never from the step it led to."""
+    marks = MarksThatCannotFinish(clean_engine)
     services = dataclasses.replace(create_services(clean_engine, WorkingCalendar()), processed=marks)
     storage = DatabaseStorage(session_factory(clean_engine))
     dispatcher = create_dispatcher(services, storage=storage)
@@ -318,7 +320,10 @@ async def test_the_bot_writes_the_conversation_before_it_marks_the_update_done(
 
     dispatcher.message.register(subject_step, F.text == "Jalan berlubang")
     await dispatcher.feed_update(bot, message_update(1, "Jalan berlubang"))
-    assert marks.row_when_done == [("Filing:place", {"subject": "Jalan berlubang"})]
+    # Written in the update's session, next to the mark...
+    assert marks.row_in_the_session == [[("Filing:place", {"subject": "Jalan berlubang"})]]
+    # ...and not committed without it.
+    assert await stored(clean_engine) is None
 
 
 async def test_a_task_the_handler_left_running_writes_at_once_after_the_update(

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.delivery import Delivery
 from bot.outbox_sender import RateGate
 from bot.texts import texts_for
@@ -30,9 +32,9 @@ class CountingDirectory(Directory):
         super().__init__(directory.sessions)
         self.calls: Counter[str] = Counter()
 
-    async def caller(self, telegram_id: int) -> Caller:
+    async def caller(self, telegram_id: int, *, session: AsyncSession | None = None) -> Caller:
         self.calls["caller"] += 1
-        return await super().caller(telegram_id)
+        return await super().caller(telegram_id, session=session)
 
     async def language_of(self, telegram_id: int) -> str | None:
         self.calls["language_of"] += 1

@@ -10,12 +10,15 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.routers.admin import actions, duplicates, forged, inputs, menu, pickers, queue, report
+from bot.routers.admin.guard import RefusePresses
 
 
 def create_router() -> Router:
     root = Router(name=__name__)
     # Cards carry personal data: the admin side answers in private chats only.
     root.message.filter(F.chat.type == ChatType.PRIVATE)
+    # A press its handler refuses is answered by the one error handler for refusals (guard.press_refused).
+    root.callback_query.middleware(RefusePresses())
     root.include_routers(
         *(
             module.create_router()

@@ -12,10 +12,11 @@ from datetime import datetime
 from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import ActionCb
 from bot.routers.admin import inputs, pickers
-from bot.routers.admin.guard import check_press, refusals
+from bot.routers.admin.guard import check_press
 from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -35,44 +36,54 @@ async def action_pressed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v = callback_data.c, callback_data.v
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        press = await check_press(complaints, admins, c, v, callback_data.t)
-        if not isinstance(query.message, Message):
-            await query.answer(t.plain("button.expired"), show_alert=True)
-            return
-        step = press.step
-        if step.target_kind is not None:
-            await pickers.open_picker(
-                query,
-                query.message,
-                press,
-                state=state,
-                t=t,
-                directory=directory,
-                complaints=complaints,
-                calendar=calendar,
-                clock=clock,
-            )
-        elif step.needs_reason or step.needs_result:
-            await inputs.ask(query, query.message, press, bot, state, t, complaints, admins, calendar, clock)
-        else:
-            card = pressed_copy(query.message)
-            moved = await complaints.fire(
-                c, press.admin.as_actor(), step.trigger, seen_version=v, pressed_card=card
-            )
-            await show_done(
-                query,
-                moved,
-                admin=press.admin,
-                bot=bot,
-                pressed_card=card,
-                t=t,
-                complaints=complaints,
-                calendar=calendar,
-                clock=clock,
-            )
+    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
+    if not isinstance(query.message, Message):
+        await query.answer(t.plain("button.expired"), show_alert=True)
+        return
+    step = press.step
+    if step.target_kind is not None:
+        await pickers.open_picker(
+            query,
+            query.message,
+            press,
+            state=state,
+            t=t,
+            directory=directory,
+            complaints=complaints,
+            calendar=calendar,
+            clock=clock,
+            session=session,
+        )
+    elif step.needs_reason or step.needs_result:
+        await inputs.ask(
+            query, query.message, press, bot, state, t, complaints, admins, calendar, clock, session=session
+        )
+    else:
+        card = pressed_copy(query.message)
+        moved = await complaints.fire(
+            c,
+            press.admin.as_actor(),
+            step.trigger,
+            seen_version=v,
+            pressed_card=card,
+            seen=press.complaint,
+            session=session,
+        )
+        await show_done(
+            query,
+            moved,
+            admin=press.admin,
+            bot=bot,
+            pressed_card=card,
+            t=t,
+            complaints=complaints,
+            calendar=calendar,
+            clock=clock,
+            session=session,
+        )
 
 
 def create_router() -> Router:

@@ -17,11 +17,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import CardCb, LinkCb, LinkYesCb, UnlinkCb
 from bot.cards import card_keyboard, card_text, did_words, may_link
 from bot.routers.admin import inputs
-from bot.routers.admin.guard import NotAnAdmin, may_view, refusals, require_ids, seat_for, toast
+from bot.routers.admin.guard import NotAnAdmin, may_view, require_ids, seat_for, toast
 from bot.routers.admin.outcome import pressed_copy
 from bot.texts import Texts
 from storage.complaints import ComplaintService
@@ -34,13 +35,18 @@ from workflow.errors import NotPermitted, StaleVersion
 
 
 async def _card_for(
-    complaints: ComplaintService, admins: list[AdminInfo], complaint_id: int, seen_version: int, trigger: str
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    complaint_id: int,
+    seen_version: int,
+    trigger: str,
+    session: AsyncSession | None,
 ) -> tuple[CardInfo, AdminInfo]:
     """The card as it is now and the presser's seat; refused like any card button otherwise."""
     require_ids(complaint_id, seen_version)
     if not admins:
         raise NotAnAdmin()
-    card = await complaints.card(complaint_id)
+    card = await complaints.card(complaint_id, session=session)
     if card is None:
         raise ComplaintNotFound(complaint_id)
     complaint = card.complaint
@@ -68,20 +74,20 @@ async def link_pressed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v, d = callback_data.c, callback_data.v, callback_data.d
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        card, seat = await _card_for(complaints, admins, c, v, LINK)
-        earlier = _linkable(card, seat, d)
-        if earlier is None or not isinstance(query.message, Message):
-            await query.answer(t.plain("admin.link.gone"), show_alert=True)
-            return
-        number = card.complaint.tracking_number
-        footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
-        text = card_text(card, viewer=seat, t=t, calendar=calendar, now=clock(), footer=footer)
-        await query.answer()
-        with suppress(TelegramBadRequest):
-            await query.message.edit_text(text, reply_markup=_ask_keyboard(c, v, earlier, t))
+    card, seat = await _card_for(complaints, admins, c, v, LINK, session)
+    earlier = _linkable(card, seat, d)
+    if earlier is None or not isinstance(query.message, Message):
+        await query.answer(t.plain("admin.link.gone"), show_alert=True)
+        return
+    number = card.complaint.tracking_number
+    footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
+    text = card_text(card, viewer=seat, t=t, calendar=calendar, now=clock(), footer=footer)
+    await query.answer()
+    with suppress(TelegramBadRequest):
+        await query.message.edit_text(text, reply_markup=_ask_keyboard(c, v, earlier, t))
 
 
 def _ask_keyboard(c: int, v: int, earlier: SimilarInfo, t: Texts) -> InlineKeyboardMarkup:
@@ -104,16 +110,18 @@ async def link_confirmed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v, d = callback_data.c, callback_data.v, callback_data.d
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        card, seat = await _card_for(complaints, admins, c, v, LINK)
-        if _linkable(card, seat, d) is None or not isinstance(query.message, Message):
-            await query.answer(t.plain("admin.link.gone"), show_alert=True)
-            return
-        pressed = pressed_copy(query.message)
-        await complaints.link_duplicate(c, d, seat.as_actor(), seen_version=v, pressed_card=pressed)
-        await _show_done(query, bot, pressed, c, LINK, seat, t, complaints, calendar, clock)
+    card, seat = await _card_for(complaints, admins, c, v, LINK, session)
+    if _linkable(card, seat, d) is None or not isinstance(query.message, Message):
+        await query.answer(t.plain("admin.link.gone"), show_alert=True)
+        return
+    pressed = pressed_copy(query.message)
+    await complaints.link_duplicate(
+        c, d, seat.as_actor(), seen_version=v, pressed_card=pressed, session=session
+    )
+    await _show_done(query, bot, pressed, c, LINK, seat, t, complaints, calendar, clock, session)
 
 
 async def unlink_pressed(
@@ -126,28 +134,28 @@ async def unlink_pressed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v = callback_data.c, callback_data.v
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        card, _ = await _card_for(complaints, admins, c, v, UNLINK)
-        _check_unlink(card, admins)
-        if not isinstance(query.message, Message):
-            await query.answer(t.plain("button.expired"), show_alert=True)
-            return
-        assert card.earlier is not None
-        await inputs.ask_unlink(
-            query,
-            query.message,
-            card.complaint,
-            card.earlier.tracking_number,
-            bot,
-            state,
-            t,
-            complaints,
-            admins,
-            calendar,
-            clock,
-        )
+    card, _ = await _card_for(complaints, admins, c, v, UNLINK, session)
+    _check_unlink(card, admins)
+    if not isinstance(query.message, Message):
+        await query.answer(t.plain("button.expired"), show_alert=True)
+        return
+    assert card.earlier is not None
+    await inputs.ask_unlink(
+        query,
+        query.message,
+        card.complaint,
+        card.earlier.tracking_number,
+        bot,
+        state,
+        t,
+        complaints,
+        admins,
+        calendar,
+        clock,
+    )
 
 
 def _check_unlink(card: CardInfo, admins: list[AdminInfo]) -> AdminInfo:
@@ -168,19 +176,17 @@ async def unlink_confirmed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
-) -> bool:
-    """The reason confirmed: separate it. False when refused (the refusal was answered)."""
+    session: AsyncSession | None = None,
+) -> None:
+    """The reason confirmed: separate it. A refusal is raised, for guard.press_refused to answer."""
     c, v = pending["c"], pending["v"]
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        card, _ = await _card_for(complaints, admins, c, v, UNLINK)
-        seat = _check_unlink(card, admins)
-        await complaints.unlink_duplicate(
-            c, seat.as_actor(), seen_version=v, reason=pending["reason"], pressed_card=pressed
-        )
-        assert query.bot is not None
-        await _show_done(query, query.bot, pressed, c, UNLINK, seat, t, complaints, calendar, clock)
-        return True
-    return False
+    card, _ = await _card_for(complaints, admins, c, v, UNLINK, session)
+    seat = _check_unlink(card, admins)
+    await complaints.unlink_duplicate(
+        c, seat.as_actor(), seen_version=v, reason=pending["reason"], pressed_card=pressed, session=session
+    )
+    assert query.bot is not None
+    await _show_done(query, query.bot, pressed, c, UNLINK, seat, t, complaints, calendar, clock, session)
 
 
 async def _show_done(
@@ -194,11 +200,12 @@ async def _show_done(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None,
 ) -> None:
     """The toast, and the pressed card edited to say what was done, with the buttons allowed now."""
     what = did_words(trigger, t)
     await query.answer(toast(t.plain("admin.toast.done", what=what)))
-    card = await complaints.card(complaint_id)
+    card = await complaints.card(complaint_id, session=session)
     if card is None:
         return
     now = clock()

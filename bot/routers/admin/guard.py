@@ -4,23 +4,31 @@ A press is refused when it is forged (a payload we never issue, a complaint or o
 exist), stale (the complaint moved on since the card was shown), or not the presser's to make (another
 organisation's complaint, or someone who is no admin). Each refusal answers the callback with a short
 explanation, changes nothing and is logged without personal data (ids and codes only).
+
+The handlers only raise: `RefusePresses`, an inner middleware of the admin side's button presses, rolls
+back what the update had not committed and hands the error, as a `Refused`, to the dispatcher's error
+handlers, where `press_refused` (registered in bot/routers/errors.py) is the one that answers. It does so
+within the update's handling: a refused press is an update handled to its end, not a failure to replay.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from aiogram.types import CallbackQuery
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import ErrorEvent, TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import TRIGGERS_BY_CODE
 from bot.callbacks import MAX_ROW_ID
 from bot.cards import did_words, follows_earlier
 from bot.display import utf16_len
 from bot.replies import drop_keyboard
-from bot.texts import Texts
+from bot.texts import Texts, texts_for
 from storage.complaints import ComplaintService
 from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE, NOT_LINKED
 from storage.errors import ComplaintNotFound, UnknownOrganisation
@@ -40,6 +48,20 @@ class Forged(Exception):
 
 class NotAnAdmin(Exception):
     """The presser holds no active admin seat (never had one, or was just deactivated)."""
+
+
+# What a handler of a press raises to refuse it.
+REFUSALS = (WorkflowError, ComplaintNotFound, UnknownOrganisation, Forged, NotAnAdmin)
+
+
+class Refused(Exception):
+    """A press refused by one of `REFUSALS` (`cause`), with the complaint and version it named, if any."""
+
+    def __init__(self, cause: Exception, complaint_id: int | None, seen_version: int | None) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+        self.complaint_id = complaint_id
+        self.seen_version = seen_version
 
 
 @dataclass(frozen=True)
@@ -89,13 +111,20 @@ def seat_for(admins: list[AdminInfo], complaint: ComplaintInfo) -> AdminInfo:
 
 
 async def check_press(
-    complaints: ComplaintService, admins: list[AdminInfo], complaint_id: int, seen_version: int, code: str
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    complaint_id: int,
+    seen_version: int,
+    code: str,
+    *,
+    session: AsyncSession | None = None,
 ) -> Press:
     """Everything `fire` would check, checked before asking for a reason or showing a picker: once per
-    seat, by the workflow's machine."""
+    seat, by the workflow's machine. In the update's `session` the complaint read here is the one `fire`
+    then moves (no second read)."""
     require_ids(complaint_id, seen_version)
     trigger = trigger_of(code)
-    complaint = await complaints.get(complaint_id)
+    complaint = await complaints.get(complaint_id, session=session)
     if complaint is None:
         raise ComplaintNotFound(complaint_id)
     if not admins:
@@ -136,34 +165,64 @@ def toast(text: str) -> str:
     return text.rstrip() + "…"
 
 
-@asynccontextmanager
-async def refusals(
-    query: CallbackQuery,
-    t: Texts,
+class RefusePresses(BaseMiddleware):
+    """An inner middleware of the admin side's button presses: one of `REFUSALS` raised by the handler
+    rolls back what the update has not committed and goes, as `Refused`, to the dispatcher's error handlers
+    (`press_refused` answers it) while the update is still being handled."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        except REFUSALS as error:
+            pressed = data.get("callback_data")
+            refused = Refused(error, getattr(pressed, "c", None), getattr(pressed, "v", None))
+            session: AsyncSession | None = data.get("session")
+            if session is not None:
+                await session.rollback()  # a refused press changes nothing
+            update: Update = data["event_update"]
+            answered = await data["dispatcher"].propagate_event(
+                update_type="error", event=ErrorEvent(update=update, exception=refused), **data
+            )
+            if answered is UNHANDLED:
+                raise refused from error
+            return answered
+
+
+async def press_refused(
+    event: ErrorEvent,
     complaints: ComplaintService,
-    *,
-    complaint_id: int | None = None,
-    seen_version: int | None = None,
+    t: Texts | None = None,
     admins: list[AdminInfo] | None = None,
-) -> AsyncIterator[None]:
-    """Run a button's work; a refusal raised inside becomes the callback's toast and a log line."""
-    try:
-        yield
-    except (WorkflowError, ComplaintNotFound, UnknownOrganisation, Forged, NotAnAdmin) as error:
-        text, moved_on = await _explain(error, t, complaints, complaint_id, seen_version)
-        admin_ids = [admin.id for admin in admins or []]
-        log.warning(
-            "admin press refused (%s): update callback %s, complaint %s, admin seats %s",
-            type(error).__name__,
-            query.id,
-            complaint_id,
-            admin_ids or "none",
-        )
-        await query.answer(toast(text), show_alert=True)
-        if moved_on:
-            # Its buttons can only be refused from now on. This also mends a pressed card whose own edit
-            # was lost (the bot killed after the transition's commit, its press replayed and refused).
-            await drop_keyboard(query)
+    session: AsyncSession | None = None,
+) -> None:
+    """The one answer to every refused press: the refusal's words as the callback's toast, and a log line."""
+    refused = event.exception
+    query = event.update.callback_query
+    assert isinstance(refused, Refused)
+    if query is None:  # `RefusePresses` serves presses only
+        raise refused
+    t = t or texts_for(None)
+    text, moved_on = await _explain(
+        refused.cause, t, complaints, refused.complaint_id, refused.seen_version, session
+    )
+    admin_ids = [admin.id for admin in admins or []]
+    log.warning(
+        "admin press refused (%s): update callback %s, complaint %s, admin seats %s",
+        type(refused.cause).__name__,
+        query.id,
+        refused.complaint_id,
+        admin_ids or "none",
+    )
+    await query.answer(toast(text), show_alert=True)
+    if moved_on:
+        # Its buttons can only be refused from now on. This also mends a pressed card whose own edit
+        # was lost (the bot killed after the transition's commit, its press replayed and refused).
+        await drop_keyboard(query)
 
 
 async def _explain(
@@ -172,10 +231,11 @@ async def _explain(
     complaints: ComplaintService,
     complaint_id: int | None,
     seen_version: int | None,
+    session: AsyncSession | None,
 ) -> tuple[str, bool]:
     """The refusal's words, and whether the complaint has moved on since the card was shown."""
     if isinstance(error, StaleVersion | InvalidTransition):
-        handled = await handled_by(t, complaints, complaint_id, seen_version)
+        handled = await handled_by(t, complaints, complaint_id, seen_version, session=session)
         if handled is not None:
             return handled, True
         # No one moved it since the card was shown: a step its state never offered was made up.
@@ -191,10 +251,15 @@ async def _explain(
 
 
 async def handled_by(
-    t: Texts, complaints: ComplaintService, complaint_id: int | None, seen_version: int | None
+    t: Texts,
+    complaints: ComplaintService,
+    complaint_id: int | None,
+    seen_version: int | None,
+    *,
+    session: AsyncSession | None = None,
 ) -> str | None:
     """Who moved the complaint on from the version the admin saw, if anyone did."""
-    card = await complaints.card(complaint_id) if complaint_id is not None else None
+    card = await complaints.card(complaint_id, session=session) if complaint_id is not None else None
     if card is None:
         return None
     later = [event for event in card.history if seen_version is None or event.version > seen_version]

@@ -26,13 +26,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import validation
 from bot.admin_callbacks import AbortCb, ConfirmCb, ResultDoneCb, code_of
 from bot.cards import action_label, kind_key, render_card
 from bot.filing import attachment_counts
 from bot.replies import drop_keyboard
-from bot.routers.admin.guard import Press, check_press, refusals, seat_for
+from bot.routers.admin.guard import REFUSALS, Press, check_press, seat_for
 from bot.routers.admin.outcome import pressed_copy, show_done
 from bot.routers.admin.states import PENDING, AdminInput
 from bot.texts import Texts
@@ -41,7 +42,7 @@ from storage.complaints import ComplaintService
 from storage.directory import Directory
 from storage.duplicates import UNLINK
 from storage.notifications import CardCopy
-from storage.views import AdminInfo, ComplaintInfo, TransitionResult
+from storage.views import AdminInfo, ComplaintInfo
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
 from workflow.definitions import T
@@ -104,13 +105,14 @@ async def _restore_card(
     admins: list[AdminInfo],
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     """The pending action is given up: its card gets back the buttons the workflow allows now, unless the
     complaint has moved on since (those would only be refused; the outbox says who handled it)."""
     # A pending action saved before the card's chat was kept names no chat to edit in.
     if not pending or not admins or "card_chat" not in pending:
         return
-    card = await complaints.card(pending["c"])
+    card = await complaints.card(pending["c"], session=session)
     if card is None or card.complaint.version != pending["v"]:
         return
     # Rendered whole, so the buttons that show more (the whole chronology) are the ones the card had.
@@ -131,13 +133,14 @@ async def _release(
     admins: list[AdminInfo],
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> dict[str, Any]:
     """End the pending action, if any: its prompt loses its buttons and its card gets them back."""
     pending = await _pending(state)
     await state.clear()
     if pending:
         await _drop_prompt_buttons(bot, pending)
-        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
     return pending
 
 
@@ -177,11 +180,13 @@ async def ask(
     admins: list[AdminInfo],
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    *,
+    session: AsyncSession | None = None,
 ) -> None:
     """Called from the card's button: remember what is pending, take the card's buttons off, ask."""
     step, complaint = press.step, press.complaint
     # Another prompt still open (the admin turned to another card): given up, its card usable again.
-    await _release(bot, state, t, complaints, admins, calendar, clock)
+    await _release(bot, state, t, complaints, admins, calendar, clock, session)
     pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
@@ -224,9 +229,10 @@ async def ask_unlink(
     admins: list[AdminInfo],
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     """Separating a duplicate asks for its reason the way a return does; confirmed in `confirmed`."""
-    await _release(bot, state, t, complaints, admins, calendar, clock)
+    await _release(bot, state, t, complaints, admins, calendar, clock, session)
     pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
@@ -399,6 +405,7 @@ async def confirmed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     pending = await _own(query, callback_data, state, t, (AdminInput.confirm,))
     if pending is None:
@@ -411,49 +418,54 @@ async def confirmed(
         from bot.routers.admin.duplicates import unlink_confirmed  # it asks through this module
 
         try:
-            separated = await unlink_confirmed(query, pending, card, t, admins, complaints, calendar, clock)
-        finally:
+            await unlink_confirmed(query, pending, card, t, admins, complaints, calendar, clock, session)
+        except REFUSALS:
             await state.clear()
             await _close_prompt(query, bot, pending)
-        if not separated:
-            await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
+            await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
+            raise
+        await state.clear()
+        await _close_prompt(query, bot, pending)
         return
-    moved: TransitionResult | None = None
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        try:
-            press = await check_press(complaints, admins, c, v, code_of(pending["trigger"]))
-            moved = await complaints.fire(
-                c,
-                press.admin.as_actor(),
-                press.step.trigger,
-                seen_version=v,
-                reason=pending.get("reason"),
-                result=pending.get("result"),
-                attachments=[_draft(item) for item in pending.get("files", [])],
-                pressed_card=card,
-            )
-        finally:
-            # Refused or applied, this pending action is over; a refusal leaves the complaint untouched.
-            await state.clear()
-            await _close_prompt(query, bot, pending)
-        # A return undoes an earlier choice of the office it goes back to, and is one of the returning
-        # office's own decisions (a city's return to the province): both read their history afresh.
-        if press.step.trigger in (T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE):
-            directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
-        await show_done(
-            query,
-            moved,
-            admin=press.admin,
-            bot=bot,
+    try:
+        press = await check_press(complaints, admins, c, v, code_of(pending["trigger"]), session=session)
+        moved = await complaints.fire(
+            c,
+            press.admin.as_actor(),
+            press.step.trigger,
+            seen_version=v,
+            reason=pending.get("reason"),
+            result=pending.get("result"),
+            attachments=[_draft(item) for item in pending.get("files", [])],
             pressed_card=card,
-            t=t,
-            complaints=complaints,
-            calendar=calendar,
-            clock=clock,
+            seen=press.complaint,
+            session=session,
         )
-    if moved is None:
-        # Refused: the card is usable again if nothing has moved the complaint on.
-        await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
+    except REFUSALS:
+        # Refused, this pending action is over and the complaint untouched: the card is usable again if
+        # nothing has moved the complaint on. The refusal itself is answered by guard.press_refused.
+        await state.clear()
+        await _close_prompt(query, bot, pending)
+        await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
+        raise
+    await state.clear()
+    # A return undoes an earlier choice of the office it goes back to, and is one of the returning
+    # office's own decisions (a city's return to the province): both read their history afresh.
+    if press.step.trigger in (T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE):
+        directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
+    await show_done(
+        query,
+        moved,
+        admin=press.admin,
+        bot=bot,
+        pressed_card=card,
+        t=t,
+        complaints=complaints,
+        calendar=calendar,
+        clock=clock,
+        session=session,
+    )
+    await _close_prompt(query, bot, pending)
 
 
 def _draft(item: dict[str, Any]) -> AttachmentDraft:
@@ -498,8 +510,9 @@ async def cancel_command(
     admins: list[AdminInfo],
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
-    await _release(bot, state, t, complaints, admins, calendar, clock)
+    await _release(bot, state, t, complaints, admins, calendar, clock, session)
     await message.answer(t("admin.aborted"))
 
 

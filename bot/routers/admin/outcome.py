@@ -14,6 +14,7 @@ from datetime import datetime
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cards import card_text, did_words
 from bot.routers.admin.guard import toast
@@ -40,8 +41,9 @@ async def show_done(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
-    card = await complaints.card(moved.complaint.id)
+    card = await complaints.card(moved.complaint.id, session=session)
     target = card.orgs.get(moved.event.to_org_id) if card and moved.event.to_org_id is not None else None
     what = did_words(moved.event.trigger, t, target.name if target else "")
     await query.answer(toast(t.plain("admin.toast.done", what=what)))

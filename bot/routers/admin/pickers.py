@@ -30,6 +30,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import ActionCb, CardCb, PickPageCb, PickTargetCb, SendToCb, code_of
 from bot.cards import card_text, render_card
@@ -39,7 +40,6 @@ from bot.routers.admin.guard import (
     Press,
     check_press,
     may_view,
-    refusals,
     toast,
 )
 from bot.routers.admin.outcome import pressed_copy, show_done
@@ -92,6 +92,7 @@ class Screen:
     complaints: ComplaintService
     calendar: WorkingCalendar
     clock: Callable[[], datetime]
+    session: AsyncSession | None = None  # the update's
 
 
 async def suggestions_for(
@@ -127,12 +128,19 @@ async def suggestions_for(
     return found
 
 
-async def choices_for(press: Press, card: CardInfo, directory: Directory, *, suggest: bool = True) -> Choices:
+async def choices_for(
+    press: Press,
+    card: CardInfo,
+    directory: Directory,
+    *,
+    suggest: bool = True,
+    session: AsyncSession | None = None,
+) -> Choices:
     office = press.complaint.current_org_id
     kind = press.step.target_kind
     if office is None or kind is None:
         raise Forged("a complaint outside any queue, or a step without a target")
-    targets = await directory.targets(office, OrgKind(kind))
+    targets = await directory.targets(office, OrgKind(kind), session=session)
     by_id = {org.id: org for org in targets}
     ranked: list[int] = []
     # Sent back just now: the reason often says where it belongs ("… mohon diteruskan ke DPUPR"), and the
@@ -148,7 +156,7 @@ async def choices_for(press: Press, card: CardInfo, directory: Directory, *, sug
         ranked += likely_cities(card.complaint.event_place, card.reporter.nik, targets)
     suggested = await suggestions_for(office, OrgKind(kind), card, targets, directory) if suggest else {}
     ranked += [key for key in suggested if isinstance(key, int)]
-    ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED)
+    ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED, session=session)
     likely: list[Organisation] = []
     for org_id in ranked:
         if (
@@ -167,8 +175,10 @@ async def choices_for(press: Press, card: CardInfo, directory: Directory, *, sug
     return Choices(targets=targets, likely=shown, suggested=kept)
 
 
-async def card_of(press: Press, complaints: ComplaintService) -> CardInfo:
-    card = await complaints.card(press.complaint.id)
+async def card_of(
+    press: Press, complaints: ComplaintService, *, session: AsyncSession | None = None
+) -> CardInfo:
+    card = await complaints.card(press.complaint.id, session=session)
     if card is None:
         raise ComplaintNotFound(press.complaint.id)
     return card
@@ -309,8 +319,8 @@ async def show_list(
     *,
     why: Html | None = None,
 ) -> None:
-    card = await card_of(press, s.complaints)
-    targets = (await choices_for(press, card, s.directory, suggest=False)).targets
+    card = await card_of(press, s.complaints, session=s.session)
+    targets = (await choices_for(press, card, s.directory, suggest=False, session=s.session)).targets
     pages = max(1, -(-len(targets) // PAGE_SIZE))
     if not 1 <= page <= pages:
         raise Forged(f"picker page {page} of {pages}")
@@ -347,11 +357,12 @@ async def open_picker(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     """The action's first screen: the most likely target asked about, or the whole list when none is."""
-    s = Screen(t, directory, complaints, calendar, clock)
-    card = await card_of(press, complaints)
-    choices = await choices_for(press, card, directory)
+    s = Screen(t, directory, complaints, calendar, clock, session)
+    card = await card_of(press, complaints, session=session)
+    choices = await choices_for(press, card, directory, session=session)
     if choices.likely:
         await ask(query, message, press, choices.likely[0], choices, card, s)
     elif choices.suggested:
@@ -371,14 +382,14 @@ async def page_pressed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v = callback_data.c, callback_data.v
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        press = await check_press(complaints, admins, c, v, callback_data.t)
-        if press.step.target_kind is None or not isinstance(query.message, Message):
-            raise Forged("a picker page for a step without a target")
-        s = Screen(t, directory, complaints, calendar, clock)
-        await show_list(query, query.message, press, callback_data.p, state, s)
+    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
+    if press.step.target_kind is None or not isinstance(query.message, Message):
+        raise Forged("a picker page for a step without a target")
+    s = Screen(t, directory, complaints, calendar, clock, session)
+    await show_list(query, query.message, press, callback_data.p, state, s)
 
 
 async def target_picked(
@@ -390,22 +401,22 @@ async def target_picked(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     """A target pressed: asked about by its full name, not yet sent (look-alike names are one press apart)."""
     c, v = callback_data.c, callback_data.v
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        press = await check_press(complaints, admins, c, v, callback_data.t)
-        if press.step.target_kind is None or not isinstance(query.message, Message):
-            raise Forged("a target for a step without one")
-        card = await card_of(press, complaints)
-        choices = await choices_for(press, card, directory)
-        org = next((org for org in choices.targets if org.id == callback_data.o), None)
-        if org is None and await directory.organisation(callback_data.o) is not None:
-            raise InvalidTarget(press.step.trigger, f"organisation {callback_data.o} is not offered here")
-        if org is None:
-            raise Forged(f"no organisation {callback_data.o}")
-        s = Screen(t, directory, complaints, calendar, clock)
-        await ask(query, query.message, press, org, choices, card, s)
+    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
+    if press.step.target_kind is None or not isinstance(query.message, Message):
+        raise Forged("a target for a step without one")
+    card = await card_of(press, complaints, session=session)
+    choices = await choices_for(press, card, directory, session=session)
+    org = next((org for org in choices.targets if org.id == callback_data.o), None)
+    if org is None and await directory.organisation(callback_data.o, session=session) is not None:
+        raise InvalidTarget(press.step.trigger, f"organisation {callback_data.o} is not offered here")
+    if org is None:
+        raise Forged(f"no organisation {callback_data.o}")
+    s = Screen(t, directory, complaints, calendar, clock, session)
+    await ask(query, query.message, press, org, choices, card, s)
 
 
 async def send_confirmed(
@@ -419,40 +430,43 @@ async def send_confirmed(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     c, v = callback_data.c, callback_data.v
-    async with refusals(query, t, complaints, complaint_id=c, seen_version=v, admins=admins):
-        press = await check_press(complaints, admins, c, v, callback_data.t)
-        if press.step.target_kind is None or not isinstance(query.message, Message):
-            raise Forged("a target for a step without one")
-        # The picker took the card's place in the same message: that message is the card pressed.
-        card = pressed_copy(query.message)
-        moved = await complaints.fire(
-            c,
-            press.admin.as_actor(),
-            press.step.trigger,
-            seen_version=v,
-            target_org_id=callback_data.o,
-            pressed_card=card,
-        )
-        # The office's history just grew: its next suggestions count this decision.
-        target = await directory.organisation(callback_data.o)
-        if target is not None:
-            was = moved.complaint
-            decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
-            directory.routing.record(press.admin.org.id, decision)
-        await _stop_narrowing(state)
-        await show_done(
-            query,
-            moved,
-            admin=press.admin,
-            bot=bot,
-            pressed_card=card,
-            t=t,
-            complaints=complaints,
-            calendar=calendar,
-            clock=clock,
-        )
+    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
+    if press.step.target_kind is None or not isinstance(query.message, Message):
+        raise Forged("a target for a step without one")
+    # The picker took the card's place in the same message: that message is the card pressed.
+    card = pressed_copy(query.message)
+    moved = await complaints.fire(
+        c,
+        press.admin.as_actor(),
+        press.step.trigger,
+        seen_version=v,
+        target_org_id=callback_data.o,
+        pressed_card=card,
+        seen=press.complaint,
+        session=session,
+    )
+    # The office's history just grew: its next suggestions count this decision.
+    target = await directory.organisation(callback_data.o, session=session)
+    if target is not None:
+        was = moved.complaint
+        decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
+        directory.routing.record(press.admin.org.id, decision)
+    await _stop_narrowing(state)
+    await show_done(
+        query,
+        moved,
+        admin=press.admin,
+        bot=bot,
+        pressed_card=card,
+        t=t,
+        complaints=complaints,
+        calendar=calendar,
+        clock=clock,
+        session=session,
+    )
 
 
 async def _stop_narrowing(state: FSMContext) -> None:
@@ -468,14 +482,16 @@ async def letters_typed(
     admins: list[AdminInfo],
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     """A few letters while the whole list is open: the list on the card shows only what matches."""
     picking: dict[str, Any] = (await state.get_data()).get(PICKING) or {}
     typed = (message.text or "").strip()[:40]
     try:
-        press = await check_press(complaints, admins, int(picking["c"]), int(picking["v"]), str(picking["t"]))
-        card = await card_of(press, complaints)
-        targets = (await choices_for(press, card, directory, suggest=False)).targets
+        c, v, code = int(picking["c"]), int(picking["v"]), str(picking["t"])
+        press = await check_press(complaints, admins, c, v, code, session=session)
+        card = await card_of(press, complaints, session=session)
+        targets = (await choices_for(press, card, directory, suggest=False, session=session)).targets
     except (KeyError, ValueError, Forged, NotAnAdmin, WorkflowError, ComplaintNotFound):
         # The complaint moved on, or the seat is gone: the list it narrowed no longer applies.
         await _stop_narrowing(state)
@@ -507,23 +523,23 @@ async def back_to_card(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     """The card again, as it is now: its buttons are the ones allowed now, not when it was first sent."""
-    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
-        if not admins:
-            raise NotAnAdmin()
-        card = await complaints.card(callback_data.c)
-        if card is None:
-            raise ComplaintNotFound(callback_data.c)
-        viewer = next((admin for admin in admins if may_view(admin, card.complaint)), None)
-        if viewer is None:
-            raise NotPermitted("view", "a card of another organisation")
-        await _stop_narrowing(state)
-        text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
-        await query.answer()
-        if isinstance(query.message, Message):
-            with suppress(TelegramBadRequest):
-                await query.message.edit_text(text, reply_markup=markup)
+    if not admins:
+        raise NotAnAdmin()
+    card = await complaints.card(callback_data.c, session=session)
+    if card is None:
+        raise ComplaintNotFound(callback_data.c)
+    viewer = next((admin for admin in admins if may_view(admin, card.complaint)), None)
+    if viewer is None:
+        raise NotPermitted("view", "a card of another organisation")
+    await _stop_narrowing(state)
+    text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
+    await query.answer()
+    if isinstance(query.message, Message):
+        with suppress(TelegramBadRequest):
+            await query.message.edit_text(text, reply_markup=markup)
 
 
 def create_router() -> Router:

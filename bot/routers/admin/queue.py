@@ -18,12 +18,13 @@ from aiogram.types import (
     Message,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import ChronologyCb, FilesCb, HistoryCb, OpenCardCb, QueuePageCb
 from bot.attachment_keeper import FileShelf, media_source
 from bot.cards import due_words, event_author, event_did, render_card
 from bot.display import TEXT_LIMIT, split_message, split_plain, visible_length
-from bot.routers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, refusals, require_ids
+from bot.routers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, require_ids
 from bot.texts import Html, Texts, escape
 from storage.complaints import ComplaintService
 from storage.errors import ComplaintNotFound
@@ -44,8 +45,11 @@ async def queue_view(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     now: datetime,
+    session: AsyncSession | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
-    listing = await complaints.queue(admin.org.id, admin.role, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    listing = await complaints.queue(
+        admin.org.id, admin.role, limit=PAGE_SIZE, offset=page * PAGE_SIZE, session=session
+    )
     if listing.total == 0:
         return t("admin.queue.empty", org=admin.org.name), None
     pages = -(-listing.total // PAGE_SIZE)
@@ -123,31 +127,31 @@ async def queue_page(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
-    async with refusals(query, t, complaints, admins=admins):
-        if not admins:
-            raise NotAnAdmin()
-        if not 0 <= callback_data.page <= MAX_ID // PAGE_SIZE:
-            raise Forged("queue page out of range")
-        seat = next((seat for seat in admins if seat.id == callback_data.s), None)
-        if seat is None:
-            # Not one of the presser's active seats: deactivated since the page was shown, or made up.
-            raise NotAnAdmin()
-        text, markup = await queue_view(seat, callback_data.page, t, complaints, calendar, clock())
-        await query.answer()
-        if isinstance(query.message, Message):
-            # A double tap asks for the page already shown: Telegram refuses an edit that changes nothing.
-            with suppress(TelegramBadRequest):
-                await query.message.edit_text(text, reply_markup=markup)
+    if not admins:
+        raise NotAnAdmin()
+    if not 0 <= callback_data.page <= MAX_ID // PAGE_SIZE:
+        raise Forged("queue page out of range")
+    seat = next((seat for seat in admins if seat.id == callback_data.s), None)
+    if seat is None:
+        # Not one of the presser's active seats: deactivated since the page was shown, or made up.
+        raise NotAnAdmin()
+    text, markup = await queue_view(seat, callback_data.page, t, complaints, calendar, clock(), session)
+    await query.answer()
+    if isinstance(query.message, Message):
+        # A double tap asks for the page already shown: Telegram refuses an edit that changes nothing.
+        with suppress(TelegramBadRequest):
+            await query.message.edit_text(text, reply_markup=markup)
 
 
 async def _viewable_card(
-    complaint_id: int, admins: list[AdminInfo], complaints: ComplaintService
+    complaint_id: int, admins: list[AdminInfo], complaints: ComplaintService, session: AsyncSession | None
 ) -> tuple[CardInfo, AdminInfo]:
     if not admins:
         raise NotAnAdmin()
     require_ids(complaint_id)
-    card = await complaints.card(complaint_id)
+    card = await complaints.card(complaint_id, session=session)
     if card is None:
         raise ComplaintNotFound(complaint_id)
     viewers = [admin for admin in admins if may_view(admin, card.complaint)]
@@ -166,13 +170,13 @@ async def open_card(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
-    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
-        card, viewer = await _viewable_card(callback_data.c, admins, complaints)
-        text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(text, reply_markup=markup)
+    card, viewer = await _viewable_card(callback_data.c, admins, complaints, session)
+    text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
 
 
 async def show_files(
@@ -183,22 +187,22 @@ async def show_files(
     admins: list[AdminInfo],
     complaints: ComplaintService,
     shelf: FileShelf | None = None,
+    session: AsyncSession | None = None,
 ) -> None:
-    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
-        card, _ = await _viewable_card(callback_data.c, admins, complaints)
-        await query.answer()
-        number = card.complaint.tracking_number
-        if not card.attachments:
-            await bot.send_message(query.from_user.id, t("admin.files.none"))
-            return
-        for is_result, key in ((False, "admin.files.caption"), (True, "admin.files.result_caption")):
-            files = [item for item in card.attachments if item.is_result is is_result]
-            caption = t(key, number=number)
-            for kind in (AttachmentKind.PHOTO, AttachmentKind.DOCUMENT):
-                same = [item for item in files if item.kind == kind]
-                for start in range(0, len(same), MEDIA_GROUP_MAX):
-                    chunk = same[start : start + MEDIA_GROUP_MAX]
-                    await _send_media(bot, query.from_user.id, chunk, caption, shelf)
+    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    await query.answer()
+    number = card.complaint.tracking_number
+    if not card.attachments:
+        await bot.send_message(query.from_user.id, t("admin.files.none"))
+        return
+    for is_result, key in ((False, "admin.files.caption"), (True, "admin.files.result_caption")):
+        files = [item for item in card.attachments if item.is_result is is_result]
+        caption = t(key, number=number)
+        for kind in (AttachmentKind.PHOTO, AttachmentKind.DOCUMENT):
+            same = [item for item in files if item.kind == kind]
+            for start in range(0, len(same), MEDIA_GROUP_MAX):
+                chunk = same[start : start + MEDIA_GROUP_MAX]
+                await _send_media(bot, query.from_user.id, chunk, caption, shelf)
 
 
 async def show_history(
@@ -208,29 +212,29 @@ async def show_history(
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     """Every event of the complaint, oldest first, each reason whole (in as many messages as it takes)."""
-    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
-        card, _ = await _viewable_card(callback_data.c, admins, complaints)
-        await query.answer()
-        lines: list[str] = [t("admin.history.title", number=card.complaint.tracking_number)]
-        for event in card.history:
-            lines.append(
-                t(
-                    "admin.history.line",
-                    at=t.moment(event.at),
-                    who=event_author(event, card, t),
-                    what=event_did(event, card, t),
-                )
+    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    await query.answer()
+    lines: list[str] = [t("admin.history.title", number=card.complaint.tracking_number)]
+    for event in card.history:
+        lines.append(
+            t(
+                "admin.history.line",
+                at=t.moment(event.at),
+                who=event_author(event, card, t),
+                what=event_did(event, card, t),
             )
-            if event.reason:
-                # A line of a message must fit one message: a reason longer than that (none typed in the bot
-                # is) goes on in lines of its own.
-                first, *more = split_plain(event.reason, TEXT_LIMIT - 100)
-                lines.append(t("admin.history.reason", reason=first))
-                lines += [escape(piece) for piece in more]
-        for part in split_message("\n".join(lines)):
-            await bot.send_message(query.from_user.id, part)
+        )
+        if event.reason:
+            # A line of a message must fit one message: a reason longer than that (none typed in the bot
+            # is) goes on in lines of its own.
+            first, *more = split_plain(event.reason, TEXT_LIMIT - 100)
+            lines.append(t("admin.history.reason", reason=first))
+            lines += [escape(piece) for piece in more]
+    for part in split_message("\n".join(lines)):
+        await bot.send_message(query.from_user.id, part)
 
 
 async def show_chronology(
@@ -240,17 +244,17 @@ async def show_chronology(
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     """The whole chronology, in as many messages as Telegram's limit needs, each headed with its number."""
-    async with refusals(query, t, complaints, complaint_id=callback_data.c, admins=admins):
-        card, _ = await _viewable_card(callback_data.c, admins, complaints)
-        await query.answer()
-        number = card.complaint.tracking_number
-        widest = t("admin.chronology.title", number=number, part=99, parts=99)
-        pieces = split_plain(card.complaint.chronology, TEXT_LIMIT - visible_length(widest) - 1)
-        for index, piece in enumerate(pieces, start=1):
-            title = t("admin.chronology.title", number=number, part=index, parts=len(pieces))
-            await bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
+    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    await query.answer()
+    number = card.complaint.tracking_number
+    widest = t("admin.chronology.title", number=number, part=99, parts=99)
+    pieces = split_plain(card.complaint.chronology, TEXT_LIMIT - visible_length(widest) - 1)
+    for index, piece in enumerate(pieces, start=1):
+        title = t("admin.chronology.title", number=number, part=index, parts=len(pieces))
+        await bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
 
 
 async def _send_media(

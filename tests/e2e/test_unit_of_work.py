@@ -1,0 +1,283 @@
+"""One database session per update: a reporter's answer and an admin's press each cost the update's mark,
+one unit of work committed before the replies, and one transaction at the end (the conversation row with the
+done mark). A handler that fails leaves nothing of its update behind, and the replay files nothing twice.
+A refused press is answered by the one error handler, within the update's handling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import polling
+from bot.admin_callbacks import ActionCb
+from bot.config import Mode
+from bot.local_api import ChatMessage, LocalBotApi
+from bot.routers import filing
+from storage import models
+from storage.complaints import ComplaintService
+from storage.database import create_engine
+from tests.conftest import World
+from tests.e2e.admin_desk import Desk, down_to, seed
+from tests.e2e.chat import Reporter, visible
+from tests.e2e.conftest import RunningBot
+from tests.e2e.scripts import Answers, answer_complaint, answer_identity, start_filing
+from workflow.definitions import S, T
+
+# The most transactions one update may cost: its mark, its unit of work, its end.
+PER_UPDATE = 3
+
+
+@contextmanager
+def transactions(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The first statement of every transaction begun on `engine` meanwhile (an autocommit statement, as
+    the update marks use on PostgreSQL, is a transaction of its own there too)."""
+    begun: list[str] = []
+    fresh: list[bool] = []
+
+    def began(_connection: Any) -> None:
+        fresh.append(True)
+
+    def executing(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if fresh:
+            fresh.clear()
+            begun.append(statement.split("\n")[0][:80])
+
+    sqlalchemy_event.listen(engine.sync_engine, "begin", began)
+    sqlalchemy_event.listen(engine.sync_engine, "before_cursor_execute", executing)
+    try:
+        yield begun
+    finally:
+        sqlalchemy_event.remove(engine.sync_engine, "begin", began)
+        sqlalchemy_event.remove(engine.sync_engine, "before_cursor_execute", executing)
+
+
+async def handled(engine: AsyncEngine, within_s: float = 10.0) -> None:
+    """Until no update is held: each one's end (its done mark) is committed."""
+    marks = models.ProcessedUpdate.__table__
+    async with asyncio.timeout(within_s):
+        while True:
+            async with engine.connect() as connection:
+                held = await connection.scalar(
+                    select(func.count()).select_from(marks).where(marks.c.taken_until.is_not(None))
+                )
+            if not held:
+                return
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def bot_engine(clean_engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """The bot's own engine on the test's database: what it counts is the bot's, not the test's reads."""
+    engine = create_engine(clean_engine.url.render_as_string(hide_password=False))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def webhook_bot(
+    local_api: LocalBotApi, bot_engine: AsyncEngine, world: World
+) -> AsyncIterator[RunningBot]:
+    # A webhook takes each update's mark itself: every transaction of an update is counted here.
+    running = RunningBot(local_api, bot_engine, world, Mode.WEBHOOK)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_a_reporters_answer_costs_one_unit_of_work_between_its_mark_and_its_end(
+    webhook_bot: RunningBot, local_api: LocalBotApi, bot_engine: AsyncEngine, clean_engine: AsyncEngine
+) -> None:
+    reporter = Reporter(local_api.user(7701, "Sari"))
+    await start_filing(reporter)
+    await reporter.expect_prompt("full_name", 1)
+    await handled(clean_engine)
+    with transactions(bot_engine) as begun:
+        await reporter.send("Sari Wulandari")
+        await reporter.expect_prompt("nik", 2)
+        await handled(clean_engine)
+    assert len(begun) <= PER_UPDATE, begun
+
+
+async def test_an_admins_press_reads_the_complaint_once_in_one_unit_of_work(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    bot_engine: AsyncEngine,
+    clean_engine: AsyncEngine,
+) -> None:
+    complaint = await down_to(world, await seed(world), T.DISPOSE, T.FORWARD)
+    opd = Desk(local_api, world, "opd")
+    card = await opd.open(complaint.tracking_number)
+    await handled(clean_engine)
+    complaint_reads: list[str] = []
+
+    def read(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # The complaint by its id alone (the card's one statement joins its reporter, and is another read).
+        if statement.startswith("SELECT complaints.") and "JOIN" not in statement:
+            complaint_reads.append(statement)
+
+    sqlalchemy_event.listen(bot_engine.sync_engine, "before_cursor_execute", read)
+    try:
+        with transactions(bot_engine) as begun:
+            await opd.press_action(card, T.ACCEPT)
+            assert await opd.toast() == opd.said_plain(
+                "admin.toast.done", what=opd.said_plain("admin.did.accept")
+            )
+            await handled(clean_engine)
+    finally:
+        sqlalchemy_event.remove(bot_engine.sync_engine, "before_cursor_execute", read)
+    assert len(begun) <= PER_UPDATE, begun
+    # guard.check_press reads it; ComplaintService.fire moves the very row it read.
+    assert len(complaint_reads) == 1, complaint_reads
+    moved = await world.complaints.get(complaint.id)
+    assert moved is not None
+    assert moved.state == S.IN_FOLLOW_UP
+
+
+async def test_a_refused_press_is_answered_by_the_error_handler_and_its_update_is_done(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    clean_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    complaint = await seed(world)
+    province = Desk(local_api, world, "province")
+    card = await province.open(complaint.tracking_number)
+    await handled(clean_engine)
+    caplog.set_level(logging.INFO)
+    # A version the card never showed: stale, and no one moved it since.
+    await province.press_forged(card, ActionCb(c=complaint.id, v=complaint.version + 1, t="rj").pack())
+    assert await province.toast() == province.said_plain("admin.refused.stale")
+    await handled(clean_engine)
+    refused = [record for record in caplog.records if "admin press refused" in record.getMessage()]
+    assert [record.name for record in refused] == ["bot.routers.admin.guard"]
+    assert "StaleVersion" in refused[0].getMessage()
+    # Handled to its end, not failed: nothing given back, nothing said about a failure.
+    assert not [
+        record for record in caplog.records if record.name == "bot.once" and record.levelno >= logging.WARNING
+    ]
+    assert not [record for record in caplog.records if record.name == "bot.routers.errors"]
+    unchanged = await world.complaints.get(complaint.id)
+    assert unchanged is not None
+    assert unchanged.version == complaint.version
+
+
+async def confirmed_after_one_failure(reporter: Reporter) -> ChatMessage:
+    """The apology for the failed handling, then the confirmation its replay sends."""
+    apology = visible(reporter.t("error.unexpected"))
+    await reporter.user.wait_for_message(lambda message: message.text == apology, timeout=30)
+    submitted = reporter.said("submitted", number="X", deadline="Y").split("\n")[0]
+    return await reporter.user.wait_for_message(
+        lambda message: (message.text or "").startswith(submitted), timeout=30
+    )
+
+
+@pytest.mark.parametrize("mode", [Mode.POLLING], ids=["polling"])
+async def test_a_failed_update_leaves_nothing_and_its_replay_files_once(
+    running_bot: RunningBot,
+    local_api: LocalBotApi,
+    clean_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reporter = Reporter(local_api.user(7702, "Dewi", phone_number="6281234567801"))
+    await start_filing(reporter)
+    await answer_identity(reporter, Answers())
+    summary = await answer_complaint(reporter, Answers())
+    await running_bot.until_handled()
+    async with clean_engine.connect() as connection:
+        conversation = (await connection.execute(select(models.FsmRecord.state, models.FsmRecord.data))).one()
+
+    # The first handling of the submit press fails once it has filed, before it has said anything: its
+    # unit of work is rolled back whole (the reporter saved, the complaint, its events and notices).
+    real_submit = ComplaintService.submit
+    failures: list[str] = []
+    looked = asyncio.Event()
+
+    async def submit_then_fail(self: ComplaintService, *args: Any, **kwargs: Any) -> Any:
+        if failures:
+            await looked.wait()  # the replay waits until the test has seen what the failure left
+        filed = await real_submit(self, *args, **kwargs)
+        if not failures:
+            failures.append(filed.tracking_number)
+            raise RuntimeError("the process fell over")
+        return filed
+
+    monkeypatch.setattr(ComplaintService, "submit", submit_then_fail)
+    monkeypatch.setattr(polling, "RETRY_AFTER_S", 0.2)
+    await reporter.press(summary, "btn.submit")
+    apology = visible(reporter.t("error.unexpected"))
+    await reporter.user.wait_for_message(lambda message: message.text == apology, timeout=30)
+    async with clean_engine.connect() as connection:
+        filed_then = await connection.scalar(select(func.count()).select_from(models.Complaint))
+        reporters_then = await connection.scalar(select(func.count()).select_from(models.Reporter))
+        outbox_then = await connection.scalar(select(func.count()).select_from(models.OutboxMessage))
+        conversation_then = (
+            await connection.execute(select(models.FsmRecord.state, models.FsmRecord.data))
+        ).one()
+    looked.set()
+    assert (filed_then, outbox_then) == (0, 0)
+    assert reporters_then == 1  # the world's own; Dewi's identity was saved in the unit rolled back
+    assert conversation_then == conversation
+
+    # Polling kept the failed update in its inbox and replays it once: it files, this time for good.
+    submitted = reporter.said("submitted", number="X", deadline="Y").split("\n")[0]
+    confirmation = await reporter.user.wait_for_message(
+        lambda message: (message.text or "").startswith(submitted), timeout=30
+    )
+    await running_bot.until_handled()
+    async with clean_engine.connect() as connection:
+        filed = list((await connection.execute(select(models.Complaint.tracking_number))).scalars())
+        events = await connection.scalar(select(func.count()).select_from(models.ComplaintEvent))
+        left = (await connection.execute(select(models.FsmRecord.state))).scalars().all()
+    assert failures == filed
+    assert filed[0] in (confirmation.text or "")
+    assert events == 1
+    assert left == []  # the replay's end cleared the conversation
+
+
+@pytest.mark.parametrize("mode", [Mode.POLLING], ids=["polling"])
+async def test_a_replay_after_the_replies_began_files_nothing_twice(
+    running_bot: RunningBot,
+    local_api: LocalBotApi,
+    clean_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Committed before its first reply, the complaint is there when the handling fails after it; the
+    conversation row is not (it goes with the done mark), so the replay submits again: the submission key
+    finds the complaint filed, and the reporter is told its number."""
+    reporter = Reporter(local_api.user(7703, "Rina", phone_number="6281234567802"))
+    await start_filing(reporter)
+    await answer_identity(reporter, Answers())
+    summary = await answer_complaint(reporter, Answers())
+    await running_bot.until_handled()
+
+    real_drop = filing.drop_keyboard
+    failures: list[int] = []
+
+    async def drop_then_fail(*args: Any, **kwargs: Any) -> None:
+        await real_drop(*args, **kwargs)
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("the process fell over after answering")
+
+    monkeypatch.setattr(filing, "drop_keyboard", drop_then_fail)
+    monkeypatch.setattr(polling, "RETRY_AFTER_S", 0.2)
+    await reporter.press(summary, "btn.submit")
+    confirmation = await confirmed_after_one_failure(reporter)
+    await running_bot.until_handled()
+    async with clean_engine.connect() as connection:
+        filed = list((await connection.execute(select(models.Complaint.tracking_number))).scalars())
+        reporters = await connection.scalar(select(func.count()).select_from(models.Reporter))
+    assert failures == [1]
+    assert len(filed) == 1
+    assert filed[0] in (confirmation.text or "")
+    assert reporters is not None
