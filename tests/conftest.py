@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
@@ -162,3 +163,17 @@ async def migrated_postgres(fresh_postgres: str) -> AsyncIterator[AsyncEngine]:
     await migrate(engine)
     yield engine
     await engine.dispose()
+
+
+async def give_duty_words(world: World) -> None:
+    """The registry's duty keywords on the world's agencies (here DPUPR also keeps the street lights, as in
+    many a city): what tells two complaints' matters apart (storage.duplicates.registry_keywords)."""
+    from bot.sandbox.seed import REGISTRY_FILE
+    from storage.registry import routing_keywords
+
+    registry = routing_keywords(REGISTRY_FILE.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")
+    words = {"PKL-DPUPR": registry["PKL-DPUPR"] + registry["PKL-DINHUB"], "PKL-DLH": registry["PKL-DLH"]}
+    async with world.directory.sessions.begin() as session:
+        for code, duties in words.items():
+            named = models.Organisation.code == code
+            await session.execute(update(models.Organisation).where(named).values(keywords=list(duties)))

@@ -12,7 +12,7 @@ from bot.admin_callbacks import LinkYesCb
 from bot.config import Mode
 from bot.local_api import ChatMessage, LocalBotApi
 from storage.duplicates import UNLINK
-from tests.conftest import World, draft_for
+from tests.conftest import World, draft_for, give_duty_words
 from tests.e2e.admin_desk import Desk, forge_press
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot
@@ -56,6 +56,11 @@ async def card_with(desk: Desk, card: ChatMessage, text: str) -> ChatMessage:
 def result_of(person: Reporter, number: str) -> ChatMessage:
     title = person.said("notify.reporter.approve", number=number, subject="", result="").split("\n")[0]
     return next(m for m in person.user.chat().bot_messages() if (m.text or "").startswith(title))
+
+
+@pytest.fixture(autouse=True)
+async def duty_words(world: World) -> None:
+    await give_duty_words(world)
 
 
 async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(

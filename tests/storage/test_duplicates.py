@@ -6,17 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot.cards import render_card
-from bot.sandbox.seed import REGISTRY_FILE as REGISTRY
 from bot.texts import texts_for
 from storage import models
 from storage.duplicates import LINK, UNLINK
-from storage.registry import routing_keywords
 from storage.reports import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
-from tests.conftest import World, draft_for
+from tests.conftest import World, draft_for, give_duty_words
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import S, T
 from workflow.errors import NotPermitted, StaleVersion
@@ -41,20 +39,7 @@ MANGGIS = {
 
 @pytest.fixture(autouse=True)
 async def duty_words(world: World) -> None:
-    """The registry's duty keywords on the world's agencies (here DPUPR also keeps the street lights, as
-    in many a city): what tells the matters apart (storage.duplicates.registry_keywords)."""
-    registry = routing_keywords(REGISTRY.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")
-    words = {
-        "PKL-DPUPR": registry["PKL-DPUPR"] + registry["PKL-DINHUB"],
-        "PKL-DLH": registry["PKL-DLH"],
-    }
-    async with world.directory.sessions.begin() as session:
-        for code, duties in words.items():
-            await session.execute(
-                update(models.Organisation)
-                .where(models.Organisation.code == code)
-                .values(keywords=list(duties))
-            )
+    await give_duty_words(world)
 
 
 async def file(
