@@ -27,6 +27,19 @@ def postgres_admin_url() -> str:
     return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
 
 
+def xdist_worker_index() -> int:
+    """0 without pytest-xdist or in its first worker (gw0), N in worker gwN."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def redis_url(variable: str, database: int) -> str:
+    """The URL in `variable` if set; else `database` on the local Redis, two lower per pytest-xdist worker
+    after the first, so that workers running at once never share one: the Redis tests (15) and the workers
+    test (14) use 15 and 14 in gw0, 13 and 12 in gw1."""
+    default = f"redis://127.0.0.1:6379/{database - 2 * xdist_worker_index()}"
+    return os.environ.get(variable, default)
+
+
 @asynccontextmanager
 async def migrated_database(backend: str, workdir: Path) -> AsyncIterator[AsyncEngine]:
     """A fresh database of `backend` with the schema created through the migrations."""
