@@ -23,6 +23,9 @@ from workflow.calendar import WorkingCalendar
 from workflow.complaint import ComplaintDraft
 from workflow.identity import Identity
 
+# Ctrl-C and SIGTERM stop the run at once, cleanups run (tests/stopping.py).
+pytest_plugins = ["tests.stopping"]
+
 
 @pytest.fixture(scope="session", params=BACKENDS)
 async def engine(
