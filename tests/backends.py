@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -79,6 +80,42 @@ async def postgres_database() -> AsyncIterator[str]:
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+DATABASE_OF_PROCESS = re.compile(r"laporgub_test_(\d+)_[0-9a-f]{8}")
+
+
+async def drop_orphaned_databases() -> list[str]:
+    """Drops the test databases of processes that are gone (a run killed with SIGKILL could not drop its own),
+    when PostgreSQL runs on this machine, so that a process id names a process here. Returns their names."""
+    admin_url = make_url(postgres_admin_url())
+    if admin_url.host not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    dropped = []
+    try:
+        async with admin.connect() as connection:
+            names = await connection.scalars(text("SELECT datname FROM pg_database"))
+            for name in list(names):
+                match = DATABASE_OF_PROCESS.fullmatch(name)
+                if match and not _running(int(match[1])):
+                    await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    dropped.append(name)
+    except (OSError, Exception):  # unreachable: its tests skip or fail on their own
+        return dropped
+    finally:
+        await admin.dispose()
+    return dropped
 
 
 @contextmanager
