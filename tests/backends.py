@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -25,6 +26,19 @@ class PostgresUnavailable(Exception):
 
 def postgres_admin_url() -> str:
     return os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+
+
+def xdist_worker_index() -> int:
+    """0 without pytest-xdist or in its first worker (gw0), N in worker gwN."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def redis_url(variable: str, database: int) -> str:
+    """The URL in `variable` if set; else `database` on the local Redis, two lower per pytest-xdist worker
+    after the first, so that workers running at once never share one: the Redis tests (15) and the workers
+    test (14) use 15 and 14 in gw0, 13 and 12 in gw1."""
+    default = f"redis://127.0.0.1:6379/{database - 2 * xdist_worker_index()}"
+    return os.environ.get(variable, default)
 
 
 @asynccontextmanager
@@ -66,6 +80,42 @@ async def postgres_database() -> AsyncIterator[str]:
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+DATABASE_OF_PROCESS = re.compile(r"laporgub_test_(\d+)_[0-9a-f]{8}")
+
+
+async def drop_orphaned_databases() -> list[str]:
+    """Drops the test databases of processes that are gone (a run killed with SIGKILL could not drop its own),
+    when PostgreSQL runs on this machine, so that a process id names a process here. Returns their names."""
+    admin_url = make_url(postgres_admin_url())
+    if admin_url.host not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    dropped = []
+    try:
+        async with admin.connect() as connection:
+            names = await connection.scalars(text("SELECT datname FROM pg_database"))
+            for name in list(names):
+                match = DATABASE_OF_PROCESS.fullmatch(name)
+                if match and not _running(int(match[1])):
+                    await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    dropped.append(name)
+    except (OSError, Exception):  # unreachable: its tests skip or fail on their own
+        return dropped
+    finally:
+        await admin.dispose()
+    return dropped
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,11 +19,25 @@ from storage.models import Base
 from storage.personal_data import configure as configure_personal_data
 from storage.personal_data import parse_keys
 from storage.views import AdminInfo, ReporterInfo
-from tests.backends import BACKENDS, PostgresUnavailable, migrated_database, postgres_database
+from tests.backends import (
+    BACKENDS,
+    PostgresUnavailable,
+    drop_orphaned_databases,
+    migrated_database,
+    postgres_database,
+)
 from workflow.actors import Actor, Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import ComplaintDraft
 from workflow.identity import Identity
+
+# Ctrl-C and SIGTERM stop the run at once, cleanups run (tests/stopping.py).
+pytest_plugins = ["tests.stopping"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # once per run, before any worker creates a database
+        asyncio.run(drop_orphaned_databases())
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

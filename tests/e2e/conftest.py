@@ -1,5 +1,10 @@
-"""End to end: the real dispatcher, over HTTP, through the local Bot API server, on both database backends,
-in polling and in webhook mode."""
+"""End to end: the real dispatcher through the local Bot API server, on both database backends.
+
+Each test runs in one of three transports. Tests whose subject is the transport, and a few whole journeys
+that cross every kind of Bot API call (`OVER_HTTP`), run over HTTP in polling and in webhook mode; the rest,
+which check what the bot does rather than how updates reach it, run in-process (tests/in_process.py): the same
+dispatcher, middlewares, database and server checks, without sockets, several times faster.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from bot.runner import WebhookServer, start_webhook
 from storage.database import session_factory
 from storage.models import ProcessedUpdate
 from tests.conftest import World
+from tests.in_process import UpdatePump, run_in_process
 from workflow.calendar import WorkingCalendar
 
 TOKEN = "7000001:e2e-test-token"
@@ -47,9 +53,41 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(params=[Mode.POLLING, Mode.WEBHOOK], ids=["polling", "webhook"])
-def mode(request: pytest.FixtureRequest) -> Mode:
-    return Mode(request.param)
+# The fast layer's transport: updates fed to the dispatcher, calls answered by the server, in-process.
+IN_PROCESS = "in-process"
+Transport = Mode | str
+# Modules run over HTTP, in both modes: the transport is their subject (polling's inbox, webhook answers,
+# restarts), or they are whole journeys that make every kind of Bot API call the bot makes (uploads, albums,
+# edits, callback answers) and so prove aiogram's encoding against the server's parsing. The others run
+# in-process; a module may still ask for a mode of its own (`@pytest.mark.parametrize("mode", ...)`).
+OVER_HTTP = frozenset(
+    {
+        "tests.e2e.test_admin_actions",
+        "tests.e2e.test_filing",
+        "tests.e2e.test_late_button_answers",
+        "tests.e2e.test_notifications_path",
+        "tests.e2e.test_notifications_process",
+        "tests.e2e.test_notifications_race",
+        "tests.e2e.test_polling_inbox",
+        "tests.e2e.test_restart",
+    }
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "mode" not in metafunc.fixturenames or any(
+        "mode" in marker.args[0] for marker in metafunc.definition.iter_markers("parametrize")
+    ):
+        return
+    if metafunc.module.__name__ in OVER_HTTP:
+        metafunc.parametrize("mode", [Mode.POLLING, Mode.WEBHOOK], ids=["polling", "webhook"], indirect=True)
+    else:
+        metafunc.parametrize("mode", [IN_PROCESS], ids=[IN_PROCESS], indirect=True)
+
+
+@pytest.fixture
+def mode(request: pytest.FixtureRequest) -> Transport:
+    return Mode(request.param) if request.param != IN_PROCESS else IN_PROCESS
 
 
 @pytest.fixture
@@ -70,7 +108,7 @@ class RunningBot:
     api: LocalBotApi
     engine: AsyncEngine
     world: World
-    mode: Mode
+    mode: Transport
     # Run the outbox sender beside the bot, as `python -m bot` does, so that notifications are delivered.
     notify: bool = False
     # Conversation state in Redis (as with REDIS_URL set) instead of the database.
@@ -85,7 +123,7 @@ class RunningBot:
             _env_file=None,
             bot_token=TOKEN,
             telegram_api_base=self.api.base_url,
-            mode=self.mode,
+            mode=self.mode if isinstance(self.mode, Mode) else Mode.POLLING,
             webhook_public_url=f"http://127.0.0.1:{port}",
             webhook_listen_host="127.0.0.1",
             webhook_listen_port=port,
@@ -103,12 +141,20 @@ class RunningBot:
             storage, isolation = DatabaseStorage(session_factory(self.engine)), None
         dispatcher = create_dispatcher(services, storage=storage, events_isolation=isolation)
         bot = create_bot(self.settings)
+        if self.mode == IN_PROCESS:
+            run_in_process(bot, self.api)
         if self.notify:
             self.notifier = create_notifier(self.settings, self.engine, services)
+            if self.mode == IN_PROCESS:
+                run_in_process(self.notifier.bot, self.api)
             dispatcher.update.outer_middleware(self.notifier.wake_after_updates())
             self.notifier.start()
             self._stop.append(self.notifier.stop)
-        if self.mode is Mode.POLLING:
+        if self.mode == IN_PROCESS:
+            pump = UpdatePump(self.api, dispatcher, bot)
+            await pump.start()
+            self._stop.append(pump.stop)
+        elif self.mode is Mode.POLLING:
             # The production poller (bot/polling.py), as `python -m bot` runs it.
             stop = asyncio.Event()
             task = asyncio.create_task(Poller(dispatcher, bot, timeout=1).run(stop, services.processed))

@@ -12,12 +12,13 @@ from bot.config import Mode
 from bot.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
+from tests.backends import redis_url
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
 from tests.e2e.scripts import start_filing
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_url("TEST_REDIS_URL", 15)
 PERSON = 7611
 
 

@@ -29,6 +29,7 @@ from bot.web import webhook_app
 from storage import models
 from storage.database import create_engine, session_factory
 from storage.directory import Directory
+from tests.backends import redis_url
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import TEST_SENDER, TOKEN, WEBHOOK_SECRET, free_port
 from tests.e2e.scripts import file_complaint
@@ -38,7 +39,7 @@ from workflow.actors import OrgKind, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own, flushed before and after: not TEST_REDIS_URL's, which other tests use.
-REDIS_URL = os.environ.get("TEST_WORKERS_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = redis_url("TEST_WORKERS_REDIS_URL", 14)
 WORKERS = 2
 NUMBER = re.compile(r"LG-\d{4}-\d{6}")
 SERVING = re.compile(r"\[(\d+)\] bot\.web: worker \d+ serving")

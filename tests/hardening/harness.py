@@ -1,7 +1,7 @@
 """Updates fed straight to the production dispatcher (bot/app.py), with a real database and the local Bot
-API server answering the bot's calls: no polling and no webhook in between, so one update costs
-milliseconds and a property test can try hundreds. What each update made the bot do is read back from the
-server's request log, what it changed from the database."""
+API server answering the bot's calls in-process (tests/in_process.py): no polling, no webhook and no HTTP in
+between, so one update costs milliseconds and a property test can try hundreds. What each update made the bot
+do is read back from the server's request log, what it changed from the database."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from storage.database import session_factory
 from tests.conftest import World
 from tests.e2e.admin_desk import seed
 from tests.e2e.conftest import TOKEN
+from tests.in_process import run_in_process
 from workflow.calendar import WorkingCalendar
 from workflow.engine import workflow_for
 
@@ -80,7 +81,8 @@ class Feed:
         services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
         self.storage = DatabaseStorage(session_factory(self.engine))
         self.dispatcher = create_dispatcher(services, storage=self.storage)
-        self.bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_base=self.api.base_url))
+        settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_base=self.api.base_url)
+        self.bot = run_in_process(create_bot(settings), self.api)  # the server answers without HTTP
         logging.getLogger().addHandler(self._errors)
 
     async def stop(self) -> None:

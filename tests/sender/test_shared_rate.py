@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.local_api import LocalBotApi
 from bot.outbox_sender import OutboxSender
 from bot.shared_rate import RedisRateGate
+from tests.backends import redis_url
 from tests.sender.test_outbox_sender import (
     CHATS,
     FAST,
@@ -28,7 +29,7 @@ from tests.sender.test_outbox_sender import (
 
 __all__ = ["bot", "local_api"]  # fixtures
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = redis_url("TEST_REDIS_URL", 15)
 
 
 @pytest.fixture

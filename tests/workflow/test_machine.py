@@ -150,7 +150,7 @@ def test_the_system_closes_a_resolved_complaint_the_reporter_left_unanswered() -
 UNDEFINED = [
     (definition, state, trigger)
     for definition in (LAPORGUB, SERVICE)
-    for state, trigger in itertools.product(definition.states, {s.trigger for s in definition.steps})
+    for state, trigger in itertools.product(definition.states, sorted({s.trigger for s in definition.steps}))
     if (state, trigger) not in {(s.source, s.trigger) for s in definition.steps}
 ]
 
