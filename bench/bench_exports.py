@@ -5,9 +5,9 @@
 
 Loads a throwaway PostgreSQL database the way `bench.bench_queries` does, then times the parts of a
 province's year export done on the event loop, as they once were (the rows and the report read, the XLSX
-written), and then the XLSX and CSV exports as the bot makes them now (`bot.reports.documents`: read and
-written in a worker thread). Meanwhile a ticker on the loop wakes every 5 ms and records the longest it
-waited past that: the longest the bot could not have answered anyone. Not a test: it asserts nothing, it
+written), and then the XLSX and CSV exports as the bot makes them now (`bot.ui.report_rendering.documents`:
+read and written in a worker thread). Meanwhile a ticker on the loop wakes every 5 ms and records the longest
+it waited past that: the longest the bot could not have answered anyone. Not a test: it asserts nothing, it
 reports.
 """
 
@@ -27,10 +27,10 @@ from sqlalchemy.engine import make_url
 
 from bench.bench_queries import _build, _dsn, _load_average, dataset_arguments
 from bench.dataset import NOW
-from bot.reports import to_xlsx
-from bot.reports.documents import FORMATS, export_in_thread
+from bot.ui.report_rendering import to_xlsx
+from bot.ui.report_rendering.documents import FORMATS, export_in_thread
 from storage.database import create_engine, session_factory
-from storage.reports import Period, build_report, complaint_rows
+from storage.reports.figures import Period, build_report, complaint_rows
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WorkingCalendar
 

@@ -36,8 +36,8 @@ from bench.dataset import NOW, Dataset, Organisations
 from bench.routing import KEYWORDS, load
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
-from storage.report_rollups import rebuild_sql
-from storage.reports import Period, Report, build_report
+from storage.reports.figures import Period, Report, build_report
+from storage.reports.rollups import rebuild_sql
 from storage.routing_history import HISTORY, RoutingHistory
 from workflow.actors import Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
@@ -177,7 +177,7 @@ async def _measure_suggestions(
     options: argparse.Namespace,
     pick: random.Random,
 ) -> None:
-    """A picker's suggestions for a complaint at a city, as `bot.routers.admin.pickers.suggestions_for` asks.
+    """A picker's suggestions for a complaint at a city, as `bot.handlers.admin.pickers.suggestions_for` asks.
 
     "read" reads the office's latest decisions from the event log every time (a process that has just
     started, or whose copy expired); "kept" takes them from the process's copy (`RoutingHistory`), as most

@@ -38,13 +38,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.chaos_people import AdminDesk, FilingReporter, Tally, from_db, until_state
 from bench.chaos_postgres import PrivateCluster, private_cluster
 from bench.chaos_server import ChaosServer, Origin, message_ids
-from bot.config import SENDER_REQUEST_TIMEOUT_S
-from bot.local_api import Faults, RateLimits, RequestRecord, ServerConfig, WebhookSettings
+from bot.app.settings import SENDER_REQUEST_TIMEOUT_S
+from bot.dev.local_api import Faults, RateLimits, RequestRecord, ServerConfig, WebhookSettings
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from tests.e2e.notifications import outbox_rows, sent_ids
 from workflow.actors import OrgKind, Role
 from workflow.calendar import WorkingCalendar

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.cards import action_label
-from bot.local_api import ChatMessage, ChatView, LocalBotApi, SimulationError, tiny_png
+from bot.dev.local_api import ChatMessage, ChatView, LocalBotApi, SimulationError, tiny_png
+from bot.ui.cards import action_label
 from storage.complaints import ComplaintService
 from storage.views import AdminInfo, ComplaintInfo
 from tests.e2e.chat import Reporter, visible
@@ -52,7 +52,7 @@ class Apology(Exception):
 
 
 def apologies() -> set[str]:
-    from bot.texts import texts_for
+    from bot.ui.texts import texts_for
 
     return {visible(texts_for(code)("error.unexpected")) for code in ("id", "en")}
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api import LocalBotApi, RequestRecord, ServerConfig
-from bot.local_api.api import MAX_REQUEST_BYTES
-from bot.local_api.faults import request_origin
-from bot.local_api.records import RequestLog
+from bot.dev.local_api import LocalBotApi, RequestRecord, ServerConfig
+from bot.dev.local_api.api import MAX_REQUEST_BYTES
+from bot.dev.local_api.faults import request_origin
+from bot.dev.local_api.records import RequestLog
 
 SENDS = ("send", "copy", "forward")
 

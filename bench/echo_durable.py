@@ -3,10 +3,10 @@ what every update of ours must cost in the database whatever it does.
 
 ``python -m bench.echo_durable --token 123:abc --api http://127.0.0.1:8081 --database postgresql+asyncpg://...``
 
-- always: the update is de-duplicated by its id in the database, with the bot's own lease (bot/once.py:
-  taken before the handler, done after);
+- always: the update is de-duplicated by its id in the database, with the bot's own lease
+  (bot/updates/once.py: taken before the handler, done after);
 - with ``--conversation``: the chat's conversation row is read and written once per update, with the bot's
-  own conversation storage (bot/fsm_storage.py), as a step of a conversation does.
+  own conversation storage (bot/updates/fsm_storage.py), as a step of a conversation does.
 
 It measures nothing of ours beyond those two modules; the distance between it and the echo bot is what the
 durability costs, and the distance between it and our bot is what our workflow costs.
@@ -23,8 +23,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
-from bot.once import OncePerUpdate
+from bot.updates.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
+from bot.updates.once import OncePerUpdate
 from storage.database import create_engine, session_factory
 from storage.processed_updates import ProcessedUpdates
 
@@ -43,7 +43,7 @@ async def serve(token: str, api: str, database: str, conversation: bool) -> None
     engine = create_engine(database)
     sessions = session_factory(engine)
     bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api)))
-    # The bot's own order (bot/app.py): the mark, then the conversation's write inside it.
+    # The bot's own order (bot/app/factory.py): the mark, then the conversation's write inside it.
     if conversation:
         storage = DatabaseStorage(sessions)
         dispatcher = Dispatcher(storage=storage, events_isolation=storage.create_isolation())

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.routing import CITY, REGISTRY, Labelled
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi, ServerConfig
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi, ServerConfig
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory

@@ -2,7 +2,7 @@
 
     python -m bench.throughput            # under 5 minutes on 2 busy cores; --help for the sizes
 
-Everything talks to one local Bot API server (bot.local_api) run in this process, with its flood control
+Everything talks to one local Bot API server (bot.dev.local_api) run in this process, with its flood control
 off (the figures are about the bots, not Telegram's limits). In order:
 
 1. a minimal aiogram echo bot and a minimal python-telegram-bot echo bot (bench/echo_*.py): one message in
@@ -49,12 +49,12 @@ from bench.throughput_measure import (
 )
 from bench.throughput_people import OPEN_IDS, copy_conversations, greet_admins, seat_people, unfinished
 from bench.throughput_procs import Child, ProfileSummary, spawn, start_profile, summarise_profile
-from bot.local_api import LocalBotApi, ServerConfig
-from bot.local_api.models import BotAccount
+from bot.dev.local_api import LocalBotApi, ServerConfig
+from bot.dev.local_api.models import BotAccount
 from storage import models
 from storage.database import create_engine, migrate, session_factory
-from storage.notifications import NoticeKind
-from storage.outbox import OutboxStatus
+from storage.outbox.claims import OutboxStatus
+from storage.outbox.notifications import NoticeKind
 from tests.backends import postgres_database
 from workflow.definitions import T
 

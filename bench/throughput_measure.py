@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.local_api import LocalBotApi
-from bot.local_api.models import BotAccount
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.models import BotAccount
 
 # Requests that are not an answer to someone: the bot asking for work.
 NOT_ANSWERS = frozenset({"getupdates", "getme", "deletewebhook", "setwebhook", "getfile"})

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.throughput_measure import PacedUser, Pacer
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.local_api.chat_view import view_message
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api.chat_view import view_message
 from storage import models
 from storage.database import session_factory
 from storage.directory import Directory

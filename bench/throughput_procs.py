@@ -136,7 +136,7 @@ def summarise_profile(path: Path, top: int = 12) -> ProfileSummary | None:
 
 
 def _short(frame: str, line: bool = True) -> str:
-    """`handle (bot/routers/filing.py:120)` from py-spy's `handle (/abs/path/bot/routers/filing.py:120)`."""
+    """`handle (bot/handlers/filing.py:120)` from py-spy's `handle (/abs/path/bot/routers/filing.py:120)`."""
     name, _, where = frame.partition(" (")
     where = where.rstrip(")")
     if not line:
@@ -152,7 +152,7 @@ def _ours(frame: str) -> bool:
     where = frame.partition(" (")[2]
     if where.startswith(str(ROOT) + "/"):
         where = where[len(str(ROOT)) + 1 :]
-    return where.startswith(OURS) and not where.startswith("bot/local_api/")
+    return where.startswith(OURS) and not where.startswith("bot/dev/local_api/")
 
 
 def _area(frames: list[str]) -> str:

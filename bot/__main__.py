@@ -1,5 +1,5 @@
 """`python -m bot` (or the `laporgub` console script): run the LaporGub bot with the settings from the
-environment or `.env`. `--help` lists the commands (bot/cli.py); `python -m bot orgs ...` /
+environment or `.env`. `--help` lists the commands (bot/app/cli.py); `python -m bot orgs ...` /
 `python -m bot admin ...` are operator commands.
 
 Without BOT_TOKEN, `python -m bot` opens the sandbox instead (the bot in a browser, no Telegram), at
@@ -9,8 +9,8 @@ steps, printing what each person saw.
 `python -m bot sender`: run only the outbox sender, which delivers the notifications (for a deployment whose
 bot processes run with SENDER_IN_BOT=false).
 
-Several webhook worker processes: `gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers N`
-(bot/web.py).
+Several webhook worker processes:
+`gunicorn 'bot.app.web:create_app' -c python:bot.app.gunicorn_conf --workers N` (bot/app/web.py).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.logs import configure_logging
-from bot.startup import StartupProblem, check_token
+from bot.app.logs import configure_logging
+from bot.app.settings import Settings
+from bot.app.startup import StartupProblem, check_token
 
 
 def main(argv: list[str] | None = None) -> int:
     """`laporgub` and `python -m bot`: the words are parsed before anything starts, so `--help` or a typo
     prints and exits (2 for an unknown word) instead of starting a second bot."""
-    from bot.cli import COMMANDS, parser
+    from bot.app.cli import COMMANDS, parser
 
     args = parser("python -m bot" if sys.argv[0].endswith("__main__.py") else "laporgub").parse_args(
         sys.argv[1:] if argv is None else argv
@@ -46,25 +46,25 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level, log_format=settings.log_format, secrets=settings.log_secrets())
     settings.apply_personal_data_keys()
     if command in COMMANDS:
-        from bot.cli import main as cli_main
+        from bot.app.cli import main as cli_main
 
         return cli_main(settings, args)
     if command in ("backup", "restore"):
-        from bot.cli import backup_main
+        from bot.app.cli import backup_main
 
         return backup_main(settings, args)
     if command == "check":
-        from bot.checks import main as check
+        from bot.app.checks import main as check
 
         return check(settings)
     if command == "demo":
-        from bot.sandbox.demo import main as demo  # the sandbox in-process, scripted: needs no token
+        from bot.dev.sandbox.demo import main as demo  # the sandbox in-process, scripted: needs no token
 
         return demo(settings)
     try:
         if command == "sandbox" or (command == "run" and settings.bot_token is None):
-            # No token: the sandbox, the whole bot in a browser on a local Bot API (bot/sandbox/).
-            from bot.sandbox import run_sandbox
+            # No token: the sandbox, the whole bot in a browser on a local Bot API (bot/dev/sandbox/).
+            from bot.dev.sandbox import run_sandbox
 
             host = getattr(args, "host", None) or settings.sandbox_host
             port = getattr(args, "port", None)
@@ -73,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         check_token(settings)
-        from bot.runner import run, run_sender  # aiogram takes seconds to import: only once there is a token
+        from bot.app.runner import (  # aiogram takes seconds to import: only once there is a token
+            run,
+            run_sender,
+        )
 
         asyncio.run(run_sender(settings) if command == "sender" else run(settings))
     except StartupProblem as problem:

@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import duplicates, log_context, models
+from storage.data_errors import ComplaintNotFound, UnknownOrganisation
 from storage.directory import province_row
-from storage.errors import ComplaintNotFound, UnknownOrganisation
-from storage.notifications import CardCopy, alert_reporter_unreachable, write_notifications
-from storage.report_rollups import is_finished, record_finished, record_late_rating
+from storage.outbox.notifications import CardCopy, alert_reporter_unreachable, write_notifications
+from storage.reports.rollups import is_finished, record_finished, record_late_rating
 from storage.unit_of_work import using
 from storage.views import (
     ATTACHMENT_FIELDS,

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.models import utcnow
-from storage.notifications import CardCopy, NoticeKind, add_chat_notice
+from storage.outbox.notifications import CardCopy, NoticeKind, add_chat_notice
 from storage.personal_data import PREFIX
 from storage.retention import erase_reporters
 from storage.views import AdminInfo, ReporterInfo, reporter_of

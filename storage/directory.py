@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import (
+from storage.data_errors import (
     DuplicateAdmin,
     InvalidOrganisationTree,
     NoProvince,

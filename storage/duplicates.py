@@ -25,10 +25,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
+from storage.data_errors import ComplaintNotFound
 from storage.directory import active_admins
-from storage.errors import ComplaintNotFound
-from storage.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
-from storage.report_rollups import record_finished
+from storage.outbox.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
+from storage.reports.rollups import record_finished
 from storage.views import ComplaintInfo, EarlierInfo, SimilarInfo, complaint_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.calendar import WorkingCalendar

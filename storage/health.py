@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import models
 from storage.database import alembic_config
 from storage.models import utcnow
-from storage.outbox import OutboxStatus
+from storage.outbox.claims import OutboxStatus
 
 # A pending notice older than this means the sender is stopped or stuck behind a failing chat.
 OUTBOX_STUCK_AFTER = timedelta(minutes=10)

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import RoleDoesNotFit, StorageError, UnknownOrganisation
+from storage.data_errors import RoleDoesNotFit, StorageError, UnknownOrganisation
 from storage.views import AdminInfo, admin_of, organisation_of
 from workflow.actors import ROLE_ORG_KIND, Organisation, Role
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import StorageError
+from storage.data_errors import StorageError
 from storage.views import ComplaintInfo, complaint_of
 
 MAX_ATTEMPTS = 5

@@ -1,6 +1,6 @@
 """What the work in progress is about, for every log line it writes: the update being handled, and the
 complaint and trigger being fired. Context variables, so concurrent updates never mix their fields; the bot's
-log formatter (bot/logs.py) reads them."""
+log formatter (bot/app/logs.py) reads them."""
 
 from __future__ import annotations
 

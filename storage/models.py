@@ -375,7 +375,7 @@ class ComplaintEvent(Base):
 class ReportDayMix(Base):
     """Finished LaporGub complaints by WIB receipt day, final state, channel and rating (0: none).
 
-    This and the two tables below are rollups kept by `storage.report_rollups`: one row per distinct key,
+    This and the two tables below are rollups kept by `storage.reports.rollups`: one row per distinct key,
     counted up in the transaction that finishes a complaint, which nothing changes afterwards.
     """
 
@@ -510,13 +510,14 @@ class ProcessedUpdate(Base):
     # While being handled: the instant the taker's lease runs out (it renews it while alive). None: handled.
     taken_until: Mapped[datetime | None] = mapped_column(default=None)
     # A polled update's JSON while it is not yet done, so a killed process's successor can replay it
-    # (polling's inbox, bot/polling.py). None once done, and for webhook deliveries (Telegram resends those).
+    # (polling's inbox, bot/updates/polling.py). None once done, and for webhook deliveries (Telegram resends
+    # those).
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # True once the update's callback query was answered by a handling that then failed: its replay does not
-    # answer it again (bot/once.py). None otherwise.
+    # answer it again (bot/updates/once.py). None otherwise.
     answered: Mapped[bool | None] = mapped_column(Boolean, default=None)
     # An update polling could not parse: why, kept with its JSON (`payload`) for an operator; the mark is done
-    # and never purged (bot/polling.py).
+    # and never purged (bot/updates/polling.py).
     error: Mapped[str | None] = mapped_column(Text, default=None)
 
 

@@ -7,7 +7,7 @@ lease while its handler runs and marks the row done (`taken_until` empty) when t
 deletes it when the handler raises, so a retry is handled again. A process killed mid-update stops renewing:
 once its lease has run out the update may be taken again, by the next delivery of it. A delivery of an
 update that is done changes nothing; one of an update another process holds is told so (`Mark.HELD`) and
-may wait for the holder (bot/once.py).
+may wait for the holder (bot/updates/once.py).
 
 Taking is one statement, an upsert: `INSERT ... ON CONFLICT (bot_id, update_id) DO UPDATE SET taken_until
 = now + lease WHERE taken_until < now RETURNING ...`. It returns a row only when it inserted the mark or
@@ -15,14 +15,14 @@ took over an expired lease; of two processes taking one expired mark at once exa
 locks the conflicting row and re-checks the WHERE on its latest version; SQLite has one writer at a time).
 Only when nothing is returned does a SELECT tell a done mark from a held one.
 
-Polling's inbox (bot/polling.py) takes updates here another way: the poller `store`s the new updates of a
-getUpdates answer, each taken and with its JSON (`payload`), in one `INSERT ... ON CONFLICT DO NOTHING
+Polling's inbox (bot/updates/polling.py) takes updates here another way: the poller `store`s the new updates
+of a getUpdates answer, each taken and with its JSON (`payload`), in one `INSERT ... ON CONFLICT DO NOTHING
 RETURNING` (what it returns is new, the rest was stored before), before it confirms them to Telegram. The
 JSON is cleared when the update is done; a polling process at its start `retake_inbox`es what its killed
 predecessor left unfinished and replays it.
 
 A button press whose handling answered the callback query and then failed is `note_answered`: its replay
-(bot/once.py asks `was_answered`, on replays only) does not answer the query a second time. An update
+(bot/updates/once.py asks `was_answered`, on replays only) does not answer the query a second time. An update
 polling cannot parse is `set_aside` with its JSON and the error: done, so never replayed, and kept past the
 purge for an operator to read (`set_aside_updates`) and delete.
 

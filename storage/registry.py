@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import InvalidOrganisationTree
+from storage.data_errors import InvalidOrganisationTree
 from workflow.actors import CHILD_KIND, OrgKind
 from workflow.suggestions import RETURN_TO_PROVINCE
 

@@ -2,9 +2,9 @@
 
 Every notice meant for such a complainant becomes a relay: a task for the officer who recorded the complaint
 ("tell <name> at <contact> via <channel>: ...") with a "delivered" button (written by
-`storage.notifications`). The result's relay, once delivered, acknowledges the complaint for the complainant
-(the workflow lets the handling office's officer do that), so a complaint never closes before they were told;
-the scheduler's auto-close skips complaints with an undelivered relay (`awaiting_relay`).
+`storage.outbox.notifications`). The result's relay, once delivered, acknowledges the complaint for the
+complainant (the workflow lets the handling office's officer do that), so a complaint never closes before they
+were told; the scheduler's auto-close skips complaints with an undelivered relay (`awaiting_relay`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.complaints import ComplaintService
-from storage.errors import StorageError
+from storage.data_errors import StorageError
 from storage.views import AdminInfo, ReporterInfo, reporter_of
 from workflow.actors import Role
 from workflow.channels import Channel

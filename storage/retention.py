@@ -20,7 +20,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.outbox import OutboxStatus
+from storage.outbox.claims import OutboxStatus
 from workflow.definitions import DEFINITIONS
 
 DEFAULT_OUTBOX_RETENTION = timedelta(days=30)

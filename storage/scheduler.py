@@ -38,8 +38,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import upsert_insert
-from storage.notifications import NoticeKind
-from storage.outbox import OutboxStatus
+from storage.outbox.claims import OutboxStatus
+from storage.outbox.notifications import NoticeKind
 from storage.relays import awaiting_relay
 from workflow.actors import Actor, Role
 from workflow.calendar import WorkingCalendar
@@ -65,7 +65,7 @@ SYSTEM = Actor(Role.SYSTEM, name="system")
 _DEDUPE_KEY_LENGTH = 128  # models.OutboxMessage.dedupe_key
 _INSERT_BATCH = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# An outbox kind of this module's own (storage.notifications.NoticeKind lists the others).
+# An outbox kind of this module's own (storage.outbox.notifications.NoticeKind lists the others).
 SERVICE_ANSWER_REMINDER = "service_answer_reminder"
 # What waits on the complainant's answer, per kind, and the system's step that ends their silence.
 _AWAITING_ANSWER: Mapping[ComplaintKind, tuple[str, str]] = {
@@ -80,7 +80,7 @@ class SchedulerSettings:
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
     draft_reminder_after: timedelta = timedelta(hours=24)
     draft_discard_after: timedelta = timedelta(days=10)
-    # The FSM states of filing a complaint (aiogram names them "<group>:<state>"; see bot/states.py).
+    # The FSM states of filing a complaint (aiogram names them "<group>:<state>"; see bot/ui/states.py).
     draft_state_prefix: str = "Filing:"
 
 
@@ -331,8 +331,8 @@ class FsmKey:
 
 
 def parse_fsm_key(key: str) -> FsmKey | None:
-    """Chat and user of a key written by bot/fsm_storage.py (aiogram's DefaultKeyBuilder with destiny):
-    `fsm:<chat>:<user>:<destiny>`, or `fsm:<chat>:<thread>:<user>:<destiny>` in a forum topic."""
+    """Chat and user of a key written by bot/updates/fsm_storage.py (aiogram's DefaultKeyBuilder with
+    destiny): `fsm:<chat>:<user>:<destiny>`, or `fsm:<chat>:<thread>:<user>:<destiny>` in a forum topic."""
     parts = key.split(":")
     if len(parts) not in (4, 5) or parts[0] != "fsm":
         return None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
-from storage.errors import StorageError, UnknownOrganisation
+from storage.data_errors import StorageError, UnknownOrganisation
 from storage.views import AdminInfo, admin_of
 
 

@@ -1,7 +1,7 @@
 """A caller's unit of work, or a transaction of our own.
 
 Every service method that the bot's handlers call takes a keyword-only `session`: the update's session
-(bot/once.py), which the method uses and leaves for its owner to commit, so that an update's reads and
+(bot/updates/once.py), which the method uses and leaves for its owner to commit, so that an update's reads and
 writes are one transaction. Without one (the CLI, the scheduler, tests) the method opens its own session,
 and commits it when it writes.
 """

@@ -183,7 +183,7 @@ async def migrated_postgres(fresh_postgres: str) -> AsyncIterator[AsyncEngine]:
 async def give_duty_words(world: World) -> None:
     """The registry's duty keywords on the world's agencies (here DPUPR also keeps the street lights, as in
     many a city): what tells two complaints' matters apart (storage.duplicates.registry_keywords)."""
-    from bot.sandbox.seed import REGISTRY_FILE
+    from bot.dev.sandbox.seed import REGISTRY_FILE
     from storage.registry import routing_keywords
 
     registry = routing_keywords(REGISTRY_FILE.read_text(encoding="utf-8"), "KOTA-PEKALONGAN")

@@ -26,8 +26,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
 
-from bot.local_api import LocalBotApi
-from bot.local_api.params import Params, Upload
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.params import Params, Upload
 
 log = logging.getLogger(__name__)
 # Where the bot believes the server is: never dialled, only parsed back by `stream_content`.
@@ -101,9 +101,10 @@ def run_in_process(bot: Bot, api: LocalBotApi) -> Bot:
 
 
 class UpdatePump:
-    """Hands every update people make to the dispatcher as the production webhook does (bot/runner.py): each
-    in a task of its own, so updates of different people run at once, in the order they were made; an answer
-    that is a method is executed, a handler's exception logged. Startup and shutdown are emitted as there."""
+    """Hands every update people make to the dispatcher as the production webhook does (bot/app/runner.py):
+    each in a task of its own, so updates of different people run at once, in the order they were made; an
+    answer that is a method is executed, a handler's exception logged. Startup and shutdown are emitted as
+    there."""
 
     def __init__(self, api: LocalBotApi, dispatcher: Dispatcher, bot: Bot) -> None:
         self.queue = api.world.bots[bot.token].queue

@@ -3,7 +3,7 @@
 asyncio's own handling (`asyncio.Runner`, which pytest-asyncio runs each test in) cancels the test's task and
 turns the cancellation into KeyboardInterrupt, but only when the task ends cancelled: a test whose cleanup
 raises on the way out (a process it stops exits differently, say) ends with that error, the interrupt is lost
-and the run goes on with the next test. And code under test that installs its own handlers (bot/runner.py
+and the run goes on with the next test. And code under test that installs its own handlers (bot/app/runner.py
 while it serves) puts back Python's default, not asyncio's.
 
 Here one handler, put back before every test, does what asyncio does, cancelling the test's task so that its

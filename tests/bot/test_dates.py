@@ -1,4 +1,4 @@
-"""The event date as people write it (bot/dates.py)."""
+"""The event date as people write it (bot/ui/dates.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.dates import event_date, parse_date
-from bot.validation import Invalid
+from bot.ui.dates import event_date, parse_date
+from bot.ui.validation import Invalid
 
 TODAY = date(2026, 12, 4)  # a Friday
 

@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import delete, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.fsm_storage import DatabaseStorage
+from bot.updates.fsm_storage import DatabaseStorage
 from storage.database import session_factory
 from storage.models import FsmRecord
 

@@ -19,8 +19,8 @@ from aiogram.types import Chat, Message, Update, User
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.app import create_dispatcher, create_services
-from bot.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
+from bot.app.factory import create_dispatcher, create_services
+from bot.updates.fsm_storage import DatabaseStorage, WriteConversationAfterHandler
 from storage.database import session_factory
 from storage.models import FsmRecord
 from storage.processed_updates import ProcessedUpdates
@@ -75,7 +75,7 @@ def message_update(update_id: int, text: str) -> Update:
 
 def dispatcher_for(storage: DatabaseStorage, handler: Handler) -> Dispatcher:
     """aiogram's dispatcher with the storage's own isolation and the middleware that writes after the
-    handler, as bot/app.py builds it, around one handler."""
+    handler, as bot/app/factory.py builds it, around one handler."""
     dispatcher = Dispatcher(storage=storage, events_isolation=storage.create_isolation())
     dispatcher.update.outer_middleware(WriteConversationAfterHandler(storage))
     dispatcher.message.register(handler)

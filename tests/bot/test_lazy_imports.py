@@ -17,8 +17,8 @@ PROBE = textwrap.dedent(
     import sys
 
     from bot.__main__ import main  # everything `python -m bot` imports
-    from bot.app import create_bot, create_dispatcher, create_fsm, create_services, calendar_from
-    from bot.config import Settings
+    from bot.app.factory import create_bot, create_dispatcher, create_fsm, create_services, calendar_from
+    from bot.app.settings import Settings
     from storage.database import create_engine
 
     HEAVY = ("matplotlib", "openpyxl")
@@ -31,7 +31,7 @@ PROBE = textwrap.dedent(
     create_bot(settings)
     at_start = [name for name in HEAVY if name in sys.modules]
 
-    from bot.reports import render_chart, to_xlsx
+    from bot.ui.report_rendering import render_chart, to_xlsx
     from tests.reports.test_documents import _report
 
     report = _report()

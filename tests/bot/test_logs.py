@@ -12,8 +12,8 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Message, Update
 
-from bot.logs import JsonFormatter, TextFormatter, configure_logging
-from bot.middlewares import LogFields
+from bot.app.logs import JsonFormatter, TextFormatter, configure_logging
+from bot.updates.middlewares import LogFields
 from storage import log_context
 from tests.conftest import World, draft_for
 from workflow.definitions import T

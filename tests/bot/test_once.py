@@ -17,7 +17,7 @@ from aiogram.types import Update
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.once import INBOX, Inbox, OncePerUpdate
+from bot.updates.once import INBOX, Inbox, OncePerUpdate
 from storage.database import session_factory
 from storage.models import ProcessedUpdate, utcnow
 from storage.processed_updates import Mark, ProcessedUpdates

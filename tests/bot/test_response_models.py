@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from bot.response_models import result_types
+from bot.app.response_models import result_types
 
 # Run in a fresh interpreter: another test of this process may already have kept the models.
 PROBE = textwrap.dedent(
@@ -16,9 +16,9 @@ PROBE = textwrap.dedent(
 
     from aiogram.methods.base import Response
 
-    from bot.app import create_bot
-    from bot.config import Settings
-    from bot.response_models import result_types
+    from bot.app.factory import create_bot
+    from bot.app.settings import Settings
+    from bot.app.response_models import result_types
 
 
     def collected_after_gc():
@@ -50,7 +50,7 @@ def test_keeping_the_models_changes_nothing_aiogram_reads() -> None:
     from aiogram.methods import SendMessage
     from aiogram.methods.base import Response
 
-    from bot.response_models import keep_response_models
+    from bot.app.response_models import keep_response_models
 
     assert keep_response_models() == len(result_types())
     answer = Response[SendMessage.__returning__].model_validate(  # type: ignore[name-defined]

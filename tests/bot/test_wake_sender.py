@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from aiogram.types import Update
 
-from bot.notifier import WakeSender
-from bot.outbox_sender import OutboxSender
-from storage.notifications import watching_notices
-from storage.outbox import Outbox
+from bot.notices.notifier import WakeSender
+from bot.notices.sender import OutboxSender
+from storage.outbox.claims import Outbox
+from storage.outbox.notifications import watching_notices
 from tests.conftest import World, draft_for
 
 UPDATE = Update(update_id=1)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.local_api import Faults
-from bot.local_api.faults import FaultInjector, request_origin
+from bot.dev.local_api import Faults
+from bot.dev.local_api.faults import FaultInjector, request_origin
 
 
 def test_faults_with_origins_hit_only_requests_made_under_those_origins() -> None:

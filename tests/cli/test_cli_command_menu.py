@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_api import LocalBotApi, ServerConfig
+from bot.dev.local_api import LocalBotApi, ServerConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "orgs-jateng.yaml"

@@ -6,10 +6,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from bot.local_api import ChatMessage, ChatView, LocalBotApi
-from bot.local_api.models import CallbackState
-from bot.local_api.sim import SimUser
-from bot.texts import Texts
+from bot.dev.local_api import ChatMessage, ChatView, LocalBotApi
+from bot.dev.local_api.models import CallbackState
+from bot.dev.local_api.sim import SimUser
+from bot.ui.texts import Texts
 from storage.views import ComplaintInfo, EventInfo
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible

@@ -6,9 +6,9 @@ import html
 import re
 from collections.abc import Callable
 
-from bot.local_api import ChatMessage, SimUser
-from bot.texts import Texts, texts_for
-from bot.validation import MAX_FILE_BYTES
+from bot.dev.local_api import ChatMessage, SimUser
+from bot.ui.texts import Texts, texts_for
+from bot.ui.validation import MAX_FILE_BYTES
 from workflow.complaint import MAX_ATTACHMENTS, MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH
 
 WAIT_S = 10.0

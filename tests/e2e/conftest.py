@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot, create_dispatcher, create_fsm, create_services
-from bot.config import Mode, Settings
-from bot.fsm_storage import DatabaseStorage
-from bot.local_api import LocalBotApi, RateLimits, ServerConfig
-from bot.notifier import Notifier, create_notifier
-from bot.polling import Poller
-from bot.runner import WebhookServer, start_webhook
+from bot.app.factory import create_bot, create_dispatcher, create_fsm, create_services
+from bot.app.runner import WebhookServer, start_webhook
+from bot.app.settings import Mode, Settings
+from bot.dev.local_api import LocalBotApi, RateLimits, ServerConfig
+from bot.notices.notifier import Notifier, create_notifier
+from bot.updates.fsm_storage import DatabaseStorage
+from bot.updates.polling import Poller
 from storage.database import session_factory
 from storage.models import ProcessedUpdate
 from tests.conftest import World
@@ -155,7 +155,7 @@ class RunningBot:
             await pump.start()
             self._stop.append(pump.stop)
         elif self.mode is Mode.POLLING:
-            # The production poller (bot/polling.py), as `python -m bot` runs it.
+            # The production poller (bot/updates/polling.py), as `python -m bot` runs it.
             stop = asyncio.Event()
             task = asyncio.create_task(Poller(dispatcher, bot, timeout=1).run(stop, services.processed))
 

@@ -17,16 +17,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_services
-from bot.cards import action_label
-from bot.config import Settings
-from bot.local_api import ChatMessage, LocalBotApi, tiny_png
-from bot.notifier import Notifier, create_notifier
+from bot.app.factory import create_services
+from bot.app.settings import Settings
+from bot.dev.local_api import ChatMessage, LocalBotApi, tiny_png
+from bot.notices.notifier import Notifier, create_notifier
+from bot.ui.cards import action_label
 from storage import models
 from storage.database import session_factory
 from storage.models import utcnow
-from storage.notifications import NoticeKind
-from storage.outbox import OutboxStatus
+from storage.outbox.claims import OutboxStatus
+from storage.outbox.notifications import NoticeKind
 from storage.views import AdminInfo, ComplaintInfo
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import send_to

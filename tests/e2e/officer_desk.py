@@ -10,12 +10,12 @@ from functools import partial
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_dispatcher
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.routers.officer_recording import FORMS, WORDS
-from bot.service_desk import STANDARD, ServiceDesk
-from bot.validation import MAX_FILE_BYTES
+from bot.app.factory import create_dispatcher
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.handlers.officer_recording import FORMS, WORDS
+from bot.ui.service_desk import STANDARD, ServiceDesk
+from bot.ui.validation import MAX_FILE_BYTES
 from tests.conftest import World
 from tests.e2e import conftest as e2e
 from tests.e2e.chat import Reporter

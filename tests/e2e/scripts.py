@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.local_api import ChatMessage, tiny_png
-from bot.local_api.chat_view import ChatView
+from bot.dev.local_api import ChatMessage, tiny_png
+from bot.dev.local_api.chat_view import ChatView
 from tests.e2e.chat import Reporter
 
 

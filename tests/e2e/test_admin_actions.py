@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local_api import LocalBotApi, tiny_png
+from bot.dev.local_api import LocalBotApi, tiny_png
 from tests.conftest import World
 from tests.e2e.admin_desk import Desk, down_to, last_event, seed
 from tests.e2e.conftest import RunningBot

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot.admin_callbacks import (
+from bot.ui.admin_callbacks import (
     TRIGGER_CODES,
     TRIGGERS_BY_CODE,
     AbortCb,
@@ -24,10 +24,10 @@ from bot.admin_callbacks import (
     QueuePageCb,
     ResultDoneCb,
 )
-from bot.callbacks import MAX_PAGE, MAX_ROW_ID
-from bot.cards import allowed_steps, render_card
-from bot.display import TEXT_LIMIT, split_plain, utf16_len, visible_length
-from bot.texts import TABLES, escape, texts_for
+from bot.ui.callbacks import MAX_PAGE, MAX_ROW_ID
+from bot.ui.cards import allowed_steps, render_card
+from bot.ui.display import TEXT_LIMIT, split_plain, utf16_len, visible_length
+from bot.ui.texts import TABLES, escape, texts_for
 from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo, ReporterInfo
 from workflow.actors import ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar

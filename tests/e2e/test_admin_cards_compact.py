@@ -7,8 +7,8 @@ import json
 import re
 from datetime import UTC, datetime
 
-from bot.admin_callbacks import AbortCb, ChronologyCb, ConfirmCb, HistoryCb, ResultDoneCb
-from bot.local_api import LocalBotApi, tiny_png
+from bot.dev.local_api import LocalBotApi, tiny_png
+from bot.ui.admin_callbacks import AbortCb, ChronologyCb, ConfirmCb, HistoryCb, ResultDoneCb
 from storage.database import session_factory
 from storage.scheduler import run_scheduler_once
 from tests.conftest import World

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.local_api import LocalBotApi
-from bot.local_api.chat_view import ChatMessage
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.chat_view import ChatMessage
 from tests.conftest import START, World
 from tests.e2e.admin_desk import Desk, down_to, seed
 from tests.e2e.chat import Reporter

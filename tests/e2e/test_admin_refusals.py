@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from bot.admin_callbacks import ActionCb, ConfirmCb, OpenCardCb, PickTargetCb
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
+from bot.ui.admin_callbacks import ActionCb, ConfirmCb, OpenCardCb, PickTargetCb
 from tests.conftest import World
 from tests.e2e.admin_desk import Desk, down_to, forge_press, seed
 from tests.e2e.chat import Reporter

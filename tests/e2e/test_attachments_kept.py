@@ -15,12 +15,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin_callbacks import FilesCb
-from bot.app import create_bot
+from bot.app.factory import create_bot
+from bot.app.runner import run
+from bot.app.settings import Settings
 from bot.attachment_keeper import AttachmentKeeper, FileShelf, media_source
-from bot.config import Settings
-from bot.local_api import LocalBotApi, tiny_png
-from bot.runner import run
+from bot.dev.local_api import LocalBotApi, tiny_png
+from bot.ui.admin_callbacks import FilesCb
 from storage.attachment_copies import AttachmentCopies
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import forge_press

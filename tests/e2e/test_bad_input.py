@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi, tiny_png
+from bot.dev.local_api import LocalBotApi, tiny_png
 from storage import models
 from storage.database import session_factory
 from tests.e2e.chat import Reporter

@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot
-from bot.checks import Finding, Status, check_holidays, exit_code, joint_leave_known, run_checks
-from bot.config import Mode, Settings
-from bot.local_api import LocalBotApi
+from bot.app.checks import Finding, Status, check_holidays, exit_code, joint_leave_known, run_checks
+from bot.app.factory import create_bot
+from bot.app.settings import Mode, Settings
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import create_engine, migrate, session_factory
 from storage.models import utcnow

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin_callbacks import DataRequestCb
-from bot.app import create_dispatcher
-from bot.callbacks import MAX_ROW_ID, MyDataCb
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.app.factory import create_dispatcher
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.ui.admin_callbacks import DataRequestCb
+from bot.ui.callbacks import MAX_ROW_ID, MyDataCb
 from storage import models
 from storage.data_requests import DataRequests, RequestStatus
 from storage.database import session_factory

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin_callbacks import LinkYesCb
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.ui.admin_callbacks import LinkYesCb
 from storage.duplicates import UNLINK
 from tests.conftest import World, draft_for, give_duty_words
 from tests.e2e.admin_desk import Desk, forge_press

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi, tiny_png
-from bot.local_api.sim import DEFAULT_LOCATION
+from bot.dev.local_api import LocalBotApi, tiny_png
+from bot.dev.local_api.sim import DEFAULT_LOCATION
 from storage import models
 from storage.database import session_factory
 from storage.retention import erase_identities

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api import ChatMessage, LocalBotApi
 from storage import models
 from storage.database import session_factory
 from tests.conftest import World

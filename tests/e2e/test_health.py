@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.runner import run
+from bot.app.runner import run
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
 from storage.models import utcnow

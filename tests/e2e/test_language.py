@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.display import TEXT_LIMIT, fit, utf16_len, visible_length
-from bot.local_api import LocalBotApi
-from bot.local_api.html_parse import parse_html
-from bot.texts import TABLES, Html, placeholders, texts_for
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.html_parse import parse_html
+from bot.ui.display import TEXT_LIMIT, fit, utf16_len, visible_length
+from bot.ui.texts import TABLES, Html, placeholders, texts_for
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot

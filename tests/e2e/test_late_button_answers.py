@@ -3,7 +3,7 @@ answering it is refused as "query is too old", and the press is still carried ou
 
 from __future__ import annotations
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot

@@ -15,9 +15,9 @@ import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import RedisUnavailable, create_fsm
-from bot.config import Settings
-from bot.local_api import LocalBotApi
+from bot.app.factory import RedisUnavailable, create_fsm
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, free_port
 

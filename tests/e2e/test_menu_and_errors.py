@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
-from bot.logs import LIBRARY_LEVELS, quiet_libraries
+from bot.app.logs import LIBRARY_LEVELS, quiet_libraries
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import session_factory

@@ -11,8 +11,8 @@ import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi, RateLimits, RequestRecord
-from storage.notifications import NoticeKind
+from bot.dev.local_api import LocalBotApi, RateLimits, RequestRecord
+from storage.outbox.notifications import NoticeKind
 from tests.conftest import World
 from tests.e2e.notifications import (
     OFFICES,

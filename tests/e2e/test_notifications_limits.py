@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.display import TEXT_LIMIT
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
+from bot.ui.display import TEXT_LIMIT
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter
 from tests.e2e.notifications import STEPS, delivered, notifier_for, open_chats, outbox_rows, take_through

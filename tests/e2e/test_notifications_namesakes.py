@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import delivered, notifier_for, open_chats

@@ -8,9 +8,9 @@ import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cards import did_words
-from bot.local_api import LocalBotApi
-from storage.notifications import NoticeKind
+from bot.dev.local_api import LocalBotApi
+from bot.ui.cards import did_words
+from storage.outbox.notifications import NoticeKind
 from tests.conftest import World
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot

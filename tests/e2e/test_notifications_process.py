@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Mode
-from bot.local_api import LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import LocalBotApi
 from storage.complaints import ComplaintService
 from storage.database import session_factory
 from storage.directory import Directory

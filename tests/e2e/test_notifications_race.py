@@ -7,8 +7,8 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cards import did_words
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
+from bot.ui.cards import did_words
 from tests.conftest import World, draft_for
 from tests.e2e.conftest import RunningBot
 from tests.e2e.notifications import STEPS, AdminChat, delivered, hire_staff, take_through

@@ -7,8 +7,8 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi, tiny_png
-from storage.notifications import NoticeKind
+from bot.dev.local_api import LocalBotApi, tiny_png
+from storage.outbox.notifications import NoticeKind
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.notifications import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callbacks import ResultCb
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.ui.callbacks import ResultCb
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import forge_press

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import validation
+from bot.ui import validation
 from workflow.channels import Channel
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.officer_desk import desk_bot, record, tracking_number_in

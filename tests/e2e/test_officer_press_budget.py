@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import LocalBotApi
-from bot.routers.officer_recording import WORDS
+from bot.dev.local_api import LocalBotApi
+from bot.handlers.officer_recording import WORDS
 from tests.conftest import World
 from tests.e2e.officer_desk import desk_bot, form_prompt, inputs_in, record, tracking_number_in
 from tests.e2e.test_service_complaints import GRIEVANCE_AT_DESK, _desk

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api import ChatMessage, LocalBotApi
 from storage.relays import contact_of
 from tests.conftest import World
 from tests.e2e.notifications import STEPS, AdminChat, take_through

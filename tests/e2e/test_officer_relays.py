@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api import ChatMessage, LocalBotApi
 from storage.relays import Relays
 from tests.conftest import World
 from tests.e2e.chat import visible

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.admin_callbacks import ActionCb, code_of
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
+from bot.ui.admin_callbacks import ActionCb, code_of
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import forge_press

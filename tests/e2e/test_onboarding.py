@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from storage.relays import save_offline_reporter
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import Desk, down_to, seed

@@ -1,7 +1,8 @@
-"""Polling's inbox (bot/polling.py), through the local Bot API server on both backends: a getUpdates answer
-is stored in one statement and confirmed at once while its handlers still run; an update Telegram delivers
-again is not handled again; what a stopped or killed process left unfinished is replayed at the next start,
-oldest first, and answered once; a failed update is replayed once; no more than the bound is in flight."""
+"""Polling's inbox (bot/updates/polling.py), through the local Bot API server on both backends: a getUpdates
+answer is stored in one statement and confirmed at once while its handlers still run; an update Telegram
+delivers again is not handled again; what a stopped or killed process left unfinished is replayed at the next
+start, oldest first, and answered once; a failed update is replayed once; no more than the bound is in
+flight."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from aiogram.types import Message, Update
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.once import OncePerUpdate
-from bot.polling import Poller
+from bot.app.factory import create_bot
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
+from bot.updates.once import OncePerUpdate
+from bot.updates.polling import Poller
 from storage.database import session_factory
 from storage.models import ProcessedUpdate
 from storage.processed_updates import ProcessedUpdates

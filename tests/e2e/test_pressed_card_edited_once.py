@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cards import did_words
-from bot.delivery import MESSAGE_NOT_MODIFIED
-from bot.local_api import LocalBotApi
-from bot.local_api.records import RequestRecord
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.records import RequestRecord
+from bot.notices.delivery import MESSAGE_NOT_MODIFIED
+from bot.ui.cards import did_words
 from storage import models
 from storage.database import session_factory
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from tests.conftest import World, draft_for
 from tests.e2e.chat import visible
 from tests.e2e.conftest import RunningBot

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callbacks import RateCb
-from bot.local_api import LocalBotApi
-from storage.reports import Period, build_report, complaint_rows
+from bot.dev.local_api import LocalBotApi
+from bot.ui.callbacks import RateCb
+from storage.reports.figures import Period, build_report, complaint_rows
 from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import forge_press
 from tests.e2e.chat import Reporter

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Mode
-from bot.local_api import LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
 from tests.backends import redis_url

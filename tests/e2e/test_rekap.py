@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-import bot.reports.exports as exports_module
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.reports import summary_text
-from bot.reports.ranges import MAX_DAYS
-from bot.texts import texts_for
-from storage.reports import Period, build_report
+import bot.ui.report_rendering.exports as exports_module
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.ui.report_rendering import summary_text
+from bot.ui.report_rendering.ranges import MAX_DAYS
+from bot.ui.texts import texts_for
+from storage.reports.figures import Period, build_report
 from tests.conftest import World, draft_for
 from tests.e2e.chat import WAIT_S, Reporter, visible
 from tests.e2e.conftest import RunningBot

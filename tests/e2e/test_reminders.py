@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
 from storage.scheduler import run_scheduler_once

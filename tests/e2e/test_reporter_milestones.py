@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from storage.database import session_factory
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from storage.scheduler import run_scheduler_once
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter, visible

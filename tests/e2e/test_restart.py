@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
 from tests.e2e.chat import Reporter

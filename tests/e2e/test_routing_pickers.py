@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import ChatMessage, LocalBotApi
+from bot.dev.local_api import ChatMessage, LocalBotApi
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import session_factory

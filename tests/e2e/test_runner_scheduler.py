@@ -12,13 +12,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.runner import run
+from bot.app.runner import run
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
 from storage.models import utcnow
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from tests.conftest import World, draft_for
 from tests.e2e.conftest import TEST_SENDER, TOKEN
 from tests.e2e.notifications import open_chats

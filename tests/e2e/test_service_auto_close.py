@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_dispatcher
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.notifier import Notifier
-from bot.routers.service import FORM as SERVICE_FORM
+from bot.app.factory import create_dispatcher
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.handlers.service import FORM as SERVICE_FORM
+from bot.notices.notifier import Notifier
 from storage import models
 from storage.database import session_factory
 from storage.scheduler import answer_reminder_at, run_scheduler_once

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.routers.service import FORM as SERVICE_FORM
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.handlers.service import FORM as SERVICE_FORM
 from storage.relays import Relays
 from storage.views import ComplaintInfo
 from tests.conftest import World

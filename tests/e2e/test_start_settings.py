@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from bot.config import Settings
-from bot.runner import build_process, prepare_database
+from bot.app.runner import build_process, prepare_database
+from bot.app.settings import Settings
 from storage import models
 from storage.database import session_factory
 from workflow.definitions import S

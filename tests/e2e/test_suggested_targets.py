@@ -7,7 +7,7 @@ the card's own return, which asks for the reason. Nothing moves without the admi
 
 from __future__ import annotations
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.admin_desk import Desk, fire, seed
 from tests.e2e.conftest import RunningBot

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.config import Mode
-from bot.local_api import Faults, LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import Faults, LocalBotApi
 from storage.models import ProcessedUpdate
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, free_port

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World, draft_for
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot

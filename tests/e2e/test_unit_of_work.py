@@ -16,11 +16,11 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import polling
-from bot.admin_callbacks import ActionCb
-from bot.config import Mode
-from bot.local_api import ChatMessage, LocalBotApi
-from bot.routers import filing
+from bot.app.settings import Mode
+from bot.dev.local_api import ChatMessage, LocalBotApi
+from bot.handlers import filing
+from bot.ui.admin_callbacks import ActionCb
+from bot.updates import polling
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine
@@ -164,13 +164,15 @@ async def test_a_refused_press_is_answered_by_the_error_handler_and_its_update_i
     assert await province.toast() == province.said_plain("admin.refused.stale")
     await handled(clean_engine)
     refused = [record for record in caplog.records if "admin press refused" in record.getMessage()]
-    assert [record.name for record in refused] == ["bot.routers.admin.guard"]
+    assert [record.name for record in refused] == ["bot.handlers.admin.guard"]
     assert "StaleVersion" in refused[0].getMessage()
     # Handled to its end, not failed: nothing given back, nothing said about a failure.
     assert not [
-        record for record in caplog.records if record.name == "bot.once" and record.levelno >= logging.WARNING
+        record
+        for record in caplog.records
+        if record.name == "bot.updates.once" and record.levelno >= logging.WARNING
     ]
-    assert not [record for record in caplog.records if record.name == "bot.routers.errors"]
+    assert not [record for record in caplog.records if record.name == "bot.handlers.error_handler"]
     unchanged = await world.complaints.get(complaint.id)
     assert unchanged is not None
     assert unchanged.version == complaint.version

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import runner
-from bot.config import Mode
-from bot.local_api import LocalBotApi
+from bot.app import runner
+from bot.app.settings import Mode
+from bot.dev.local_api import LocalBotApi
 from storage.database import session_factory
 from storage.models import ProcessedUpdate, utcnow
 from tests.conftest import World
@@ -85,8 +85,8 @@ async def test_an_update_held_by_another_process_is_answered_only_once_that_proc
     local_api: LocalBotApi, clean_engine: AsyncEngine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Another worker took updates 880011 and 880012; it is alive (its lease runs for an hour) and slow.
-    # Well past bot.once.ASK_AGAIN_S: the first delivery, still waiting for the other worker, holds the
-    # conversation's lock until its next ask, and the redelivery waits behind it.
+    # Well past bot.updates.once.ASK_AGAIN_S: the first delivery, still waiting for the other worker, holds
+    # the conversation's lock until its next ask, and the redelivery waits behind it.
     monkeypatch.setattr(runner, "ANSWER_WITHIN_S", 2.0)
     held_until = utcnow() + timedelta(hours=1)
     async with session_factory(clean_engine).begin() as session:

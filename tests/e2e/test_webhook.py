@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Mode
-from bot.local_api import LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import WEBHOOK_SECRET, RunningBot

@@ -8,8 +8,8 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Mode
-from bot.local_api import Faults, LocalBotApi
+from bot.app.settings import Mode
+from bot.dev.local_api import Faults, LocalBotApi
 from storage.models import ProcessedUpdate
 from tests.conftest import World
 from tests.e2e.chat import Reporter

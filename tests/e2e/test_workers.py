@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.startup import StartupProblem
-from bot.web import webhook_app
+from bot.app.settings import Settings
+from bot.app.startup import StartupProblem
+from bot.app.web import webhook_app
+from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import create_engine, session_factory
 from storage.directory import Directory
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = redis_url("TEST_WORKERS_REDIS_URL", 14)
 WORKERS = 2
 NUMBER = re.compile(r"LG-\d{4}-\d{6}")
-SERVING = re.compile(r"\[(\d+)\] bot\.web: worker \d+ serving")
+SERVING = re.compile(r"\[(\d+)\] bot\.app\.web: worker \d+ serving")
 HANDLED = re.compile(r"\[(\d+)\] aiogram\.event: Update id=(\d+) is handled")
 PROVINCE_ADMIN = 1001
 
@@ -69,7 +69,7 @@ class Gunicorn:
 # kernel spreads new connections over both rather than waking whichever is idle; no control socket, whose
 # one path ($HOME/.gunicorn/gunicorn.ctl) two test runs at once would share.
 GUNICORN = [
-    *(sys.executable, "-m", "gunicorn", "bot.web:create_app", "-c", "python:bot.gunicorn_conf"),
+    *(sys.executable, "-m", "gunicorn", "bot.app.web:create_app", "-c", "python:bot.app.gunicorn_conf"),
     *("--workers", str(WORKERS), "--keep-alive", "0", "--reuse-port", "--no-control-socket"),
 ]
 
@@ -126,8 +126,8 @@ async def fresh_redis() -> AsyncIterator[str]:
 async def gunicorn(
     local_api: LocalBotApi, fresh_postgres: str, fresh_redis: str, tmp_path: Path
 ) -> AsyncIterator[Gunicorn]:
-    """`gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf --workers 2`, as README runs it, on a
-    database no worker has migrated yet."""
+    """`gunicorn 'bot.app.web:create_app' -c python:bot.app.gunicorn_conf --workers 2`, as README runs it, on
+    a database no worker has migrated yet."""
     port = free_port()
     env = gunicorn_env(
         port,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.conftest import local_api, mode, running_bot
 from tests.hardening.harness import Feed

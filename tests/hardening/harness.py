@@ -1,7 +1,7 @@
-"""Updates fed straight to the production dispatcher (bot/app.py), with a real database and the local Bot
-API server answering the bot's calls in-process (tests/in_process.py): no polling, no webhook and no HTTP in
-between, so one update costs milliseconds and a property test can try hundreds. What each update made the bot
-do is read back from the server's request log, what it changed from the database."""
+"""Updates fed straight to the production dispatcher (bot/app/factory.py), with a real database and the local
+Bot API server answering the bot's calls in-process (tests/in_process.py): no polling, no webhook and no HTTP
+in between, so one update costs milliseconds and a property test can try hundreds. What each update made the
+bot do is read back from the server's request log, what it changed from the database."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import filing
-from bot.app import create_bot, create_dispatcher, create_services
-from bot.config import Settings
-from bot.fsm_storage import DatabaseStorage
-from bot.local_api import LocalBotApi
-from bot.local_api.models import CallbackState
-from bot.local_api.records import RequestRecord
-from bot.routers.admin.report import ReportRange
-from bot.routers.admin.states import PENDING, AdminInput
-from bot.routers.officer_recording import PURPOSE, Recording
+from bot.app.factory import create_bot, create_dispatcher, create_services
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.models import CallbackState
+from bot.dev.local_api.records import RequestRecord
+from bot.handlers.admin.report import ReportRange
+from bot.handlers.officer_recording import PURPOSE, Recording
+from bot.ui import filing_steps as filing
+from bot.ui.admin_states import PENDING, AdminInput
+from bot.updates.fsm_storage import DatabaseStorage
 from storage import models
 from storage.database import session_factory
 from tests.conftest import World

@@ -12,11 +12,11 @@ from aiogram import Dispatcher, Router
 from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.once import OncePerUpdate
-from bot.polling import Poller
+from bot.app.factory import create_bot
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
+from bot.updates.once import OncePerUpdate
+from bot.updates.polling import Poller
 from storage.database import session_factory
 from storage.processed_updates import ProcessedUpdates
 from tests.e2e.admin_desk import forge_press

@@ -1,4 +1,4 @@
-"""Every button-data family in bot/ is declared with bounded types (bot/callbacks.py says how), so a forged
+"""Every button-data family in bot/ is declared with bounded types (bot/ui/callbacks.py says how), so a forged
 payload cannot carry a number storage cannot hold or a code no handler knows. A family added later with a
 bare `int` or `str` fails here."""
 
@@ -16,15 +16,15 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
 import bot
-from bot import filing
-from bot.callbacks import MAX_ROW_ID, FieldCode, LanguageCode
-from bot.reports.documents import FORMATS
-from bot.routers import officer_recording
-from bot.routers.admin import report
-from bot.texts import TABLES
+from bot.handlers import officer_recording
+from bot.handlers.admin import report
+from bot.ui import filing_steps as filing
+from bot.ui.callbacks import MAX_ROW_ID, FieldCode, LanguageCode
+from bot.ui.report_rendering.documents import FORMATS
+from bot.ui.texts import TABLES
 
 # Run as their own processes, never imported by the bot.
-NOT_IMPORTED = {"bot.__main__", "bot.gunicorn_conf"}
+NOT_IMPORTED = {"bot.__main__", "bot.app.gunicorn_conf"}
 SMALLEST, LARGEST = -(2**63), 2**63 - 1  # what any database integer column holds
 
 
@@ -88,7 +88,7 @@ def test_every_field_of_every_family_is_bounded_or_enumerated(family: type[Callb
 
 
 def test_ids_stop_where_the_id_columns_stop() -> None:
-    from bot.callbacks import ComplaintCb
+    from bot.ui.callbacks import ComplaintCb
 
     assert ComplaintCb.unpack(f"d:{MAX_ROW_ID}").id == MAX_ROW_ID
     for forged in (f"d:{MAX_ROW_ID + 1}", "d:99999999999999999999", "d:0", "d:-1", "d:1.5", "d:", "d:x"):

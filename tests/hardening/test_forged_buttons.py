@@ -4,7 +4,7 @@ tidak berlaku" (or the admin side's "not recognised") and reaches neither a hand
 
 from __future__ import annotations
 
-from bot.texts import texts_for
+from bot.ui.texts import texts_for
 from tests.hardening.harness import Feed
 
 HUGE = "99999999999999999999"  # beyond 64 bits: OverflowError on SQLite

@@ -10,11 +10,12 @@ from aiogram.fsm.state import State
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import filing, validation
-from bot.routers.admin.report import ReportRange
-from bot.routers.admin.states import AdminInput
-from bot.routers.officer_recording import Recording
-from bot.states import Filing
+from bot.handlers.admin.report import ReportRange
+from bot.handlers.officer_recording import Recording
+from bot.ui import filing_steps as filing
+from bot.ui import validation
+from bot.ui.admin_states import AdminInput
+from bot.ui.states import Filing
 from tests.hardening.harness import DRAFT, Feed, conversation_data
 
 REPORTER, CITY, OFFICER = 9001, 2001, 4001

@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic.fields import FieldInfo
 
-from bot.callbacks import MAX_ROW_ID
-from bot.routers.admin.report import ReportRange
-from bot.routers.admin.states import AdminInput
-from bot.routers.officer_recording import Recording
-from bot.states import Filing
+from bot.handlers.admin.report import ReportRange
+from bot.handlers.officer_recording import Recording
+from bot.ui.admin_states import AdminInput
+from bot.ui.callbacks import MAX_ROW_ID
+from bot.ui.states import Filing
 from tests.e2e.admin_desk import down_to, seed
 from tests.hardening.harness import Feed, conversation_data, illegal_events, last_event_id
 from tests.hardening.test_callback_types import FAMILIES

@@ -10,12 +10,12 @@ from aiogram import Dispatcher, Router
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_bot
-from bot.config import Settings
-from bot.local_api import LocalBotApi
-from bot.local_api.unreadable import push_unreadable
-from bot.once import OncePerUpdate
-from bot.polling import POISON_AFTER, Poller
+from bot.app.factory import create_bot
+from bot.app.settings import Settings
+from bot.dev.local_api import LocalBotApi
+from bot.dev.local_api.unreadable import push_unreadable
+from bot.updates.once import OncePerUpdate
+from bot.updates.polling import POISON_AFTER, Poller
 from storage.database import session_factory
 from storage.processed_updates import ProcessedUpdates
 from tests.e2e.conftest import TOKEN

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot import filing, validation
-from bot.routers.officer_recording import PURPOSE
-from bot.states import Filing
-from bot.texts import texts_for
+from bot.handlers.officer_recording import PURPOSE
+from bot.ui import filing_steps as filing
+from bot.ui import validation
+from bot.ui.states import Filing
+from bot.ui.texts import texts_for
 from tests.e2e.chat import visible
 from tests.hardening.harness import DRAFT, Feed
 

@@ -1,10 +1,10 @@
-"""What a person sees of a typed answer (bot.validation.visible), case by case."""
+"""What a person sees of a typed answer (bot.ui.validation.visible), case by case."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.validation import visible
+from bot.ui.validation import visible
 
 
 @pytest.mark.parametrize(

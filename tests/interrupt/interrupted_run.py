@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.conftest import World
 from tests.e2e.conftest import IN_PROCESS, RunningBot, local_api
 from tests.e2e.test_notifications_process import bot_process

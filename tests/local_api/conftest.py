@@ -10,7 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 
-from bot.local_api import LocalBotApi, ServerConfig, SimUser
+from bot.dev.local_api import LocalBotApi, ServerConfig, SimUser
 from tests.local_api.helpers import BOT_USERNAME, TOKEN, USER_ID, ApiCall
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from bot.local_api import LocalBotApi, SimUser
+from bot.dev.local_api import LocalBotApi, SimUser
 
 TOKEN = "123456:local-test-token"
 BOT_USERNAME = "laporgub_test_bot"

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 
 
 def echo_router() -> Router:

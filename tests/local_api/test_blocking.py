@@ -6,7 +6,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 
-from bot.local_api import SimulationError, SimUser
+from bot.dev.local_api import SimulationError, SimUser
 from tests.local_api.helpers import USER_ID, ApiCall
 
 

@@ -1,5 +1,6 @@
-"""The bot's own requests (`bot.retry.RetryTransient`, installed by `bot.app.create_bot`) ride out 429s and
-5xx from the local server, give up after their attempts, and leave getUpdates to aiogram's polling loop."""
+"""The bot's own requests (`bot.updates.retry.RetryTransient`, installed by `bot.app.factory.create_bot`) ride
+out 429s and 5xx from the local server, give up after their attempts, and leave getUpdates to aiogram's
+polling loop."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramServerError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.app import create_bot
-from bot.config import Settings
-from bot.local_api import Faults, LocalBotApi, SimUser
+from bot.app.factory import create_bot
+from bot.app.settings import Settings
+from bot.dev.local_api import Faults, LocalBotApi, SimUser
 from tests.local_api.helpers import TOKEN
 
 # With this seed and a share of one half, the first two sendMessage calls are answered 500 and the third

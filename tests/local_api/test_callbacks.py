@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.local_api import LocalBotApi, SimulationError, SimUser
-from bot.local_api.errors import QUERY_TOO_OLD
+from bot.dev.local_api import LocalBotApi, SimulationError, SimUser
+from bot.dev.local_api.errors import QUERY_TOO_OLD
 from tests.local_api.helpers import USER_ID, ApiCall
 
 MARKUP = {

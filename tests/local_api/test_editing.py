@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.local_api import SimUser
-from bot.local_api.errors import MESSAGE_NOT_MODIFIED
+from bot.dev.local_api import SimUser
+from bot.dev.local_api.errors import MESSAGE_NOT_MODIFIED
 from tests.local_api.helpers import USER_ID, ApiCall
 
 MARKUP = {"inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}]]}

@@ -8,7 +8,7 @@ import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
 
-from bot.local_api import CHAT_ACTION_METHODS, Faults, LocalBotApi
+from bot.dev.local_api import CHAT_ACTION_METHODS, Faults, LocalBotApi
 from tests.local_api.helpers import ApiCall
 
 

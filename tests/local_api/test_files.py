@@ -6,7 +6,7 @@ import aiohttp
 from aiogram import Bot
 from aiogram.types import BufferedInputFile, InputMediaDocument, InputMediaPhoto
 
-from bot.local_api import LocalBotApi, SimUser, tiny_png
+from bot.dev.local_api import LocalBotApi, SimUser, tiny_png
 from tests.local_api.helpers import TOKEN, USER_ID, ApiCall
 
 PDF = b"%PDF-1.4\n% laporan\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import SimUser
-from bot.local_api.html_parse import HtmlParseError, parse_html
-from bot.local_api.render import to_html
+from bot.dev.local_api import SimUser
+from bot.dev.local_api.html_parse import HtmlParseError, parse_html
+from bot.dev.local_api.render import to_html
 from tests.local_api.helpers import USER_ID, ApiCall
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.local_api import SimUser
+from bot.dev.local_api import SimUser
 from tests.local_api.helpers import USER_ID, ApiCall
 
 

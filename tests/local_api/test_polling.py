@@ -7,7 +7,7 @@ import time
 
 from aiogram import Bot
 
-from bot.local_api import LocalBotApi, SimUser
+from bot.dev.local_api import LocalBotApi, SimUser
 from tests.local_api.helpers import ApiCall
 
 

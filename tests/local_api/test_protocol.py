@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 from aiogram import Bot
 
-from bot.local_api import LocalBotApi
+from bot.dev.local_api import LocalBotApi
 from tests.local_api.helpers import BOT_USERNAME, TOKEN, USER_ID, ApiCall
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.local_api import LocalBotApi, RateLimits, SimUser
+from bot.dev.local_api import LocalBotApi, RateLimits, SimUser
 from tests.local_api.helpers import USER_ID, ApiCall, people
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.local_api import LocalBotApi, tiny_png
+from bot.dev.local_api import LocalBotApi, tiny_png
 from tests.local_api.helpers import BOT_USERNAME, ApiCall
 
 

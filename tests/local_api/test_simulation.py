@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.local_api import LocalBotApi, SimulationError, SimUser
+from bot.dev.local_api import LocalBotApi, SimulationError, SimUser
 from tests.local_api.helpers import USER_ID, ApiCall
 
 

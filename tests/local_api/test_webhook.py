@@ -11,7 +11,7 @@ import pytest
 from aiogram import Bot
 from aiohttp import web
 
-from bot.local_api import LocalBotApi, SimUser
+from bot.dev.local_api import LocalBotApi, SimUser
 from tests.local_api.helpers import ApiCall
 
 SECRET = "s3cret_token-1"

@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "deploy" / "prometheus" / "laporgub.rules.yml"
-METRICS_SOURCE = ROOT / "bot" / "metrics.py"
+METRICS_SOURCE = ROOT / "bot" / "app" / "metrics.py"
 SERIES_SUFFIXES = ("_total", "_bucket", "_count", "_sum")
 
 
@@ -29,7 +29,7 @@ def test_every_metric_in_the_rules_is_exported_by_the_bot() -> None:
     assert named, "the rules name no metric"
     for name in sorted(named):
         base = next((name.removesuffix(s) for s in SERIES_SUFFIXES if name.endswith(s)), name)
-        assert base in exported, f"{name} is not exported by bot/metrics.py"
+        assert base in exported, f"{name} is not exported by bot/app/metrics.py"
 
 
 def alert(name: str, **labels: str) -> dict[str, Any]:

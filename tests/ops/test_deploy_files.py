@@ -24,7 +24,7 @@ from typing import NoReturn
 
 import pytest
 
-from bot.config import Settings
+from bot.app.settings import Settings
 from tests.e2e.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,13 +97,13 @@ def test_the_units_run_what_the_readme_runs_as_the_service_user_hardened() -> No
     assert unit("laporgub-sender.service")["Service"]["ExecStart"] == [f"{VENV_BIN}laporgub sender"]
     web = unit("laporgub-web.service")["Service"]
     # README, "Several webhook workers": the same gunicorn command.
-    gunicorn = "gunicorn bot.web:create_app -c python:bot.gunicorn_conf --workers 4"
+    gunicorn = "gunicorn bot.app.web:create_app -c python:bot.app.gunicorn_conf --workers 4"
     assert web["ExecStart"] == [VENV_BIN + gunicorn]
     assert web["RuntimeDirectory"] == ["laporgub-web"]
     assert "PROMETHEUS_MULTIPROC_DIR=/run/laporgub-web" in web["Environment"]
-    assert "gunicorn 'bot.web:create_app' -c python:bot.gunicorn_conf" in (ROOT / "README.md").read_text(
-        encoding="utf-8"
-    )
+    assert "gunicorn 'bot.app.web:create_app' -c python:bot.app.gunicorn_conf" in (
+        ROOT / "README.md"
+    ).read_text(encoding="utf-8")
     backup = unit("laporgub-backup.service")["Service"]
     assert f"{VENV_BIN}laporgub backup " in backup["ExecStart"][0]
     assert "/var/backups/laporgub" in backup["ReadWritePaths"]

@@ -245,7 +245,7 @@ def test_the_web_unit_command_serves_and_check_passes_with_a_token(  # type: ign
             [
                 str(installed / "python"),
                 "-m",
-                "bot.local_api",
+                "bot.dev.local_api",
                 "--port",
                 str(api_port),
                 "--bot",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storage.reports import Period
+from storage.reports.figures import Period
 from tests.conftest import World, draft_for
 from workflow.calendar import WIB, WorkingCalendar
 from workflow.channels import Channel

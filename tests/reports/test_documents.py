@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.reports import filename, render_chart, summary_text, to_csv, to_xlsx
-from storage.reports import ComplaintRow, Report, build_report, complaint_rows
+from bot.ui.report_rendering import filename, render_chart, summary_text, to_csv, to_xlsx
+from storage.reports.figures import ComplaintRow, Report, build_report, complaint_rows
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, build_december, wib
 from workflow.actors import Organisation, OrgKind
@@ -185,7 +185,7 @@ def test_filenames() -> None:
 
 
 def _report(**changes: Any) -> Report:
-    from storage.reports import Ratings
+    from storage.reports.figures import Ratings
 
     base = Report(
         scope=Organisation(1, OrgKind.PROVINCE, "JATENG", "Pemerintah Provinsi Jawa Tengah"),

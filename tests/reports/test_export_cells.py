@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.reports import to_csv, to_xlsx
-from storage.reports import ComplaintRow, OrgReturns, Report, build_report, complaint_rows
+from bot.ui.report_rendering import to_csv, to_xlsx
+from storage.reports.figures import ComplaintRow, OrgReturns, Report, build_report, complaint_rows
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, build_december, wib
 from tests.reports.test_documents import _report

@@ -8,10 +8,10 @@ from datetime import UTC
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.reports import to_csv, to_xlsx
-from bot.reports.documents import _second_engine_url, export_in_thread
+from bot.ui.report_rendering import to_csv, to_xlsx
+from bot.ui.report_rendering.documents import _second_engine_url, export_in_thread
 from storage.database import session_factory
-from storage.reports import build_report, complaint_rows
+from storage.reports.figures import build_report, complaint_rows
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, build_december
 

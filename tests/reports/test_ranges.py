@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.reports.ranges import EARLIEST, MAX_DAYS, REASONS, BadRange, parse_range
+from bot.ui.report_rendering.ranges import EARLIEST, MAX_DAYS, REASONS, BadRange, parse_range
 
 TODAY = date(2026, 12, 29)
 

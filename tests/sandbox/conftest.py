@@ -9,8 +9,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.local_api import RateLimits
-from bot.sandbox import Sandbox, SandboxClock
+from bot.dev.local_api import RateLimits
+from bot.dev.sandbox import Sandbox, SandboxClock
 from workflow.calendar import WorkingCalendar
 
 # Wednesday 23 December 2026, 10:00 WIB: the next working day is Monday the 28th (joint leave, Christmas,

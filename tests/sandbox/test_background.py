@@ -10,12 +10,12 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select
 
-from bot.local_api import ChatMessage
-from bot.sandbox import Sandbox
-from bot.sandbox.personas import ADMINS, CITY_CODE, OPD_CODE, REPORTER
+from bot.dev.local_api import ChatMessage
+from bot.dev.sandbox import Sandbox
+from bot.dev.sandbox.personas import ADMINS, CITY_CODE, OPD_CODE, REPORTER
 from storage import models
 from storage.database import session_factory
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from storage.views import ComplaintInfo
 from tests.sandbox.conftest import WAIT_S
 from workflow.actors import Actor

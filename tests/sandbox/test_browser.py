@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 
-from bot.local_api import tiny_png
-from bot.sandbox import Sandbox, SandboxClock
-from bot.sandbox.personas import REPORTER
-from bot.sandbox.server import TOKEN
-from bot.service_desk import STANDARD
-from bot.texts import texts_for
+from bot.dev.local_api import tiny_png
+from bot.dev.sandbox import Sandbox, SandboxClock
+from bot.dev.sandbox.personas import REPORTER
+from bot.dev.sandbox.server import TOKEN
+from bot.ui.service_desk import STANDARD
+from bot.ui.texts import texts_for
 from tests.e2e.chat import visible
 from tests.sandbox.conftest import TEST_RATE_LIMITS
 from workflow.calendar import WorkingCalendar, to_wib

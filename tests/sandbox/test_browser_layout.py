@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 
-from bot.local_api import tiny_png
-from bot.sandbox import Sandbox
-from bot.sandbox.personas import REPORTER
+from bot.dev.local_api import tiny_png
+from bot.dev.sandbox import Sandbox
+from bot.dev.sandbox.personas import REPORTER
 from tests.e2e.chat import visible
 from tests.sandbox.test_browser import (  # noqa: F401 - the fixtures are shared by name
     ID,

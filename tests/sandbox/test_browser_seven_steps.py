@@ -11,9 +11,9 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.cards import action_label
-from bot.sandbox import Sandbox
-from bot.sandbox.personas import ADMINS, CITY_CODE, OPD_CODE
+from bot.dev.sandbox import Sandbox
+from bot.dev.sandbox.personas import ADMINS, CITY_CODE, OPD_CODE
+from bot.ui.cards import action_label
 from storage.views import ComplaintInfo
 from tests.e2e.chat import visible
 from tests.sandbox.test_browser import (  # noqa: F401 - the fixtures are shared by name

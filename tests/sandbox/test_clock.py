@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.sandbox import SandboxClock
+from bot.dev.sandbox import SandboxClock
 from tests.sandbox.conftest import BEFORE_CHRISTMAS, FrozenRealTime
 from workflow.calendar import WIB, WorkingCalendar, to_wib
 

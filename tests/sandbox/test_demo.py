@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cards import action_label
-from bot.config import Settings
-from bot.sandbox import demo
-from bot.sandbox.personas import Persona
-from bot.texts import texts_for
+from bot.app.settings import Settings
+from bot.dev.sandbox import demo
+from bot.dev.sandbox.personas import Persona
+from bot.ui.cards import action_label
+from bot.ui.texts import texts_for
 from tests.e2e.chat import visible
 from workflow.definitions import T
 

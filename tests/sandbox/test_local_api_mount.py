@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 from aiohttp import web
 
-from bot.local_api import LocalBotApi, ServerConfig
-from bot.local_api.api import MAX_REQUEST_BYTES
+from bot.dev.local_api import LocalBotApi, ServerConfig
+from bot.dev.local_api.api import MAX_REQUEST_BYTES
 
 TOKEN = "123456:mount-test-token"
 

@@ -1,4 +1,4 @@
-"""`python -m bot.sandbox`: starts with no token, prints the page address, stops cleanly on SIGTERM."""
+"""`python -m bot.dev.sandbox`: starts with no token, prints the page address, stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ async def test_it_runs_without_a_token_prints_its_address_and_stops_on_sigterm(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.sandbox",
+        "bot.dev.sandbox",
         "--port",
         str(port),
         cwd=tmp_path,
@@ -66,7 +66,7 @@ async def test_a_taken_port_is_one_line_and_a_failure(tmp_path: Path) -> None:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.sandbox",
+            "bot.dev.sandbox",
             "--port",
             str(port),
             cwd=tmp_path,

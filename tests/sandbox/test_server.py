@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import Sandbox
-from bot.sandbox.personas import ADMINS, REPORTER, REPORTER_IDENTITY
-from bot.startup import StartupProblem
-from bot.texts import texts_for
+from bot.app.startup import StartupProblem
+from bot.dev.sandbox import Sandbox
+from bot.dev.sandbox.personas import ADMINS, REPORTER, REPORTER_IDENTITY
+from bot.ui.texts import texts_for
 from storage.database import session_factory
 from storage.directory import Directory
 from tests.e2e.chat import visible

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery import Delivery
-from bot.outbox_sender import RateGate
-from bot.texts import texts_for
+from bot.notices.delivery import Delivery
+from bot.notices.sender import RateGate
+from bot.ui.texts import texts_for
 from storage.directory import Caller, Directory
-from storage.notifications import NoticeKind
-from storage.outbox import Outbox, OutboxEntry
-from storage.outbox_parts import OutboxParts
+from storage.outbox.claims import Outbox, OutboxEntry
+from storage.outbox.notifications import NoticeKind
+from storage.outbox.parts import OutboxParts
 from tests.conftest import World, draft_for
 from workflow.calendar import WorkingCalendar
 from workflow.definitions import T

@@ -12,11 +12,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi, RateLimits, ServerConfig
-from bot.outbox_sender import Deliver, OutboxSender, RateGate, SenderSettings
+from bot.dev.local_api import LocalBotApi, RateLimits, ServerConfig
+from bot.notices.sender import Deliver, OutboxSender, RateGate, SenderSettings
 from storage import models
 from storage.database import session_factory
-from storage.outbox import Outbox, OutboxEntry, OutboxStatus
+from storage.outbox.claims import Outbox, OutboxEntry, OutboxStatus
 
 TOKEN = "123456:TEST-sender"
 CHATS = list(range(7001, 7011))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.outbox_sender import RateGate
+from bot.notices.sender import RateGate
 
 
 async def test_a_chat_held_back_by_the_global_queue_still_gets_its_full_interval() -> None:

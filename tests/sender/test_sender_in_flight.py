@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from bot.notices.sender import OutboxSender, RateGate, SenderSettings
 from storage import models
 from storage.database import session_factory
-from storage.outbox import Outbox, OutboxEntry, OutboxStatus
+from storage.outbox.claims import Outbox, OutboxEntry, OutboxStatus
 
 HUNG_CHAT = 7100
 OTHER_CHATS = [7101, 7102, 7103]

@@ -7,8 +7,8 @@ import asyncio
 import time
 from datetime import timedelta
 
-from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
-from storage.outbox import OutboxEntry
+from bot.notices.sender import OutboxSender, RateGate, SenderSettings
+from storage.outbox.claims import OutboxEntry
 
 ENTRY = OutboxEntry(
     id=1, chat_id=7001, kind="test", complaint_id=None, complaint_version=None, payload={}, attempts=0

@@ -7,14 +7,14 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_services
-from bot.config import Settings
-from bot.notifier import create_notifier
-from bot.outbox_sender import OutboxSender, RateGate, SenderSettings
+from bot.app.factory import create_services
+from bot.app.settings import Settings
+from bot.notices.notifier import create_notifier
+from bot.notices.sender import OutboxSender, RateGate, SenderSettings
 from storage import models
 from storage.database import create_engine, session_factory
-from storage.outbox import Outbox, OutboxEntry
-from storage.outbox_wakeup import OutboxWakeup
+from storage.outbox.claims import Outbox, OutboxEntry
+from storage.outbox.wakeup import OutboxWakeup
 from workflow.calendar import WorkingCalendar
 
 WAIT_S = 10.0  # a bound on what must happen, not a speed asserted

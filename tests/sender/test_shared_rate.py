@@ -11,9 +11,9 @@ import pytest
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.local_api import LocalBotApi
-from bot.outbox_sender import OutboxSender
-from bot.shared_rate import RedisRateGate
+from bot.dev.local_api import LocalBotApi
+from bot.notices.sender import OutboxSender
+from bot.notices.shared_rate import RedisRateGate
 from tests.backends import redis_url
 from tests.sender.test_outbox_sender import (
     CHATS,

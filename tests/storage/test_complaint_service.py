@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from storage import models
-from storage.errors import ComplaintNotFound
-from storage.notifications import CardCopy
+from storage.data_errors import ComplaintNotFound
+from storage.outbox.notifications import CardCopy
 from tests.conftest import World, draft_for
 from workflow.complaint import AttachmentDraft, AttachmentKind
 from workflow.definitions import ST, ComplaintKind, S, T

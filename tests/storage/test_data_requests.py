@@ -10,12 +10,12 @@ from datetime import UTC, timedelta
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cli import data_requests_pending
+from bot.app.cli import data_requests_pending
 from storage import models
 from storage.data_requests import DataRequests, DecideOutcome, FileOutcome, RequestStatus
 from storage.database import session_factory
-from storage.notifications import NoticeKind
-from storage.reports import Period, build_report, complaint_rows
+from storage.outbox.notifications import NoticeKind
+from storage.reports.figures import Period, build_report, complaint_rows
 from storage.retention import ERASED_NAME
 from tests.conftest import World, draft_for
 from workflow.calendar import WorkingCalendar, to_wib

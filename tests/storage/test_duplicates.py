@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.cards import render_card
-from bot.texts import texts_for
+from bot.ui.cards import render_card
+from bot.ui.texts import texts_for
 from storage import models
 from storage.duplicates import LINK, UNLINK
-from storage.reports import Period, build_report, complaint_rows
+from storage.reports.figures import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for, give_duty_words
 from workflow.calendar import WorkingCalendar

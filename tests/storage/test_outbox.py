@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models
 from storage.database import session_factory
-from storage.outbox import Outbox
+from storage.outbox.claims import Outbox
 from tests.conftest import START, FakeClock
 
 

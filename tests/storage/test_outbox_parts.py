@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models
 from storage.database import session_factory
-from storage.outbox import Outbox
-from storage.outbox_parts import LeaseLost, OutboxParts, parts_done
+from storage.outbox.claims import Outbox
+from storage.outbox.parts import LeaseLost, OutboxParts, parts_done
 from tests.conftest import START, FakeClock
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models
 from storage.database import alembic_config, create_engine, migrate, session_factory
-from storage.outbox_wakeup import OutboxWakeup, can_listen
+from storage.outbox.wakeup import OutboxWakeup, can_listen
 
 WAIT_S = 10.0  # a bound on waiting for what must happen, not a speed asserted
 

@@ -4,9 +4,9 @@ import pytest
 import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.data_errors import InvalidOrganisationTree
 from storage.database import session_factory
 from storage.directory import Directory
-from storage.errors import InvalidOrganisationTree
 from storage.registry import export_organisations, import_organisations, parse, routing_keywords
 from workflow.suggestions import RETURN_TO_PROVINCE
 

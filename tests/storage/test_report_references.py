@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.reports.summary import summary_text
-from storage.reports import Period, build_report
+from bot.ui.report_rendering.summary import summary_text
+from storage.reports.figures import Period, build_report
 from tests.conftest import START, World, draft_for
 from workflow.calendar import to_wib
 from workflow.channels import Channel, ExternalReference, ExternalSystem

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import models
 from storage.database import alembic_config, migrate
-from storage.report_rollups import FINAL_STATES, rebuild, recount_if_stale
-from storage.reports import Period, Report, build_report
+from storage.reports.figures import Period, Report, build_report
+from storage.reports.rollups import FINAL_STATES, rebuild, recount_if_stale
 from storage.scheduler import SYSTEM
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, Builder, build_december, wib

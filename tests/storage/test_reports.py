@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from storage.reports import Period, Ratings, Report, build_report, complaint_rows
+from storage.reports.figures import Period, Ratings, Report, build_report, complaint_rows
 from tests.conftest import World
 from tests.reports.december import CALENDAR, DECEMBER, NOW, build_december, wib
 from workflow.calendar import WIB

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.scheduler import SchedulerLoop
+from bot.app.scheduler_loop import SchedulerLoop
 from storage import models
 from storage.database import session_factory
 from storage.retention import ERASED_NAME, erase_identities, purge_sent_notices

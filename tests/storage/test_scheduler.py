@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storage import models
-from storage.notifications import NoticeKind
+from storage.outbox.notifications import NoticeKind
 from storage.scheduler import SchedulerReport, current_stages, parse_fsm_key, run_scheduler_once
 from tests.conftest import World, draft_for
 from workflow.calendar import WIB, WorkingCalendar
@@ -471,7 +471,7 @@ async def test_draft_reminder_after_a_day_and_discard_after_ten_days(world: Worl
 def test_fsm_keys_are_read_as_bot_fsm_storage_writes_them() -> None:
     from aiogram.fsm.storage.base import StorageKey
 
-    from bot.fsm_storage import DatabaseStorage
+    from bot.updates.fsm_storage import DatabaseStorage
 
     builder = DatabaseStorage(sessions=None).key_builder  # type: ignore[arg-type]
     private = builder.build(StorageKey(bot_id=42, chat_id=9001, user_id=9001))
@@ -487,7 +487,7 @@ def test_fsm_keys_are_read_as_bot_fsm_storage_writes_them() -> None:
 
 
 async def test_the_loop_runs_until_stopped_and_sends_once(world: World) -> None:
-    from bot.scheduler import SchedulerLoop
+    from bot.app.scheduler_loop import SchedulerLoop
 
     class CountedLoop(SchedulerLoop):
         third_run = asyncio.Event()
@@ -517,7 +517,7 @@ async def test_the_loop_runs_until_stopped_and_sends_once(world: World) -> None:
 async def test_the_loop_survives_a_failed_run_and_stops_without_waiting_out_its_interval(
     world: World,
 ) -> None:
-    from bot.scheduler import SchedulerLoop
+    from bot.app.scheduler_loop import SchedulerLoop
 
     def broken_clock() -> datetime:
         raise RuntimeError("clock unplugged")

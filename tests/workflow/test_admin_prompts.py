@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from bot.cards import action_label
-from bot.routers.admin.inputs import ask
-from bot.texts import TABLES, Texts, texts_for
+from bot.handlers.admin.inputs import ask
+from bot.ui.cards import action_label
+from bot.ui.texts import TABLES, Texts, texts_for
 from workflow.definitions import DEFINITIONS, Step
 
 STEPS = {

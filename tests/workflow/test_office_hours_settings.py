@@ -7,8 +7,8 @@ from datetime import datetime, time
 import pytest
 from pydantic import ValidationError
 
-from bot.app import calendar_from
-from bot.config import Settings
+from bot.app.factory import calendar_from
+from bot.app.settings import Settings
 from workflow.calendar import WIB
 
 MONDAY = datetime(2026, 11, 30, 7, 30, tzinfo=WIB)  # a working day

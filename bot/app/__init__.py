@@ -1,0 +1,1 @@
+"""The bot as a process: settings, building and running it, the web app, the CLI, logs and metrics."""

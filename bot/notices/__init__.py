@@ -1,0 +1,1 @@
+"""Notices: the outbox sender and what an outbox row becomes in Telegram."""

@@ -1,0 +1,1 @@
+"""What people see and press: button data, states, cards, keyboards, texts, validation."""

@@ -1,0 +1,28 @@
+"""The main menu and the language picker."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.ui.callbacks import LanguageCb, MenuAction, MenuCb
+from bot.ui.texts import TABLES, Texts
+
+MENU_ACTIONS: tuple[MenuAction, ...] = get_args(MenuAction)
+
+
+def main_menu(t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for action in MENU_ACTIONS:
+        builder.button(text=t.plain(f"btn.menu.{action}"), callback_data=MenuCb(action=action))
+    builder.adjust(1, 2, 2, 1)
+    return builder.as_markup()
+
+
+def language_picker() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, table in TABLES.items():
+        builder.button(text=table["language.name"], callback_data=LanguageCb(code=code))
+    return builder.as_markup()

@@ -1,0 +1,1 @@
+"""The outbox: notices written with the transition, claimed and settled by the senders."""

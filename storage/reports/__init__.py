@@ -1,0 +1,1 @@
+"""Figures for /rekap: the queries and the daily rollups behind them."""
