@@ -23,7 +23,8 @@ from bot.app.settings import Mode, Settings
 from storage.database import create_engine, database_url, session_factory
 from storage.health import OUTBOX_STUCK_AFTER, attachments_without_copy, outbox_state, schema_state
 from storage.models import utcnow
-from storage.personal_data import has_keys, plain_reporters, sample_opens
+from storage.personal_data import has_keys
+from storage.resealing import plain_reporters, sample_opens
 
 TELEGRAM_TIMEOUT_S = 10.0
 HOLIDAYS_VERSION = version("holidays")

@@ -27,8 +27,9 @@ from storage.database import create_engine, database_url, migrate, session_facto
 from storage.directory import Directory
 from storage.invites import Invites, invite_link
 from storage.models import utcnow
-from storage.personal_data import PersonalDataKeyMissing, has_keys, new_key, reseal_reporters
+from storage.personal_data import PersonalDataKeyMissing, has_keys, new_key
 from storage.registry import export_organisations, import_organisations
+from storage.resealing import reseal_reporters
 from storage.retention import erase_identities, purge_sent_notices
 from storage.seats import deactivate_by_telegram_id, list_admins
 from workflow.actors import Role

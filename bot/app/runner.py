@@ -43,7 +43,6 @@ from bot.app.startup import StartupProblem, check_token
 from bot.attachment_keeper import AttachmentKeeper, FileShelf
 from bot.handlers import reporter_router
 from bot.notices.notifier import Notifier, create_notifier
-from bot.ui.service_desk import ServiceDesk
 from bot.updates.polling import Poller
 from storage.attachment_copies import AttachmentCopies
 from storage.database import create_engine, database_url, migrate, session_factory
@@ -282,7 +281,7 @@ async def build_process(settings: Settings) -> BotProcess:
             storage=storage,
             events_isolation=isolation,
             default_language=settings.default_language,
-            service_desk=ServiceDesk.from_settings(settings),
+            service_desk=settings.service_desk(),
             shelf=FileShelf(Path(settings.attachments_dir)),
             identity_retention_days=settings.identity_retention_days,
         )

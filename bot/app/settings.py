@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.ui.service_desk import STANDARD
+from bot.ui.service_desk import STANDARD, ServiceDesk
 from storage.personal_data import configure as configure_personal_data
 from storage.personal_data import parse_keys
 from workflow.sla import StageTargets
@@ -175,6 +175,21 @@ class Settings(BaseSettings):
     @property
     def stage_targets(self) -> StageTargets:
         return StageTargets(self.stage_target_hours)
+
+    def service_desk(self) -> ServiceDesk:
+        """The office that takes complaints about the service, as configured (`SERVICE_*`)."""
+        return ServiceDesk(
+            office_code=self.service_office_code,
+            office_name=self.service_office_name,
+            address=self.service_address,
+            phones=tuple(self.service_phones),
+            email=self.service_email,
+            website=self.service_website,
+            twitter=self.service_twitter,
+            instagram=self.service_instagram,
+            official=self.service_official,
+            official_phone=self.service_official_phone,
+        )
 
     def log_secrets(self) -> tuple[str, ...]:
         """What no log line may show, whatever logged it."""

@@ -7,10 +7,6 @@ published service standard of Dinkominfo Kota Pekalongan names, and is each sett
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.app.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -25,21 +21,6 @@ class ServiceDesk:
     instagram: str
     official: str  # the complaints official (Pejabat Pengaduan)
     official_phone: str
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ServiceDesk:
-        return cls(
-            office_code=settings.service_office_code,
-            office_name=settings.service_office_name,
-            address=settings.service_address,
-            phones=tuple(settings.service_phones),
-            email=settings.service_email,
-            website=settings.service_website,
-            twitter=settings.service_twitter,
-            instagram=settings.service_instagram,
-            official=settings.service_official,
-            official_phone=settings.service_official_phone,
-        )
 
 
 STANDARD = ServiceDesk(

@@ -31,7 +31,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, case, func, select, text
@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from storage import models
+from storage.reports.period import Period
 from storage.reports.queries import (
     RETURN_TRIGGERS,
     days_to_complete,
@@ -50,47 +51,13 @@ from storage.reports.queries import (
 )
 from storage.reports.rollups import FinishedFigures, finished_figures
 from workflow.actors import Organisation, OrgKind
-from workflow.calendar import WIB, WorkingCalendar, to_wib
+from workflow.calendar import WorkingCalendar
 from workflow.definitions import LAPORGUB
 from workflow.sla import WAITING_STAGES
 
 _T = TypeVar("_T")
 
 TOP_REASONS = 5
-
-
-@dataclass(frozen=True)
-class Period:
-    first_day: date
-    last_day: date  # inclusive
-
-    def __post_init__(self) -> None:
-        if self.last_day < self.first_day:
-            raise ValueError("a period ends on or after the day it starts")
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first_day, time(0), tzinfo=WIB).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        """The first instant after the period."""
-        return datetime.combine(self.last_day + timedelta(days=1), time(0), tzinfo=WIB).astimezone(UTC)
-
-    @classmethod
-    def this_month(cls, now: datetime) -> Period:
-        today = to_wib(now).date()
-        return cls(today.replace(day=1), today)
-
-    @classmethod
-    def last_month(cls, now: datetime) -> Period:
-        last_day = to_wib(now).date().replace(day=1) - timedelta(days=1)
-        return cls(last_day.replace(day=1), last_day)
-
-    @classmethod
-    def this_year(cls, now: datetime) -> Period:
-        today = to_wib(now).date()
-        return cls(date(today.year, 1, 1), today)
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Float, Integer, Select, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
+from storage.reports.period import Period
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WIB, WorkingCalendar
 from workflow.definitions import ComplaintKind, T
-
-if TYPE_CHECKING:
-    from storage.reports.figures import Period
 
 RETURN_TRIGGERS = (T.RETURN_TO_PROVINCE, T.RETURN_TO_CITY, T.REQUEST_REVISION, T.RETURN_RESULT)
 

@@ -23,19 +23,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage import models
 from storage.database import MIGRATION_LOCK_KEY, upsert_insert
+from storage.reports.period import Period
 from storage.reports.queries import elapsed_counts, fetch_rows
 from workflow.calendar import WorkingCalendar, to_wib
 from workflow.definitions import LAPORGUB, ComplaintKind
-
-if TYPE_CHECKING:
-    from storage.reports.figures import Period
 
 FINAL_STATES = LAPORGUB.final_states
 _NONE = 0  # stands for "no rating" and "no organisation" in the rollups' keys, which cannot hold NULL

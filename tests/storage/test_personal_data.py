@@ -22,10 +22,8 @@ from storage.personal_data import (
     PersonalDataKeyMissing,
     configure,
     parse_keys,
-    plain_reporters,
-    reseal_reporters,
-    sample_opens,
 )
+from storage.resealing import plain_reporters, reseal_reporters, sample_opens
 from tests.conftest import World
 
 ROOT = Path(__file__).resolve().parents[2]

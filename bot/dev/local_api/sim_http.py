@@ -45,15 +45,14 @@ import base64
 import binascii
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from bot.dev.local_api.errors import SimulationError
+from bot.dev.local_api.records import RequestRecord
 from bot.dev.local_api.sim import SimUser
-
-if TYPE_CHECKING:
-    from bot.dev.local_api.api import LocalBotApi
+from bot.dev.local_api.world import World
 
 SimHandler = Callable[[web.Request], Awaitable[Any]]
 MAX_POLL_SECONDS = 60.0
@@ -65,8 +64,30 @@ class SimRequestError(Exception):
         self.status = status
 
 
+class SimulationHost(Protocol):
+    """What the endpoints need of the server they are mounted on (`LocalBotApi`)."""
+
+    world: World
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str = ...,
+        *,
+        last_name: str | None = ...,
+        username: str | None = ...,
+        language_code: str | None = ...,
+        phone_number: str | None = ...,
+        bot: str | int | None = ...,
+    ) -> SimUser: ...
+
+    def requests(
+        self, method: str | None = ..., chat_id: int | None = ..., ok: bool | None = ..., since: int = ...
+    ) -> list[RequestRecord]: ...
+
+
 class SimHttp:
-    def __init__(self, api: LocalBotApi) -> None:
+    def __init__(self, api: SimulationHost) -> None:
         self.api = api
 
     def add_routes(self, app: web.Application) -> None:
