@@ -20,7 +20,7 @@ Two decisions:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +32,7 @@ from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPh
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.attachment_keeper import FileShelf, media_source
+from bot.notices.context import ChatRender, Render
 from bot.notices.sender import RateGate
 from bot.ui.callbacks import ResultCb
 from bot.ui.cards import card_text, did_words, render_card
@@ -60,12 +61,6 @@ MESSAGE_NOT_MODIFIED = "message is not modified"
 # Edits of a copy that is gone (deleted from the chat): nothing is left to retire.
 NOTHING_TO_EDIT = ("message to edit not found", "message can't be edited")
 REASON_SHOWN = 500
-
-
-# Renders one row of a complaint (as it is now) and sends it; returns the Telegram message id, if any.
-Render = Callable[[OutboxEntry, CardInfo], Awaitable[int | None]]
-# Renders a row about no complaint (the scheduler's notices about half-filed drafts) and sends it.
-ChatRender = Callable[[OutboxEntry], Awaitable[int | None]]
 
 
 class UnknownNotice(Exception):
@@ -105,6 +100,9 @@ def result_keyboard(complaint_id: int, version: int, t: Texts) -> InlineKeyboard
 
 
 class Delivery:
+    """Renders and sends outbox rows; to the renderers other modules register it is their `NoticeContext`
+    (bot/notices/context.py)."""
+
     def __init__(
         self,
         bot: Bot,
@@ -201,11 +199,11 @@ class Delivery:
             log.info("outbox row %s: the complaint moved on before its card went out; not sent", entry.id)
             return None
         holder = workflow_for(complaint.kind).holder(complaint.state)
-        viewer = await self._seat(entry.chat_id, complaint.current_org_id, holder)
+        viewer = await self.seat(entry.chat_id, complaint.current_org_id, holder)
         if viewer is None:
             log.info("outbox row %s: the admin no longer holds a seat there; not sent", entry.id)
             return None
-        t = await self._texts(entry.chat_id)
+        t = await self.texts(entry.chat_id)
         text, keyboard = render_card(card, viewer=viewer, t=t, calendar=self.calendar, now=self.clock())
         return (await self.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
@@ -213,12 +211,12 @@ class Delivery:
         message_id = await self.outbox.delivered_message_id(entry.payload["card_row_id"])
         if message_id is None:
             return None  # the copy was never delivered (or was skipped as stale): nothing to retire
-        t = await self._texts(entry.chat_id)
+        t = await self.texts(entry.chat_id)
         event = _event_at(card, entry.complaint_version)
         what = self._did(entry, card, event, t)
         at = datetime.fromisoformat(entry.payload["at"])
         actor = entry.payload.get("actor_name") or (event.actor_name if event else "")
-        viewer = await self._seat(
+        viewer = await self.seat(
             entry.chat_id, event.org_id if event else None, entry.payload.get("actor_role")
         )
         if viewer is not None and _acted(entry.payload, viewer):
@@ -255,7 +253,7 @@ class Delivery:
         return message_id
 
     async def action_done(self, entry: OutboxEntry, card: CardInfo) -> int | None:
-        t = await self._texts(entry.chat_id)
+        t = await self.texts(entry.chat_id)
         what = self._did(entry, card, _event_at(card, entry.complaint_version), t)
         text = t(
             "notify.done", number=card.complaint.tracking_number, subject=card.complaint.subject, what=what
@@ -263,7 +261,7 @@ class Delivery:
         return (await self.bot.send_message(entry.chat_id, text)).message_id
 
     async def reporter_unreachable(self, entry: OutboxEntry, card: CardInfo) -> int | None:
-        t = await self._texts(entry.chat_id)
+        t = await self.texts(entry.chat_id)
         complaint = card.complaint
         text = t(
             "notify.unreachable",
@@ -279,7 +277,7 @@ class Delivery:
         target = card.orgs.get(event.to_org_id) if event and event.to_org_id is not None else None
         return did_words(entry.payload["trigger"], t, target.name if target else "")
 
-    async def _seat(self, chat_id: int, org_id: int | None, role: str | None) -> AdminInfo | None:
+    async def seat(self, chat_id: int, org_id: int | None, role: str | None) -> AdminInfo | None:
         seats = (await self._recipient(chat_id)).admins
         return next((seat for seat in seats if seat.org.id == org_id and seat.role == role), None)
 
@@ -299,11 +297,11 @@ class Delivery:
     # -- the reporter ------------------------------------------------------------------------------------
 
     async def reporter_update(self, entry: OutboxEntry, card: CardInfo) -> int | None:
-        t = await self._texts(entry.chat_id, card.reporter.language)
+        t = await self.texts(entry.chat_id, card.reporter.language)
         trigger = entry.payload["trigger"]
         if trigger == T.APPROVE:
             return await self._result(entry, card, t)
-        text = self._milestone(entry, card, trigger, t)
+        text = self.milestone(entry, card, trigger, t)
         return (await self.bot.send_message(entry.chat_id, text)).message_id
 
     async def reporter_overdue(self, entry: OutboxEntry, card: CardInfo) -> int | None:
@@ -313,7 +311,7 @@ class Delivery:
         if complaint.state not in WAITING_STAGES:
             log.info("outbox row %s: the complaint is no longer waiting; no apology sent", entry.id)
             return None
-        t = await self._texts(entry.chat_id, card.reporter.language)
+        t = await self.texts(entry.chat_id, card.reporter.language)
         org = card.orgs.get(complaint.current_org_id) if complaint.current_org_id is not None else None
         text = t(
             "notify.reporter.overdue",
@@ -324,7 +322,7 @@ class Delivery:
         )
         return (await self.bot.send_message(entry.chat_id, text)).message_id
 
-    def _milestone(self, entry: OutboxEntry, card: CardInfo, trigger: str, t: Texts) -> Html:
+    def milestone(self, entry: OutboxEntry, card: CardInfo, trigger: str, t: Texts) -> Html:
         complaint = card.complaint
         event = _event_at(card, entry.complaint_version)
         common = {"number": complaint.tracking_number, "subject": complaint.subject}
@@ -373,7 +371,7 @@ class Delivery:
             if requests:
                 await self.gate.wait(entry.chat_id)
             caption = t("notify.reporter.files_caption", number=complaint.tracking_number)
-            sent = await self._send_files(entry.chat_id, items, caption)
+            sent = await self.send_files(entry.chat_id, items, caption)
             requests += 1
             entry = await self.parts.record(entry, self.sender_id, part, sent)
         # Buttons only while the complaint still waits on this reporter at the version the result was sent
@@ -397,7 +395,7 @@ class Delivery:
             await self.gate.wait(entry.chat_id)
         return (await self.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
-    async def _send_files(self, chat_id: int, items: list[AttachmentInfo], caption: str) -> list[int]:
+    async def send_files(self, chat_id: int, items: list[AttachmentInfo], caption: str) -> list[int]:
         photo = items[0].kind == AttachmentKind.PHOTO
         if len(items) == 1:
             send = self.bot.send_photo if photo else self.bot.send_document
@@ -412,7 +410,7 @@ class Delivery:
         ]
         return [message.message_id for message in await self.bot.send_media_group(chat_id, media)]
 
-    async def _texts(self, chat_id: int, fallback: str | None = None) -> Texts:
+    async def texts(self, chat_id: int, fallback: str | None = None) -> Texts:
         language = (await self._recipient(chat_id)).language
         return texts_for(language or fallback or self.default_language)
 

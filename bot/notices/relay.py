@@ -11,7 +11,7 @@ from __future__ import annotations
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.onboarding import RelayCb
-from bot.notices.delivery import Delivery
+from bot.notices.context import NoticeContext
 from bot.ui.display import fit
 from bot.ui.texts import Html, Texts
 from storage.outbox.claims import OutboxEntry
@@ -55,9 +55,9 @@ def how_to_pass_on(
     return text
 
 
-def register_relays(delivery: Delivery) -> None:
+def register_relays(delivery: NoticeContext) -> None:
     async def relay(entry: OutboxEntry, card: CardInfo) -> int | None:
-        t = await delivery._texts(entry.chat_id)  # the officer's language, as for every notice
+        t = await delivery.texts(entry.chat_id)  # the officer's language, as for every notice
         trigger = entry.payload["trigger"]
         reporter = card.reporter
         contact, channel = await contact_of(delivery.complaints.sessions, reporter.id) or (
@@ -79,7 +79,7 @@ def register_relays(delivery: Delivery) -> None:
             if requests:
                 await delivery.gate.wait(entry.chat_id)
             caption = t.plain("relay.files_caption", name=reporter.full_name, number=common["number"])
-            sent = await delivery._send_files(entry.chat_id, items, caption)
+            sent = await delivery.send_files(entry.chat_id, items, caption)
             requests += 1
             entry = await delivery.parts.record(entry, delivery.sender_id, part, sent)
         has_files = any(groups.values())
@@ -89,7 +89,7 @@ def register_relays(delivery: Delivery) -> None:
             )
         else:
             # The words the complainant would have read in Telegram, rendered in the officer's language.
-            say = delivery._milestone(entry, card, trigger, t)
+            say = delivery.milestone(entry, card, trigger, t)
         if trigger in FIRST:
             say = Html(say + "\n\n" + t("relay.link", number=common["number"], digits=reporter.phone[-4:]))
         at_counter = card.complaint.channel == Channel.DIRECT

@@ -14,7 +14,7 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.notices.delivery import Delivery
+from bot.notices.context import NoticeContext
 from bot.ui.admin_callbacks import OpenCardCb
 from bot.ui.texts import Html, Texts
 from storage.outbox.claims import OutboxEntry
@@ -26,13 +26,13 @@ log = logging.getLogger(__name__)
 STAGE_KINDS = (NoticeKind.STAGE_HALF, NoticeKind.STAGE_DUE_TODAY, NoticeKind.STAGE_OVERDUE)
 
 
-def register_reminders(delivery: Delivery) -> None:
+def register_reminders(delivery: NoticeContext) -> None:
     async def stage(entry: OutboxEntry, card: CardInfo) -> int | None:
         complaint = card.complaint
         if complaint.version != entry.complaint_version:
             log.info("outbox row %s: the complaint moved on before its reminder went out; not sent", entry.id)
             return None
-        t = await delivery._texts(entry.chat_id)
+        t = await delivery.texts(entry.chat_id)
         payload = entry.payload
         text: Html = t(
             f"reminder.{entry.kind}",
@@ -46,7 +46,7 @@ def register_reminders(delivery: Delivery) -> None:
         return (await delivery.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
     async def draft(entry: OutboxEntry) -> int | None:
-        t = await delivery._texts(entry.chat_id)
+        t = await delivery.texts(entry.chat_id)
         discard_at = entry.payload.get("discard_at")
         text = t(
             f"reminder.{entry.kind}",

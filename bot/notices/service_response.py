@@ -17,7 +17,7 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.notices.delivery import Delivery, Render
+from bot.notices.context import NoticeContext, Render
 from bot.ui.cards import card_keyboard, card_text
 from bot.ui.service_callbacks import ServiceAnswerCb
 from bot.ui.texts import Html, Texts
@@ -61,7 +61,7 @@ def _awaits_answer(entry: OutboxEntry, card: CardInfo) -> bool:
     return entry.payload.get("trigger") == ST.RESPOND and _still_awaits_answer(entry, card)
 
 
-def register_service_notices(delivery: Delivery) -> None:
+def register_service_notices(delivery: NoticeContext) -> None:
     """Wrap the reporter-update and relay renderings (register after `register_relays`)."""
     plain_update: Render = delivery.renderers[NoticeKind.REPORTER_UPDATE]
     plain_relay: Render | None = delivery.renderers.get(NoticeKind.RELAY)
@@ -69,18 +69,18 @@ def register_service_notices(delivery: Delivery) -> None:
     async def reporter_update(entry: OutboxEntry, card: CardInfo) -> int | None:
         if not _awaits_answer(entry, card):
             return await plain_update(entry, card)
-        t = await delivery._texts(entry.chat_id, card.reporter.language)
-        text = Html(delivery._milestone(entry, card, ST.RESPOND, t) + t("service.answer.ask"))
+        t = await delivery.texts(entry.chat_id, card.reporter.language)
+        text = Html(delivery.milestone(entry, card, ST.RESPOND, t) + t("service.answer.ask"))
         keyboard = answer_keyboard(card.complaint.id, card.complaint.version, t)
         return (await delivery.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
     async def relay(entry: OutboxEntry, card: CardInfo) -> int | None:
         assert plain_relay is not None
         if _awaits_answer(entry, card) and CARD_PART not in parts_done(entry.payload):
-            officer = await delivery._seat(entry.chat_id, card.complaint.city_org_id, Role.OFFICER)
+            officer = await delivery.seat(entry.chat_id, card.complaint.city_org_id, Role.OFFICER)
             if officer is not None:
                 # The card goes first and is recorded as a part, so a retry of the relay never resends it.
-                t = await delivery._texts(entry.chat_id)
+                t = await delivery.texts(entry.chat_id)
                 text = card_text(
                     card,
                     viewer=officer,
@@ -103,7 +103,7 @@ def register_service_notices(delivery: Delivery) -> None:
             )
             return None
         complaint = card.complaint
-        t = await delivery._texts(entry.chat_id, card.reporter.language)
+        t = await delivery.texts(entry.chat_id, card.reporter.language)
         text = t(
             f"reminder.{SERVICE_ANSWER_REMINDER}",
             number=complaint.tracking_number,
