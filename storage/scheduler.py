@@ -75,13 +75,24 @@ _AWAITING_ANSWER: Mapping[ComplaintKind, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
+class DraftOwner:
+    """The chat and the person a half-filed draft belongs to."""
+
+    chat_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
 class SchedulerSettings:
     targets: StageTargets = field(default_factory=StageTargets)
     auto_close_working_days: int = AUTO_CLOSE_WORKING_DAYS
     draft_reminder_after: timedelta = timedelta(hours=24)
     draft_discard_after: timedelta = timedelta(days=10)
-    # The FSM states of filing a complaint (aiogram names them "<group>:<state>"; see bot/ui/states.py).
-    draft_state_prefix: str = "Filing:"
+    # Drafts are rows of the bot's conversation storage (`fsm_states`): which rows are drafts (their state
+    # starts with this) and whose chat each row is are the bot's to say (bot/app/scheduler_loop.py). Without
+    # both, drafts are left alone.
+    draft_state_prefix: str | None = None
+    draft_owner: Callable[[str], DraftOwner | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,9 +118,13 @@ async def run_scheduler_once(
     notices.update(await insert_notices(sessions, await _stage_notices(sessions, calendar, settings, now)))
     notices.update(await insert_notices(sessions, await _answer_reminders(sessions, calendar, settings, now)))
     closed = await _auto_close(sessions, calendar, clock, settings, now)
-    discarded = await _discard_drafts(sessions, settings, now)
-    notices.update(await insert_notices(sessions, discarded))
-    notices.update(await insert_notices(sessions, await _draft_reminders(sessions, settings, now)))
+    discarded = []
+    if settings.draft_state_prefix and settings.draft_owner is not None:
+        owner = settings.draft_owner
+        discarded = await _discard_drafts(sessions, settings, settings.draft_state_prefix, owner, now)
+        notices.update(await insert_notices(sessions, discarded))
+        reminders = await _draft_reminders(sessions, settings, settings.draft_state_prefix, owner, now)
+        notices.update(await insert_notices(sessions, reminders))
     return SchedulerReport(notices=dict(notices), auto_closed=closed, drafts_discarded=len(discarded))
 
 
@@ -324,26 +339,12 @@ async def _auto_close(
 # -- half-filed drafts -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FsmKey:
-    chat_id: int
-    user_id: int
-
-
-def parse_fsm_key(key: str) -> FsmKey | None:
-    """Chat and user of a key written by bot/updates/fsm_storage.py (aiogram's DefaultKeyBuilder with
-    destiny): `fsm:<chat>:<user>:<destiny>`, or `fsm:<chat>:<thread>:<user>:<destiny>` in a forum topic."""
-    parts = key.split(":")
-    if len(parts) not in (4, 5) or parts[0] != "fsm":
-        return None
-    try:
-        return FsmKey(chat_id=int(parts[1]), user_id=int(parts[-2]))
-    except ValueError:
-        return None
-
-
 async def _discard_drafts(
-    sessions: async_sessionmaker[AsyncSession], settings: SchedulerSettings, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    settings: SchedulerSettings,
+    prefix: str,
+    owner: Callable[[str], DraftOwner | None],
+    now: datetime,
 ) -> list[dict[str, Any]]:
     """Delete drafts idle too long; returns the notices telling their reporters, to write right after."""
     fsm = models.FsmRecord
@@ -353,7 +354,7 @@ async def _discard_drafts(
             await session.execute(
                 delete(fsm)
                 .where(
-                    fsm.state.startswith(settings.draft_state_prefix, autoescape=True),
+                    fsm.state.startswith(prefix, autoescape=True),
                     fsm.updated_at <= now - settings.draft_discard_after,
                 )
                 .returning(fsm.key, fsm.state, fsm.updated_at)
@@ -361,18 +362,22 @@ async def _discard_drafts(
         ).all()
     rows = []
     for key, state, updated_at in gone:
-        details = _draft_details(key, state, updated_at)
+        details = _draft_details(owner(key), key, state, updated_at)
         if details is not None:
             rows.append(_draft_notice(NoticeKind.DRAFT_DISCARDED, key, updated_at, details, now))
     return rows
 
 
 async def _draft_reminders(
-    sessions: async_sessionmaker[AsyncSession], settings: SchedulerSettings, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    settings: SchedulerSettings,
+    prefix: str,
+    owner: Callable[[str], DraftOwner | None],
+    now: datetime,
 ) -> list[dict[str, Any]]:
     fsm = models.FsmRecord
     query = select(fsm.key, fsm.state, fsm.updated_at).where(
-        fsm.state.startswith(settings.draft_state_prefix, autoescape=True),
+        fsm.state.startswith(prefix, autoescape=True),
         fsm.updated_at <= now - settings.draft_reminder_after,
         fsm.updated_at > now - settings.draft_discard_after,
     )
@@ -380,7 +385,7 @@ async def _draft_reminders(
         idle = (await session.execute(query)).all()
     rows = []
     for key, state, updated_at in idle:
-        details = _draft_details(key, state, updated_at)
+        details = _draft_details(owner(key), key, state, updated_at)
         if details is None:
             logger.warning("draft %r: cannot tell its chat from the key", key)
             continue
@@ -389,8 +394,9 @@ async def _draft_reminders(
     return rows
 
 
-def _draft_details(key: str, state: str | None, updated_at: datetime) -> dict[str, Any] | None:
-    parsed = parse_fsm_key(key)
+def _draft_details(
+    parsed: DraftOwner | None, key: str, state: str | None, updated_at: datetime
+) -> dict[str, Any] | None:
     if parsed is None:
         return None
     return {

@@ -37,7 +37,7 @@ from bot.app.factory import (
     create_services,
 )
 from bot.app.probes import add_health_routes, start_health_server
-from bot.app.scheduler_loop import SchedulerLoop
+from bot.app.scheduler_loop import SchedulerLoop, scheduler_settings
 from bot.app.settings import Mode, Settings
 from bot.app.startup import StartupProblem, check_token
 from bot.attachment_keeper import AttachmentKeeper, FileShelf
@@ -48,7 +48,6 @@ from storage.attachment_copies import AttachmentCopies
 from storage.database import create_engine, database_url, migrate, session_factory
 from storage.processed_updates import ProcessedUpdates
 from storage.reports.rollups import recount_if_stale
-from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
 # How long the start-up check waits for the Bot API before calling it unreachable.
@@ -290,7 +289,7 @@ async def build_process(settings: Settings) -> BotProcess:
         scheduler = SchedulerLoop(
             session_factory(engine),
             services.calendar,
-            SchedulerSettings(targets=settings.stage_targets),
+            scheduler_settings(settings.stage_targets),
             interval=settings.scheduler_interval_seconds,
             outbox_retention=timedelta(days=settings.outbox_retention_days),
             identity_retention=timedelta(days=settings.identity_retention_days),

@@ -15,15 +15,28 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.metrics import scheduler_passed
+from bot.ui.states import Filing
+from bot.updates.fsm_storage import draft_owner
 from storage.models import utcnow
 from storage.retention import erase_identities, purge_sent_notices
 from storage.scheduler import SchedulerReport, SchedulerSettings, run_scheduler_once
 from workflow.calendar import WorkingCalendar
+from workflow.sla import StageTargets
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL_S = 60.0
 PURGE_EVERY = timedelta(hours=1)
+
+
+def scheduler_settings(targets: StageTargets | None = None) -> SchedulerSettings:
+    """The scheduler as the bot runs it: drafts are the conversation rows (bot/updates/fsm_storage.py) in a
+    state of filing a complaint (bot/ui/states.py)."""
+    return SchedulerSettings(
+        targets=targets or StageTargets(),
+        draft_state_prefix=f"{Filing.__full_group_name__}:",
+        draft_owner=draft_owner,
+    )
 
 
 class SchedulerLoop:
@@ -42,7 +55,7 @@ class SchedulerLoop:
             raise ValueError("the scheduler interval must be positive")
         self.sessions = sessions
         self.calendar = calendar
-        self.settings = settings or SchedulerSettings()
+        self.settings = settings or scheduler_settings()
         self.clock = clock
         self.interval = interval
         self.runs = 0

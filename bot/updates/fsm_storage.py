@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.updates.once import update_session
 from storage.database import upsert_insert
 from storage.models import FsmRecord, utcnow
+from storage.scheduler import DraftOwner
 
 log = logging.getLogger(__name__)
 _table = FsmRecord.__table__
@@ -284,3 +285,15 @@ class ConversationIsolation(SimpleEventIsolation):
             finally:
                 held.holding = False
                 _held.reset(token)
+
+
+def draft_owner(key: str) -> DraftOwner | None:
+    """Chat and user of a key this storage wrote (aiogram's DefaultKeyBuilder with destiny):
+    `fsm:<chat>:<user>:<destiny>`, or `fsm:<chat>:<thread>:<user>:<destiny>` in a forum topic."""
+    parts = key.split(":")
+    if len(parts) not in (4, 5) or parts[0] != "fsm":
+        return None
+    try:
+        return DraftOwner(chat_id=int(parts[1]), user_id=int(parts[-2]))
+    except ValueError:
+        return None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app.scheduler_loop import scheduler_settings
 from bot.dev.local_api import LocalBotApi
 from storage import models
 from storage.database import session_factory
@@ -28,7 +29,7 @@ def wib(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 async def run_at(world: World, engine: AsyncEngine, moment: datetime) -> None:
     world.clock.now = moment.astimezone(UTC)
-    await run_scheduler_once(session_factory(engine), CALENDAR, world.clock)
+    await run_scheduler_once(session_factory(engine), CALENDAR, world.clock, scheduler_settings())
 
 
 def texts_of(person: Reporter) -> list[str]:
@@ -112,10 +113,10 @@ async def run_twice_at(world: World, engine: AsyncEngine, moment: datetime) -> N
     world.clock.now = moment.astimezone(UTC)
     sessions = session_factory(engine)
     await asyncio.gather(
-        run_scheduler_once(sessions, CALENDAR, world.clock),
-        run_scheduler_once(sessions, CALENDAR, world.clock),
+        run_scheduler_once(sessions, CALENDAR, world.clock, scheduler_settings()),
+        run_scheduler_once(sessions, CALENDAR, world.clock, scheduler_settings()),
     )
-    again = await run_scheduler_once(sessions, CALENDAR, world.clock)
+    again = await run_scheduler_once(sessions, CALENDAR, world.clock, scheduler_settings())
     assert again.notices_written == 0, moment
     await delivered(engine, None)
 

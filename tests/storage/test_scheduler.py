@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.app.scheduler_loop import scheduler_settings
+from bot.updates.fsm_storage import draft_owner
 from storage import models
 from storage.outbox.notifications import NoticeKind
-from storage.scheduler import SchedulerReport, current_stages, parse_fsm_key, run_scheduler_once
+from storage.scheduler import SchedulerReport, SchedulerSettings, current_stages, run_scheduler_once
 from tests.conftest import World, draft_for
 from workflow.calendar import WIB, WorkingCalendar
 from workflow.definitions import SS, ST, ComplaintKind, S, T
@@ -83,11 +85,12 @@ async def run_at(world: World, moment: datetime) -> SchedulerReport:
     """Two schedulers at once, then a third after a 'restart': together they report what was written."""
     world.clock.now = moment.astimezone(UTC)
     sessions = world.complaints.sessions
+    settings = scheduler_settings()
     first, second = await asyncio.gather(
-        run_scheduler_once(sessions, CALENDAR, world.clock),
-        run_scheduler_once(sessions, CALENDAR, world.clock),
+        run_scheduler_once(sessions, CALENDAR, world.clock, settings),
+        run_scheduler_once(sessions, CALENDAR, world.clock, settings),
     )
-    again = await run_scheduler_once(sessions, CALENDAR, world.clock)
+    again = await run_scheduler_once(sessions, CALENDAR, world.clock, settings)
     assert again.notices_written == 0
     assert again.auto_closed == ()
     return SchedulerReport(
@@ -476,11 +479,22 @@ def test_fsm_keys_are_read_as_bot_fsm_storage_writes_them() -> None:
     builder = DatabaseStorage(sessions=None).key_builder  # type: ignore[arg-type]
     private = builder.build(StorageKey(bot_id=42, chat_id=9001, user_id=9001))
     topic = builder.build(StorageKey(bot_id=42, chat_id=-100123, user_id=9001, thread_id=7))
-    assert parse_fsm_key(private) == parse_fsm_key("fsm:9001:9001:default")
-    assert (parse_fsm_key(private).chat_id, parse_fsm_key(private).user_id) == (9001, 9001)  # type: ignore[union-attr]
-    assert (parse_fsm_key(topic).chat_id, parse_fsm_key(topic).user_id) == (-100123, 9001)  # type: ignore[union-attr]
-    assert parse_fsm_key("something:else") is None
-    assert parse_fsm_key("fsm:x:y:default") is None
+    assert draft_owner(private) == draft_owner("fsm:9001:9001:default")
+    assert (draft_owner(private).chat_id, draft_owner(private).user_id) == (9001, 9001)  # type: ignore[union-attr]
+    assert (draft_owner(topic).chat_id, draft_owner(topic).user_id) == (-100123, 9001)  # type: ignore[union-attr]
+    assert draft_owner("something:else") is None
+    assert draft_owner("fsm:x:y:default") is None
+
+
+async def test_drafts_are_left_alone_without_the_bots_word_on_them(world: World) -> None:
+    """Storage does not know the conversation storage's keys or state names: a scheduler not told them
+    neither reminds nor discards."""
+    key = "fsm:9001:9001:default"
+    await _put_draft(world, key, "Filing:chronology", wib(12, 1, 8))
+    world.clock.now = wib(12, 24, 20).astimezone(UTC)
+    report = await run_scheduler_once(world.complaints.sessions, CALENDAR, world.clock, SchedulerSettings())
+    assert (report.drafts_discarded, report.notices) == (0, {})
+    assert await _drafts(world) == {key}
 
 
 # -- the loop the bot runs -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app.factory import Services, calendar_from, create_bot, create_dispatcher, create_services
-from bot.app.scheduler_loop import SchedulerLoop
+from bot.app.scheduler_loop import SchedulerLoop, scheduler_settings
 from bot.app.settings import Settings
 from bot.app.startup import StartupProblem
 from bot.dev.local_api import LocalBotApi, RateLimits, ServerConfig
@@ -33,7 +33,6 @@ from bot.notices.notifier import Notifier, create_notifier
 from bot.updates.fsm_storage import DatabaseStorage
 from bot.updates.polling import Poller
 from storage.database import create_engine, migrate, session_factory
-from storage.scheduler import SchedulerSettings
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ class Sandbox:
         self.scheduler = SchedulerLoop(
             session_factory(engine),
             self.clock.calendar,
-            SchedulerSettings(targets=self.settings.stage_targets),
+            scheduler_settings(self.settings.stage_targets),
             clock=self.clock,
             interval=SCHEDULER_INTERVAL_S,
         )
