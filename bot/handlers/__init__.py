@@ -13,19 +13,15 @@ from bot.handlers import (
     admin,
     common,
     datasaya,
+    error_handler,
     fallback,
     filing,
     groups,
+    my_complaints,
     officer_recording,
     onboarding,
     result,
     service,
-)
-from bot.handlers import (
-    error_handler as errors,
-)
-from bot.handlers import (
-    my_complaints as complaints,
 )
 
 
@@ -36,7 +32,7 @@ def reporter_router() -> Router:
         *(
             module.create_router()
             for module in (
-                errors,
+                error_handler,
                 groups,
                 # before the admin side, whose catch-all would take its "g…" buttons as forged
                 datasaya,
@@ -46,7 +42,7 @@ def reporter_router() -> Router:
                 officer_recording,
                 service,
                 common,
-                complaints,
+                my_complaints,
                 result,
                 filing,
                 fallback,
