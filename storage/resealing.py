@@ -16,7 +16,7 @@ async def reseal_reporters(sessions: async_sessionmaker[AsyncSession], batch: in
     """Write every reporter's personal data again under this process's first key (plainly, without keys):
     after a new key is put first, and to encrypt rows written before there were keys. Returns how many rows
     were rewritten; rows already as they should be are left alone."""
-    table = models.Reporter.__table__
+    table = models.table_of(models.Reporter)
     columns = ("nik", "phone", "contact")
     raw = [type_coerce(table.c[name], Text) for name in columns]  # the stored text, not decrypted
     rewritten = 0

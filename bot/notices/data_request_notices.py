@@ -16,7 +16,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.notices.delivery import Delivery
+from bot.notices.context import NoticeContext
 from bot.ui.admin_callbacks import DataRequestCb
 from bot.ui.callbacks import MyDataCb
 from bot.ui.texts import Html, Texts
@@ -188,7 +188,7 @@ async def show_decided(bot: Bot, chat_id: int, message_id: int, request: DataReq
 # -- the outbox --------------------------------------------------------------------------------------------
 
 
-def register_data_requests(delivery: Delivery, requests: DataRequests) -> None:
+def register_data_requests(delivery: NoticeContext, requests: DataRequests) -> None:
     async def card(entry: OutboxEntry) -> int | None:
         found = await requests.with_holdings(int(entry.payload["request_id"]))
         if found is None:
@@ -199,7 +199,7 @@ def register_data_requests(delivery: Delivery, requests: DataRequests) -> None:
                 "outbox row %s: data request %s was decided before its card went out", entry.id, request.id
             )
             return None
-        t = await delivery._texts(entry.chat_id)
+        t = await delivery.texts(entry.chat_id)
         text, keyboard = request_card(request, held, t)
         return (await delivery.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
@@ -208,7 +208,7 @@ def register_data_requests(delivery: Delivery, requests: DataRequests) -> None:
         request = await requests.get(int(entry.payload["request_id"]))
         if message_id is None or request is None:
             return None  # the copy never went out (or was skipped as decided): nothing to retire
-        t = await delivery._texts(entry.chat_id)
+        t = await delivery.texts(entry.chat_id)
         try:
             await delivery.bot.edit_message_text(
                 decided_card(request, t), chat_id=entry.chat_id, message_id=message_id, reply_markup=None
@@ -225,7 +225,7 @@ def register_data_requests(delivery: Delivery, requests: DataRequests) -> None:
         request = await requests.get(int(entry.payload["request_id"]))
         if request is None or request.status is RequestStatus.PENDING:
             return None
-        t = await delivery._texts(entry.chat_id)
+        t = await delivery.texts(entry.chat_id)
         office = await delivery.directory.organisation(request.office_org_id)
         at = t.moment(request.decided_at) if request.decided_at else ""
         office_name = office.name if office else t.plain("org.unknown")
