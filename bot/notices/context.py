@@ -15,7 +15,8 @@ from aiogram import Bot
 
 from bot.notices.sender import RateGate
 from bot.ui.texts import Html, Texts
-from storage.outbox.claims import OutboxEntry
+from storage.directory import Directory
+from storage.outbox.claims import Outbox, OutboxEntry
 from storage.outbox.parts import OutboxParts
 from storage.views import AdminInfo, AttachmentInfo, CardInfo
 from workflow.calendar import WorkingCalendar
@@ -34,6 +35,9 @@ class NoticeContext(Protocol):
     gate: RateGate
     parts: OutboxParts
     sender_id: str
+    # The rows themselves (a renderer may read what an earlier row became) and who holds which seat.
+    outbox: Outbox
+    directory: Directory
 
     @property
     def renderers(self) -> Mapping[str, Render]:

@@ -14,7 +14,7 @@ and version, so a button of an older prompt is refused and acts on nothing.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
@@ -48,6 +48,10 @@ from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
 from workflow.definitions import T
 
 MAX_REASON = 1000
+# Pending actions asked for here whose confirmation is another module's: that module asks through this one
+# (joining.py, separating a duplicate), so it registers its confirmation here rather than being imported.
+ConfirmElsewhere = Callable[..., Awaitable[None]]
+CONFIRMED_ELSEWHERE: dict[str, ConfirmElsewhere] = {}
 # A result is shown back in one message with its labels, so it stays well inside Telegram's 4,096.
 MAX_RESULT = 3000
 INPUT_STATES = (AdminInput.reason, AdminInput.result_text, AdminInput.result_files, AdminInput.confirm)
@@ -414,11 +418,10 @@ async def confirmed(
     # A pending action saved before the card's chat was kept: the card came to the admin's private chat.
     card = CardCopy(chat_id=pending.get("card_chat", query.from_user.id), message_id=pending["card"])
     pending.setdefault("card_chat", card.chat_id)
-    if pending["trigger"] == UNLINK:
-        from bot.handlers.admin.joining import unlink_confirmed  # it asks through this module
-
+    elsewhere = CONFIRMED_ELSEWHERE.get(pending["trigger"])
+    if elsewhere is not None:
         try:
-            await unlink_confirmed(query, pending, card, t, admins, complaints, calendar, clock, session)
+            await elsewhere(query, pending, card, t, admins, complaints, calendar, clock, session)
         except REFUSALS:
             await state.clear()
             await _close_prompt(query, bot, pending)

@@ -220,6 +220,10 @@ async def _show_done(
         )
 
 
+# Separating asks for its reason through inputs.py, whose "✅ Kirim" then hands the press back here.
+inputs.CONFIRMED_ELSEWHERE[UNLINK] = unlink_confirmed
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(link_pressed, LinkCb.filter())
