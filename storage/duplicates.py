@@ -15,13 +15,10 @@ of the duplicate (who, when, the unlink's reason); they are not steps of the wor
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, literal, or_, select, text, union_all, update
-from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -57,28 +54,18 @@ FOLLOWS_EARLIER = "the complaint follows an earlier one"
 NOT_LINKABLE = "that complaint cannot be joined to"
 NOT_LINKED = "the complaint is not joined to an earlier one"
 ALREADY_RESULT = "the complaint already has its result"
-# The registry's duty words change only when it is imported again: read them this often at most.
-KEYWORDS_KEPT_S = 300.0
-# By database engine: a process may talk to several databases (the tests do).
-_kept_keywords: WeakKeyDictionary[Engine, tuple[float, dict[str, tuple[str, ...]]]] = WeakKeyDictionary()
 
 
-async def registry_keywords(session: AsyncSession) -> Keywords:
-    """Every organisation's duty keywords (the registry's), by code: what tells a reporter's own matter
-    (`workflow.suggestions.is_personal`) from a shared problem. Kept in the process for a few minutes."""
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    kept = _kept_keywords.get(engine)
-    if kept is not None and time.monotonic() - kept[0] < KEYWORDS_KEPT_S:
-        return kept[1]
-    rows = await session.execute(
-        select(models.Organisation.code, models.Organisation.keywords)
-        .where(models.Organisation.keywords.is_not(None))
-        .order_by(models.Organisation.code)
-    )
-    keywords = {code: tuple(words) for code, words in rows if words}
-    _kept_keywords[engine] = (time.monotonic(), keywords)
-    return keywords
+async def registry_keywords(session: AsyncSession, city_org_id: int | None) -> Keywords:
+    """The duty keywords (the registry's) of the city's agencies and the province, by code; of every
+    organisation before a complaint has a city: what tells a reporter's own matter
+    (`workflow.suggestions.is_personal`) from a shared problem. Read with the list: an import of the
+    registry counts from the next card on."""
+    org = models.Organisation
+    query = select(org.code, org.keywords).where(org.keywords.is_not(None)).order_by(org.code)
+    if city_org_id is not None:
+        query = query.where(or_(org.parent_id == city_org_id, org.parent_id.is_(None)))
+    return {code: tuple(words) for code, words in await session.execute(query) if words}
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
@@ -143,7 +130,7 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
     found = similar(
         _case(row),
         [_case(rows[key]) for key in sorted(rows)],
-        keywords=await registry_keywords(session),
+        keywords=await registry_keywords(session, row.city_org_id),
         limit=SIMILAR_SHOWN,
     )
     return [

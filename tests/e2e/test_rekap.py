@@ -234,8 +234,8 @@ async def test_rekap_is_in_the_admin_command_menu(
     assert listed(province)["rekap"] == "Rekap periode: grafik, XLSX, CSV"
     assert listed(city)["rekap"] == "Report for a period: chart, XLSX, CSV"
     assert list(listed(province)) == [
-        "start", "queue", "rekap", "invite", "admins", "new", "my", "track", "contacts", "language",
-        "cancel", "help",
+        "start", "queue", "rekap", "invite", "admins", "new", "my", "track", "contacts", "datasaya",
+        "language", "cancel", "help",
     ]  # fmt: skip
     assert "rekap" not in listed(officer)
     assert "record" in listed(officer)
