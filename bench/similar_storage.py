@@ -25,12 +25,13 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bench.routing import Labelled, load
+from bench.routing import REGISTRY, Labelled, load
 from storage import duplicates, models, personal_data
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
 from storage.directory import Directory
-from workflow.actors import OrgKind, Role
+from storage.registry import import_organisations
+from workflow.actors import Role
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import ComplaintDraft
 from workflow.definitions import T
@@ -57,11 +58,12 @@ async def listed_on(url: str, order: Sequence[Labelled], cut: int) -> list[list[
         clock = Clock()
         directory = Directory(sessions)
         service = ComplaintService(sessions, WorkingCalendar(), clock=clock)
-        await directory.add_organisation(code="JATENG", name="Pemprov Jawa Tengah", kind=OrgKind.PROVINCE)
-        city = await directory.add_organisation(
-            code="KOTA-PKL", name="Dinkominfo Kota Pekalongan", kind=OrgKind.CITY, parent_code="JATENG"
-        )
-        province = await directory.add_admin(telegram_id=1, role=Role.PROVINCE, org_code="JATENG")
+        # The office's real registry: its agencies' duty words tell a matter from another, as in production.
+        await import_organisations(sessions, REGISTRY.read_text(encoding="utf-8"))
+        city = await directory.organisation_by_code("KOTA-PEKALONGAN")
+        assert city is not None
+        province_org = await directory.province()
+        province = await directory.add_admin(telegram_id=1, role=Role.PROVINCE, org_code=province_org.code)
         reporter = await directory.save_reporter(
             telegram_id=None, identity=Identity("Pelapor", "3375014507900002", "+6281234567801", "Pekalongan")
         )
