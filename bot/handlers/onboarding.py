@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.replies import drop_keyboard
 from bot.notices.delivery import result_keyboard
 from bot.notices.service_response import answer_keyboard
-from bot.ui.callbacks import RowId
+from bot.ui.admin_callbacks import InviteCb, RelayCb, SeatCb
 from bot.ui.commands import seat_commands
 from bot.ui.display import fit
 from bot.ui.texts import Html, Texts
@@ -45,19 +43,6 @@ from workflow.actors import Role
 from workflow.definitions import SS, ComplaintKind, S
 
 Clock = Callable[[], datetime]
-
-
-class InviteCb(CallbackData, prefix="iv"):
-    role: Literal["province", "city", "opd", "officer", "official"]  # an admin Role; may_invite decides
-    org_id: RowId
-
-
-class SeatCb(CallbackData, prefix="sd"):
-    admin_id: RowId
-
-
-class RelayCb(CallbackData, prefix="rd"):
-    relay_id: RowId
 
 
 # -- invites ---------------------------------------------------------------------------------------------

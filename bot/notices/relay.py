@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.onboarding import RelayCb
 from bot.notices.context import NoticeContext
+from bot.ui.admin_callbacks import RelayCb
 from bot.ui.display import fit
 from bot.ui.texts import Html, Texts
 from storage.outbox.claims import OutboxEntry

@@ -168,3 +168,21 @@ class UnlinkCb(CallbackData, prefix="gu"):
 
     c: RowId
     v: Version
+
+
+# -- seats, invites and relays (bot/handlers/onboarding.py; the relay card: bot/notices/relay.py) ---------
+
+
+class InviteCb(CallbackData, prefix="iv"):
+    role: Literal["province", "city", "opd", "officer", "official"]  # an admin Role; may_invite decides
+    org_id: RowId
+
+
+class SeatCb(CallbackData, prefix="sd"):
+    admin_id: RowId
+
+
+class RelayCb(CallbackData, prefix="rd"):
+    """ "✅ Sudah disampaikan" under a notice an officer relays to a complainant not on Telegram."""
+
+    relay_id: RowId
