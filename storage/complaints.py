@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from storage import duplicates, log_context, models
 from storage.data_errors import ComplaintNotFound, UnknownOrganisation
@@ -355,13 +356,17 @@ class ComplaintService:
             found = (await session.execute(query)).first()
             if found is None:
                 return None
-            row, reporter, events, files, orgs = found
+            row, reporter, events, files, orgs, joined = found
             similar: list[SimilarInfo] = []
             if row.state in duplicates.SIMILAR_STATES:
                 similar = await duplicates.similar_to(session, row, self.clock())
             return CardInfo(
                 similar=tuple(similar),
                 earlier=await duplicates.earlier_of(session, row),
+                joined=tuple(
+                    item["tracking_number"]
+                    for item in sorted(_json_list(joined), key=lambda item: item["id"])
+                ),
                 complaint=complaint_of(row),
                 reporter=reporter_of(reporter),
                 orgs={
@@ -522,10 +527,12 @@ class ComplaintService:
 
 
 def _card_query(dialect: str, complaint_id: int) -> Select[Any]:
-    """One row: the complaint and its reporter, with its events, attachments and the organisations it
-    passed through as JSON lists (`json_agg` on PostgreSQL, `json_group_array` on SQLite)."""
+    """One row: the complaint and its reporter, with its events, attachments, the organisations it
+    passed through and the duplicates joined to it as JSON lists (`json_agg` on PostgreSQL,
+    `json_group_array` on SQLite)."""
     complaint, event = models.Complaint, models.ComplaintEvent
     file, org = models.Attachment, models.Organisation
+    joined = aliased(models.Complaint)  # the duplicates that follow it (storage/duplicates.py)
     own_events = event.complaint_id == complaint.id
     passed = or_(
         org.id.in_(
@@ -543,6 +550,9 @@ def _card_query(dialect: str, complaint_id: int) -> Select[Any]:
             .where(file.complaint_id == complaint.id)
             .scalar_subquery(),
             select(_json_rows(dialect, org, ORGANISATION_FIELDS)).where(passed).scalar_subquery(),
+            select(_json_rows(dialect, joined, ("id", "tracking_number")))
+            .where(joined.duplicate_of_id == complaint.id)
+            .scalar_subquery(),
         )
         .join(models.Reporter, models.Reporter.id == complaint.reporter_id)
         .where(complaint.id == complaint_id)
@@ -557,6 +567,10 @@ def _json_rows(dialect: str, model: type[models.Base], fields: Sequence[str]) ->
     if dialect == "postgresql":
         return func.json_agg(func.json_build_object(*pairs))
     return func.json_group_array(func.json_object(*pairs))
+
+
+def _by_id(item: dict[str, Any]) -> int:
+    return int(item["id"])
 
 
 def _json_list(value: str | list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -155,6 +155,7 @@ class CardInfo:
     # complaint follows as a duplicate: storage/duplicates.py.
     similar: tuple[SimilarInfo, ...] = ()
     earlier: EarlierInfo | None = None
+    joined: tuple[str, ...] = ()  # the tracking numbers of the duplicates that follow this complaint
 
 
 @dataclass(frozen=True)

@@ -229,14 +229,25 @@ def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> tupl
     return render(keep), keep < len(chronology)
 
 
+# The duplicates' numbers named on the card they follow; the rest are counted.
+JOINED_SHOWN = 5
+
+
 def _duplicate_lines(card: CardInfo, t: Texts, now: datetime) -> list[Html]:
-    """The complaint it follows, or up to three that read like the same problem: one short line each."""
+    """The complaint it follows, or up to three that read like the same problem: one short line each; and
+    the complaints joined to it, whose reporters hear of its every step."""
     if card.earlier is not None:
         stage = similar_stage(card.earlier.state, t)
         return [t("admin.card.duplicate_of", number=card.earlier.tracking_number, stage=stage)]
+    lines: list[Html] = []
+    if card.joined:
+        shown = ", ".join(card.joined[:JOINED_SHOWN])
+        more = len(card.joined) - JOINED_SHOWN
+        numbers = shown if more <= 0 else t.plain("admin.card.joined.more", numbers=shown, count=more)
+        lines.append(t("admin.card.joined", numbers=numbers))
     if not card.similar:
-        return []
-    lines = [t("admin.similar.title")]
+        return lines
+    lines.append(t("admin.similar.title"))
     lines += [
         t(
             "admin.similar.line",

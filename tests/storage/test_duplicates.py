@@ -319,3 +319,8 @@ async def test_the_card_lists_similar_ones_and_a_duplicate_says_whom_it_follows(
     assert t.plain("admin.similar.title") not in text
     labels = [row[0].text for row in markup.inline_keyboard] if markup else []
     assert labels == [t.plain("admin.btn.unlink_duplicate")]
+    # The complaint it follows names it: its admins know whose reporters hear of their steps.
+    earlier = await world.complaints.card(first.id)
+    assert earlier is not None
+    text, _ = render_card(earlier, viewer=city, t=t, calendar=WorkingCalendar(), now=world.clock())
+    assert t("admin.card.joined", numbers=second.tracking_number) in text

@@ -1003,6 +1003,10 @@ TEXTS: dict[str, str] = {
     ),
     "admin.data.aborted": "Cancelled. Request #{id} still awaits a decision.",
     # -- similar complaints and duplicates (issue 17) ------------------------------------------------------
+    "admin.card.joined": (
+        "🔗 <b>Joined to this complaint</b>: {numbers}. Their reporters hear of every step and the result."
+    ),
+    "admin.card.joined.more": "{numbers} and {count} more",
     "admin.similar.title": "🔁 <b>Similar complaints</b> (maybe the same problem):",
     "admin.similar.line": "• {number} · {stage} · {age}",
     "admin.similar.age.today": "received today",

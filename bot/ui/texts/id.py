@@ -1035,6 +1035,10 @@ TEXTS: dict[str, str] = {
     ),
     "admin.data.aborted": "Dibatalkan. Permintaan #{id} masih menunggu keputusan.",
     # -- similar complaints and duplicates (issue 17) ------------------------------------------------------
+    "admin.card.joined": (
+        "🔗 <b>Digabung ke laporan ini</b>: {numbers}. Pelapornya ikut menerima setiap kabar dan hasilnya."
+    ),
+    "admin.card.joined.more": "{numbers} dan {count} lainnya",
     "admin.similar.title": "🔁 <b>Mirip laporan lain</b> (mungkin masalah yang sama):",
     "admin.similar.line": "• {number} · {stage} · {age}",
     "admin.similar.age.today": "masuk hari ini",
