@@ -129,6 +129,10 @@ class OutboxSender:
         stop = stop or asyncio.Event()
         try:
             while not stop.is_set():
+                if _being_cancelled():
+                    # A cancel that a library swallowed outright (it returned instead of raising) is still a
+                    # cancel: otherwise the sender goes on and whoever awaits it waits for ever.
+                    raise asyncio.CancelledError
                 # Cleared before looking, not before sleeping: a wake during the claim must not be lost.
                 news = self._wake.is_set()
                 self._wake.clear()

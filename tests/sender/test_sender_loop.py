@@ -4,6 +4,7 @@ not lost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import timedelta
 
@@ -105,6 +106,27 @@ async def test_a_cancelled_sender_stops_even_when_the_driver_turns_the_cancel_in
     """Before, the loop took the driver's error for a database outage and went on: a cancelled sender never
     ended (a test waiting for it hung, and a process could not be stopped)."""
     outbox = CancelSwallowingOutbox([])
+    task = asyncio.create_task(sender_for(outbox, idle=0.01).run())
+    await asyncio.sleep(0.05)  # in next_due_in, waiting
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=2)
+    assert done, "the sender went on after it was cancelled"
+    assert task.cancelled()
+
+
+class CancelIgnoringOutbox(ScriptedOutbox):
+    """A driver that, cancelled in the middle of a statement, swallows the cancellation and answers as if
+    nothing happened: the full suite once hung on such a lost cancel
+    (tests/e2e/test_notifications_kill.py)."""
+
+    async def next_due_in(self) -> timedelta | None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(3600)
+        return None
+
+
+async def test_a_cancelled_sender_stops_even_when_the_driver_swallows_the_cancel() -> None:
+    outbox = CancelIgnoringOutbox([])
     task = asyncio.create_task(sender_for(outbox, idle=0.01).run())
     await asyncio.sleep(0.05)  # in next_due_in, waiting
     task.cancel()
