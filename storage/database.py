@@ -11,10 +11,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, text
+from sqlalchemy import Table, event, exc, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 DEFAULT_SQLITE_PATH = Path("data") / "laporgub.sqlite3"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -42,9 +43,6 @@ def create_engine(url: str | None = None, **options: Any) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    # A restarted PostgreSQL leaves every pooled connection dead: pre-ping finds that out on checkout and
-    # reconnects, instead of failing the first statement of each stale connection (the chaos run shows it).
-    options.setdefault("pool_pre_ping", True)
     if "poolclass" not in options:
         # Kept open: enough for the updates the bot has in flight at a time (each holds a connection only
         # while it talks to the database), so a busy bot reuses them rather than connecting for most updates;
@@ -53,7 +51,44 @@ def create_engine(url: str | None = None, **options: Any) -> AsyncEngine:
         # webhook workers within PostgreSQL's default 100 connections.
         options.setdefault("pool_size", POOL_SIZE)
         options.setdefault("max_overflow", POOL_OVERFLOW)
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "checkout", _replace_if_closed)
+    if engine.dialect.driver == "asyncpg":
+        event.listen(engine.sync_engine, "handle_error", _asyncpg_disconnect)
+    return engine
+
+
+def _replace_if_closed(_dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """A restarted PostgreSQL leaves every pooled connection dead. Its sockets were closed, which asyncpg
+    has noticed by the time the pool hands one out: such a connection is replaced on checkout, for free.
+    (`pool_pre_ping` asks the server instead, a `BEGIN; ;ROLLBACK` per checkout: as many transactions again
+    as the bot's own.) A connection that looks open and is not (the server went away mid-use) fails its
+    statement; SQLAlchemy then takes it for a disconnect and replaces every connection the pool holds that
+    is older, and the update is handled again (its retry, its replay)."""
+    driver_connection = record.driver_connection
+    is_closed = getattr(driver_connection, "is_closed", None)
+    if is_closed is not None and is_closed():
+        raise exc.DisconnectionError("the server closed this pooled connection")
+
+
+def _asyncpg_disconnect(context: ExceptionContext) -> None:
+    """asyncpg's errors that mean the connection is gone, whether or not it has closed its socket yet: the
+    server's termination message read on an idle connection (a restart) fails the next statement with an
+    internal client error, which SQLAlchemy would not take for a disconnect, and would not renew the pool."""
+    import asyncpg
+
+    error = context.original_exception
+    cause = error.__cause__ if error.__cause__ is not None else error
+    if isinstance(
+        cause,
+        asyncpg.exceptions.PostgresConnectionError  # SQLSTATE class 08
+        | asyncpg.exceptions.AdminShutdownError
+        | asyncpg.exceptions.CrashShutdownError
+        | asyncpg.exceptions.CannotConnectNowError
+        | asyncpg.exceptions.InternalClientError
+        | ConnectionError,
+    ):
+        context.is_disconnect = True
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
