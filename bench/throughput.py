@@ -67,6 +67,10 @@ START_TIMEOUT_S = 60.0
 # The floor of a durable bot (bench/echo_durable.py --conversation) that issue 15's figures are held against.
 DURABLE_FLOOR = "aiogram echo + marks + conversation"
 # The workflow's phases (reporters filing, admins pressing), whose transactions per update are a target.
+# How long after a phase its transactions are all in pg_stat_database: a PostgreSQL (15+) backend that
+# reported its statistics less than a second before it went idle reports the rest 10 s later
+# (PGSTAT_IDLE_INTERVAL). Read sooner, a phase's last transactions were counted in the next phase.
+STATS_SETTLE_S = 10.5
 WORKFLOW_PHASES = ("one at a time", "saturated", "half of saturation")
 
 
@@ -154,6 +158,9 @@ class Report:
     open_conversations: int = 0
     opened_via_bot: int = 0
     sender: SenderRun | None = None
+    # Our bot idle, PostgreSQL transactions per second (its sender's and scheduler's polls): each phase's
+    # count holds `STATS_SETTLE_S` of them.
+    idle_transactions_per_s: float = 0.0
     profile: ProfileSummary | None = None
     profile_path: Path | None = None
 
@@ -261,7 +268,7 @@ def our_bot_env(api: LocalBotApi, database: str) -> dict[str, str]:
 
 async def database_counters(engine: AsyncEngine) -> tuple[int, int]:
     """Connections ever opened to the bench's database and transactions ended in it (pg_stat_database;
-    `sessions` needs PostgreSQL 14+). The statistics collector lags by up to half a second."""
+    `sessions` needs PostgreSQL 14+). They lag: see `STATS_SETTLE_S`."""
     async with engine.connect() as connection:
         row = (
             await connection.execute(
@@ -301,7 +308,7 @@ async def measure(
     meter = CpuMeter(pids, await backends(engine)).start()
     numbers = await work()
     meter.stop(await backends(engine))
-    await asyncio.sleep(0.6)  # for the statistics collector
+    await asyncio.sleep(STATS_SETTLE_S)
     now_connections, now_transactions = await database_counters(engine)
     phase = Phase(
         name, len(stamps.pushed), meter.wall, answer_latencies(api, account, stamps), meter.shares()
@@ -333,6 +340,11 @@ async def run_ours(
         await polling(api, account, child)
         await greet_admins(people)
         report.numbers.append(await people.journey(0))  # warm-up, not measured
+        await asyncio.sleep(STATS_SETTLE_S)  # the warm-up's transactions counted before the first phase
+        _, idle_from = await database_counters(engine)
+        await asyncio.sleep(STATS_SETTLE_S)
+        _, idle_to = await database_counters(engine)
+        report.idle_transactions_per_s = (idle_to - idle_from) / STATS_SETTLE_S
 
         async def one_at_a_time(first: int, count: int) -> list[str]:
             return [await people.journey(first + index) for index in range(count)]
@@ -554,6 +566,8 @@ def render(report: Report) -> str:
             f"{phase.connections / max(phase.updates, 1):.2f}"
             for phase in report.ours
         )
+        + f" (our bot idle: {report.idle_transactions_per_s:.1f} transactions/s, its sender's and scheduler's"
+        + f" polls; each phase counts {STATS_SETTLE_S:.1f} s of them, waiting for PostgreSQL's statistics)"
     )
     rss = [f"{echo.name} {echo.peak_rss_mb:.0f} MB" for echo in report.echoes]
     rss.append(

@@ -3,14 +3,17 @@
 An experiment (``python -m bench.throughput --bot-module bench.throughput_sql_census``): every pool checkout
 is attributed to the innermost function of the bot that asked for it (bot/, storage/; not
 storage/database.py), and the counts are written to ``sql_census.json`` in the bot's working directory
-when it stops. Divided by the updates of the run, they say where the transactions per update come from.
+(or to the path in ``SQL_CENSUS``) when it stops, each checkout's moment beside it (``*.timeline.json``).
+Divided by the updates of the run, they say where the transactions per update come from.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,9 @@ from storage import database
 
 ROOT = str(Path(__file__).resolve().parents[1]) + "/"
 CHECKOUTS: Counter[str] = Counter()
+# Each checkout's moment (seconds since the bot started) and asker, to tell an idle bot's from an update's.
+TIMELINE: list[tuple[float, str]] = []
+STARTED = time.monotonic()
 
 
 def _asker() -> str:
@@ -44,7 +50,9 @@ def _engine_with_census(url: Any, **options: Any) -> Any:
 
     @event.listens_for(engine.sync_engine, "checkout")
     def checked_out(*_: Any) -> None:
-        CHECKOUTS[_asker()] += 1
+        asker = _asker()
+        CHECKOUTS[asker] += 1
+        TIMELINE.append((round(time.monotonic() - STARTED, 3), asker))
 
     return engine
 
@@ -54,7 +62,9 @@ database.create_async_engine = _engine_with_census  # type: ignore[attr-defined]
 
 @atexit.register
 def _write() -> None:
-    Path("sql_census.json").write_text(json.dumps(CHECKOUTS.most_common(), indent=1))
+    path = Path(os.environ.get("SQL_CENSUS", "sql_census.json"))
+    path.write_text(json.dumps(CHECKOUTS.most_common(), indent=1))
+    path.with_suffix(".timeline.json").write_text(json.dumps(TIMELINE))
 
 
 if __name__ == "__main__":

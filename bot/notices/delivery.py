@@ -20,6 +20,7 @@ Two decisions:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attachment_keeper import FileShelf, media_source
 from bot.notices.context import ChatRender, Render
@@ -41,7 +43,7 @@ from bot.ui.texts import Html, Texts, texts_for
 from storage.complaints import ComplaintService
 from storage.directory import Caller, Directory
 from storage.duplicates import LINK, UNLINK
-from storage.outbox.claims import Outbox, OutboxEntry
+from storage.outbox.claims import Outbox, OutboxEntry, delivered_message_ids
 from storage.outbox.notifications import NoticeKind
 from storage.outbox.parts import OutboxParts, parts_done
 from storage.views import AdminInfo, AttachmentInfo, CardInfo, EventInfo
@@ -61,6 +63,10 @@ MESSAGE_NOT_MODIFIED = "message is not modified"
 # Edits of a copy that is gone (deleted from the chat): nothing is left to retire.
 NOTHING_TO_EDIT = ("message to edit not found", "message can't be edited")
 REASON_SHOWN = 500
+# What a claim read for its rows (`Delivery.prepare`) is used while it is this recent; a row held back longer
+# (rates, a busy chat) reads its complaint again, as it is when the row goes out.
+PREPARED_FRESH_S = 1.0
+CARD_IDS_KEPT_S = 60.0
 
 
 class UnknownNotice(Exception):
@@ -73,6 +79,15 @@ class _RowRecipient:
 
     chat_id: int
     read: Caller | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a claim's transaction read for one row: its complaint's card and its recipient."""
+
+    card: CardInfo | None
+    recipient: Caller | None
+    read_at: float  # time.monotonic()
 
 
 # The recipient of the row this task is rendering. A rendering asks for the chat's language and seats
@@ -141,6 +156,62 @@ class Delivery:
             NoticeKind.REPORTER_OVERDUE: self.reporter_overdue,
         }
         self.chat_renderers: dict[str, ChatRender] = {}
+        self._prepared: dict[int, _Prepared] = {}  # by outbox row id, until the row is rendered
+        # By outbox row id of a card copy: its message id, and when it was read (a recorded id stays).
+        self._card_message_ids: dict[int, tuple[int | None, float]] = {}
+
+    async def prepare(self, session: AsyncSession, entries: list[OutboxEntry]) -> None:
+        """In the claim's transaction (`Outbox.settle_and_claim`): each claimed row's complaint card and
+        recipient, and the message ids of the card copies rows retire, so that rendering a row reads
+        nothing more of its own and the sender spends one transaction per claim, not one per row."""
+        now = time.monotonic()
+        self._forget_stale(now)
+        about = {
+            entry.id: (entry, entry.complaint_id)
+            for entry in entries
+            if entry.complaint_id is not None and entry.kind in self.renderers
+        }
+        cards = {
+            complaint_id: await self.complaints.card(complaint_id, session=session)
+            for complaint_id in dict.fromkeys(complaint_id for _, complaint_id in about.values())
+        }
+        recipients = {
+            chat_id: await self.directory.caller(chat_id, session=session)
+            for chat_id in dict.fromkeys(
+                entry.chat_id for entry, complaint_id in about.values() if cards[complaint_id] is not None
+            )
+        }
+        for entry, complaint_id in about.values():
+            self._prepared[entry.id] = _Prepared(cards[complaint_id], recipients.get(entry.chat_id), now)
+        copies = [
+            int(entry.payload["card_row_id"])
+            for entry, _ in about.values()
+            if entry.kind == NoticeKind.CARD_HANDLED and "card_row_id" in entry.payload
+        ]
+        if copies:
+            for row_id, message_id in (await delivered_message_ids(session, copies)).items():
+                self._card_message_ids[row_id] = (message_id, now)
+
+    def _forget_stale(self, now: float) -> None:
+        # What was read for rows that went out without it (a sender stopped with rows in flight, a row held
+        # back too long) is dropped: nothing piles up.
+        self._prepared = {
+            row_id: ready
+            for row_id, ready in self._prepared.items()
+            if now - ready.read_at <= PREPARED_FRESH_S
+        }
+        self._card_message_ids = {
+            row_id: read
+            for row_id, read in self._card_message_ids.items()
+            if now - read[1] <= CARD_IDS_KEPT_S
+        }
+
+    async def delivered_message_id(self, row_id: int) -> int | None:
+        """The Telegram message id an earlier outbox row (a card copy) produced: as the claim read it, or
+        now. A copy is an earlier row of the same chat: recorded before the row retiring it was claimed."""
+        if row_id in self._card_message_ids:
+            return self._card_message_ids.pop(row_id)[0]
+        return await self.outbox.delivered_message_id(row_id)
 
     def register(self, kind: str, render: Render) -> None:
         """Another kind of notice (the scheduler's reminders, say), rendered by its own module."""
@@ -164,12 +235,16 @@ class Delivery:
         if render is None:
             raise UnknownNotice(f"no rendering for outbox rows of kind {entry.kind!r}")
         card = None
-        if entry.complaint_id is not None:
-            # The card and who reads it (nearly every renderer asks), in one transaction: with the settle
-            # after sending, a row costs the sender two.
+        ready = self._prepared.pop(entry.id, None)
+        row = _row_recipient.get()
+        if ready is not None and time.monotonic() - ready.read_at <= PREPARED_FRESH_S:
+            card = ready.card
+            if row is not None and row.chat_id == entry.chat_id and row.read is None:
+                row.read = ready.recipient
+        elif entry.complaint_id is not None:
+            # Not read by its claim (or too long ago): the card and who reads it, in one transaction.
             async with self.complaints.sessions() as session:
                 card = await self.complaints.card(entry.complaint_id, session=session)
-                row = _row_recipient.get()
                 if card is not None and row is not None and row.chat_id == entry.chat_id and row.read is None:
                     row.read = await self.directory.caller(entry.chat_id, session=session)
         if card is None:
@@ -208,7 +283,7 @@ class Delivery:
         return (await self.bot.send_message(entry.chat_id, text, reply_markup=keyboard)).message_id
 
     async def card_handled(self, entry: OutboxEntry, card: CardInfo) -> int | None:
-        message_id = await self.outbox.delivered_message_id(entry.payload["card_row_id"])
+        message_id = await self.delivered_message_id(entry.payload["card_row_id"])
         if message_id is None:
             return None  # the copy was never delivered (or was skipped as stale): nothing to retire
         t = await self.texts(entry.chat_id)

@@ -171,6 +171,7 @@ def create_notifier(
         settings=sender_settings(settings),
         on_undeliverable=delivery.undeliverable,
         sender_id=sender_id,
+        prepare=delivery.prepare,
     )
     wakeup = OutboxWakeup(engine.url, sender.wake) if can_listen(engine.url) else None
     return Notifier(sender, bot, wakeup)

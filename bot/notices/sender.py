@@ -29,7 +29,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from storage.outbox.claims import Outbox, OutboxEntry
+from storage.outbox.claims import Outbox, OutboxEntry, Prepare, Sent
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -79,6 +79,8 @@ class SenderSettings:
     backoff_base_seconds: float = 1.0
     backoff_max_seconds: float = 300.0
     max_attempts: int = 12
+    # A row Telegram has answered for is recorded as sent within this long, with the sender's next claim.
+    settle_within_seconds: float = 0.25
 
 
 class OutboxSender:
@@ -90,6 +92,15 @@ class OutboxSender:
     busy; not after every settled row (a claim per delivered row would cost more than the rows). A chat's
     order needs nothing here: `Outbox.claim` hands out only a chat's oldest pending row, and a row in flight
     (or waiting for its retry) is pending.
+
+    One transaction per claim, not per row: the rows Telegram has answered for are recorded as sent in the
+    next claim's transaction (`Outbox.settle_and_claim`), and `prepare` reads what the claimed rows need to be
+    rendered in it too. A sent row waits at most `settle_within_seconds` to be recorded: an idle sender
+    claims then rather than at once, so that news meanwhile (the next update's notices) shares the
+    transaction. Its chat's next row waits for that record, within Telegram's interval between two messages
+    to one chat; a sender killed meanwhile leaves the row leased, to be sent again (the one window, a little
+    wider). Retries and refusals are recorded at once: they are rare, and a refusal's `on_undeliverable`
+    must know the row was still this sender's.
     """
 
     def __init__(
@@ -101,6 +112,7 @@ class OutboxSender:
         settings: SenderSettings | None = None,
         on_undeliverable: OnUndeliverable | None = None,
         sender_id: str | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.outbox = outbox
         self.deliver = deliver
@@ -108,12 +120,16 @@ class OutboxSender:
         self.settings = settings or SenderSettings()
         self.on_undeliverable = on_undeliverable
         self.sender_id = sender_id or f"sender-{uuid.uuid4().hex[:12]}"
+        self.prepare = prepare
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}  # by outbox row id
         self._settled = asyncio.Event()  # a row in flight was settled (or its task ended)
         self._settled_since_claim = 0
         self._next_claim_at = 0.0  # with rows in flight, claim again by then (`time.monotonic()`)
         self._refill_at = max(1, self.settings.batch_size // 2)
+        self._sent: list[Sent] = []  # answered for by Telegram, to be recorded with the next claim
+        self._record_by = 0.0  # with rows in `_sent`, claim by then (`time.monotonic()`) to record them
+        self._due_at: float | None = 0.0  # when the last empty claim said a row is claimable (None: none)
 
     def wake(self) -> None:
         """Something new is in the outbox: look now rather than at the next poll."""
@@ -152,6 +168,7 @@ class OutboxSender:
                     )
                     await self._idle(stop, self.settings.idle_poll_seconds)
             await self._finish_in_flight()
+            await self._record_the_rest()
         finally:
             await self._cancel_in_flight()
 
@@ -161,7 +178,7 @@ class OutboxSender:
         try:
             while True:
                 self._settled.clear()
-                if not await self.outbox.pending_count():
+                if not self._sent and not await self.outbox.pending_count():
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"outbox not drained within {within}s")
@@ -174,16 +191,22 @@ class OutboxSender:
                     due = await self.outbox.next_due_in()
                     await asyncio.sleep(max(0.01, min(due.total_seconds() if due else 0.05, 0.5)))
             await self._finish_in_flight()  # settled rows whose task still tells `on_undeliverable`
+            await self._record_the_rest()
         finally:
             await self._cancel_in_flight()
 
     def _time_to_claim(self, news: bool) -> bool:
         busy = len(self._in_flight)
+        if self._sent and time.monotonic() >= self._record_by:
+            return True
         if busy >= self.settings.batch_size:
             return False
+        if not busy:
+            # Idle: at its poll or a row's due time, or on news; rows sent and not yet recorded wait for news
+            # (to share its claim) until they must be recorded.
+            return news or not self._sent
         return (
-            not busy
-            or self._settled_since_claim >= self._refill_at
+            self._settled_since_claim >= self._refill_at
             or time.monotonic() >= self._next_claim_at
             # News while the sender is less than half busy: claim now. A busy sender takes it at its next
             # refill, or it would claim after every update that queued a notice.
@@ -191,14 +214,27 @@ class OutboxSender:
         )
 
     async def _claim_and_start(self) -> list[asyncio.Task[None]]:
-        free = self.settings.batch_size - len(self._in_flight)
-        if free <= 0:
+        free = max(self.settings.batch_size - len(self._in_flight), 0)
+        sent = list(self._sent)
+        if not free and not sent:
             return []
         # Reset before the claim's await: rows settling during it count towards the next claim.
         self._settled_since_claim = 0
-        self._next_claim_at = time.monotonic() + self.settings.idle_poll_seconds
+        claimed_at = time.monotonic()
+        self._next_claim_at = claimed_at + self.settings.idle_poll_seconds
+        claim = await _unbroken(
+            self.outbox.settle_and_claim(
+                self.sender_id, sent=sent, limit=free, prepare=self.prepare, due=not self._in_flight
+            )
+        )
+        del self._sent[: len(sent)]  # rows sent during the claim are recorded with the next one
+        if self._sent:
+            self._record_by = claimed_at + self.settings.settle_within_seconds
+        for lost in {item.entry_id for item in sent} - claim.recorded:
+            logger.warning("outbox row %s was no longer this sender's when recorded as sent", lost)
+        self._due_at = None if claim.due_in is None else claimed_at + claim.due_in.total_seconds()
         started = []
-        for entry in await _unbroken(self.outbox.claim(self.sender_id, limit=free)):
+        for entry in claim.entries:
             if entry.id in self._in_flight:
                 # Its lease ran out while it was in flight and this claim renewed it: the task in flight
                 # still settles it (the row is leased to this sender); a second send would double it.
@@ -224,14 +260,38 @@ class OutboxSender:
             )
 
     async def _wait(self, stop: asyncio.Event) -> None:
-        """Until something may be claimed: a row settled, news, the claim timer, or (idle) a due time."""
+        """Until something may be claimed: a row settled, news, the claim timer, (idle) a due time, or the
+        moment sent rows must be recorded."""
+        now = time.monotonic()
+        record_in = self._record_by - now if self._sent else float("inf")
         if not self._in_flight:
-            await self._sleep_until_due(stop)
+            if self._sent:
+                await self._idle(stop, record_in)
+            else:
+                await self._sleep_until_due(stop)
         elif len(self._in_flight) >= self.settings.batch_size:
-            await self._idle(stop, self.settings.idle_poll_seconds)
+            await self._idle(stop, min(self.settings.idle_poll_seconds, record_in))
         else:
-            # Not `next_due_in` here: the rows queued behind those in flight look due, and are not claimable.
-            await self._idle(stop, self._next_claim_at - time.monotonic())
+            # Not a due time here: the rows queued behind those in flight look due, and are not claimable.
+            await self._idle(stop, min(self._next_claim_at - now, record_in))
+
+    async def _record_the_rest(self) -> None:
+        """Stopping: the rows sent since the last claim are recorded now."""
+        if not self._sent:
+            return
+        try:
+            sent = list(self._sent)
+            await _unbroken(self.outbox.settle_and_claim(self.sender_id, sent=sent, limit=0))
+            del self._sent[: len(sent)]
+        except Exception:
+            if _being_cancelled():
+                raise asyncio.CancelledError from None
+            logger.exception(
+                "outbox sender %s: %d sent row(s) could not be recorded; they go again when their lease "
+                "runs out",
+                self.sender_id,
+                len(self._sent),
+            )
 
     async def _finish_in_flight(self) -> None:
         while self._in_flight:
@@ -245,12 +305,10 @@ class OutboxSender:
             await asyncio.wait(tasks)
 
     async def _sleep_until_due(self, stop: asyncio.Event) -> None:
-        due = await self.outbox.next_due_in()
-        wait = (
-            self.settings.idle_poll_seconds
-            if due is None
-            else min(due.total_seconds(), self.settings.idle_poll_seconds)
-        )
+        # The due time the last claim found, in its own transaction, when it had nothing to hand out.
+        wait = self.settings.idle_poll_seconds
+        if self._due_at is not None:
+            wait = min(self._due_at - time.monotonic(), wait)
         await self._idle(stop, wait)
 
     async def _idle(self, stop: asyncio.Event, wait: float) -> None:
@@ -283,8 +341,10 @@ class OutboxSender:
             else:
                 await self._retry(entry, f"{type(error).__name__}: {error}", self._backoff(entry))
         else:
-            # The one window: Telegram has the message and this UPDATE has not yet committed.
-            await _unbroken(self.outbox.mark_sent(entry.id, self.sender_id, message_id))
+            # The one window: Telegram has the message and the row is not yet recorded as sent.
+            if not self._sent:
+                self._record_by = time.monotonic() + self.settings.settle_within_seconds
+            self._sent.append(Sent(entry.id, message_id))
 
     async def _retry(self, entry: OutboxEntry, error: str, delay: timedelta) -> None:
         if entry.attempts + 1 >= self.settings.max_attempts:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.notices.sender import OutboxSender, RateGate, SenderSettings
-from storage.outbox.claims import OutboxEntry
+from storage.outbox.claims import Claim, OutboxEntry, Prepare, Sent
 
 ENTRY = OutboxEntry(
     id=1, chat_id=7001, kind="test", complaint_id=None, complaint_version=None, payload={}, attempts=0
@@ -24,6 +25,7 @@ class ScriptedOutbox:
         self.on_claim = on_claim
         self.sent: list[int] = []
         self.down = False
+        self.released = asyncio.Event()  # ends a database call the fake holds (the test is over)
 
     async def claim(self, sender_id: str, *, limit: int = 50) -> list[OutboxEntry]:
         if callable(self.on_claim):
@@ -34,9 +36,19 @@ class ScriptedOutbox:
             raise step
         return step
 
-    async def mark_sent(self, entry_id: int, sender_id: str, telegram_message_id: int | None) -> bool:
-        self.sent.append(entry_id)
-        return True
+    async def settle_and_claim(
+        self,
+        sender_id: str,
+        *,
+        sent: Sequence[Sent] = (),
+        limit: int = 50,
+        prepare: Prepare | None = None,
+        due: bool = False,
+    ) -> Claim:
+        self.sent.extend(item.entry_id for item in sent)
+        entries = await self.claim(sender_id, limit=limit) if limit else []
+        due_in = await self.next_due_in() if due and not entries else None
+        return Claim(entries, frozenset(item.entry_id for item in sent), due_in)
 
     async def next_due_in(self) -> timedelta | None:
         if self.down:
@@ -96,7 +108,7 @@ class CancelSwallowingOutbox(ScriptedOutbox):
 
     async def next_due_in(self) -> timedelta | None:
         try:
-            await asyncio.sleep(3600)
+            await self.released.wait()
         except asyncio.CancelledError:
             raise ConnectionError("the connection was closed in the middle of operation") from None
         return None
@@ -107,9 +119,10 @@ async def test_a_cancelled_sender_stops_even_when_the_driver_turns_the_cancel_in
     ended (a test waiting for it hung, and a process could not be stopped)."""
     outbox = CancelSwallowingOutbox([])
     task = asyncio.create_task(sender_for(outbox, idle=0.01).run())
-    await asyncio.sleep(0.05)  # in next_due_in, waiting
+    await asyncio.sleep(0.05)  # asking for the due time, waiting
     task.cancel()
     done, _ = await asyncio.wait([task], timeout=2)
+    outbox.released.set()
     assert done, "the sender went on after it was cancelled"
     assert task.cancelled()
 
@@ -121,15 +134,16 @@ class CancelIgnoringOutbox(ScriptedOutbox):
 
     async def next_due_in(self) -> timedelta | None:
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.sleep(3600)
+            await self.released.wait()
         return None
 
 
 async def test_a_cancelled_sender_stops_even_when_the_driver_swallows_the_cancel() -> None:
     outbox = CancelIgnoringOutbox([])
     task = asyncio.create_task(sender_for(outbox, idle=0.01).run())
-    await asyncio.sleep(0.05)  # in next_due_in, waiting
+    await asyncio.sleep(0.05)  # asking for the due time, waiting
     task.cancel()
     done, _ = await asyncio.wait([task], timeout=2)
+    outbox.released.set()
     assert done, "the sender went on after it was cancelled"
     assert task.cancelled()

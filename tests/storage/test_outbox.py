@@ -1,15 +1,17 @@
-"""Outbox claiming: in order per chat, never two senders on one row, a dead sender's rows come back."""
+"""Outbox claiming: in order per chat, never two senders on one row, a dead sender's rows come back; rows
+sent are recorded with the next claim, in its transaction."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage import models
 from storage.database import session_factory
-from storage.outbox.claims import Outbox
+from storage.outbox.claims import Outbox, OutboxEntry, Sent
 from tests.conftest import START, FakeClock
 
 
@@ -110,3 +112,45 @@ async def test_competing_senders_never_hold_the_same_row(clean_engine: AsyncEngi
             f"{chat}-{n}" for n in range(3)
         ]
     assert await outbox.pending_count() == 0
+
+
+async def test_sent_rows_are_recorded_with_the_next_claim_in_its_transaction(
+    clean_engine: AsyncEngine,
+) -> None:
+    outbox, clock = await outbox_with(clean_engine, [(1, "a1"), (2, "b1"), (1, "a2"), (3, "c1")])
+    a1, b1, c1 = await outbox.claim("s1")
+    await outbox.retry_later(c1.id, "s1", "429: retry after 5", timedelta(seconds=5))
+    stolen = Sent(c1.id, 99)  # retried, so no longer s1's: not recorded as sent
+    begun: list[object] = []
+    prepared: list[tuple[object, list[str]]] = []
+
+    async def prepare(session: AsyncSession, entries: list[OutboxEntry]) -> None:
+        prepared.append((session, labels(entries)))
+
+    def began(connection: object) -> None:
+        begun.append(connection)
+
+    event.listen(clean_engine.sync_engine, "begin", began)
+    try:
+        claim = await outbox.settle_and_claim(
+            "s1", sent=[Sent(a1.id, 501), Sent(b1.id, None), stolen], prepare=prepare, due=True
+        )
+    finally:
+        event.remove(clean_engine.sync_engine, "begin", began)
+    assert len(begun) == 1
+    assert claim.recorded == {a1.id, b1.id}
+    assert labels(claim.entries) == ["a2"]  # a1's record let its chat's next row be claimed at once
+    assert [labels for _, labels in prepared] == [["a2"]]
+    assert claim.due_in is None  # something was claimed: not asked
+    assert await outbox.delivered_message_id(a1.id) == 501
+    assert await outbox.delivered_message_id(b1.id) is None
+    assert await outbox.pending_count() == 2  # a2 in flight, c1 waiting for its retry
+
+    empty = await outbox.settle_and_claim("s1", due=True)
+    assert empty.entries == []
+    assert empty.due_in == timedelta(seconds=5)  # c1's retry; a2 is leased
+    clock.advance(seconds=5)
+    (a2,) = claim.entries
+    last = await outbox.settle_and_claim("s1", sent=[Sent(a2.id, None)])  # no message id at all: an edit
+    assert last.recorded == {a2.id}
+    assert labels(last.entries) == ["c1"]
