@@ -158,9 +158,6 @@ class Report:
     open_conversations: int = 0
     opened_via_bot: int = 0
     sender: SenderRun | None = None
-    # Our bot idle, PostgreSQL transactions per second (its sender's and scheduler's polls): each phase's
-    # count holds `STATS_SETTLE_S` of them.
-    idle_transactions_per_s: float = 0.0
     profile: ProfileSummary | None = None
     profile_path: Path | None = None
 
@@ -341,10 +338,6 @@ async def run_ours(
         await greet_admins(people)
         report.numbers.append(await people.journey(0))  # warm-up, not measured
         await asyncio.sleep(STATS_SETTLE_S)  # the warm-up's transactions counted before the first phase
-        _, idle_from = await database_counters(engine)
-        await asyncio.sleep(STATS_SETTLE_S)
-        _, idle_to = await database_counters(engine)
-        report.idle_transactions_per_s = (idle_to - idle_from) / STATS_SETTLE_S
 
         async def one_at_a_time(first: int, count: int) -> list[str]:
             return [await people.journey(first + index) for index in range(count)]
@@ -566,8 +559,8 @@ def render(report: Report) -> str:
             f"{phase.connections / max(phase.updates, 1):.2f}"
             for phase in report.ours
         )
-        + f" (our bot idle: {report.idle_transactions_per_s:.1f} transactions/s, its sender's and scheduler's"
-        + f" polls; each phase counts {STATS_SETTLE_S:.1f} s of them, waiting for PostgreSQL's statistics)"
+        + f" (each phase counts {STATS_SETTLE_S:.1f} s of the bot idle after it, waiting for PostgreSQL's"
+        + " statistics)"
     )
     rss = [f"{echo.name} {echo.peak_rss_mb:.0f} MB" for echo in report.echoes]
     rss.append(
