@@ -1,7 +1,9 @@
 """One database session per update: a reporter's answer and an admin's press each cost the update's mark,
 one unit of work committed before the replies, and one transaction at the end (the conversation row with the
 done mark). A handler that fails leaves nothing of its update behind, and the replay files nothing twice.
-A refused press is answered by the one error handler, within the update's handling."""
+A refused press is answered by the one error handler, within the update's handling. The outbox sender
+spends a transaction per claim, not per notice: the rows it sent are recorded with its next claim, and what
+the claimed rows need is read in it."""
 
 from __future__ import annotations
 
@@ -24,10 +26,11 @@ from bot.updates import polling
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine
-from tests.conftest import World
+from tests.conftest import World, draft_for
 from tests.e2e.admin_desk import Desk, down_to, seed
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot
+from tests.e2e.notifications import add_extra_admins, delivered, notifier_for, open_chats
 from tests.e2e.scripts import Answers, answer_complaint, answer_identity, start_filing
 from workflow.definitions import S, T
 
@@ -176,6 +179,40 @@ async def test_a_refused_press_is_answered_by_the_error_handler_and_its_update_i
     unchanged = await world.complaints.get(complaint.id)
     assert unchanged is not None
     assert unchanged.version == complaint.version
+
+
+async def test_the_sender_spends_a_transaction_per_claim_not_per_notice(
+    local_api: LocalBotApi, bot_engine: AsyncEngine, clean_engine: AsyncEngine, world: World
+) -> None:
+    await add_extra_admins(world)
+    await open_chats(world, local_api, "province", "province2", "province3")
+    for n in range(3):  # a card for each of the three province admins, three complaints
+        await world.complaints.submit(
+            draft_for(world.reporter, subject=f"Laporan {n}"), world.reporter.as_actor()
+        )
+    async with clean_engine.connect() as connection:
+        per_chat = dict(
+            (
+                await connection.execute(
+                    select(models.OutboxMessage.chat_id, func.count()).group_by(models.OutboxMessage.chat_id)
+                )
+            ).all()
+        )
+    notices = sum(per_chat.values())
+    rounds = max(per_chat.values())  # a claim takes each chat's oldest row: three rounds of claims
+    # Its idle poll out of the way: what is counted is what the notices cost.
+    notifier = notifier_for(local_api, bot_engine, world, sender_idle_poll_seconds=30.0)
+    with transactions(bot_engine) as begun:
+        notifier.start()
+        try:
+            await delivered(clean_engine, None, within=30)
+        finally:
+            await notifier.stop()
+    assert (notices, rounds) == (9, 3)
+    # A claim per round, each recording the round before; the last round recorded by one more. Before, a
+    # notice cost its card's read and its settle, and every claim its own transaction: over 20 here.
+    assert len(begun) <= rounds + 2, begun
+    print(f"{notices} notices in {len(per_chat)} chats: {len(begun)} transactions of the sender")
 
 
 async def confirmed_after_one_failure(reporter: Reporter) -> ChatMessage:
