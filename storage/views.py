@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from storage import models
 from workflow.actors import Actor, Organisation, OrgKind, Role
 from workflow.definitions import ComplaintKind
@@ -204,7 +206,7 @@ def reporter_of(row: models.Reporter) -> ReporterInfo:
     )
 
 
-def complaint_of(row: models.Complaint) -> ComplaintInfo:
+def complaint_of(row: models.Complaint | Row[Any]) -> ComplaintInfo:
     return ComplaintInfo(
         id=row.id,
         tracking_number=row.tracking_number,
