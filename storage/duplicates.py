@@ -19,8 +19,8 @@ import functools
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, or_, select, text, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, Select, bindparam, func, insert, or_, select, text, union_all, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import models
 from storage.data_errors import ComplaintNotFound
@@ -83,9 +83,14 @@ def terms_of(subject: str, chronology: str, place: str) -> list[str]:
     return sorted({term[:TERM_LENGTH] for term in terms(f"{subject} {chronology} {place}")})
 
 
-def add_terms(session: AsyncSession, row: models.Complaint) -> None:
-    for term in terms_of(row.subject, row.chronology, row.event_place):
-        session.add(models.ComplaintTerm(complaint_id=row.id, term=term))
+async def insert_terms(connection: AsyncConnection, row: Row[Any]) -> None:
+    """The words of a complaint just filed, for the similar lists of the complaints after it."""
+    found = terms_of(row.subject, row.chronology, row.event_place)
+    if found:
+        await connection.execute(_ADDING_TERM, [{"complaint_id": row.id, "term": term} for term in found])
+
+
+_ADDING_TERM = insert(table_of(models.ComplaintTerm))
 
 
 async def similar_to(
@@ -376,6 +381,10 @@ async def follow(
     milestone, and an outcome becomes each duplicate's own."""
     if trigger not in FOLLOWED_MILESTONES | FOLLOWED_OUTCOMES:
         return
+    # Nearly always none: asked on the connection first, loaded as models only when there are some.
+    connection = await connection_of(session)
+    if (await connection.execute(_FOLLOWING, {"earlier_id": earlier.id})).first() is None:
+        return
     complaint = models.Complaint
     dups = list(
         await session.scalars(
@@ -397,6 +406,16 @@ async def follow(
             "earlier": earlier.tracking_number,
         }
         await _tell_reporter(session, dup, common, now, key_suffix=f"follow:{earlier.id}:{earlier.version}")
+
+
+_FOLLOWING = (
+    select(table_of(models.Complaint).c.id)
+    .where(
+        table_of(models.Complaint).c.duplicate_of_id == bindparam("earlier_id"),
+        table_of(models.Complaint).c.state.not_in([S.RESOLVED, S.CLOSED, S.REJECTED]),
+    )
+    .limit(1)
+)
 
 
 async def _follow_outcome(

@@ -167,7 +167,7 @@ class TransitionResult:
     notified_chat_ids: tuple[int, ...]
 
 
-def organisation_of(row: models.Organisation) -> Organisation:
+def organisation_of(row: models.Organisation | Row[Any]) -> Organisation:
     return Organisation(
         id=row.id,
         kind=OrgKind(row.kind),
