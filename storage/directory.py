@@ -74,7 +74,8 @@ class Directory:
 
     async def organisation(self, org_id: int, *, session: AsyncSession | None = None) -> Organisation | None:
         async with using(self.sessions, session) as session:
-            row = await session.get(models.Organisation, org_id)
+            connection = await connection_of(session)
+            row = (await connection.execute(_ORGANISATION, {"org_id": org_id})).first()
             return organisation_of(row) if row else None
 
     async def organisation_by_code(
@@ -102,14 +103,10 @@ class Directory:
         Never the office itself: an agency registered under a city with the city's own name (an older registry
         listed the city's Dinkominfo among its OPDs) is left out, as the registry import now refuses it.
         """
-        query = select(models.Organisation).where(
-            models.Organisation.parent_id == org_id,
-            models.Organisation.kind == kind,
-            models.Organisation.active,
-        )
         async with using(self.sessions, session) as session:
-            office = await session.get(models.Organisation, org_id)
-            rows = list(await session.scalars(query))
+            connection = await connection_of(session)
+            office = (await connection.execute(_ORGANISATION, {"org_id": org_id})).first()
+            rows = (await connection.execute(_TARGETS, {"org_id": org_id, "kind": kind})).all()
         own = {office.name.casefold(), (office.short_name or office.name).casefold()} if office else set()
         found = [
             organisation_of(row)
@@ -122,24 +119,20 @@ class Directory:
         self, org_id: int, trigger: str, *, limit: int = 3, session: AsyncSession | None = None
     ) -> list[int]:
         """The organisations `org_id` sent complaints to most often with `trigger`, most used first."""
-        used = func.count(models.ComplaintEvent.id)
-        query = (
-            select(models.ComplaintEvent.to_org_id)
-            .where(
-                models.ComplaintEvent.org_id == org_id,
-                models.ComplaintEvent.trigger == trigger,
-                models.ComplaintEvent.to_org_id.is_not(None),
-            )
-            .group_by(models.ComplaintEvent.to_org_id)
-            .order_by(used.desc(), func.max(models.ComplaintEvent.id).desc())
-            .limit(limit)
-        )
         async with using(self.sessions, session) as session:
-            return [int(org) for org in await session.scalars(query) if org is not None]
+            connection = await connection_of(session)
+            found = await connection.execute(
+                _MOST_USED, {"org_id": org_id, "trigger": trigger, "most": limit}
+            )
+            return [int(org) for org in found.scalars() if org is not None]
 
     async def province(self, *, session: AsyncSession | None = None) -> Organisation:
         async with using(self.sessions, session) as session:
-            return organisation_of(await province_row(session))
+            connection = await connection_of(session)
+            row = (await connection.execute(_PROVINCE)).first()
+            if row is None:
+                raise NoProvince()
+            return organisation_of(row)
 
     async def add_admin(
         self, *, telegram_id: int, role: Role, org_code: str, full_name: str = ""
@@ -273,18 +266,6 @@ async def _org_by_code(session: AsyncSession, code: str) -> models.Organisation:
     return row
 
 
-async def province_row(session: AsyncSession) -> models.Organisation:
-    row = await session.scalar(
-        select(models.Organisation)
-        .where(models.Organisation.kind == OrgKind.PROVINCE, models.Organisation.active)
-        .order_by(models.Organisation.id)
-        .limit(1)
-    )
-    if row is None:
-        raise NoProvince()
-    return row
-
-
 async def active_admins(session: AsyncSession, org_id: int, role: Role) -> list[AdminInfo]:
     connection = await connection_of(session)
     found = await connection.execute(_ACTIVE_ADMINS, {"org_id": org_id, "role": role})
@@ -300,6 +281,25 @@ _ACTIVE_ADMINS = (
     .join(_ORGS, _ADMINS.c.org_id == _ORGS.c.id)
     .where(_ADMINS.c.org_id == bindparam("org_id"), _ADMINS.c.role == bindparam("role"), _ADMINS.c.active)
     .order_by(_ADMINS.c.id)
+)
+_ORGANISATION = select(_ORGS).where(_ORGS.c.id == bindparam("org_id"))
+_TARGETS = select(_ORGS).where(
+    _ORGS.c.parent_id == bindparam("org_id"), _ORGS.c.kind == bindparam("kind"), _ORGS.c.active
+)
+_PROVINCE = (
+    select(_ORGS).where(_ORGS.c.kind == OrgKind.PROVINCE, _ORGS.c.active).order_by(_ORGS.c.id).limit(1)
+)
+_EVENTS = table_of(models.ComplaintEvent)
+_MOST_USED = (
+    select(_EVENTS.c.to_org_id)
+    .where(
+        _EVENTS.c.org_id == bindparam("org_id"),
+        _EVENTS.c.trigger == bindparam("trigger"),
+        _EVENTS.c.to_org_id.is_not(None),
+    )
+    .group_by(_EVENTS.c.to_org_id)
+    .order_by(func.count(_EVENTS.c.id).desc(), func.max(_EVENTS.c.id).desc())
+    .limit(bindparam("most"))
 )
 _PERSON = select(bindparam("telegram_id", type_=BigInteger).label("telegram_id")).subquery()
 _CALLER = (
