@@ -371,8 +371,12 @@ class ComplaintService:
     async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
 
-    async def card(self, complaint_id: int, *, session: AsyncSession | None = None) -> CardInfo | None:
-        """The complaint, its reporter, history, files and organisations, in one statement."""
+    async def card(
+        self, complaint_id: int, *, similar: bool = True, session: AsyncSession | None = None
+    ) -> CardInfo | None:
+        """The complaint, its reporter, history, files and organisations, in one statement; and, unless
+        `similar` is False (for a reader who is shown no card), the similar complaints an office's card
+        lists where it has just arrived."""
         async with using(self.sessions, session) as session:
             connection = await connection_of(session)
             statement = _card_statement(connection.dialect.name)
@@ -380,11 +384,11 @@ class ComplaintService:
             if found is None:
                 return None
             complaint = complaint_of(found)
-            similar: list[SimilarInfo] = []
-            if complaint.state in duplicates.SIMILAR_STATES:
-                similar = await duplicates.similar_to(session, complaint, self.clock())
+            alike: list[SimilarInfo] = []
+            if similar and complaint.state in duplicates.SIMILAR_STATES:
+                alike = await duplicates.similar_to(session, complaint, self.clock())
             return CardInfo(
-                similar=tuple(similar),
+                similar=tuple(alike),
                 earlier=await duplicates.earlier_of(session, complaint),
                 joined=tuple(
                     item["tracking_number"]

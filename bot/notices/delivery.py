@@ -61,6 +61,16 @@ MESSAGE_NOT_MODIFIED = "message is not modified"
 # Edits of a copy that is gone (deleted from the chat): nothing is left to retire.
 NOTHING_TO_EDIT = ("message to edit not found", "message can't be edited")
 REASON_SHOWN = 500
+# Notices whose reader is shown no card: their renderers read the complaint, never its similar list (which
+# costs a search of the complaints' words).
+SHOWN_NO_CARD = frozenset(
+    {
+        NoticeKind.REPORTER_UPDATE,
+        NoticeKind.REPORTER_OVERDUE,
+        NoticeKind.REPORTER_UNREACHABLE,
+        NoticeKind.ACTION_DONE,
+    }
+)
 
 
 class UnknownNotice(Exception):
@@ -168,7 +178,9 @@ class Delivery:
             # The card and who reads it (nearly every renderer asks), in one transaction: with the settle
             # after sending, a row costs the sender two.
             async with self.complaints.sessions() as session:
-                card = await self.complaints.card(entry.complaint_id, session=session)
+                card = await self.complaints.card(
+                    entry.complaint_id, similar=entry.kind not in SHOWN_NO_CARD, session=session
+                )
                 row = _row_recipient.get()
                 if card is not None and row is not None and row.chat_id == entry.chat_id and row.read is None:
                     row.read = await self.directory.caller(entry.chat_id, session=session)
