@@ -122,7 +122,8 @@ class ComplaintService:
         self, key: str, *, session: AsyncSession | None = None
     ) -> ComplaintInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(select(models.Complaint).where(models.Complaint.submission_key == key))
+            connection = await connection_of(session)
+            row = (await connection.execute(_BY_SUBMISSION_KEY, {"key": key})).first()
             return complaint_of(row) if row else None
 
     async def _file(
@@ -485,9 +486,9 @@ class ComplaintService:
         self, tracking_number: str, *, session: AsyncSession | None = None
     ) -> ComplaintInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(
-                select(models.Complaint).where(models.Complaint.tracking_number == tracking_number.upper())
-            )
+            connection = await connection_of(session)
+            found = await connection.execute(_BY_TRACKING_NUMBER, {"number": tracking_number.upper()})
+            row = found.first()
             return complaint_of(row) if row else None
 
     async def reporters_own(
@@ -754,6 +755,8 @@ _REPORTERS = table_of(models.Reporter)
 _RELAYS = table_of(models.Relay)
 _COMPLAINT_BY_ID = select(_COMPLAINTS).where(_COMPLAINTS.c.id == bindparam("complaint_id"))
 _ORG_BY_ID = select(_ORGS).where(_ORGS.c.id == bindparam("org_id"))
+_BY_SUBMISSION_KEY = select(_COMPLAINTS).where(_COMPLAINTS.c.submission_key == bindparam("key"))
+_BY_TRACKING_NUMBER = select(_COMPLAINTS).where(_COMPLAINTS.c.tracking_number == bindparam("number"))
 _ORGS_BY_ID = select(_ORGS).where(_ORGS.c.id.in_(bindparam("org_ids", expanding=True)))
 _REPORTER_BY_ID = select(_REPORTERS).where(_REPORTERS.c.id == bindparam("reporter_id"))
 _PROVINCE = (

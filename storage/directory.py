@@ -199,14 +199,14 @@ class Directory:
         self, telegram_id: int, *, session: AsyncSession | None = None
     ) -> ReporterInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(
-                select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
-            )
+            connection = await connection_of(session)
+            row = (await connection.execute(_REPORTER_OF_USER, {"telegram_id": telegram_id})).first()
             return reporter_of(row) if row else None
 
     async def reporter(self, reporter_id: int, *, session: AsyncSession | None = None) -> ReporterInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.get(models.Reporter, reporter_id)
+            connection = await connection_of(session)
+            row = (await connection.execute(_REPORTER, {"reporter_id": reporter_id})).first()
             return reporter_of(row) if row else None
 
     async def save_reporter(
@@ -282,6 +282,9 @@ _ACTIVE_ADMINS = (
     .where(_ADMINS.c.org_id == bindparam("org_id"), _ADMINS.c.role == bindparam("role"), _ADMINS.c.active)
     .order_by(_ADMINS.c.id)
 )
+_REPORTERS = table_of(models.Reporter)
+_REPORTER = select(_REPORTERS).where(_REPORTERS.c.id == bindparam("reporter_id"))
+_REPORTER_OF_USER = select(_REPORTERS).where(_REPORTERS.c.telegram_id == bindparam("telegram_id"))
 _ORGANISATION = select(_ORGS).where(_ORGS.c.id == bindparam("org_id"))
 _TARGETS = select(_ORGS).where(
     _ORGS.c.parent_id == bindparam("org_id"), _ORGS.c.kind == bindparam("kind"), _ORGS.c.active

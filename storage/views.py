@@ -193,7 +193,7 @@ def admin_of(row: models.Admin, org: models.Organisation) -> AdminInfo:
     )
 
 
-def reporter_of(row: models.Reporter) -> ReporterInfo:
+def reporter_of(row: models.Reporter | Row[Any]) -> ReporterInfo:
     return ReporterInfo(
         id=row.id,
         telegram_id=row.telegram_id,
