@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -9,17 +10,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from storage import duplicates, log_context, models
-from storage.data_errors import ComplaintNotFound, UnknownOrganisation
-from storage.directory import province_row
+from storage.data_errors import ComplaintNotFound, NoProvince, UnknownOrganisation
+from storage.models import table_of
 from storage.outbox.notifications import CardCopy, alert_reporter_unreachable, write_notifications
 from storage.reports.rollups import is_finished, record_finished, record_late_rating
-from storage.unit_of_work import using
+from storage.unit_of_work import connection_of, using
 from storage.views import (
     ATTACHMENT_FIELDS,
     EVENT_FIELDS,
@@ -28,6 +41,7 @@ from storage.views import (
     CardInfo,
     ComplaintInfo,
     EventInfo,
+    ReporterInfo,
     SimilarInfo,
     TransitionResult,
     attachment_from,
@@ -37,12 +51,11 @@ from storage.views import (
     event_of,
     organisation_from,
     organisation_of,
-    reporter_of,
 )
 from workflow.actors import Actor, OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, ComplaintDraft
-from workflow.definitions import ComplaintKind, S, Step
+from workflow.definitions import ComplaintKind, S, Step, T
 from workflow.engine import ComplaintSnapshot, Move, workflow_for
 from workflow.errors import StaleVersion
 
@@ -109,7 +122,8 @@ class ComplaintService:
         self, key: str, *, session: AsyncSession | None = None
     ) -> ComplaintInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(select(models.Complaint).where(models.Complaint.submission_key == key))
+            connection = await connection_of(session)
+            row = (await connection.execute(_BY_SUBMISSION_KEY, {"key": key})).first()
             return complaint_of(row) if row else None
 
     async def _file(
@@ -125,13 +139,21 @@ class ComplaintService:
         async with using(self.sessions, session, write=True) as session:
             # The counter update comes first so that SQLite takes its write lock before anything is read.
             number = await _next_tracking_number(session, TRACKING_PREFIX[draft.kind], now.year)
-            reporter = await session.get(models.Reporter, draft.reporter_id)
+            connection = await connection_of(session)
+            reporter = (await connection.execute(_REPORTER_BY_ID, {"reporter_id": draft.reporter_id})).first()
             if reporter is None:
                 raise ValueError(f"no reporter {draft.reporter_id}")
             if draft.kind is ComplaintKind.LAPORGUB:
-                slots = {"province_org_id": (await province_row(session)).id}
+                province = (await connection.execute(_PROVINCE)).first()
+                if province is None:
+                    raise NoProvince()
+                slots = {"province_org_id": province.id}
             else:
-                office = await session.get(models.Organisation, service_org_id) if service_org_id else None
+                office = (
+                    (await connection.execute(_ORG_BY_ID, {"org_id": service_org_id})).first()
+                    if service_org_id
+                    else None
+                )
                 if office is None or office.kind != OrgKind.CITY:
                     raise UnknownOrganisation(service_org_id or "service office")
                 slots = {"city_org_id": office.id}
@@ -146,41 +168,45 @@ class ComplaintService:
             )
             first_step = workflow.definition.steps[0]
             move = workflow.fire(actor, draft_snapshot, first_step.trigger, seen_version=0)
-            row = models.Complaint(
-                tracking_number=number,
-                kind=draft.kind,
-                state=move.dest,
-                version=move.after.version,
-                reporter_id=draft.reporter_id,
-                current_org_id=move.after.current_org_id,
-                province_org_id=move.after.province_org_id,
-                city_org_id=move.after.city_org_id,
-                opd_org_id=move.after.opd_org_id,
-                channel=draft.channel,
-                external_system=draft.external_ref.system if draft.external_ref else None,
-                external_number=draft.external_ref.number if draft.external_ref else None,
-                confidential=draft.confidential,
-                complainant_in_bot=draft_snapshot.complainant_in_bot,
-                subject=draft.subject,
-                chronology=draft.chronology,
-                event_date=draft.event_date,
-                event_place=draft.event_place,
-                latitude=draft.latitude,
-                longitude=draft.longitude,
-                received_at=now,
-                deadline=self.calendar.deadline(now, self.working_days),
-                recorded_by_admin_id=actor.admin_id if actor.role is Role.OFFICER else None,
-                submission_key=submission_key,
-                updated_at=now,
-            )
-            session.add(row)
-            await session.flush()
+            filed = {
+                "tracking_number": number,
+                "kind": draft.kind,
+                "state": move.dest,
+                "version": move.after.version,
+                "reporter_id": draft.reporter_id,
+                "current_org_id": move.after.current_org_id,
+                "province_org_id": move.after.province_org_id,
+                "city_org_id": move.after.city_org_id,
+                "opd_org_id": move.after.opd_org_id,
+                "channel": draft.channel,
+                "external_system": draft.external_ref.system if draft.external_ref else None,
+                "external_number": draft.external_ref.number if draft.external_ref else None,
+                "confidential": draft.confidential,
+                "complainant_in_bot": draft_snapshot.complainant_in_bot,
+                "subject": draft.subject,
+                "chronology": draft.chronology,
+                "event_date": draft.event_date,
+                "event_place": draft.event_place,
+                "latitude": draft.latitude,
+                "longitude": draft.longitude,
+                "received_at": now,
+                "deadline": self.calendar.deadline(now, self.working_days),
+                "recorded_by_admin_id": actor.admin_id if actor.role is Role.OFFICER else None,
+                "submission_key": submission_key,
+                "updated_at": now,
+            }
+            row = (await connection.execute(_FILING, filed)).one()
             if draft.kind is ComplaintKind.LAPORGUB:
-                duplicates.add_terms(session, row)
-            await _append_event(session, row, actor, move, from_org_id=None, now=now)
-            _add_attachments(session, row.id, None, draft.attachments)
+                await duplicates.insert_terms(connection, row)
+            await _append_event(connection, row, actor, move, from_org_id=None, now=now)
+            await _insert_attachments(connection, row.id, None, draft.attachments)
             await write_notifications(
-                session, complaint=row, reporter=reporter, move=move, actor=actor, now=now
+                session,
+                complaint=_as_model(row),
+                reporter=_as_model(reporter),
+                move=move,
+                actor=actor,
+                now=now,
             )
             return complaint_of(row)
 
@@ -215,23 +241,26 @@ class ComplaintService:
             raise ValueError("a rating is 1 to 5")
         now = self.clock()
         async with using(self.sessions, session, write=True) as session:
+            connection = await connection_of(session)
             if seen is not None and (seen.id, seen.version) == (complaint_id, seen_version):
                 info = seen
             else:
-                found = await session.get(models.Complaint, complaint_id)
+                found = (await connection.execute(_COMPLAINT_BY_ID, {"complaint_id": complaint_id})).first()
                 if found is None:
                     raise ComplaintNotFound(complaint_id)
                 info = complaint_of(found)
             duplicates.refuse_if_following(info, actor, trigger)
             target = current = None
             if target_org_id is not None:
-                target_row = await session.get(models.Organisation, target_org_id)
-                if target_row is None:
+                # Where it goes and where it is, in one read (the machine checks one against the other; a
+                # step without a target needs neither).
+                ids = [org_id for org_id in (target_org_id, info.current_org_id) if org_id is not None]
+                found_orgs = await connection.execute(_ORGS_BY_ID, {"org_ids": ids})
+                orgs = {row.id: organisation_of(row) for row in found_orgs}
+                if target_org_id not in orgs:
                     raise UnknownOrganisation(target_org_id)
-                target = organisation_of(target_row)
-            if info.current_org_id is not None:
-                current_row = await session.get(models.Organisation, info.current_org_id)
-                current = organisation_of(current_row) if current_row else None
+                target = orgs[target_org_id]
+                current = orgs.get(info.current_org_id) if info.current_org_id is not None else None
             move = workflow_for(info.kind).fire(
                 actor,
                 info.snapshot(),
@@ -257,47 +286,43 @@ class ComplaintService:
             if actor.role is Role.REPORTER:
                 values["complainant_in_bot"] = True  # whoever blocked the bot is back and answering in it
             # The row as moved, in the same statement (no read after it).
-            row = await session.scalar(
-                update(models.Complaint)
-                .where(models.Complaint.id == complaint_id, models.Complaint.version == seen_version)
-                .values(**values)
-                .returning(models.Complaint)
-                .execution_options(synchronize_session=False, populate_existing=True)
-            )
+            row = (
+                await connection.execute(
+                    _moving(tuple(values)),
+                    {"complaint_id": complaint_id, "seen_version": seen_version}
+                    | {f"new_{name}": value for name, value in values.items()},
+                )
+            ).first()
             if row is None:
                 raise StaleVersion(seen_version, None)
             if is_finished(row.kind, row.state):
-                await record_finished(session, row, self.calendar)
+                await record_finished(session, _as_model(row), self.calendar)
             event = await _append_event(
-                session, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
+                connection, row, actor, move, from_org_id=info.current_org_id, now=now, comment=comment
             )
-            _add_attachments(session, row.id, event.id, attachments)
+            await _insert_attachments(connection, row.id, event.id, attachments)
             if actor.role is Role.OFFICER and workflow_for(info.kind).holder(info.state) is Role.REPORTER:
                 # An officer answering for the complainant has spoken with them: what they were to be told
                 # has been told, and needs no "delivered" press of its own.
-                await session.execute(
-                    update(models.Relay)
-                    .where(models.Relay.complaint_id == row.id, models.Relay.delivered_at.is_(None))
-                    .values(delivered_at=now, delivered_by_admin_id=actor.admin_id)
-                    .execution_options(synchronize_session=False)
+                await connection.execute(
+                    _RELAYS_TOLD, {"told_of": row.id, "now": now, "admin_id": actor.admin_id}
                 )
-            reporter = await session.get(models.Reporter, row.reporter_id)
-            assert reporter is not None
+            reporter = (await connection.execute(_REPORTER_BY_ID, {"reporter_id": row.reporter_id})).one()
             chats = await write_notifications(
                 session,
-                complaint=row,
-                reporter=reporter,
+                complaint=_as_model(row),
+                reporter=_as_model(reporter),
                 move=move,
                 actor=actor,
                 now=now,
                 pressed_card=pressed_card,
             )
-            await duplicates.follow(session, row, move.trigger, actor, now, self.calendar, move.reason)
+            await duplicates.follow(
+                session, _as_model(row), move.trigger, actor, now, self.calendar, move.reason
+            )
             with log_context.bound(complaint=row.tracking_number, trigger=str(trigger)):
                 log.info("%s → %s by %s (version %d)", move.source, move.dest, actor.role, row.version)
-            return TransitionResult(
-                complaint=complaint_of(row), event=event_of(event), notified_chat_ids=chats
-            )
+            return TransitionResult(complaint=complaint_of(row), event=event, notified_chat_ids=chats)
 
     async def rate(
         self, complaint_id: int, reporter_id: int, rating: int, *, session: AsyncSession | None = None
@@ -349,32 +374,40 @@ class ComplaintService:
     async def allowed_steps(self, complaint: ComplaintInfo, actor: Actor) -> list[Step]:
         return workflow_for(complaint.kind).allowed_triggers(actor, complaint.snapshot())
 
-    async def card(self, complaint_id: int, *, session: AsyncSession | None = None) -> CardInfo | None:
-        """The complaint, its reporter, history, files and organisations, in one statement."""
+    async def card(
+        self, complaint_id: int, *, similar: bool = True, session: AsyncSession | None = None
+    ) -> CardInfo | None:
+        """The complaint, its reporter, history, files and organisations, in one statement; and, unless
+        `similar` is False (for a reader who is shown no card), the similar complaints an office's card
+        lists where it has just arrived."""
         async with using(self.sessions, session) as session:
-            query = _card_query(session.get_bind().dialect.name, complaint_id)
-            found = (await session.execute(query)).first()
+            connection = await connection_of(session)
+            statement = _card_statement(connection.dialect.name)
+            found = (await connection.execute(statement, {"complaint_id": complaint_id})).first()
             if found is None:
                 return None
-            row, reporter, events, files, orgs, joined = found
-            similar: list[SimilarInfo] = []
-            if row.state in duplicates.SIMILAR_STATES:
-                similar = await duplicates.similar_to(session, row, self.clock())
+            complaint = complaint_of(found)
+            alike: list[SimilarInfo] = []
+            if similar and complaint.state in duplicates.SIMILAR_STATES:
+                alike = await duplicates.similar_to(session, complaint, self.clock())
             return CardInfo(
-                similar=tuple(similar),
-                earlier=await duplicates.earlier_of(session, row),
+                similar=tuple(alike),
+                earlier=await duplicates.earlier_of(session, complaint),
                 joined=tuple(
                     item["tracking_number"]
-                    for item in sorted(_json_list(joined), key=lambda item: item["id"])
+                    for item in sorted(_json_list(found.joined), key=lambda item: item["id"])
                 ),
-                complaint=complaint_of(row),
-                reporter=reporter_of(reporter),
+                complaint=complaint,
+                reporter=_card_reporter(found),
                 orgs={
-                    **{org.id: organisation_of(org) for org in await duplicates.earlier_orgs(session, row)},
-                    **{org.id: org for org in map(organisation_from, _json_list(orgs))},
+                    **{
+                        org.id: organisation_of(org)
+                        for org in await duplicates.earlier_orgs(session, complaint)
+                    },
+                    **{org.id: org for org in map(organisation_from, _json_list(found.orgs))},
                 },
-                history=sorted(map(event_from, _json_list(events)), key=lambda event: event.version),
-                attachments=sorted(map(attachment_from, _json_list(files)), key=lambda file: file.id),
+                history=sorted(map(event_from, _json_list(found.events)), key=lambda event: event.version),
+                attachments=sorted(map(attachment_from, _json_list(found.files)), key=lambda file: file.id),
             )
 
     async def link_duplicate(
@@ -445,16 +478,17 @@ class ComplaintService:
 
     async def get(self, complaint_id: int, *, session: AsyncSession | None = None) -> ComplaintInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.get(models.Complaint, complaint_id)
+            connection = await connection_of(session)
+            row = (await connection.execute(_COMPLAINT_BY_ID, {"complaint_id": complaint_id})).first()
             return complaint_of(row) if row else None
 
     async def by_tracking_number(
         self, tracking_number: str, *, session: AsyncSession | None = None
     ) -> ComplaintInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(
-                select(models.Complaint).where(models.Complaint.tracking_number == tracking_number.upper())
-            )
+            connection = await connection_of(session)
+            found = await connection.execute(_BY_TRACKING_NUMBER, {"number": tracking_number.upper()})
+            row = found.first()
             return complaint_of(row) if row else None
 
     async def reporters_own(
@@ -526,44 +560,78 @@ class ComplaintService:
             return [attachment_of(row) for row in await session.scalars(query)]
 
 
-def _card_query(dialect: str, complaint_id: int) -> Select[Any]:
-    """One row: the complaint and its reporter, with its events, attachments, the organisations it
-    passed through and the duplicates joined to it as JSON lists (`json_agg` on PostgreSQL,
-    `json_group_array` on SQLite)."""
-    complaint, event = models.Complaint, models.ComplaintEvent
-    file, org = models.Attachment, models.Organisation
-    joined = aliased(models.Complaint)  # the duplicates that follow it (storage/duplicates.py)
-    own_events = event.complaint_id == complaint.id
+# The reporter's columns in the card's row, under names of their own.
+_REPORTER = "reporter__"
+
+
+@functools.cache
+def _card_statement(dialect: str) -> Select[Any]:
+    """One row for the complaint `complaint_id` (a parameter): its columns and its reporter's (prefixed
+    `_REPORTER`), with its events, attachments, the organisations it passed through and the duplicates
+    joined to it as JSON lists (`json_agg` on PostgreSQL, `json_group_array` on SQLite). Built once per
+    dialect: building it costs several times more CPU than running it."""
+    complaint, reporter = table_of(models.Complaint), table_of(models.Reporter)
+    event, file = table_of(models.ComplaintEvent), table_of(models.Attachment)
+    org = table_of(models.Organisation)
+    joined = complaint.alias("joined")  # the duplicates that follow it (storage/duplicates.py)
+    own_events = event.c.complaint_id == complaint.c.id
     passed = or_(
-        org.id.in_(
-            [complaint.current_org_id, complaint.province_org_id, complaint.city_org_id, complaint.opd_org_id]
+        org.c.id.in_(
+            [
+                complaint.c.current_org_id,
+                complaint.c.province_org_id,
+                complaint.c.city_org_id,
+                complaint.c.opd_org_id,
+            ]
         ),
-        org.id.in_(select(event.org_id).where(own_events).correlate(complaint)),
-        org.id.in_(select(event.to_org_id).where(own_events).correlate(complaint)),
+        org.c.id.in_(select(event.c.org_id).where(own_events).correlate(complaint)),
+        org.c.id.in_(select(event.c.to_org_id).where(own_events).correlate(complaint)),
     )
     return (
         select(
             complaint,
-            models.Reporter,
-            select(_json_rows(dialect, event, EVENT_FIELDS)).where(own_events).scalar_subquery(),
+            *(column.label(f"{_REPORTER}{column.name}") for column in reporter.c),
+            select(_json_rows(dialect, event, EVENT_FIELDS))
+            .where(own_events)
+            .scalar_subquery()
+            .label("events"),
             select(_json_rows(dialect, file, ATTACHMENT_FIELDS))
-            .where(file.complaint_id == complaint.id)
-            .scalar_subquery(),
-            select(_json_rows(dialect, org, ORGANISATION_FIELDS)).where(passed).scalar_subquery(),
+            .where(file.c.complaint_id == complaint.c.id)
+            .scalar_subquery()
+            .label("files"),
+            select(_json_rows(dialect, org, ORGANISATION_FIELDS))
+            .where(passed)
+            .scalar_subquery()
+            .label("orgs"),
             select(_json_rows(dialect, joined, ("id", "tracking_number")))
-            .where(joined.duplicate_of_id == complaint.id)
-            .scalar_subquery(),
+            .where(joined.c.duplicate_of_id == complaint.c.id)
+            .scalar_subquery()
+            .label("joined"),
         )
-        .join(models.Reporter, models.Reporter.id == complaint.reporter_id)
-        .where(complaint.id == complaint_id)
+        .select_from(complaint.join(reporter, reporter.c.id == complaint.c.reporter_id))
+        .where(complaint.c.id == bindparam("complaint_id"))
     )
 
 
-def _json_rows(dialect: str, model: type[models.Base], fields: Sequence[str]) -> Any:
+def _card_reporter(row: Row[Any]) -> ReporterInfo:
+    values = row._mapping
+    return ReporterInfo(
+        id=values[f"{_REPORTER}id"],
+        telegram_id=values[f"{_REPORTER}telegram_id"],
+        full_name=values[f"{_REPORTER}full_name"],
+        nik=values[f"{_REPORTER}nik"],
+        phone=values[f"{_REPORTER}phone"],
+        address=values[f"{_REPORTER}address"],
+        language=values[f"{_REPORTER}language"],
+        erased=values[f"{_REPORTER}erased_at"] is not None,
+    )
+
+
+def _json_rows(dialect: str, table: FromClause, fields: Sequence[str]) -> Any:
     # The keys are our column names, written into the SQL: as parameters PostgreSQL could not type them.
     pairs: list[ColumnElement[Any]] = []
     for name in fields:
-        pairs += (literal_column(f"'{name}'"), getattr(model, name))
+        pairs += (literal_column(f"'{name}'"), table.c[name])
     if dialect == "postgresql":
         return func.json_agg(func.json_build_object(*pairs))
     return func.json_group_array(func.json_object(*pairs))
@@ -601,49 +669,126 @@ async def _next_tracking_number(session: AsyncSession, prefix: str, year: int) -
 
 
 async def _append_event(
-    session: AsyncSession,
-    row: models.Complaint,
+    connection: AsyncConnection,
+    row: Row[Any],
     actor: Actor,
     move: Move,
     *,
     from_org_id: int | None,
     now: datetime,
     comment: str | None = None,
-) -> models.ComplaintEvent:
-    event = models.ComplaintEvent(
-        complaint_id=row.id,
-        version=move.after.version,
-        trigger=move.trigger,
-        from_state=move.source,
-        to_state=move.dest,
-        actor_role=actor.role,
-        actor_admin_id=actor.admin_id,
-        actor_reporter_id=actor.reporter_id if actor.role is Role.REPORTER else None,
-        actor_name=actor.name,
-        org_id=from_org_id if actor.is_admin else None,
-        to_org_id=move.after.current_org_id,
-        reason=move.reason,
-        note=move.result or (comment.strip() or None if comment else None),
+) -> EventInfo:
+    values = {
+        "complaint_id": row.id,
+        "version": move.after.version,
+        "trigger": move.trigger,
+        "from_state": move.source,
+        "to_state": move.dest,
+        "actor_role": actor.role,
+        "actor_admin_id": actor.admin_id,
+        "actor_reporter_id": actor.reporter_id if actor.role is Role.REPORTER else None,
+        "actor_name": actor.name,
+        "org_id": from_org_id if actor.is_admin else None,
+        "to_org_id": move.after.current_org_id,
+        "reason": move.reason,
+        "note": move.result or (comment.strip() or None if comment else None),
+        "at": now,
+    }
+    event_id = (await connection.execute(_ADDING_EVENT, values)).scalar_one()
+    if move.trigger == T.APPROVE:
+        # What models._stamp_resolution does for an event added through the ORM: the approval's time on
+        # its complaint, in the same transaction.
+        await connection.execute(_STAMPING_RESOLUTION, {"complaint_id": row.id, "at": now})
+    return EventInfo(
+        id=event_id,
+        version=values["version"],
+        trigger=values["trigger"],
+        from_state=values["from_state"],
+        to_state=values["to_state"],
+        actor_role=values["actor_role"],
+        actor_name=values["actor_name"],
+        org_id=values["org_id"],
+        to_org_id=values["to_org_id"],
+        reason=values["reason"],
+        note=values["note"],
         at=now,
     )
-    session.add(event)
-    await session.flush()
-    return event
 
 
-def _add_attachments(
-    session: AsyncSession, complaint_id: int, event_id: int | None, attachments: Sequence[AttachmentDraft]
+async def _insert_attachments(
+    connection: AsyncConnection,
+    complaint_id: int,
+    event_id: int | None,
+    attachments: Sequence[AttachmentDraft],
 ) -> None:
-    for attachment in attachments:
-        session.add(
-            models.Attachment(
-                complaint_id=complaint_id,
-                event_id=event_id,
-                telegram_file_id=attachment.telegram_file_id,
-                file_unique_id=attachment.file_unique_id,
-                kind=attachment.kind,
-                file_name=attachment.file_name,
-                mime_type=attachment.mime_type,
-                size=attachment.size,
-            )
+    if not attachments:
+        return
+    await connection.execute(
+        _ADDING_FILE,
+        [
+            {
+                "complaint_id": complaint_id,
+                "event_id": event_id,
+                "telegram_file_id": attachment.telegram_file_id,
+                "file_unique_id": attachment.file_unique_id,
+                "kind": attachment.kind,
+                "file_name": attachment.file_name,
+                "mime_type": attachment.mime_type,
+                "size": attachment.size,
+            }
+            for attachment in attachments
+        ],
+    )
+
+
+def _as_model(row: Row[Any]) -> Any:
+    """A Core row handed where a model's row is read: the same names, read as attributes, and nothing
+    written through it (the outbox and rollup writers only read a complaint's and a reporter's columns)."""
+    return row
+
+
+# The statements of filing and moving a complaint, built once: building one costs more CPU than running it.
+_COMPLAINTS = table_of(models.Complaint)
+_EVENTS = table_of(models.ComplaintEvent)
+_ORGS = table_of(models.Organisation)
+_REPORTERS = table_of(models.Reporter)
+_RELAYS = table_of(models.Relay)
+_COMPLAINT_BY_ID = select(_COMPLAINTS).where(_COMPLAINTS.c.id == bindparam("complaint_id"))
+_ORG_BY_ID = select(_ORGS).where(_ORGS.c.id == bindparam("org_id"))
+_BY_SUBMISSION_KEY = select(_COMPLAINTS).where(_COMPLAINTS.c.submission_key == bindparam("key"))
+_BY_TRACKING_NUMBER = select(_COMPLAINTS).where(_COMPLAINTS.c.tracking_number == bindparam("number"))
+_ORGS_BY_ID = select(_ORGS).where(_ORGS.c.id.in_(bindparam("org_ids", expanding=True)))
+_REPORTER_BY_ID = select(_REPORTERS).where(_REPORTERS.c.id == bindparam("reporter_id"))
+_PROVINCE = (
+    select(_ORGS.c.id).where(_ORGS.c.kind == OrgKind.PROVINCE, _ORGS.c.active).order_by(_ORGS.c.id).limit(1)
+)
+_FILING = insert(_COMPLAINTS).returning(*_COMPLAINTS.c)
+_ADDING_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_ADDING_FILE = insert(table_of(models.Attachment))
+_STAMPING_RESOLUTION = (
+    update(_COMPLAINTS)
+    .where(_COMPLAINTS.c.id == bindparam("complaint_id"))
+    .values(resolved_at=bindparam("at", type_=_COMPLAINTS.c.resolved_at.type))
+)
+_RELAYS_TOLD = (
+    update(_RELAYS)
+    .where(_RELAYS.c.complaint_id == bindparam("told_of"), _RELAYS.c.delivered_at.is_(None))
+    .values(
+        delivered_at=bindparam("now", type_=_RELAYS.c.delivered_at.type),
+        delivered_by_admin_id=bindparam("admin_id", type_=_RELAYS.c.delivered_by_admin_id.type),
+    )
+)
+
+
+@functools.cache
+def _moving(columns: tuple[str, ...]) -> Update:
+    """Set `columns` (parameters `new_<column>`) of the complaint `complaint_id` still at `seen_version`,
+    returning the row as moved."""
+    return (
+        update(_COMPLAINTS)
+        .where(
+            _COMPLAINTS.c.id == bindparam("complaint_id"), _COMPLAINTS.c.version == bindparam("seen_version")
         )
+        .values({name: bindparam(f"new_{name}", type_=_COMPLAINTS.c[name].type) for name in columns})
+        .returning(*_COMPLAINTS.c)
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import BigInteger, and_, func, literal, select
+from sqlalchemy import BigInteger, Row, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
@@ -16,8 +17,9 @@ from storage.data_errors import (
     RoleDoesNotFit,
     UnknownOrganisation,
 )
+from storage.models import table_of
 from storage.routing_history import RoutingHistory
-from storage.unit_of_work import using
+from storage.unit_of_work import connection_of, using
 from storage.views import AdminInfo, ReporterInfo, admin_of, organisation_of, reporter_of
 from workflow.actors import CHILD_KIND, ROLE_ORG_KIND, Organisation, OrgKind, Role
 from workflow.identity import Identity
@@ -72,7 +74,8 @@ class Directory:
 
     async def organisation(self, org_id: int, *, session: AsyncSession | None = None) -> Organisation | None:
         async with using(self.sessions, session) as session:
-            row = await session.get(models.Organisation, org_id)
+            connection = await connection_of(session)
+            row = (await connection.execute(_ORGANISATION, {"org_id": org_id})).first()
             return organisation_of(row) if row else None
 
     async def organisation_by_code(
@@ -100,14 +103,10 @@ class Directory:
         Never the office itself: an agency registered under a city with the city's own name (an older registry
         listed the city's Dinkominfo among its OPDs) is left out, as the registry import now refuses it.
         """
-        query = select(models.Organisation).where(
-            models.Organisation.parent_id == org_id,
-            models.Organisation.kind == kind,
-            models.Organisation.active,
-        )
         async with using(self.sessions, session) as session:
-            office = await session.get(models.Organisation, org_id)
-            rows = list(await session.scalars(query))
+            connection = await connection_of(session)
+            office = (await connection.execute(_ORGANISATION, {"org_id": org_id})).first()
+            rows = (await connection.execute(_TARGETS, {"org_id": org_id, "kind": kind})).all()
         own = {office.name.casefold(), (office.short_name or office.name).casefold()} if office else set()
         found = [
             organisation_of(row)
@@ -120,24 +119,20 @@ class Directory:
         self, org_id: int, trigger: str, *, limit: int = 3, session: AsyncSession | None = None
     ) -> list[int]:
         """The organisations `org_id` sent complaints to most often with `trigger`, most used first."""
-        used = func.count(models.ComplaintEvent.id)
-        query = (
-            select(models.ComplaintEvent.to_org_id)
-            .where(
-                models.ComplaintEvent.org_id == org_id,
-                models.ComplaintEvent.trigger == trigger,
-                models.ComplaintEvent.to_org_id.is_not(None),
-            )
-            .group_by(models.ComplaintEvent.to_org_id)
-            .order_by(used.desc(), func.max(models.ComplaintEvent.id).desc())
-            .limit(limit)
-        )
         async with using(self.sessions, session) as session:
-            return [int(org) for org in await session.scalars(query) if org is not None]
+            connection = await connection_of(session)
+            found = await connection.execute(
+                _MOST_USED, {"org_id": org_id, "trigger": trigger, "most": limit}
+            )
+            return [int(org) for org in found.scalars() if org is not None]
 
     async def province(self, *, session: AsyncSession | None = None) -> Organisation:
         async with using(self.sessions, session) as session:
-            return organisation_of(await province_row(session))
+            connection = await connection_of(session)
+            row = (await connection.execute(_PROVINCE)).first()
+            if row is None:
+                raise NoProvince()
+            return organisation_of(row)
 
     async def add_admin(
         self, *, telegram_id: int, role: Role, org_code: str, full_name: str = ""
@@ -186,25 +181,12 @@ class Directory:
 
     async def caller(self, telegram_id: int, *, session: AsyncSession | None = None) -> Caller:
         """`language_of` and `admins_of_user` in one statement: read for every update, so one round trip."""
-        person = select(literal(telegram_id, BigInteger).label("telegram_id")).subquery()
-        query = (
-            select(models.TelegramUser.language, models.Admin, models.Organisation)
-            .select_from(person)
-            .outerjoin(models.TelegramUser, models.TelegramUser.telegram_id == person.c.telegram_id)
-            .outerjoin(
-                models.Admin, and_(models.Admin.telegram_id == person.c.telegram_id, models.Admin.active)
-            )
-            .outerjoin(
-                models.Organisation,
-                and_(models.Organisation.id == models.Admin.org_id, models.Organisation.active),
-            )
-            .order_by(models.Admin.id)
-        )
         async with using(self.sessions, session) as session:
-            rows = (await session.execute(query)).all()
+            connection = await connection_of(session)
+            rows = (await connection.execute(_CALLER, {"telegram_id": telegram_id})).all()
         # One row per active seat, or a single row of NULLs for someone with none. A seat whose organisation
         # is inactive comes without its organisation: no seat.
-        admins = [admin_of(admin, org) for _, admin, org in rows if admin is not None and org is not None]
+        admins = [_seat_from(row) for row in rows if row.id is not None and row.org__id is not None]
         return Caller(language=rows[0].language, admins=admins)
 
     async def active_admins(
@@ -217,14 +199,14 @@ class Directory:
         self, telegram_id: int, *, session: AsyncSession | None = None
     ) -> ReporterInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.scalar(
-                select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
-            )
+            connection = await connection_of(session)
+            row = (await connection.execute(_REPORTER_OF_USER, {"telegram_id": telegram_id})).first()
             return reporter_of(row) if row else None
 
     async def reporter(self, reporter_id: int, *, session: AsyncSession | None = None) -> ReporterInfo | None:
         async with using(self.sessions, session) as session:
-            row = await session.get(models.Reporter, reporter_id)
+            connection = await connection_of(session)
+            row = (await connection.execute(_REPORTER, {"reporter_id": reporter_id})).first()
             return reporter_of(row) if row else None
 
     async def save_reporter(
@@ -284,23 +266,72 @@ async def _org_by_code(session: AsyncSession, code: str) -> models.Organisation:
     return row
 
 
-async def province_row(session: AsyncSession) -> models.Organisation:
-    row = await session.scalar(
-        select(models.Organisation)
-        .where(models.Organisation.kind == OrgKind.PROVINCE, models.Organisation.active)
-        .order_by(models.Organisation.id)
-        .limit(1)
-    )
-    if row is None:
-        raise NoProvince()
-    return row
-
-
 async def active_admins(session: AsyncSession, org_id: int, role: Role) -> list[AdminInfo]:
-    query = (
-        select(models.Admin, models.Organisation)
-        .join(models.Organisation, models.Admin.org_id == models.Organisation.id)
-        .where(models.Admin.org_id == org_id, models.Admin.role == role, models.Admin.active)
-        .order_by(models.Admin.id)
+    connection = await connection_of(session)
+    found = await connection.execute(_ACTIVE_ADMINS, {"org_id": org_id, "role": role})
+    return [_seat_from(row) for row in found]
+
+
+# The statements read on every update and every move, built once (building one costs more than running it):
+# an admin's columns and their organisation's, prefixed `org__`, as `_seat_from` reads them.
+_ADMINS, _ORGS, _USERS = table_of(models.Admin), table_of(models.Organisation), table_of(models.TelegramUser)
+_SEAT_COLUMNS = (*_ADMINS.c, *(column.label(f"org__{column.name}") for column in _ORGS.c))
+_ACTIVE_ADMINS = (
+    select(*_SEAT_COLUMNS)
+    .join(_ORGS, _ADMINS.c.org_id == _ORGS.c.id)
+    .where(_ADMINS.c.org_id == bindparam("org_id"), _ADMINS.c.role == bindparam("role"), _ADMINS.c.active)
+    .order_by(_ADMINS.c.id)
+)
+_REPORTERS = table_of(models.Reporter)
+_REPORTER = select(_REPORTERS).where(_REPORTERS.c.id == bindparam("reporter_id"))
+_REPORTER_OF_USER = select(_REPORTERS).where(_REPORTERS.c.telegram_id == bindparam("telegram_id"))
+_ORGANISATION = select(_ORGS).where(_ORGS.c.id == bindparam("org_id"))
+_TARGETS = select(_ORGS).where(
+    _ORGS.c.parent_id == bindparam("org_id"), _ORGS.c.kind == bindparam("kind"), _ORGS.c.active
+)
+_PROVINCE = (
+    select(_ORGS).where(_ORGS.c.kind == OrgKind.PROVINCE, _ORGS.c.active).order_by(_ORGS.c.id).limit(1)
+)
+_EVENTS = table_of(models.ComplaintEvent)
+_MOST_USED = (
+    select(_EVENTS.c.to_org_id)
+    .where(
+        _EVENTS.c.org_id == bindparam("org_id"),
+        _EVENTS.c.trigger == bindparam("trigger"),
+        _EVENTS.c.to_org_id.is_not(None),
     )
-    return [admin_of(admin, org) for admin, org in (await session.execute(query)).all()]
+    .group_by(_EVENTS.c.to_org_id)
+    .order_by(func.count(_EVENTS.c.id).desc(), func.max(_EVENTS.c.id).desc())
+    .limit(bindparam("most"))
+)
+_PERSON = select(bindparam("telegram_id", type_=BigInteger).label("telegram_id")).subquery()
+_CALLER = (
+    select(_USERS.c.language, *_SEAT_COLUMNS)
+    .select_from(_PERSON)
+    .outerjoin(_USERS, _USERS.c.telegram_id == _PERSON.c.telegram_id)
+    .outerjoin(_ADMINS, and_(_ADMINS.c.telegram_id == _PERSON.c.telegram_id, _ADMINS.c.active))
+    .outerjoin(_ORGS, and_(_ORGS.c.id == _ADMINS.c.org_id, _ORGS.c.active))
+    .order_by(_ADMINS.c.id)
+)
+
+
+def _seat_from(row: Row[Any]) -> AdminInfo:
+    return AdminInfo(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        role=Role(row.role),
+        org=Organisation(
+            id=row.org__id,
+            kind=OrgKind(row.org__kind),
+            code=row.org__code,
+            name=row.org__name,
+            parent_id=row.org__parent_id,
+            active=row.org__active,
+            short_name=row.org__short_name or "",
+            region_code=row.org__region_code,
+            districts=tuple(row.org__districts or ()),
+            keywords=tuple(row.org__keywords or ()),
+        ),
+        active=row.active,
+    )

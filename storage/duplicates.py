@@ -15,17 +15,20 @@ of the duplicate (who, when, the unlink's reason); they are not steps of the wor
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, or_, select, text, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, Select, bindparam, func, insert, or_, select, text, union_all, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import models
 from storage.data_errors import ComplaintNotFound
 from storage.directory import active_admins
+from storage.models import table_of
 from storage.outbox.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
 from storage.reports.rollups import record_finished
+from storage.unit_of_work import connection_of
 from storage.views import ComplaintInfo, EarlierInfo, SimilarInfo, complaint_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.calendar import WorkingCalendar
@@ -61,11 +64,18 @@ async def registry_keywords(session: AsyncSession, city_org_id: int | None) -> K
     organisation before a complaint has a city: what tells a reporter's own matter
     (`workflow.suggestions.is_personal`) from a shared problem. Read with the list: an import of the
     registry counts from the next card on."""
-    org = models.Organisation
-    query = select(org.code, org.keywords).where(org.keywords.is_not(None)).order_by(org.code)
-    if city_org_id is not None:
-        query = query.where(or_(org.parent_id == city_org_id, org.parent_id.is_(None)))
-    return {code: tuple(words) for code, words in await session.execute(query) if words}
+    connection = await connection_of(session)
+    found = await connection.execute(_keywords_statement(city_org_id is not None), {"city": city_org_id})
+    return {code: tuple(words) for code, words in found if words}
+
+
+@functools.cache
+def _keywords_statement(of_a_city: bool) -> Select[tuple[str, Any]]:
+    org = table_of(models.Organisation)
+    query = select(org.c.code, org.c.keywords).where(org.c.keywords.is_not(None)).order_by(org.c.code)
+    if of_a_city:
+        query = query.where(or_(org.c.parent_id == bindparam("city"), org.c.parent_id.is_(None)))
+    return query
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
@@ -73,58 +83,38 @@ def terms_of(subject: str, chronology: str, place: str) -> list[str]:
     return sorted({term[:TERM_LENGTH] for term in terms(f"{subject} {chronology} {place}")})
 
 
-def add_terms(session: AsyncSession, row: models.Complaint) -> None:
-    for term in terms_of(row.subject, row.chronology, row.event_place):
-        session.add(models.ComplaintTerm(complaint_id=row.id, term=term))
+async def insert_terms(connection: AsyncConnection, row: Row[Any]) -> None:
+    """The words of a complaint just filed, for the similar lists of the complaints after it."""
+    found = terms_of(row.subject, row.chronology, row.event_place)
+    if found:
+        await connection.execute(_ADDING_TERM, [{"complaint_id": row.id, "term": term} for term in found])
 
 
-async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime) -> list[SimilarInfo]:
+_ADDING_TERM = insert(table_of(models.ComplaintTerm))
+
+
+async def similar_to(
+    session: AsyncSession, row: models.Complaint | ComplaintInfo, now: datetime
+) -> list[SimilarInfo]:
     """Up to three earlier open or recently finished complaints of the same city that read like the same
     concrete problem, best first."""
     if row.kind != ComplaintKind.LAPORGUB or row.duplicate_of_id is not None:
         return []
-    term_table = models.ComplaintTerm
     rare = await _rarest(session, row.id)
     if not rare:
         return []
-    latest = [
-        select(term_table.complaint_id)
-        .where(term_table.term == word, term_table.complaint_id < row.id)
-        .order_by(term_table.complaint_id.desc())
-        .limit(LATEST_PER_WORD)
-        .subquery()
-        for word in rare
-    ]
-    postings = union_all(*(select(sub.c.complaint_id) for sub in latest)).subquery()
-    complaint = models.Complaint
-    shared = func.count().label("shared")
-    region = (
-        or_(complaint.city_org_id == row.city_org_id, complaint.city_org_id.is_(None))
-        if row.city_org_id is not None
-        else literal(True)
-    )
-    ranked = (
-        select(postings.c.complaint_id, shared)
-        .join(complaint, complaint.id == postings.c.complaint_id)
-        .where(
-            complaint.kind == ComplaintKind.LAPORGUB,
-            complaint.duplicate_of_id.is_(None),
-            complaint.state != S.REJECTED,
-            or_(complaint.state != S.CLOSED, complaint.updated_at >= now - RECENTLY_FINISHED),
-            region,
-        )
-        .group_by(postings.c.complaint_id)
-        .order_by(shared.desc(), postings.c.complaint_id.desc())
-        .limit(CANDIDATES)
-        .subquery()
-    )
     # The candidates' rows in the same statement: a round trip costs more than the query on a busy host.
-    rows = {
-        other.id: other
-        for other in await session.scalars(
-            select(complaint).join(ranked, ranked.c.complaint_id == complaint.id).order_by(complaint.id)
-        )
-    }
+    connection = await connection_of(session)
+    found_rows = await connection.execute(
+        _candidates_statement(len(rare), row.city_org_id is not None),
+        {
+            **{f"word_{index}": word for index, word in enumerate(rare)},
+            "complaint_id": row.id,
+            "city": row.city_org_id,
+            "finished_since": now - RECENTLY_FINISHED,
+        },
+    )
+    rows = {other.id: other for other in found_rows}
     if not rows:
         return []
     found = similar(
@@ -145,6 +135,65 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
     ]
 
 
+@functools.cache
+def _candidates_statement(words: int, of_a_city: bool) -> Select[Any]:
+    """The latest complaints holding any of `words` rare words (parameters `word_0`...), ranked by how
+    many they share, with what `_case` and `SimilarInfo` read. Built once per shape: building it costs
+    more CPU than running it."""
+    term_table = table_of(models.ComplaintTerm)
+    complaint = table_of(models.Complaint)
+    latest = [
+        select(term_table.c.complaint_id)
+        .where(
+            term_table.c.term == bindparam(f"word_{index}"),
+            term_table.c.complaint_id < bindparam("complaint_id"),
+        )
+        .order_by(term_table.c.complaint_id.desc())
+        .limit(LATEST_PER_WORD)
+        .subquery()
+        for index in range(words)
+    ]
+    postings = union_all(*(select(sub.c.complaint_id) for sub in latest)).subquery()
+    shared = func.count().label("shared")
+    conditions = [
+        complaint.c.kind == ComplaintKind.LAPORGUB,
+        complaint.c.duplicate_of_id.is_(None),
+        complaint.c.state != S.REJECTED,
+        or_(complaint.c.state != S.CLOSED, complaint.c.updated_at >= bindparam("finished_since")),
+    ]
+    if of_a_city:
+        conditions.append(
+            or_(complaint.c.city_org_id == bindparam("city"), complaint.c.city_org_id.is_(None))
+        )
+    ranked = (
+        select(postings.c.complaint_id, shared)
+        .join(complaint, complaint.c.id == postings.c.complaint_id)
+        .where(*conditions)
+        .group_by(postings.c.complaint_id)
+        .order_by(shared.desc(), postings.c.complaint_id.desc())
+        .limit(CANDIDATES)
+        .subquery()
+    )
+    return (
+        select(*(complaint.c[name] for name in _CANDIDATE_COLUMNS))
+        .join(ranked, ranked.c.complaint_id == complaint.c.id)
+        .order_by(complaint.c.id)
+    )
+
+
+_CANDIDATE_COLUMNS = (
+    "id",
+    "tracking_number",
+    "state",
+    "received_at",
+    "subject",
+    "chronology",
+    "event_place",
+    "latitude",
+    "longitude",
+)
+
+
 # The complaint's words held by the fewest complaints, each counted only up to COMMON_AT (a LIMIT inside the
 # count: a common word costs no more than that). Plain SQL both databases run alike; ties by the word.
 _RAREST = text(
@@ -155,13 +204,14 @@ _RAREST = text(
 
 
 async def _rarest(session: AsyncSession, complaint_id: int) -> list[str]:
-    found = await session.scalars(
+    connection = await connection_of(session)
+    found = await connection.execute(
         _RAREST, {"complaint_id": complaint_id, "common": COMMON_AT, "rare": RARE_WORDS}
     )
-    return list(found)
+    return list(found.scalars())
 
 
-def _case(row: models.Complaint) -> Case:
+def _case(row: models.Complaint | ComplaintInfo | Row[Any]) -> Case:
     return Case(
         key=str(row.id),
         subject=row.subject,
@@ -172,14 +222,16 @@ def _case(row: models.Complaint) -> Case:
     )
 
 
-async def earlier_of(session: AsyncSession, row: models.Complaint) -> EarlierInfo | None:
+async def earlier_of(session: AsyncSession, row: models.Complaint | ComplaintInfo) -> EarlierInfo | None:
     if row.duplicate_of_id is None:
         return None
     earlier = await session.get(models.Complaint, row.duplicate_of_id)
     return EarlierInfo(earlier.id, earlier.tracking_number, earlier.state) if earlier else None
 
 
-async def earlier_orgs(session: AsyncSession, row: models.Complaint) -> list[models.Organisation]:
+async def earlier_orgs(
+    session: AsyncSession, row: models.Complaint | ComplaintInfo
+) -> list[models.Organisation]:
     """The offices the earlier complaint is at or has passed: its duplicate's reporter hears of them."""
     if row.duplicate_of_id is None:
         return []
@@ -329,6 +381,10 @@ async def follow(
     milestone, and an outcome becomes each duplicate's own."""
     if trigger not in FOLLOWED_MILESTONES | FOLLOWED_OUTCOMES:
         return
+    # Nearly always none: asked on the connection first, loaded as models only when there are some.
+    connection = await connection_of(session)
+    if (await connection.execute(_FOLLOWING, {"earlier_id": earlier.id})).first() is None:
+        return
     complaint = models.Complaint
     dups = list(
         await session.scalars(
@@ -350,6 +406,16 @@ async def follow(
             "earlier": earlier.tracking_number,
         }
         await _tell_reporter(session, dup, common, now, key_suffix=f"follow:{earlier.id}:{earlier.version}")
+
+
+_FOLLOWING = (
+    select(table_of(models.Complaint).c.id)
+    .where(
+        table_of(models.Complaint).c.duplicate_of_id == bindparam("earlier_id"),
+        table_of(models.Complaint).c.state.not_in([S.RESOLVED, S.CLOSED, S.REJECTED]),
+    )
+    .limit(1)
+)
 
 
 async def _follow_outcome(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 
 @asynccontextmanager
@@ -31,3 +31,11 @@ async def using(
     else:
         async with sessions() as own:
             yield own
+
+
+async def connection_of(session: AsyncSession) -> AsyncConnection:
+    """The connection of `session`'s transaction, for Core statements: what the session holds unwritten is
+    flushed first (as the ORM's autoflush would before a query), so the statement sees it."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await session.connection()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from storage import models
 from workflow.actors import Actor, Organisation, OrgKind, Role
 from workflow.definitions import ComplaintKind
@@ -165,7 +167,7 @@ class TransitionResult:
     notified_chat_ids: tuple[int, ...]
 
 
-def organisation_of(row: models.Organisation) -> Organisation:
+def organisation_of(row: models.Organisation | Row[Any]) -> Organisation:
     return Organisation(
         id=row.id,
         kind=OrgKind(row.kind),
@@ -191,7 +193,7 @@ def admin_of(row: models.Admin, org: models.Organisation) -> AdminInfo:
     )
 
 
-def reporter_of(row: models.Reporter) -> ReporterInfo:
+def reporter_of(row: models.Reporter | Row[Any]) -> ReporterInfo:
     return ReporterInfo(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -204,7 +206,7 @@ def reporter_of(row: models.Reporter) -> ReporterInfo:
     )
 
 
-def complaint_of(row: models.Complaint) -> ComplaintInfo:
+def complaint_of(row: models.Complaint | Row[Any]) -> ComplaintInfo:
     return ComplaintInfo(
         id=row.id,
         tracking_number=row.tracking_number,

@@ -17,6 +17,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app.metrics import CountUpdates
+from bot.app.plain_filters import check_plain_filters_in_place
 from bot.app.response_models import keep_response_models
 from bot.app.settings import Settings
 from bot.attachment_keeper import FileShelf
@@ -139,6 +140,7 @@ def create_dispatcher(
         dispatcher.update.outer_middleware(WriteConversationAfterHandler(storage))
     dispatcher.update.outer_middleware(UserContext())
     dispatcher.include_router(reporter_router())
+    check_plain_filters_in_place(dispatcher)
     return dispatcher
 
 

@@ -17,18 +17,21 @@ from typing import Any
 from aiogram import methods
 from aiogram.methods.base import Response, TelegramMethod
 
+from bot.updates.polling import RawGetUpdates
+
 _KEPT: dict[Any, type[Response[Any]]] = {}
 
 
 def result_types() -> set[Any]:
-    """The result type of every Bot API method aiogram knows."""
+    """The result type of every Bot API method aiogram knows, and of our own: polling's getUpdates read as
+    JSON (`RawGetUpdates`), asked for on every poll."""
     return {
         method.__returning__
         for _, method in inspect.getmembers(methods, inspect.isclass)
         if issubclass(method, TelegramMethod)
         and method is not TelegramMethod
         and hasattr(method, "__returning__")
-    }
+    } | {RawGetUpdates.__returning__}
 
 
 def keep_response_models() -> int:

@@ -67,6 +67,16 @@ REASON_SHOWN = 500
 # (rates, a busy chat) reads its complaint again, as it is when the row goes out.
 PREPARED_FRESH_S = 1.0
 CARD_IDS_KEPT_S = 60.0
+# Notices whose reader is shown no card: their renderers read the complaint, never its similar list (which
+# costs a search of the complaints' words).
+SHOWN_NO_CARD = frozenset(
+    {
+        NoticeKind.REPORTER_UPDATE,
+        NoticeKind.REPORTER_OVERDUE,
+        NoticeKind.REPORTER_UNREACHABLE,
+        NoticeKind.ACTION_DONE,
+    }
+)
 
 
 class UnknownNotice(Exception):
@@ -171,9 +181,12 @@ class Delivery:
             for entry in entries
             if entry.complaint_id is not None and entry.kind in self.renderers
         }
+        shows_card: dict[int, bool] = {}
+        for entry, complaint_id in about.values():
+            shows_card[complaint_id] = shows_card.get(complaint_id, False) or entry.kind not in SHOWN_NO_CARD
         cards = {
-            complaint_id: await self.complaints.card(complaint_id, session=session)
-            for complaint_id in dict.fromkeys(complaint_id for _, complaint_id in about.values())
+            complaint_id: await self.complaints.card(complaint_id, similar=similar, session=session)
+            for complaint_id, similar in shows_card.items()
         }
         recipients = {
             chat_id: await self.directory.caller(chat_id, session=session)
@@ -244,7 +257,9 @@ class Delivery:
         elif entry.complaint_id is not None:
             # Not read by its claim (or too long ago): the card and who reads it, in one transaction.
             async with self.complaints.sessions() as session:
-                card = await self.complaints.card(entry.complaint_id, session=session)
+                card = await self.complaints.card(
+                    entry.complaint_id, similar=entry.kind not in SHOWN_NO_CARD, session=session
+                )
                 if card is not None and row is not None and row.chat_id == entry.chat_id and row.read is None:
                     row.read = await self.directory.caller(entry.chat_id, session=session)
         if card is None:
