@@ -62,6 +62,23 @@ async def record(
     answers: Answers = CITIZEN,
 ) -> ChatMessage:
     """The officer records a complaint from /catat to the confirmation with its tracking number."""
+    summary = await recorded_summary(
+        officer, kind=kind, channel=channel, system=system, number=number, contact=contact, answers=answers
+    )
+    return await submit_recording(officer, summary)
+
+
+async def recorded_summary(
+    officer: Reporter,
+    *,
+    kind: ComplaintKind = ComplaintKind.LAPORGUB,
+    channel: Channel | None = None,
+    system: ExternalSystem | None = None,
+    number: str = "",
+    contact: str = "081234561234",
+    answers: Answers = CITIZEN,
+) -> ChatMessage:
+    """The officer's recording from /catat to its summary, not submitted yet."""
     await officer.command("/catat")
     choice = await officer.expect_key("officer.kind.ask")
     await officer.press(choice, f"officer.btn.kind.{kind}")
@@ -80,7 +97,11 @@ async def record(
     # A phone typed as the contact is not asked again.
     is_phone = contact.startswith("+") or contact[:1].isdigit()
     form = [name for name in FORMS[kind] if not (name == "phone" and is_phone)]
-    summary = await answer_form(officer, answers, form, WORDS[kind])
+    return await answer_form(officer, answers, form, WORDS[kind])
+
+
+async def submit_recording(officer: Reporter, summary: ChatMessage) -> ChatMessage:
+    """The summary's submit: the confirmation with the tracking number."""
     await officer.press(summary, "btn.submit")
     head = officer.said("officer.recorded", number="@", channel="", name="", contact="").split("@")[0]
     return await officer.expect_starting(head)

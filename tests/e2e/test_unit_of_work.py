@@ -1,14 +1,19 @@
 """One database session per update: a reporter's answer and an admin's press each cost the update's mark,
 one unit of work committed before the replies, and one transaction at the end (the conversation row with the
-done mark). A handler that fails leaves nothing of its update behind, and the replay files nothing twice.
-A refused press is answered by the one error handler, within the update's handling."""
+done mark); so does every handler that reads or writes (a reporter's list and tracking, the language, a
+service complaint and its answer, an officer's recording, invites, seats and linking, the admin menu), so
+that a handler opening a transaction of its own fails here. A handler that fails leaves nothing of its
+update behind, and the replay files nothing twice. A refused press is answered by the one error handler,
+within the update's handling."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import pytest
@@ -16,20 +21,34 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app.factory import create_dispatcher
 from bot.app.settings import Mode
 from bot.dev.local_api import ChatMessage, LocalBotApi
 from bot.handlers import filing
 from bot.ui.admin_callbacks import ActionCb
+from bot.ui.service_callbacks import ServiceAnswerCb
 from bot.updates import polling
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine
-from tests.conftest import World
-from tests.e2e.admin_desk import Desk, down_to, seed
+from storage.relays import save_offline_reporter
+from tests.conftest import World, draft_for
+from tests.e2e import conftest as e2e
+from tests.e2e.admin_desk import Desk, down_to, forge_press, seed
 from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot
+from tests.e2e.officer_desk import (
+    TEST_DESK,
+    answer_form,
+    recorded_summary,
+    submit_recording,
+    tracking_number_in,
+)
 from tests.e2e.scripts import Answers, answer_complaint, answer_identity, start_filing
-from workflow.definitions import S, T
+from workflow.actors import Role
+from workflow.channels import Channel
+from workflow.definitions import SS, ST, S, T
+from workflow.identity import Identity
 
 # The most transactions one update may cost: its mark, its unit of work, its end.
 PER_UPDATE = 3
@@ -83,9 +102,11 @@ async def bot_engine(clean_engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def webhook_bot(
-    local_api: LocalBotApi, bot_engine: AsyncEngine, world: World
+    local_api: LocalBotApi, bot_engine: AsyncEngine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[RunningBot]:
-    # A webhook takes each update's mark itself: every transaction of an update is counted here.
+    # A webhook takes each update's mark itself: every transaction of an update is counted here. Its service
+    # complaints go to the test tree's Dinkominfo; no sender runs (its transactions are not the updates').
+    monkeypatch.setattr(e2e, "create_dispatcher", partial(create_dispatcher, service_desk=TEST_DESK))
     running = RunningBot(local_api, bot_engine, world, Mode.WEBHOOK)
     await running.start()
     yield running
@@ -176,6 +197,223 @@ async def test_a_refused_press_is_answered_by_the_error_handler_and_its_update_i
     unchanged = await world.complaints.get(complaint.id)
     assert unchanged is not None
     assert unchanged.version == complaint.version
+
+
+async def one_update(
+    bot_engine: AsyncEngine, clean_engine: AsyncEngine, update: Callable[[], Awaitable[object]]
+) -> list[str]:
+    """The transactions of one update of ours: `update` makes it and waits for its answer."""
+    await handled(clean_engine)
+    with transactions(bot_engine) as begun:
+        await update()
+        await handled(clean_engine)
+    assert len(begun) <= PER_UPDATE, begun
+    return begun
+
+
+async def test_a_reporters_list_detail_tracking_and_language_each_cost_one_unit_of_work(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    bot_engine: AsyncEngine,
+    clean_engine: AsyncEngine,
+) -> None:
+    # Disposed: its history names an office, which the detail reads too.
+    complaint = await down_to(world, await seed(world), T.DISPOSE)
+    assert world.reporter.telegram_id is not None
+    reporter = Reporter(local_api.user(world.reporter.telegram_id, world.reporter.full_name))
+    number = complaint.tracking_number
+    listing: list[Any] = []
+
+    async def my_list() -> None:
+        await reporter.command("/my")
+        listing.append(await reporter.expect_starting(reporter.said("mine.title")))
+
+    fields = ("subject", "state", "received", "deadline", "event_date", "place", "confidential", "chronology")
+    heading = reporter.said("detail", number=number, **dict.fromkeys(fields, "")).split("\n")[0]
+
+    async def detail() -> None:
+        await reporter.press_text(listing[0], number)
+        await reporter.expect_starting(heading)
+
+    await one_update(bot_engine, clean_engine, my_list)
+    assert number in (listing[0].text or "")
+    await one_update(bot_engine, clean_engine, detail)
+
+    async def track() -> None:
+        await reporter.command("/track", number)
+        await reporter.expect_starting(heading)
+
+    await one_update(bot_engine, clean_engine, track)
+
+    await reporter.command("/language")
+    picker = await reporter.expect_key("language.choose")
+
+    async def choose_english() -> None:
+        await reporter.press_text(picker, "English")
+        reporter.speaks("en")
+        await reporter.expect_key("language.set")
+
+    await one_update(bot_engine, clean_engine, choose_english)
+    assert await world.directory.language_of(world.reporter.telegram_id) == "en"
+
+
+async def test_a_service_complaint_and_its_answer_are_filed_in_the_updates_unit_of_work(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    bot_engine: AsyncEngine,
+    clean_engine: AsyncEngine,
+) -> None:
+    assert world.reporter.telegram_id is not None
+    reporter = Reporter(local_api.user(world.reporter.telegram_id, world.reporter.full_name))
+    await reporter.command("/start")
+    menu = await reporter.expect_key("welcome")
+    await reporter.press(menu, "btn.menu.service")
+    choice = await reporter.next_where(lambda m: bool(m.buttons), "the saved identity")
+    await reporter.press(choice, "btn.identity.use")
+    form = ["subject", "chronology", "event_date", "event_place", "attachments"]
+    summary = await answer_form(reporter, Answers(photos=0, share_location=False), form, ["service."])
+    done: list[Any] = []
+
+    async def submit() -> None:
+        await reporter.press(summary, "btn.submit")
+        head = visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
+        done.append(await reporter.expect_starting(head))
+
+    await one_update(bot_engine, clean_engine, submit)
+    [filed] = await world.complaints.reporter_complaints(world.reporter.id)
+    assert (filed.state, filed.tracking_number in (done[0].text or "")) == (SS.RECORDED, True)
+    responded = await world.complaints.fire(
+        filed.id, world.actor("officer"), ST.RESPOND, seen_version=filed.version, result="Sudah."
+    )
+
+    async def not_solved() -> None:
+        data = ServiceAnswerCb(c=filed.id, v=responded.complaint.version, solved=False).pack()
+        forge_press(local_api, reporter.id, done[0].message_id, data)
+        await reporter.expect_key("service.not_solved.ask", max=1000)
+
+    async def reason() -> None:
+        await reporter.send("Belum ada yang menghubungi saya.")
+        await reporter.expect_key("service.escalated", number=filed.tracking_number)
+
+    await one_update(bot_engine, clean_engine, not_solved)
+    await one_update(bot_engine, clean_engine, reason)
+    escalated = await world.complaints.get(filed.id)
+    assert escalated is not None
+    assert escalated.state == SS.ESCALATED
+
+
+async def test_an_officers_recording_is_filed_in_the_updates_unit_of_work(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    bot_engine: AsyncEngine,
+    clean_engine: AsyncEngine,
+) -> None:
+    officer = Desk(local_api, world, "officer")
+    summary = await recorded_summary(officer, channel=Channel.TELEPHONE)
+    confirmations: list[Any] = []
+
+    async def submit() -> None:
+        confirmations.append(await submit_recording(officer, summary))
+
+    await one_update(bot_engine, clean_engine, submit)
+    recorded = await world.complaints.by_tracking_number(tracking_number_in(confirmations[0]))
+    assert recorded is not None
+    assert recorded.channel == Channel.TELEPHONE
+
+
+async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_work(
+    webhook_bot: RunningBot,
+    local_api: LocalBotApi,
+    world: World,
+    bot_engine: AsyncEngine,
+    clean_engine: AsyncEngine,
+) -> None:
+    await down_to(world, await seed(world), T.DISPOSE)  # one in the city's queue
+    city = Desk(local_api, world, "city")
+
+    async def admin_menu() -> None:
+        await city.command("/start")
+        await city.next_where(lambda m: bool(m.buttons), "the admin menu")
+
+    await one_update(bot_engine, clean_engine, admin_menu)
+    menu = city.user.chat().bot_messages()[-1]
+
+    async def queue_from_the_menu() -> None:
+        await city.press(menu, "admin.btn.queue", count=1)
+        await city.next_where(lambda m: (m.text or "").startswith("📥"), "the queue")
+
+    await one_update(bot_engine, clean_engine, queue_from_the_menu)
+
+    async def invite_menu() -> None:
+        await city.press(menu, "admin.btn.invite")
+        await city.expect_key("invite.choose")
+
+    await one_update(bot_engine, clean_engine, invite_menu)
+    choices = city.user.chat().bot_messages()[-1]
+    links: list[str] = []
+
+    async def invite() -> None:
+        role, org = city.said_plain("admin.role.opd"), "Dinas Lingkungan Hidup Kota Pekalongan"
+        await city.press_text(choices, city.said_plain("invite.btn", role=role, org=org))
+        link = await city.next_where(lambda m: "?start=" in (m.text or ""), "the invite link")
+        found = re.search(r"\?start=([A-Za-z0-9_-]+)", link.text or "")
+        assert found is not None
+        links.append(found.group(1))
+
+    await one_update(bot_engine, clean_engine, invite)
+    newcomer = Reporter(local_api.user(7011, "Dewi"))
+
+    async def redeem() -> None:
+        await newcomer.command("/start", links[0])
+        await newcomer.next_where(lambda m: "Dinas Lingkungan Hidup" in (m.text or ""), "the welcome")
+
+    await one_update(bot_engine, clean_engine, redeem)
+    assert [seat.role for seat in await world.directory.admins_of_user(7011)] == [Role.OPD]
+    listing: list[Any] = []
+
+    async def seats() -> None:
+        await city.command("/admins")
+        listing.append(await city.expect_starting(city.said("seats.title")))
+
+    await one_update(bot_engine, clean_engine, seats)
+
+    async def deactivate() -> None:
+        await city.press(listing[0], "seats.btn.deactivate", name="Dewi")
+        assert await city.toast() == city.said_plain("seats.deactivated", name="Dewi")
+
+    await one_update(bot_engine, clean_engine, deactivate)
+    assert await world.directory.admins_of_user(7011) == []
+
+    citizen = await save_offline_reporter(
+        world.complaints.sessions,
+        identity=Identity("Siti Aminah", "3375014507900003", "+6281234561234", "Jl. Merdeka No. 3"),
+        contact="+6281234561234",
+        contact_channel=Channel.TELEPHONE,
+    )
+    recorded = await world.complaints.submit(
+        draft_for(citizen, channel=Channel.TELEPHONE), world.actor("officer")
+    )
+    siti = Reporter(local_api.user(8011, "Siti"))
+
+    async def wrong_digits() -> None:
+        await siti.command("/link", f"{recorded.tracking_number} 9999")
+        await siti.expect_key("link.refused")
+
+    async def link() -> None:
+        await siti.command("/link", f"{recorded.tracking_number} 1234")
+        await siti.expect_key("link.done", number=recorded.tracking_number, subject=recorded.subject)
+
+    await one_update(bot_engine, clean_engine, wrong_digits)
+    await one_update(bot_engine, clean_engine, link)
+    linked = await world.directory.reporter_by_telegram_id(8011)
+    assert linked is not None
+    assert linked.id == citizen.id
+    async with clean_engine.connect() as connection:
+        attempts = (await connection.execute(select(models.LinkAttempt.succeeded))).scalars().all()
+    assert sorted(attempts) == [False, True]  # the refused attempt is kept, committed with its update
 
 
 async def confirmed_after_one_failure(reporter: Reporter) -> ChatMessage:

@@ -98,10 +98,12 @@ async def send_queues(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
-    """The first page of the queue of each seat the person holds (most hold one)."""
-    for seat in admins:
-        text, markup = await queue_view(seat, 0, t, complaints, calendar, clock())
+    """The first page of the queue of each seat the person holds (most hold one), all read before the first
+    is sent: the update's unit of work is committed then (bot/updates/once.py)."""
+    views = [await queue_view(seat, 0, t, complaints, calendar, clock(), session) for seat in admins]
+    for text, markup in views:
         await message.answer(text, reply_markup=markup)
 
 
@@ -112,11 +114,12 @@ async def queue_command(
     complaints: ComplaintService,
     calendar: WorkingCalendar,
     clock: Callable[[], datetime],
+    session: AsyncSession | None = None,
 ) -> None:
     if not admins:
         await message.answer(t("admin.only"))
         return
-    await send_queues(message, admins, t, complaints, calendar, clock)
+    await send_queues(message, admins, t, complaints, calendar, clock, session)
 
 
 async def queue_page(

@@ -128,6 +128,9 @@ async def send_report(
     calendar: WorkingCalendar,
     now: datetime,
 ) -> None:
+    # Not the update's session: the report's nine read-only queries run side by side, each on a connection of
+    # its own (a province's year in 235-444 ms at 1,000,000 complaints; one after another on one connection
+    # would add them up). They write nothing, so the update's unit of work loses nothing by it.
     report = await build_report(complaints.sessions, calendar, admin.org, period, now=now)
     chart = await asyncio.to_thread(render_chart, report, t.language)  # matplotlib blocks: off the loop
     summary = summary_text(report, t.language)
@@ -257,6 +260,9 @@ class ExportDesk:
     ) -> None:
         try:
             async with self._building:
+                # Its own connection, in a worker thread: the export outlives the update that asked for it
+                # (it is sent when ready, the update's session closed long before) and must not hold the
+                # event loop while ~100,000 rows are read and written.
                 content = await export_in_thread(
                     complaints.sessions, calendar, admin.org, period, fmt, t.language, now=now
                 )
