@@ -20,7 +20,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.filing import begin, draft_of, identity_of
+from bot.handlers.filing import begin_pressed, draft_of, identity_of
 from bot.handlers.ownership import own_complaint
 from bot.handlers.replies import drop_keyboard
 from bot.ui import filing_steps as steps
@@ -107,19 +107,8 @@ async def start(
     directory: Directory,
     session: AsyncSession | None = None,
 ) -> None:
-    # Answered after `begin`, whose reads come before its first reply: one transaction for the update.
-    if isinstance(query.message, Message):
-        await begin(
-            query.message,
-            query.from_user.id,
-            state,
-            t,
-            directory,
-            intro="service.intro",
-            purpose={PURPOSE: True, steps.FORM: list(FORM), steps.WORDS: ["service."]},
-            session=session,
-        )
-    await query.answer()
+    purpose = {PURPOSE: True, steps.FORM: list(FORM), steps.WORDS: ["service."]}
+    await begin_pressed(query, state, t, directory, session, intro="service.intro", purpose=purpose)
 
 
 async def submit(

@@ -31,8 +31,7 @@ from bot.updates import polling
 from storage import models
 from storage.complaints import ComplaintService
 from storage.database import create_engine
-from storage.relays import save_offline_reporter
-from tests.conftest import World, draft_for
+from tests.conftest import World
 from tests.e2e import conftest as e2e
 from tests.e2e.admin_desk import Desk, down_to, forge_press, seed
 from tests.e2e.chat import Reporter, visible
@@ -40,6 +39,7 @@ from tests.e2e.conftest import RunningBot
 from tests.e2e.officer_desk import (
     TEST_DESK,
     answer_form,
+    offline_complaint,
     recorded_summary,
     submit_recording,
     tracking_number_in,
@@ -48,7 +48,6 @@ from tests.e2e.scripts import Answers, answer_complaint, answer_identity, start_
 from workflow.actors import Role
 from workflow.channels import Channel
 from workflow.definitions import SS, ST, S, T
-from workflow.identity import Identity
 
 # The most transactions one update may cost: its mark, its unit of work, its end.
 PER_UPDATE = 3
@@ -199,10 +198,13 @@ async def test_a_refused_press_is_answered_by_the_error_handler_and_its_update_i
     assert unchanged.version == complaint.version
 
 
-async def one_update(
-    bot_engine: AsyncEngine, clean_engine: AsyncEngine, update: Callable[[], Awaitable[object]]
-) -> list[str]:
-    """The transactions of one update of ours: `update` makes it and waits for its answer."""
+Update = Callable[[], Awaitable[object]]
+Counted = Callable[[Update], Awaitable[list[str]]]
+
+
+async def one_update(bot_engine: AsyncEngine, clean_engine: AsyncEngine, update: Update) -> list[str]:
+    """The transactions of one update of ours, at most `PER_UPDATE`: `update` makes it and waits for its
+    answer."""
     await handled(clean_engine)
     with transactions(bot_engine) as begun:
         await update()
@@ -211,12 +213,14 @@ async def one_update(
     return begun
 
 
+@pytest.fixture
+def one(webhook_bot: RunningBot, bot_engine: AsyncEngine, clean_engine: AsyncEngine) -> Counted:
+    """`one_update` with the webhook bot running on the test's database."""
+    return partial(one_update, bot_engine, clean_engine)
+
+
 async def test_a_reporters_list_detail_tracking_and_language_each_cost_one_unit_of_work(
-    webhook_bot: RunningBot,
-    local_api: LocalBotApi,
-    world: World,
-    bot_engine: AsyncEngine,
-    clean_engine: AsyncEngine,
+    one: Counted, local_api: LocalBotApi, world: World
 ) -> None:
     # Disposed: its history names an office, which the detail reads too.
     complaint = await down_to(world, await seed(world), T.DISPOSE)
@@ -236,15 +240,15 @@ async def test_a_reporters_list_detail_tracking_and_language_each_cost_one_unit_
         await reporter.press_text(listing[0], number)
         await reporter.expect_starting(heading)
 
-    await one_update(bot_engine, clean_engine, my_list)
+    await one(my_list)
     assert number in (listing[0].text or "")
-    await one_update(bot_engine, clean_engine, detail)
+    await one(detail)
 
     async def track() -> None:
         await reporter.command("/track", number)
         await reporter.expect_starting(heading)
 
-    await one_update(bot_engine, clean_engine, track)
+    await one(track)
 
     await reporter.command("/language")
     picker = await reporter.expect_key("language.choose")
@@ -254,16 +258,12 @@ async def test_a_reporters_list_detail_tracking_and_language_each_cost_one_unit_
         reporter.speaks("en")
         await reporter.expect_key("language.set")
 
-    await one_update(bot_engine, clean_engine, choose_english)
+    await one(choose_english)
     assert await world.directory.language_of(world.reporter.telegram_id) == "en"
 
 
 async def test_a_service_complaint_and_its_answer_are_filed_in_the_updates_unit_of_work(
-    webhook_bot: RunningBot,
-    local_api: LocalBotApi,
-    world: World,
-    bot_engine: AsyncEngine,
-    clean_engine: AsyncEngine,
+    one: Counted, local_api: LocalBotApi, world: World
 ) -> None:
     assert world.reporter.telegram_id is not None
     reporter = Reporter(local_api.user(world.reporter.telegram_id, world.reporter.full_name))
@@ -281,7 +281,7 @@ async def test_a_service_complaint_and_its_answer_are_filed_in_the_updates_unit_
         head = visible(reporter.t("service.submitted", number="@", office="")).split("@")[0]
         done.append(await reporter.expect_starting(head))
 
-    await one_update(bot_engine, clean_engine, submit)
+    await one(submit)
     [filed] = await world.complaints.reporter_complaints(world.reporter.id)
     assert (filed.state, filed.tracking_number in (done[0].text or "")) == (SS.RECORDED, True)
     responded = await world.complaints.fire(
@@ -297,19 +297,15 @@ async def test_a_service_complaint_and_its_answer_are_filed_in_the_updates_unit_
         await reporter.send("Belum ada yang menghubungi saya.")
         await reporter.expect_key("service.escalated", number=filed.tracking_number)
 
-    await one_update(bot_engine, clean_engine, not_solved)
-    await one_update(bot_engine, clean_engine, reason)
+    await one(not_solved)
+    await one(reason)
     escalated = await world.complaints.get(filed.id)
     assert escalated is not None
     assert escalated.state == SS.ESCALATED
 
 
 async def test_an_officers_recording_is_filed_in_the_updates_unit_of_work(
-    webhook_bot: RunningBot,
-    local_api: LocalBotApi,
-    world: World,
-    bot_engine: AsyncEngine,
-    clean_engine: AsyncEngine,
+    one: Counted, local_api: LocalBotApi, world: World
 ) -> None:
     officer = Desk(local_api, world, "officer")
     summary = await recorded_summary(officer, channel=Channel.TELEPHONE)
@@ -318,18 +314,14 @@ async def test_an_officers_recording_is_filed_in_the_updates_unit_of_work(
     async def submit() -> None:
         confirmations.append(await submit_recording(officer, summary))
 
-    await one_update(bot_engine, clean_engine, submit)
+    await one(submit)
     recorded = await world.complaints.by_tracking_number(tracking_number_in(confirmations[0]))
     assert recorded is not None
     assert recorded.channel == Channel.TELEPHONE
 
 
 async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_work(
-    webhook_bot: RunningBot,
-    local_api: LocalBotApi,
-    world: World,
-    bot_engine: AsyncEngine,
-    clean_engine: AsyncEngine,
+    one: Counted, local_api: LocalBotApi, world: World, clean_engine: AsyncEngine
 ) -> None:
     await down_to(world, await seed(world), T.DISPOSE)  # one in the city's queue
     city = Desk(local_api, world, "city")
@@ -338,20 +330,20 @@ async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_wo
         await city.command("/start")
         await city.next_where(lambda m: bool(m.buttons), "the admin menu")
 
-    await one_update(bot_engine, clean_engine, admin_menu)
+    await one(admin_menu)
     menu = city.user.chat().bot_messages()[-1]
 
     async def queue_from_the_menu() -> None:
         await city.press(menu, "admin.btn.queue", count=1)
         await city.next_where(lambda m: (m.text or "").startswith("📥"), "the queue")
 
-    await one_update(bot_engine, clean_engine, queue_from_the_menu)
+    await one(queue_from_the_menu)
 
     async def invite_menu() -> None:
         await city.press(menu, "admin.btn.invite")
         await city.expect_key("invite.choose")
 
-    await one_update(bot_engine, clean_engine, invite_menu)
+    await one(invite_menu)
     choices = city.user.chat().bot_messages()[-1]
     links: list[str] = []
 
@@ -363,14 +355,14 @@ async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_wo
         assert found is not None
         links.append(found.group(1))
 
-    await one_update(bot_engine, clean_engine, invite)
+    await one(invite)
     newcomer = Reporter(local_api.user(7011, "Dewi"))
 
     async def redeem() -> None:
         await newcomer.command("/start", links[0])
         await newcomer.next_where(lambda m: "Dinas Lingkungan Hidup" in (m.text or ""), "the welcome")
 
-    await one_update(bot_engine, clean_engine, redeem)
+    await one(redeem)
     assert [seat.role for seat in await world.directory.admins_of_user(7011)] == [Role.OPD]
     listing: list[Any] = []
 
@@ -378,24 +370,16 @@ async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_wo
         await city.command("/admins")
         listing.append(await city.expect_starting(city.said("seats.title")))
 
-    await one_update(bot_engine, clean_engine, seats)
+    await one(seats)
 
     async def deactivate() -> None:
         await city.press(listing[0], "seats.btn.deactivate", name="Dewi")
         assert await city.toast() == city.said_plain("seats.deactivated", name="Dewi")
 
-    await one_update(bot_engine, clean_engine, deactivate)
+    await one(deactivate)
     assert await world.directory.admins_of_user(7011) == []
 
-    citizen = await save_offline_reporter(
-        world.complaints.sessions,
-        identity=Identity("Siti Aminah", "3375014507900003", "+6281234561234", "Jl. Merdeka No. 3"),
-        contact="+6281234561234",
-        contact_channel=Channel.TELEPHONE,
-    )
-    recorded = await world.complaints.submit(
-        draft_for(citizen, channel=Channel.TELEPHONE), world.actor("officer")
-    )
+    citizen, recorded = await offline_complaint(world)
     siti = Reporter(local_api.user(8011, "Siti"))
 
     async def wrong_digits() -> None:
@@ -406,8 +390,8 @@ async def test_invites_seats_linking_and_the_admin_menu_each_cost_one_unit_of_wo
         await siti.command("/link", f"{recorded.tracking_number} 1234")
         await siti.expect_key("link.done", number=recorded.tracking_number, subject=recorded.subject)
 
-    await one_update(bot_engine, clean_engine, wrong_digits)
-    await one_update(bot_engine, clean_engine, link)
+    await one(wrong_digits)
+    await one(link)
     linked = await world.directory.reporter_by_telegram_id(8011)
     assert linked is not None
     assert linked.id == citizen.id
