@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers.replies import drop_keyboard
 from bot.notices.delivery import result_keyboard
 from bot.notices.service_response import answer_keyboard
-from bot.ui.admin_callbacks import InviteCb, RelayCb, SeatCb
+from bot.ui.admin_callbacks import InvitableRole, InviteCb, RelayCb, SeatCb
 from bot.ui.commands import seat_commands
 from bot.ui.display import fit
 from bot.ui.texts import Html, Texts
@@ -95,9 +96,10 @@ async def invite_menu(
     for role, in_child in INVITABLE[admin.role]:
         orgs = await directory.children(admin.org.id, session=session) if in_child else [admin.org]
         for org in orgs:
+            # INVITABLE holds admin seats' roles alone (storage/invites.py), each one of InvitableRole.
             builder.button(
                 text=t.plain("invite.btn", role=t.plain(f"admin.role.{role}"), org=org.label),
-                callback_data=InviteCb(role=role, org_id=org.id),
+                callback_data=InviteCb(role=cast(InvitableRole, role.value), org_id=org.id),
             )
     builder.adjust(1)
     await message.answer(t("invite.choose"), reply_markup=builder.as_markup())
