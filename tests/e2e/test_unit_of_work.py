@@ -410,6 +410,22 @@ async def confirmed_after_one_failure(reporter: Reporter) -> ChatMessage:
     )
 
 
+async def test_a_pickers_first_screen_costs_one_unit_of_work(
+    one: Counted, local_api: LocalBotApi, world: World
+) -> None:
+    """The targets, the office's past decisions (read first in the update's session, then kept per
+    process), its most used targets and the card: all in the update's unit of work."""
+    complaint = await seed(world)
+    province = Desk(local_api, world, "province")
+    card = await province.open(complaint.tracking_number)
+
+    async def open_picker() -> None:
+        await province.press_action(card, T.DISPOSE)
+        await province.toast()
+
+    await one(open_picker)
+
+
 @pytest.mark.parametrize("mode", [Mode.POLLING], ids=["polling"])
 async def test_a_failed_update_leaves_nothing_and_its_replay_files_once(
     running_bot: RunningBot,

@@ -86,7 +86,7 @@ async def suggestions_for(
     From the office's own final decisions (kept per process, `storage.routing_history`) and, before it has
     alike ones, its targets' duty keywords; at a city, the province's keywords too (a return to it).
     """
-    history = await directory.routing.of(office)
+    history = await directory.routing.of(office, session=session)
     by_code = {org.code: org for org in targets}
     keywords: dict[str, tuple[str, ...]] = {org.code: org.keywords for org in targets if org.keywords}
     labels = {org.code: org.label for org in targets}
