@@ -37,6 +37,8 @@ from storage.duplicates import LINK, UNLINK
 from storage.views import AdminInfo, CardInfo
 from workflow.calendar import WorkingCalendar
 
+# What an aiogram middleware calls next: the handler, or the next middleware.
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 # The handler flag that asks for a checked press: a `Check`.
 PRESS = "press"
 
@@ -91,12 +93,7 @@ class SetUpDesk(BaseMiddleware):
     """An inner middleware of the admin side: `desk` for every handler, `press` and `pressed` for the
     handlers flagged `PRESS`."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         desk = desk_of(data)
         data["desk"] = desk
         check: Check | None = get_flag(data, PRESS)
