@@ -25,11 +25,12 @@ from bot.app.factory import create_dispatcher
 from bot.app.settings import Mode
 from bot.dev.local_api import ChatMessage, LocalBotApi
 from bot.handlers import filing
-from bot.ui.admin_callbacks import ActionCb
+from bot.ui.admin_callbacks import ActionCb, DataRequestCb
 from bot.ui.service_callbacks import ServiceAnswerCb
 from bot.updates import polling
 from storage import models
 from storage.complaints import ComplaintService
+from storage.data_requests import DataRequests, RequestStatus
 from storage.database import create_engine
 from tests.conftest import World
 from tests.e2e import conftest as e2e
@@ -424,6 +425,42 @@ async def test_a_pickers_first_screen_costs_one_unit_of_work(
         await province.toast()
 
     await one(open_picker)
+
+
+async def test_datasaya_and_an_admins_erasure_each_cost_one_unit_of_work(
+    one: Counted, local_api: LocalBotApi, world: World
+) -> None:
+    """What is held, the erasure's meaning and the admin's decision; filing the request keeps a transaction
+    of its own (storage/data_requests.py says why), so it is not counted here."""
+    assert world.reporter.telegram_id is not None
+    reporter = Reporter(local_api.user(world.reporter.telegram_id, world.reporter.full_name))
+    shown: list[Any] = []
+
+    async def held() -> None:
+        await reporter.command("/datasaya")
+        shown.append(await reporter.expect_starting("🗂"))
+
+    async def asked() -> None:
+        await reporter.press(shown[0], "btn.data.erase")
+        await reporter.next_where(lambda m: reporter.t.plain("btn.data.yes") in m.button_texts, "the meaning")
+
+    await one(held)
+    await one(asked)
+    requests = DataRequests(world.complaints.sessions, clock=world.clock)
+    filed = await requests.request_erasure(world.reporter.telegram_id, TEST_DESK.office_code)
+    assert filed.request is not None
+    city = Desk(local_api, world, "city")
+    await city.command("/start")
+    menu = await city.next_where(lambda m: bool(m.buttons), "the admin menu")
+
+    async def erase() -> None:
+        forge_press(local_api, city.id, menu.message_id, DataRequestCb(r=filed.request.id, erase=True).pack())
+        assert await city.toast() == city.said_plain("admin.data.toast.erased")
+
+    await one(erase)
+    decided = await requests.get(filed.request.id)
+    assert decided is not None
+    assert decided.status is RequestStatus.ERASED
 
 
 @pytest.mark.parametrize("mode", [Mode.POLLING], ids=["polling"])
