@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from typing import TypeVar
 
 import asyncpg
@@ -30,7 +31,8 @@ from bench.dataset import NOW
 from bot.ui.report_rendering import to_xlsx
 from bot.ui.report_rendering.documents import FORMATS, export_in_thread
 from storage.database import create_engine, session_factory
-from storage.reports.figures import Period, build_report, complaint_rows
+from storage.reports.figures import build_report, complaint_rows
+from storage.reports.period import Period
 from workflow.actors import Organisation, OrgKind
 from workflow.calendar import WorkingCalendar
 
@@ -125,7 +127,7 @@ async def _measure(url: str) -> None:
             sizes[fmt] = len(
                 await timed(
                     f"{fmt.upper()} export as the bot makes it",
-                    lambda fmt=fmt: export_in_thread(sessions, calendar, province, year, fmt, "id", now=NOW),
+                    partial(export_in_thread, sessions, calendar, province, year, fmt, "id", now=NOW),
                     "thread",
                 )
             )

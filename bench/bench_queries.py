@@ -29,14 +29,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.dataset import NOW, Dataset, Organisations
 from bench.routing import KEYWORDS, load
 from storage.complaints import ComplaintService
 from storage.database import create_engine, migrate, session_factory
-from storage.reports.figures import Period, Report, build_report
+from storage.reports.figures import Report, build_report
+from storage.reports.period import Period
 from storage.reports.rollups import rebuild_sql
 from storage.routing_history import HISTORY, RoutingHistory
 from workflow.actors import Organisation, OrgKind, Role
@@ -251,7 +252,8 @@ async def _load_organisations(connection: asyncpg.Connection) -> Organisations:
     rows: list[tuple[Any, ...]] = [
         (1, "JATENG", "Pemerintah Provinsi Jawa Tengah", "province", None, True, now)
     ]
-    cities, opds = [], {}
+    cities: list[int] = []
+    opds: dict[int, list[int]] = {}
     next_id = 2
     for city in range(35):
         city_id = next_id
@@ -447,7 +449,7 @@ def _chunks(dataset: Dataset) -> Iterator[tuple[list[tuple[Any, ...]], list[tupl
         yield dataset.chunk(first, min(first + CHUNK, dataset.complaints + 1))
 
 
-def _dsn(url: Any) -> str:
+def _dsn(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -84,7 +85,7 @@ class Person:
                 await action()  # refused: the button is gone already, an earlier attempt took
             try:
                 view = await self.user.wait_until(
-                    lambda v, since=since: self._answered(v, answered, since), ANSWER_S
+                    partial(self._answered, answered=answered, since=since), ANSWER_S
                 )
             except TimeoutError:
                 self.tally.repeats += 1

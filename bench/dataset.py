@@ -9,6 +9,7 @@ a return and its re-send, adds two), alternated so the average stays 10.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -240,6 +241,7 @@ class Dataset:
         self, pick: random.Random, complaint_id: int, received: datetime, events: list[tuple[Any, ...]]
     ) -> tuple[Any, ...]:
         age = self.end - received
+        path: Sequence[str]
         if age > timedelta(days=20):
             path = _FINISHED[pick.choices(list(_FINISHED), _FINISHED_WEIGHTS)[0]]
         elif age > timedelta(days=10) and pick.random() < 0.5:
@@ -254,7 +256,7 @@ class Dataset:
         opd = pick.choice(self.orgs.opds_of[city])
         slots: dict[str, int | None] = {"province": self.orgs.province, "city": None, "opd": None}
         current: int | None = None
-        state = S.DRAFT
+        state: str = S.DRAFT
         pace = pick.choice(_PACES)
         room = min(age, timedelta(hours=pace * 3 * len(path)))
         at = received

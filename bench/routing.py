@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from storage.registry import routing_keywords
-from workflow.suggestions import Case, PastDecision, suggest_targets
+from workflow.suggestions import Case, PastDecision, Similar, suggest_targets
 from workflow.suggestions import similar as similar_with
 
 DEFAULT_SET = Path(__file__).parent / "data" / "routing-set.yaml"
@@ -40,7 +40,7 @@ KEYWORDS = routing_keywords(REGISTRY.read_text(encoding="utf-8"), CITY)
 AGENCY_KEYWORDS = KEYWORDS
 
 
-def similar(new: Case, candidates: Sequence[Case]) -> list:
+def similar(new: Case, candidates: Sequence[Case]) -> list[Similar]:
     return similar_with(new, candidates, keywords=KEYWORDS)
 
 

@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -391,9 +392,7 @@ async def run_ours(
         sample = copied[:: max(1, len(copied) // 100)][:100]
 
         async def continue_some() -> list[str]:
-            await gather_limited(
-                [lambda index=index: people.continue_conversation(index) for index in sample], 50
-            )
+            await gather_limited([partial(people.continue_conversation, index) for index in sample], 50)
             return []
 
         phase, _ = await measure(api, engine, stamps, "continuing copied conversations", pids, continue_some)
@@ -608,7 +607,7 @@ def render(report: Report) -> str:
         ]
     if aiogram is not None:
         share = saturated.updates_per_s / aiogram.drain.updates_per_s
-        rss = report.our_peak_rss_mb / aiogram.peak_rss_mb
+        rss_share = report.our_peak_rss_mb / aiogram.peak_rss_mb
         lines.append(
             f"  ours on PostgreSQL >= 50% of the aiogram echo floor: {share:.0%} {verdict(share >= 0.5)}"
         )
@@ -621,7 +620,7 @@ def render(report: Report) -> str:
     if aiogram is not None:
         lines.append(
             f"  peak RSS <= 1.3x aiogram echo's with {report.open_conversations} conversations open: "
-            f"{rss:.2f}x {verdict(rss <= 1.3)}"
+            f"{rss_share:.2f}x {verdict(rss_share <= 1.3)}"
         )
     if report.sender:
         lines.append(

@@ -27,6 +27,7 @@ from storage.models import utcnow
 from storage.outbox.notifications import CardCopy, NoticeKind, add_chat_notice
 from storage.personal_data import PREFIX
 from storage.retention import erase_reporters
+from storage.unit_of_work import using
 from storage.views import AdminInfo, ReporterInfo, reporter_of
 from workflow.actors import Role
 from workflow.definitions import DEFINITIONS, ComplaintKind
@@ -118,22 +119,22 @@ class DataRequests:
 
     # -- reading -----------------------------------------------------------------------------------------
 
-    async def holdings(self, telegram_id: int) -> Holdings | None:
+    async def holdings(self, telegram_id: int, *, session: AsyncSession | None = None) -> Holdings | None:
         """What is held about the reporter of this Telegram account; None if there is no reporter."""
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             row = await session.scalar(
                 select(models.Reporter).where(models.Reporter.telegram_id == telegram_id)
             )
             return await _holdings(session, row) if row is not None else None
 
-    async def telegram_name(self, telegram_id: int) -> str:
+    async def telegram_name(self, telegram_id: int, *, session: AsyncSession | None = None) -> str:
         """The Telegram first name kept with the person's chosen language ("" if none)."""
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             row = await session.get(models.TelegramUser, telegram_id)
             return row.first_name if row else ""
 
-    async def get(self, request_id: int) -> DataRequestInfo | None:
-        async with self.sessions() as session:
+    async def get(self, request_id: int, *, session: AsyncSession | None = None) -> DataRequestInfo | None:
+        async with using(self.sessions, session) as session:
             return await _request(session, request_id)
 
     async def with_holdings(self, request_id: int) -> tuple[DataRequestInfo, Holdings] | None:
@@ -176,7 +177,8 @@ class DataRequests:
 
     async def request_erasure(self, telegram_id: int, office_code: str) -> FileResult:
         """File the reporter's erasure request with the office, and queue its card for every active admin
-        there, in one transaction."""
+        there, in one transaction: its own, not a caller's, since a request filed meanwhile is caught as the
+        IntegrityError that ends it (in the update's unit of work it would end the update's work with it)."""
         now = self.clock()
         try:
             async with self.sessions.begin() as session:
@@ -234,12 +236,13 @@ class DataRequests:
         erase: bool,
         reason: str | None = None,
         pressed_card: CardCopy | None = None,
+        session: AsyncSession | None = None,
     ) -> Decision:
         """Erase the reporter's identity, or refuse with `reason`, as the presser's seat in the request's
         office; tell the reporter and retire the other admins' copies of the card. `pressed_card` is the copy
         the presser's bot edits itself (no outbox row retires it)."""
         now = self.clock()
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             row = await session.get(models.DataRequest, request_id)
             if row is None:
                 return Decision(DecideOutcome.NOT_FOUND)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.data_errors import RoleDoesNotFit, StorageError, UnknownOrganisation
+from storage.unit_of_work import using
 from storage.views import AdminInfo, admin_of, organisation_of
 from workflow.actors import ROLE_ORG_KIND, Organisation, Role
 
@@ -89,8 +90,10 @@ class Invites:
         self.sessions = sessions
         self.clock = clock
 
-    async def create(self, inviter: AdminInfo, role: Role, org_id: int) -> InviteInfo:
-        async with self.sessions.begin() as session:
+    async def create(
+        self, inviter: AdminInfo, role: Role, org_id: int, *, session: AsyncSession | None = None
+    ) -> InviteInfo:
+        async with using(self.sessions, session, write=True) as session:
             org_row = await session.get(models.Organisation, org_id)
             if org_row is None or not org_row.active:
                 raise UnknownOrganisation(org_id)
@@ -134,10 +137,13 @@ class Invites:
             await session.flush()
             return InviteInfo(row.id, row.code, role, organisation_of(org_row), row.expires_at)
 
-    async def redeem(self, code: str, telegram_id: int, full_name: str = "") -> AdminInfo:
-        """Seat the user; `InviteUnknown`, `InviteUsed`, `InviteExpired` or `AlreadySeated` otherwise."""
+    async def redeem(
+        self, code: str, telegram_id: int, full_name: str = "", *, session: AsyncSession | None = None
+    ) -> AdminInfo:
+        """Seat the user; `InviteUnknown`, `InviteUsed`, `InviteExpired` or `AlreadySeated` otherwise (each
+        raised before anything is written)."""
         now = self.clock()
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             invite = await session.scalar(select(models.Invite).where(models.Invite.code == code))
             if invite is None:
                 raise InviteUnknown()
@@ -176,7 +182,7 @@ class Invites:
             await session.flush()
             return admin_of(seat, org)
 
-    async def admins_below(self, boss: AdminInfo) -> list[AdminInfo]:
+    async def admins_below(self, boss: AdminInfo, *, session: AsyncSession | None = None) -> list[AdminInfo]:
         """The seats `boss` may invite to, active or not, ordered by organisation and id."""
         query = (
             select(models.Admin, models.Organisation)
@@ -184,13 +190,15 @@ class Invites:
             .where((models.Organisation.parent_id == boss.org.id) | (models.Organisation.id == boss.org.id))
             .order_by(models.Organisation.name, models.Admin.id)
         )
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             rows = (await session.execute(query)).all()
         seats = [admin_of(admin, org) for admin, org in rows]
         return [seat for seat in seats if is_below(boss, seat)]
 
-    async def deactivate_below(self, boss: AdminInfo, admin_id: int) -> AdminInfo:
-        async with self.sessions.begin() as session:
+    async def deactivate_below(
+        self, boss: AdminInfo, admin_id: int, *, session: AsyncSession | None = None
+    ) -> AdminInfo:
+        async with using(self.sessions, session, write=True) as session:
             row = await session.get(models.Admin, admin_id)
             org = await session.get(models.Organisation, row.org_id) if row else None
             if row is None or org is None:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.data_errors import StorageError
+from storage.unit_of_work import using
 from storage.views import ComplaintInfo, complaint_of
 
 MAX_ATTEMPTS = 5
@@ -41,10 +42,13 @@ class Linking:
         self.sessions = sessions
         self.clock = clock
 
-    async def link(self, telegram_id: int, tracking_number: str, last_digits: str) -> ComplaintInfo:
-        """Give the complaint's reporter this Telegram account; `LinkRefused` or `TooManyAttempts`."""
+    async def link(
+        self, telegram_id: int, tracking_number: str, last_digits: str, *, session: AsyncSession | None = None
+    ) -> ComplaintInfo:
+        """Give the complaint's reporter this Telegram account; `LinkRefused` or `TooManyAttempts`. A refusal
+        is raised once the failed attempt is written (in the caller's `session`, for its owner to commit)."""
         now = self.clock()
-        async with self.sessions.begin() as session:
+        async with using(self.sessions, session, write=True) as session:
             failures = list(
                 await session.scalars(
                     select(models.LinkAttempt.at)

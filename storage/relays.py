@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import models
 from storage.complaints import ComplaintService
 from storage.data_errors import StorageError
+from storage.unit_of_work import using
 from storage.views import AdminInfo, ReporterInfo, reporter_of
 from workflow.actors import Role
 from workflow.channels import Channel
@@ -68,9 +69,10 @@ async def save_offline_reporter(
     contact: str,
     contact_channel: Channel,
     language: str = "id",
+    session: AsyncSession | None = None,
 ) -> ReporterInfo:
     """A complainant recorded by an officer: no Telegram account, reached through `contact`."""
-    async with sessions.begin() as session:
+    async with using(sessions, session, write=True) as session:
         row = models.Reporter(
             telegram_id=None,
             full_name=identity.full_name,
@@ -115,13 +117,15 @@ class Relays:
         async with self.sessions() as session:
             return [relay_of(row) for row in await session.scalars(query)]
 
-    async def deliver(self, relay_id: int, officer: AdminInfo) -> Delivered:
+    async def deliver(
+        self, relay_id: int, officer: AdminInfo, *, session: AsyncSession | None = None
+    ) -> Delivered:
         if officer.role is not Role.OFFICER:
             raise RelayNotFound(relay_id)
         now = self.complaints.clock()
-        async with self.sessions.begin() as session:
-            row = await session.get(models.Relay, relay_id)
-            recorder = await session.get(models.Admin, row.officer_admin_id) if row else None
+        async with using(self.sessions, session, write=True) as own:
+            row = await own.get(models.Relay, relay_id)
+            recorder = await own.get(models.Admin, row.officer_admin_id) if row else None
             if row is None or recorder is None or recorder.org_id != officer.org.id:
                 raise RelayNotFound(relay_id)
             first_time = row.delivered_at is None
@@ -130,7 +134,7 @@ class Relays:
                 row.delivered_by_admin_id = officer.id
             relay = relay_of(row)
         closed = False
-        complaint = await self.complaints.get(relay.complaint_id)
+        complaint = await self.complaints.get(relay.complaint_id, session=session)
         if (
             first_time
             and complaint is not None
@@ -140,7 +144,11 @@ class Relays:
         ):
             try:
                 await self.complaints.fire(
-                    complaint.id, officer.as_actor(), T.ACKNOWLEDGE, seen_version=complaint.version
+                    complaint.id,
+                    officer.as_actor(),
+                    T.ACKNOWLEDGE,
+                    seen_version=complaint.version,
+                    session=session,
                 )
                 closed = True
             except WorkflowError:

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
+from storage.unit_of_work import using
 from workflow.definitions import T
 from workflow.suggestions import RETURN_TO_PROVINCE, Decided, PastDecision, decided
 
@@ -144,11 +145,13 @@ class RoutingHistory:
         self._changes: dict[int, int] = {}
         self._reading: dict[int, asyncio.Task[Decided]] = {}
 
-    async def of(self, office_id: int) -> Decided:
+    async def of(self, office_id: int, *, session: AsyncSession | None = None) -> Decided:
+        """The office's decisions as kept; read first in the caller's `session` (a refresh beside the
+        pickers reads in a session of its own: it outlives the caller)."""
         kept = self._kept.get(office_id)
         change = self._changes.get(office_id, 0)
         if kept is None:
-            return await self._read(office_id, change)
+            return await self._read(office_id, change, session)
         if self.clock() - kept[0] >= self.ttl and office_id not in self._reading:
             task = asyncio.create_task(self._read(office_id, change))
             self._reading[office_id] = task
@@ -160,9 +163,9 @@ class RoutingHistory:
         while self._reading:
             await asyncio.wait(list(self._reading.values()))
 
-    async def _read(self, office_id: int, change: int) -> Decided:
+    async def _read(self, office_id: int, change: int, session: AsyncSession | None = None) -> Decided:
         """The log's account, kept unless something changed here since `change` (counted when asked)."""
-        async with self.sessions() as session:
+        async with using(self.sessions, session) as session:
             ready = decided(await past_decisions(session, office_id, limit=self.limit, codes=self._codes))
         if self._changes.get(office_id, 0) == change:
             self._kept[office_id] = (self.clock(), ready)

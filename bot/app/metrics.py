@@ -108,7 +108,7 @@ def database_families(figures: Figures) -> list[Metric]:
 def process_registry() -> CollectorRegistry:
     if os.environ.get(MULTIPROCESS_DIR):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
         return registry
     return REGISTRY
 

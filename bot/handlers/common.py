@@ -7,6 +7,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.replies import drop_keyboard
 from bot.ui.callbacks import CancelCb, LanguageCb, MenuCb
@@ -49,8 +50,11 @@ async def language_chosen(
     directory: Directory,
     state: FSMContext,
     admins: list[AdminInfo],
+    session: AsyncSession | None = None,
 ) -> None:
-    await directory.set_language(query.from_user.id, callback_data.code, query.from_user.first_name)
+    await directory.set_language(
+        query.from_user.id, callback_data.code, query.from_user.first_name, session=session
+    )
     t = texts_for(callback_data.code)
     await query.answer()
     if isinstance(query.message, Message):

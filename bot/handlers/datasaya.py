@@ -21,6 +21,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.replies import answer_long, drop_keyboard
 from bot.notices.data_request_notices import (
@@ -52,8 +53,8 @@ class DataRefusal(StatesGroup):
     confirm = State()
 
 
-async def _office_name(directory: Directory, desk: ServiceDesk) -> str:
-    office = await directory.organisation_by_code(desk.office_code)
+async def _office_name(directory: Directory, desk: ServiceDesk, session: AsyncSession | None) -> str:
+    office = await directory.organisation_by_code(desk.office_code, session=session)
     return office.name if office else desk.office_name
 
 
@@ -67,15 +68,16 @@ async def my_data(
     data_requests: DataRequests,
     service_desk: ServiceDesk,
     identity_retention_days: int,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
-    held = await data_requests.holdings(message.from_user.id)
+    held = await data_requests.holdings(message.from_user.id, session=session)
     text, keyboard = holdings_text(
         held,
         t,
-        office=await _office_name(directory, service_desk),
+        office=await _office_name(directory, service_desk, session),
         retention_days=identity_retention_days,
-        telegram_name=await data_requests.telegram_name(message.from_user.id),
+        telegram_name=await data_requests.telegram_name(message.from_user.id, session=session),
     )
     await answer_long(message, text, reply_markup=keyboard)
 
@@ -87,18 +89,25 @@ async def my_data_pressed(
     directory: Directory,
     data_requests: DataRequests,
     service_desk: ServiceDesk,
+    session: AsyncSession | None = None,
 ) -> None:
-    await query.answer()
     message = query.message
     if not isinstance(message, Message):
+        await query.answer()
         return
-    office = await _office_name(directory, service_desk)
+    # Read before the press is answered, the update's first request: its unit of work is committed then.
+    office = await _office_name(directory, service_desk, session)
+    held = (
+        await data_requests.holdings(query.from_user.id, session=session)
+        if callback_data.step == "ask"
+        else None
+    )
+    await query.answer()
     if callback_data.step == "no":
         await drop_keyboard(query)
         await message.answer(t("data.kept"))
         return
     if callback_data.step == "ask":
-        held = await data_requests.holdings(query.from_user.id)
         if held is None or held.erased_at is not None:
             await message.answer(t("data.nothing_held"))
         elif held.pending is not None:
@@ -136,9 +145,10 @@ async def decision_pressed(
     t: Texts,
     admins: list[AdminInfo],
     data_requests: DataRequests,
+    session: AsyncSession | None = None,
 ) -> None:
     card = query.message
-    request = await data_requests.get(callback_data.r)
+    request = await data_requests.get(callback_data.r, session=session)
     if not admins:
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         return
@@ -158,7 +168,9 @@ async def decision_pressed(
         await query.answer()
         await _ask_reason(card if isinstance(card, Message) else None, bot, state, t, request.id, pressed)
         return
-    decision = await data_requests.decide(request.id, admins, erase=True, pressed_card=pressed)
+    decision = await data_requests.decide(
+        request.id, admins, erase=True, pressed_card=pressed, session=session
+    )
     await _after_decision(
         query, bot, t, decision.outcome, decision.request, pressed, "admin.data.toast.erased"
     )
@@ -204,6 +216,7 @@ async def refusal_pressed(
     t: Texts,
     admins: list[AdminInfo],
     data_requests: DataRequests,
+    session: AsyncSession | None = None,
 ) -> None:
     pending = await _pending(state)
     current = await state.get_state()
@@ -215,18 +228,26 @@ async def refusal_pressed(
         await drop_keyboard(query)
         return
     await state.clear()
-    await _drop_prompt(bot, pending)
-    await drop_keyboard(query)
     if not callback_data.send:
+        await _drop_prompt(bot, pending)
+        await drop_keyboard(query)
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.answer(t("admin.data.aborted", id=callback_data.r))
         return
     card = pending.get("card")
     pressed = CardCopy(int(card[0]), int(card[1])) if card else None
+    # Decided before the prompt's buttons come off: its work is committed once, before that first request.
     decision = await data_requests.decide(
-        callback_data.r, admins, erase=False, reason=str(pending.get("reason", "")), pressed_card=pressed
+        callback_data.r,
+        admins,
+        erase=False,
+        reason=str(pending.get("reason", "")),
+        pressed_card=pressed,
+        session=session,
     )
+    await _drop_prompt(bot, pending)
+    await drop_keyboard(query)
     await _after_decision(
         query, bot, t, decision.outcome, decision.request, pressed, "admin.data.toast.refused"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.admin.menu import admin_menu
 from bot.ui.keyboards.menu import main_menu
@@ -18,11 +19,15 @@ async def stale_button(query: CallbackQuery, t: Texts) -> None:
 
 
 async def anything_else(
-    message: Message, t: Texts, complaints: ComplaintService, admin: AdminInfo | None = None
+    message: Message,
+    t: Texts,
+    complaints: ComplaintService,
+    admin: AdminInfo | None = None,
+    session: AsyncSession | None = None,
 ) -> None:
     if admin is not None:
         # An admin's stray text gets their own menu (their queue, /catat), not the citizen's.
-        text, markup = await admin_menu(admin, t, complaints)
+        text, markup = await admin_menu(admin, t, complaints, session)
         await message.answer(text, reply_markup=markup)
         return
     await message.answer(t("menu.prompt"), reply_markup=main_menu(t))

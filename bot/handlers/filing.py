@@ -129,9 +129,32 @@ async def new_button(
     directory: Directory,
     session: AsyncSession | None = None,
 ) -> None:
+    await begin_pressed(query, state, t, directory, session)
+
+
+async def begin_pressed(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    session: AsyncSession | None,
+    *,
+    intro: str = "filing.intro",
+    purpose: dict[str, Any] | None = None,
+) -> None:
+    """`begin` from a menu button."""
     # Answered after `begin`, whose reads come before its first reply: one transaction for the update.
     if isinstance(query.message, Message):
-        await begin(query.message, query.from_user.id, state, t, directory, session=session)
+        await begin(
+            query.message,
+            query.from_user.id,
+            state,
+            t,
+            directory,
+            intro=intro,
+            purpose=purpose,
+            session=session,
+        )
     await query.answer()
 
 

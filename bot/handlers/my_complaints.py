@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.replies import answer_long
 from bot.ui.callbacks import ComplaintCb, MenuCb
@@ -31,16 +32,23 @@ Clock = Callable[[], datetime]
 _NAMES_ORGANISATION = frozenset({T.DISPOSE, T.FORWARD})
 
 
-async def _reporter_id(directory: Directory, telegram_id: int) -> int | None:
-    reporter = await directory.reporter_by_telegram_id(telegram_id)
+async def _reporter_id(directory: Directory, telegram_id: int, session: AsyncSession | None) -> int | None:
+    reporter = await directory.reporter_by_telegram_id(telegram_id, session=session)
     return reporter.id if reporter else None
 
 
 async def _list(
-    message: Message, telegram_id: int, t: Texts, directory: Directory, complaints: ComplaintService
+    message: Message,
+    telegram_id: int,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    session: AsyncSession | None,
 ) -> None:
-    reporter_id = await _reporter_id(directory, telegram_id)
-    items = await complaints.reporter_complaints(reporter_id) if reporter_id is not None else []
+    reporter_id = await _reporter_id(directory, telegram_id, session)
+    items = (
+        await complaints.reporter_complaints(reporter_id, session=session) if reporter_id is not None else []
+    )
     if not items:
         await message.answer(t("mine.empty"))
         return
@@ -67,18 +75,27 @@ def state_words(complaint: ComplaintInfo, t: Texts) -> str:
 
 
 async def my_complaints(
-    message: Message, t: Texts, directory: Directory, complaints: ComplaintService
+    message: Message,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
-    await _list(message, message.from_user.id, t, directory, complaints)
+    await _list(message, message.from_user.id, t, directory, complaints, session)
 
 
 async def my_complaints_button(
-    query: CallbackQuery, t: Texts, directory: Directory, complaints: ComplaintService
+    query: CallbackQuery,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    await query.answer()
+    # Answered after the list's reads, which come before its first reply: one transaction for the update.
     if isinstance(query.message, Message):
-        await _list(query.message, query.from_user.id, t, directory, complaints)
+        await _list(query.message, query.from_user.id, t, directory, complaints, session)
+    await query.answer()
 
 
 async def complaint_button(
@@ -88,17 +105,21 @@ async def complaint_button(
     directory: Directory,
     complaints: ComplaintService,
     clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
+        await query.answer()
         return
     # Callback data can be forged by a modified client: the id proves nothing about ownership.
-    reporter_id = await _reporter_id(directory, query.from_user.id)
-    complaint = await complaints.get(callback_data.id)
+    reporter_id = await _reporter_id(directory, query.from_user.id, session)
+    complaint = await complaints.get(callback_data.id, session=session)
     if complaint is None or reporter_id is None or complaint.reporter_id != reporter_id:
+        await query.answer()
         await query.message.answer(t("track.not_found"))
         return
-    await _detail(query.message, complaint, t, directory, complaints, clock())
+    # Answered after the detail's reads (which come before its first reply): one transaction for the update.
+    await _detail(query.message, complaint, t, directory, complaints, clock(), session)
+    await query.answer()
 
 
 async def track_command(
@@ -108,12 +129,13 @@ async def track_command(
     directory: Directory,
     complaints: ComplaintService,
     clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     if not command.args:
         await message.answer(t("track.ask"))
         return
     assert message.from_user is not None
-    await _track(message, message.from_user.id, command.args, t, directory, complaints, clock())
+    await _track(message, message.from_user.id, command.args, t, directory, complaints, clock(), session)
 
 
 async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
@@ -124,11 +146,16 @@ async def track_button(query: CallbackQuery, state: FSMContext, t: Texts) -> Non
 
 
 async def track_typed(
-    message: Message, t: Texts, directory: Directory, complaints: ComplaintService, clock: Clock
+    message: Message,
+    t: Texts,
+    directory: Directory,
+    complaints: ComplaintService,
+    clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
     assert message.text is not None
-    await _track(message, message.from_user.id, message.text, t, directory, complaints, clock())
+    await _track(message, message.from_user.id, message.text, t, directory, complaints, clock(), session)
 
 
 async def _track(
@@ -139,11 +166,12 @@ async def _track(
     directory: Directory,
     complaints: ComplaintService,
     now: datetime,
+    session: AsyncSession | None,
 ) -> None:
     number = tracking_number(text)
-    reporter_id = await _reporter_id(directory, telegram_id)
+    reporter_id = await _reporter_id(directory, telegram_id, session)
     complaint = (
-        await complaints.reporters_own(reporter_id, number)
+        await complaints.reporters_own(reporter_id, number, session=session)
         if number is not None and reporter_id is not None
         else None
     )
@@ -151,7 +179,7 @@ async def _track(
         # One answer for "someone else's" and "does not exist": a number must not confirm it is in use.
         await message.answer(t("track.not_found"))
         return
-    await _detail(message, complaint, t, directory, complaints, now)
+    await _detail(message, complaint, t, directory, complaints, now, session)
 
 
 async def _detail(
@@ -161,16 +189,17 @@ async def _detail(
     directory: Directory,
     complaints: ComplaintService,
     now: datetime,
+    session: AsyncSession | None,
 ) -> None:
     """The complaint and its timeline: every step in the reporter's words, a move to another office than the
     one named before shown as such, and an apology while it is past its deadline."""
     history = []
     named: dict[str, set[int | None]] = {}
-    for event in await complaints.history(complaint.id):
+    for event in await complaints.history(complaint.id, session=session):
         earlier = named.setdefault(event.trigger, set())
         moved = event.trigger in _NAMES_ORGANISATION and bool(earlier) and event.to_org_id not in earlier
         earlier.add(event.to_org_id)
-        history.append(await _event_words(event, complaint, t, directory, moved=moved))
+        history.append(await _event_words(event, complaint, t, directory, session, moved=moved))
     tail = ""
     if complaint.state in WAITING_STAGES and now > complaint.deadline:
         tail += t("detail.overdue")
@@ -198,14 +227,22 @@ async def _detail(
 
 
 async def _event_words(
-    event: EventInfo, complaint: ComplaintInfo, t: Texts, directory: Directory, *, moved: bool = False
+    event: EventInfo,
+    complaint: ComplaintInfo,
+    t: Texts,
+    directory: Directory,
+    session: AsyncSession | None,
+    *,
+    moved: bool = False,
 ) -> str:
     key = f"event.{complaint.kind.value}.{event.trigger}" + ("_moved" if moved else "")
     values: dict[str, object] = {"reason": event.reason or ""}
     if event.trigger in (LINK, UNLINK):
         values["earlier"] = event.note or ""  # the earlier complaint's number
     if event.trigger in _NAMES_ORGANISATION:
-        org = await directory.organisation(event.to_org_id) if event.to_org_id is not None else None
+        org = None
+        if event.to_org_id is not None:
+            org = await directory.organisation(event.to_org_id, session=session)
         values["org"] = org.name if org else t.plain("org.unknown")
     if event.actor_role == Role.OFFICER and f"{key}.by_officer" in t.table:
         # An answer an officer gave for the complainant (before they linked it) is not called theirs.

@@ -20,6 +20,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.filing import draft_of
 from bot.handlers.replies import drop_keyboard
@@ -261,14 +262,15 @@ async def submit(
     t: Texts,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     officer = officer_seat(admins)
     if officer is None:
         # Deactivated while recording: the draft stays, in case a colleague's seat is given back.
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         return
-    await query.answer()
     if not isinstance(query.message, Message):
+        await query.answer()
         return
     data = await state.get_data()
     recording = dict(data[PURPOSE])
@@ -279,6 +281,7 @@ async def submit(
         contact=recording["contact"],
         contact_channel=Channel(recording["contact_channel"]),
         language=t.language,
+        session=session,
     )
     external = (
         ExternalReference(ExternalSystem(recording["system"]), recording["number"])
@@ -294,7 +297,10 @@ async def submit(
         # A service complaint is about the officer's own office, and stays with it.
         service_org_id=officer.org.id if kind is ComplaintKind.SERVICE else None,
         submission_key=data.get(steps.SUBMISSION_KEY),
+        session=session,
     )
+    # Answered once it is filed: the update's work is committed once, before this first reply.
+    await query.answer()
     await state.clear()
     await drop_keyboard(query)
     channel = t.plain(f"admin.channel.{complaint.channel}")

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.replies import drop_keyboard
 from bot.notices.delivery import result_keyboard
 from bot.notices.service_response import answer_keyboard
-from bot.ui.admin_callbacks import InviteCb, RelayCb, SeatCb
+from bot.ui.admin_callbacks import InvitableRole, InviteCb, RelayCb, SeatCb
 from bot.ui.commands import seat_commands
 from bot.ui.display import fit
 from bot.ui.texts import Html, Texts
@@ -49,13 +51,19 @@ Clock = Callable[[], datetime]
 
 
 async def redeem(
-    message: Message, command: CommandObject, bot: Bot, t: Texts, directory: Directory, clock: Clock
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    t: Texts,
+    directory: Directory,
+    clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
     code = (command.args or "").strip()
     try:
         seat = await Invites(directory.sessions, clock).redeem(
-            code, message.from_user.id, message.from_user.full_name
+            code, message.from_user.id, message.from_user.full_name, session=session
         )
     except AlreadySeated as already:
         await message.answer(
@@ -68,22 +76,30 @@ async def redeem(
     except (InviteUsed, InviteUnknown):
         await message.answer(t("invite.used"))
         return
+    # Seated: the "/" menu lists their commands from now on, not the reporter's (read before the first
+    # request, which commits the update's unit of work).
+    await seat_commands(bot, directory, message.from_user.id, t, session=session)
     await message.answer(t("invite.welcome", role=t.plain(f"admin.role.{seat.role}"), org=seat.org.name))
-    # Seated: the "/" menu lists their commands from now on, not the reporter's.
-    await seat_commands(bot, directory, message.from_user.id, t)
 
 
-async def invite_menu(message: Message, t: Texts, admin: AdminInfo | None, directory: Directory) -> None:
+async def invite_menu(
+    message: Message,
+    t: Texts,
+    admin: AdminInfo | None,
+    directory: Directory,
+    session: AsyncSession | None = None,
+) -> None:
     if admin is None or admin.role not in INVITABLE:
         await message.answer(t("invite.not_allowed"))
         return
     builder = InlineKeyboardBuilder()
     for role, in_child in INVITABLE[admin.role]:
-        orgs = await directory.children(admin.org.id) if in_child else [admin.org]
+        orgs = await directory.children(admin.org.id, session=session) if in_child else [admin.org]
         for org in orgs:
+            # INVITABLE holds admin seats' roles alone (storage/invites.py), each one of InvitableRole.
             builder.button(
                 text=t.plain("invite.btn", role=t.plain(f"admin.role.{role}"), org=org.label),
-                callback_data=InviteCb(role=role, org_id=org.id),
+                callback_data=InviteCb(role=cast(InvitableRole, role.value), org_id=org.id),
             )
     builder.adjust(1)
     await message.answer(t("invite.choose"), reply_markup=builder.as_markup())
@@ -97,13 +113,14 @@ async def invite_chosen(
     directory: Directory,
     clock: Clock,
     bot: Bot,
+    session: AsyncSession | None = None,
 ) -> None:
     if admin is None:
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         return
     try:
         invite = await Invites(directory.sessions, clock).create(
-            admin, Role(callback_data.role), callback_data.org_id
+            admin, Role(callback_data.role), callback_data.org_id, session=session
         )
     except (NotBelow, UnknownOrganisation, ValueError):
         await query.answer(t.plain("invite.not_allowed"), show_alert=True)
@@ -123,12 +140,18 @@ async def invite_chosen(
 
 
 async def seats_below(
-    message: Message, t: Texts, admin: AdminInfo | None, directory: Directory, clock: Clock
+    message: Message,
+    t: Texts,
+    admin: AdminInfo | None,
+    directory: Directory,
+    clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     if admin is None or admin.role not in INVITABLE:
         await message.answer(t("invite.not_allowed"))
         return
-    seats = [seat for seat in await Invites(directory.sessions, clock).admins_below(admin) if seat.active]
+    below = await Invites(directory.sessions, clock).admins_below(admin, session=session)
+    seats = [seat for seat in below if seat.active]
     if not seats:
         await message.answer(t("seats.none"))
         return
@@ -159,27 +182,36 @@ async def seat_deactivated(
     admin: AdminInfo | None,
     directory: Directory,
     clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     if admin is None:
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         return
     try:
-        seat = await Invites(directory.sessions, clock).deactivate_below(admin, callback_data.admin_id)
+        seat = await Invites(directory.sessions, clock).deactivate_below(
+            admin, callback_data.admin_id, session=session
+        )
     except (NotBelow, UnknownOrganisation):
         await query.answer(t.plain("invite.not_allowed"), show_alert=True)
         return
+    # Their "/" menu follows at once: the seats they still hold, or the reporter's list (read in the update's
+    # unit of work, before the first request commits it).
+    await seat_commands(bot, directory, seat.telegram_id, session=session)
     await query.answer(
         t.plain("seats.deactivated", name=seat.full_name or str(seat.telegram_id)), show_alert=True
     )
-    # Their "/" menu follows at once: the seats they still hold, or the reporter's list.
-    await seat_commands(bot, directory, seat.telegram_id)
 
 
 # -- linking ---------------------------------------------------------------------------------------------
 
 
 async def link(
-    message: Message, command: CommandObject, t: Texts, directory: Directory, clock: Clock
+    message: Message,
+    command: CommandObject,
+    t: Texts,
+    directory: Directory,
+    clock: Clock,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.from_user is not None
     parts = (command.args or "").split()
@@ -187,7 +219,9 @@ async def link(
         await message.answer(t("link.usage"))
         return
     try:
-        complaint = await Linking(directory.sessions, clock).link(message.from_user.id, parts[0], parts[1])
+        complaint = await Linking(directory.sessions, clock).link(
+            message.from_user.id, parts[0], parts[1], session=session
+        )
     except LinkRefused:
         await message.answer(t("link.refused"))
         return
@@ -224,13 +258,16 @@ async def relay_delivered(
     t: Texts,
     admin: AdminInfo | None,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     officer = next((seat for seat in ([admin] if admin else []) if seat.role is Role.OFFICER), None)
     if officer is None:
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         return
     try:
-        done = await Relays(complaints.sessions, complaints).deliver(callback_data.relay_id, officer)
+        done = await Relays(complaints.sessions, complaints).deliver(
+            callback_data.relay_id, officer, session=session
+        )
     except RelayNotFound:
         await query.answer(t.plain("relay.not_yours"), show_alert=True)
         return

@@ -18,8 +18,9 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.filing import begin, draft_of, identity_of
+from bot.handlers.filing import begin_pressed, draft_of, identity_of
 from bot.handlers.ownership import own_complaint
 from bot.handlers.replies import drop_keyboard
 from bot.ui import filing_steps as steps
@@ -99,18 +100,15 @@ async def is_service_complaint(_: object, state: FSMContext) -> bool:
     return bool((await state.get_data()).get(PURPOSE))
 
 
-async def start(query: CallbackQuery, state: FSMContext, t: Texts, directory: Directory) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        await begin(
-            query.message,
-            query.from_user.id,
-            state,
-            t,
-            directory,
-            intro="service.intro",
-            purpose={PURPOSE: True, steps.FORM: list(FORM), steps.WORDS: ["service."]},
-        )
+async def start(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Texts,
+    directory: Directory,
+    session: AsyncSession | None = None,
+) -> None:
+    purpose = {PURPOSE: True, steps.FORM: list(FORM), steps.WORDS: ["service."]}
+    await begin_pressed(query, state, t, directory, session, intro="service.intro", purpose=purpose)
 
 
 async def submit(
@@ -120,25 +118,30 @@ async def submit(
     directory: Directory,
     complaints: ComplaintService,
     service_desk: ServiceDesk,
+    session: AsyncSession | None = None,
 ) -> None:
-    await query.answer()
     if not isinstance(query.message, Message):
+        await query.answer()
         return
-    office = await directory.organisation_by_code(service_desk.office_code)
+    office = await directory.organisation_by_code(service_desk.office_code, session=session)
     if office is None or office.kind is not OrgKind.CITY or not office.active:
         log.error("SERVICE_OFFICE_CODE %s names no active Dinkominfo office", service_desk.office_code)
+        await query.answer()
         await query.message.answer(t("service.unavailable"))
         return
     data = await state.get_data()
     reporter = await directory.save_reporter(
-        telegram_id=query.from_user.id, identity=identity_of(data), language=t.language
+        telegram_id=query.from_user.id, identity=identity_of(data), language=t.language, session=session
     )
     complaint = await complaints.submit(
         draft_of(data, reporter.id, kind=ComplaintKind.SERVICE),
         reporter.as_actor(),
         service_org_id=office.id,
         submission_key=data.get(SUBMISSION_KEY),
+        session=session,
     )
+    # Answered once it is filed: the update's work is committed once, before this first reply.
+    await query.answer()
     await state.clear()
     await drop_keyboard(query)
     await query.message.answer(
@@ -158,8 +161,9 @@ async def answer_pressed(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c)
+    owned = await own_complaint(directory, complaints, query.from_user.id, callback_data.c, session=session)
     if owned is None:
         await query.answer(t.plain("result.foreign"), show_alert=True)
         return
@@ -171,7 +175,11 @@ async def answer_pressed(
     if callback_data.solved:
         try:
             await complaints.fire(
-                complaint.id, reporter.as_actor(), ST.CONFIRM_SOLVED, seen_version=callback_data.v
+                complaint.id,
+                reporter.as_actor(),
+                ST.CONFIRM_SOLVED,
+                seen_version=callback_data.v,
+                session=session,
             )
         except WorkflowError:
             await query.answer(t.plain("service.answer.stale"), show_alert=True)
@@ -199,6 +207,7 @@ async def reason_typed(
     t: Texts,
     directory: Directory,
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
     assert message.text is not None
     assert message.from_user is not None
@@ -208,14 +217,19 @@ async def reason_typed(
         return
     pending = (await state.get_data()).get(PENDING) or {}
     await state.clear()
-    reporter = await directory.reporter_by_telegram_id(message.from_user.id)
-    complaint = await complaints.get(pending["c"]) if pending else None
+    reporter = await directory.reporter_by_telegram_id(message.from_user.id, session=session)
+    complaint = await complaints.get(pending["c"], session=session) if pending else None
     if reporter is None or complaint is None or complaint.reporter_id != reporter.id:
         await message.answer(t("service.answer.stale"))
         return
     try:
         await complaints.fire(
-            complaint.id, reporter.as_actor(), ST.NOT_SOLVED, seen_version=pending["v"], reason=reason
+            complaint.id,
+            reporter.as_actor(),
+            ST.NOT_SOLVED,
+            seen_version=pending["v"],
+            reason=reason,
+            session=session,
         )
     except WorkflowError:
         await message.answer(t("service.answer.stale"))

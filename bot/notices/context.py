@@ -13,7 +13,7 @@ from typing import Protocol
 
 from aiogram import Bot
 
-from bot.notices.sender import RateGate
+from bot.notices.sender import Gate
 from bot.ui.texts import Html, Texts
 from storage.directory import Directory
 from storage.outbox.claims import Outbox, OutboxEntry
@@ -32,7 +32,7 @@ class NoticeContext(Protocol):
     calendar: WorkingCalendar
     clock: Callable[[], datetime]
     # The parts of a row that reaches Telegram as several messages wait on the gate and are recorded.
-    gate: RateGate
+    gate: Gate
     parts: OutboxParts
     sender_id: str
     # The rows themselves (a renderer may read what an earlier row became) and who holds which seat.

@@ -30,12 +30,13 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
+from aiogram.types.media_union import MediaUnion
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attachment_keeper import FileShelf, media_source
 from bot.notices.context import ChatRender, Render
-from bot.notices.sender import RateGate
+from bot.notices.sender import Gate
 from bot.ui.callbacks import ResultCb
 from bot.ui.cards import card_text, did_words, render_card
 from bot.ui.display import TEXT_LIMIT, fit
@@ -138,7 +139,7 @@ class Delivery:
         parts: OutboxParts,
         calendar: WorkingCalendar,
         clock: Callable[[], datetime],
-        gate: RateGate,
+        gate: Gate,
         sender_id: str,
         default_language: str = "id",
         shelf: FileShelf | None = None,
@@ -492,7 +493,7 @@ class Delivery:
             message = await send(chat_id, media_source(items[0], self.bot.id, self.shelf), caption=caption)
             return [message.message_id]
         media_type = InputMediaPhoto if photo else InputMediaDocument
-        media = [
+        media: list[MediaUnion] = [
             media_type(
                 media=media_source(item, self.bot.id, self.shelf), caption=caption if index == 0 else None
             )

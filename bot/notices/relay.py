@@ -60,7 +60,7 @@ def register_relays(delivery: NoticeContext) -> None:
         t = await delivery.texts(entry.chat_id)  # the officer's language, as for every notice
         trigger = entry.payload["trigger"]
         reporter = card.reporter
-        contact, channel = await contact_of(delivery.complaints.sessions, reporter.id) or (
+        contact, channel = await contact_of(delivery.directory.sessions, reporter.id) or (
             reporter.phone,
             "telephone",
         )

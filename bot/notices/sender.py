@@ -20,7 +20,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -36,6 +37,14 @@ _T = TypeVar("_T")
 
 Deliver = Callable[[OutboxEntry], Awaitable[int | None]]
 OnUndeliverable = Callable[[OutboxEntry, str], Awaitable[None]]
+
+
+class Gate(Protocol):
+    """What a sender waits on before each message: `RateGate`, or `bot.notices.shared_rate.RedisRateGate`."""
+
+    async def wait(self, chat_id: int) -> object:
+        """Returns when this chat may be sent to."""
+        ...
 
 
 class RateGate:
@@ -108,7 +117,7 @@ class OutboxSender:
         outbox: Outbox,
         deliver: Deliver,
         *,
-        gate: RateGate | None = None,
+        gate: Gate | None = None,
         settings: SenderSettings | None = None,
         on_undeliverable: OnUndeliverable | None = None,
         sender_id: str | None = None,
@@ -242,7 +251,7 @@ class OutboxSender:
                 continue
             task = asyncio.create_task(self._deliver_one(entry), name=f"outbox-row-{entry.id}")
             self._in_flight[entry.id] = task
-            task.add_done_callback(lambda done, entry_id=entry.id: self._ended(entry_id, done))
+            task.add_done_callback(partial(self._ended, entry.id))
             started.append(task)
         return started
 

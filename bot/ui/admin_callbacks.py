@@ -173,8 +173,12 @@ class UnlinkCb(CallbackData, prefix="gu"):
 # -- seats, invites and relays (bot/handlers/onboarding.py; the relay card: bot/notices/relay.py) ---------
 
 
+# The roles of an admin's seat: `workflow.actors.Role` but the reporter.
+InvitableRole = Literal["province", "city", "opd", "officer", "official"]
+
+
 class InviteCb(CallbackData, prefix="iv"):
-    role: Literal["province", "city", "opd", "officer", "official"]  # an admin Role; may_invite decides
+    role: InvitableRole  # may_invite decides
     org_id: RowId
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ui.report_rendering import REPORTING_ROLES
 from bot.ui.texts import TABLES, Texts, texts_for
@@ -65,11 +66,18 @@ async def hide_admin_commands(bot: Bot, chat_id: int) -> None:
         logger.warning("could not remove the admin commands of chat %s: %s", chat_id, error)
 
 
-async def seat_commands(bot: Bot, directory: Directory, telegram_id: int, t: Texts | None = None) -> None:
+async def seat_commands(
+    bot: Bot,
+    directory: Directory,
+    telegram_id: int,
+    t: Texts | None = None,
+    *,
+    session: AsyncSession | None = None,
+) -> None:
     """Set a person's "/" menu for the seats they hold now (after an invite is redeemed or a seat taken
     away): their admin list in their language, or the reporter's list once they hold none. In a private
     chat the chat id is the person's id."""
-    caller = await directory.caller(telegram_id)
+    caller = await directory.caller(telegram_id, session=session)
     if caller.admins:
         texts = t or texts_for(caller.language)
         await show_admin_commands(bot, telegram_id, (seat.role for seat in caller.admins), texts)

@@ -26,6 +26,7 @@ from bot.ui.callbacks import (
     ConfidentialCb,
     DayCb,
     EditCb,
+    FieldCode,
     SubmitCb,
     SummaryEditCb,
 )
@@ -40,7 +41,7 @@ from workflow.identity import mask_nik, mask_phone
 @dataclass(frozen=True)
 class Field:
     name: str  # the FSM data key and the text-key suffix (ask.<name>, label.<name>)
-    code: str  # in EditCb: callback data stays short
+    code: FieldCode  # in EditCb: callback data stays short
     state: State
 
 
@@ -128,7 +129,9 @@ async def ask(field: Field, message: Message, state: FSMContext, t: Texts) -> No
     if field.name == "attachments":
         updates["attachments"] = []
     # Someone recording for another person types their number: "share my contact" would share their own.
-    markup = _markup(field, t, share_contact=not data.get(WORDS))
+    markup: ReplyKeyboardMarkup | InlineKeyboardMarkup | ReplyKeyboardRemove | None = _markup(
+        field, t, share_contact=not data.get(WORDS)
+    )
     if isinstance(markup, InlineKeyboardMarkup):
         await take_down_reply_keyboard(message, state, t)
     elif markup is None and data.get(REPLY_KEYBOARD):

@@ -66,8 +66,9 @@ def visible(text: str, *, multiline: bool = False) -> str:
         attached = start > 0 and not text[start - 1].isspace()
         followed = end < len(text) and not text[end].isspace()
         # A joiner joins two visible characters; a variation selector follows one.
-        if attached and _ATTACHING.fullmatch(run.group()) and (followed or "\u200d" not in run.group()):
-            return run.group()
+        matched: str = run.group()
+        if attached and _ATTACHING.fullmatch(matched) and (followed or "\u200d" not in matched):
+            return matched
         return ""
 
     text = _SPACES.sub(" ", text)  # a tab is a control character, yet it shows as a space

@@ -43,11 +43,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.updates.once import update_session
 from storage.database import upsert_insert
-from storage.models import FsmRecord, utcnow
+from storage.models import FsmRecord, table_of, utcnow
 from storage.scheduler import DraftOwner
 
 log = logging.getLogger(__name__)
-_table = FsmRecord.__table__
+_table = table_of(FsmRecord)
 
 
 @dataclass(frozen=True)

@@ -167,15 +167,19 @@ class AnswerOnce(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         press = _PRESS.get()
-        ours = isinstance(method, AnswerCallbackQuery) and press is not None
-        if not ours or press is None or method.callback_query_id != press.query_id:
+        if press is None or _answered_press(method) != press.query_id:
             return await make_request(bot, method)
         if press.answered:
-            log.info("callback %s answered already: not answered again", method.callback_query_id)
-            return Response[Any](ok=True, result=True)  # type: ignore[return-value]
+            log.info("callback %s answered already: not answered again", press.query_id)
+            return Response[Any](ok=True, result=True)
         response = await make_request(bot, method)
         press.answered = True
         return response
+
+
+def _answered_press(method: TelegramMethod[Any]) -> str | None:
+    """The callback query an answerCallbackQuery answers; None for any other method."""
+    return method.callback_query_id if isinstance(method, AnswerCallbackQuery) else None
 
 
 class OncePerUpdate(BaseMiddleware):

@@ -40,7 +40,7 @@ import asyncio
 import logging
 from collections import Counter
 from contextlib import suppress
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
@@ -174,7 +174,8 @@ class Poller:
                     await fetching
                 return
             try:
-                raw = fetching.result()
+                # Left as JSON by RawGetUpdates (`__returning__`), typed still as getUpdates' answer.
+                raw = cast(list[dict[str, Any]], fetching.result())
                 self.confirmed = request.offset
                 updates, next_offset = await self._read(raw, processed)
                 new = await self._store(updates, processed)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import cast
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -46,7 +46,7 @@ class RetryTransient(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates):
+        if _is_long_poll(method):
             return await make_request(bot, method)
         if isinstance(method, AnswerCallbackQuery):
             return await self._answer(make_request, bot, method)
@@ -88,3 +88,8 @@ class RetryTransient(BaseRequestMiddleware):
             log.info("a button press was answered too late; handling it anyway")
             # The chain hands on the method's result (aiogram's typing says Response): True, as Telegram's.
             return cast(Response[TelegramType], True)
+
+
+def _is_long_poll(method: TelegramMethod[Any]) -> bool:
+    """getUpdates: a poll that fails is asked again by the poller, not retried here."""
+    return isinstance(method, GetUpdates)

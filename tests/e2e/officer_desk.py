@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,13 +17,16 @@ from bot.dev.local_api import ChatMessage, LocalBotApi
 from bot.handlers.officer_recording import FORMS, WORDS
 from bot.ui.service_desk import STANDARD, ServiceDesk
 from bot.ui.validation import MAX_FILE_BYTES
-from tests.conftest import World
+from storage.relays import save_offline_reporter
+from storage.views import ComplaintInfo, ReporterInfo
+from tests.conftest import World, draft_for
 from tests.e2e import conftest as e2e
 from tests.e2e.chat import Reporter
 from tests.e2e.scripts import Answers
 from workflow.channels import EXTERNAL_SYSTEM_NAMES, Channel, ExternalSystem
 from workflow.complaint import MAX_ATTACHMENTS, MAX_CHRONOLOGY_LENGTH, MAX_SUBJECT_LENGTH
 from workflow.definitions import ComplaintKind
+from workflow.identity import Identity
 
 TEST_DESK: ServiceDesk = replace(STANDARD, office_code="KOTA-PKL", phones=("(0285) 999001",))
 CITIZEN = Answers(
@@ -51,7 +55,13 @@ async def desk_bot(
     await running.stop()
 
 
-async def record(
+async def record(officer: Reporter, **choices: Any) -> ChatMessage:
+    """The officer records a complaint from /catat to the confirmation with its tracking number; `choices`
+    are `recorded_summary`'s."""
+    return await submit_recording(officer, await recorded_summary(officer, **choices))
+
+
+async def recorded_summary(
     officer: Reporter,
     *,
     kind: ComplaintKind = ComplaintKind.LAPORGUB,
@@ -61,7 +71,7 @@ async def record(
     contact: str = "081234561234",
     answers: Answers = CITIZEN,
 ) -> ChatMessage:
-    """The officer records a complaint from /catat to the confirmation with its tracking number."""
+    """The officer's recording from /catat to its summary, not submitted yet."""
     await officer.command("/catat")
     choice = await officer.expect_key("officer.kind.ask")
     await officer.press(choice, f"officer.btn.kind.{kind}")
@@ -80,7 +90,25 @@ async def record(
     # A phone typed as the contact is not asked again.
     is_phone = contact.startswith("+") or contact[:1].isdigit()
     form = [name for name in FORMS[kind] if not (name == "phone" and is_phone)]
-    summary = await answer_form(officer, answers, form, WORDS[kind])
+    return await answer_form(officer, answers, form, WORDS[kind])
+
+
+async def offline_complaint(world: World) -> tuple[ReporterInfo, ComplaintInfo]:
+    """A complaint an officer recorded by telephone for Siti, who is not on Telegram (phone ending 1234)."""
+    citizen = await save_offline_reporter(
+        world.complaints.sessions,
+        identity=Identity("Siti Aminah", "3375014507900003", "+6281234561234", "Jl. Merdeka No. 3"),
+        contact="+6281234561234",
+        contact_channel=Channel.TELEPHONE,
+    )
+    complaint = await world.complaints.submit(
+        draft_for(citizen, channel=Channel.TELEPHONE), world.actor("officer")
+    )
+    return citizen, complaint
+
+
+async def submit_recording(officer: Reporter, summary: ChatMessage) -> ChatMessage:
+    """The summary's submit: the confirmation with the tracking number."""
     await officer.press(summary, "btn.submit")
     head = officer.said("officer.recorded", number="@", channel="", name="", contact="").split("@")[0]
     return await officer.expect_starting(head)

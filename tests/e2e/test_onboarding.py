@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 
 from bot.dev.local_api import LocalBotApi
-from storage.relays import save_offline_reporter
-from tests.conftest import World, draft_for
+from tests.conftest import World
 from tests.e2e.admin_desk import Desk, down_to, seed
 from tests.e2e.chat import Reporter
 from tests.e2e.conftest import TOKEN, RunningBot
+from tests.e2e.officer_desk import offline_complaint
 from workflow.actors import Role
-from workflow.channels import Channel
 from workflow.definitions import T
-from workflow.identity import Identity
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,15 +84,7 @@ async def test_a_city_admin_deactivates_an_opd_admin_whose_next_press_is_refused
 async def test_linking_with_wrong_digits_says_the_same_as_an_unknown_number(
     running_bot: RunningBot, local_api: LocalBotApi, world: World
 ) -> None:
-    citizen = await save_offline_reporter(
-        world.complaints.sessions,
-        identity=Identity("Siti Aminah", "3375014507900003", "+6281234561234", "Jl. Merdeka No. 3"),
-        contact="+6281234561234",
-        contact_channel=Channel.TELEPHONE,
-    )
-    complaint = await world.complaints.submit(
-        draft_for(citizen, channel=Channel.TELEPHONE), world.actor("officer")
-    )
+    citizen, complaint = await offline_complaint(world)
     siti = Reporter(local_api.user(8001, "Siti"))
     await siti.command("/link", f"{complaint.tracking_number} 9999")
     wrong = await siti.expect_key("link.refused")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.handlers.admin.desk import AdminDesk
 from bot.handlers.admin.inputs import ask
 from bot.ui.cards import action_label
 from bot.ui.texts import TABLES, Texts, texts_for
@@ -63,7 +64,8 @@ def prompt_for(step: Step, t: Texts) -> str:
     press = SimpleNamespace(step=step, complaint=complaint, seen_version=3)
     card = Chat()
     chat = Chat()
-    asyncio.run(ask(chat, card, press, chat, chat, t, None, [], None, None))  # type: ignore[arg-type]
+    desk = AdminDesk(chat, t, [], None, None, None, None)  # type: ignore[arg-type]
+    asyncio.run(ask(chat, card, press, chat, desk))  # type: ignore[arg-type]
     assert len(card.sent) == 1
     return card.sent[0]
 

@@ -133,7 +133,7 @@ def view_message(message: dict[str, Any], bot_id: int) -> ChatMessage:
         html=to_html(text, entities) if text is not None else None,
         entities=list(entities),
         media=media,
-        inline_keyboard=markup["inline_keyboard"] if inline_buttons(markup) else None,
+        inline_keyboard=markup["inline_keyboard"] if markup and inline_buttons(markup) else None,
         reply_to_message_id=reply["message_id"] if reply else None,
         media_group_id=message.get("media_group_id"),
         raw=message,

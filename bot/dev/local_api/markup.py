@@ -63,7 +63,7 @@ def parse_reply_markup(raw: Any, *, inline_only: bool = False) -> Markup | None:
         return Markup("remove", {"remove_keyboard": True, **_flags(raw, ("selective",))})
     if "force_reply" in raw:
         _require_true(raw, "force_reply")
-        data = {"force_reply": True, **_flags(raw, ("selective",))}
+        data: dict[str, Any] = {"force_reply": True, **_flags(raw, ("selective",))}
         data.update(_placeholder(raw))
         return Markup("force_reply", data)
     raise bad_request("can't parse reply keyboard markup JSON object")

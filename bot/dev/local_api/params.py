@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.multipart import MultipartResponseWrapper
 
 from bot.dev.local_api.errors import bad_request
 
@@ -117,7 +118,7 @@ async def read_params(request: web.Request) -> Params:
     return params
 
 
-async def read_multipart(reader: MultipartReader, params: Params) -> Params:
+async def read_multipart(reader: MultipartReader | MultipartResponseWrapper, params: Params) -> Params:
     async for part in reader:
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue

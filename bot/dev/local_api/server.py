@@ -44,6 +44,7 @@ class BotApiServer:
     async def handle_method(self, request: web.Request) -> web.Response:
         token, name = request.match_info["token"], request.match_info["method"]
         bot = self.services.world.bots.get(token)
+        early_error: ApiError | None
         try:
             params = await read_params(request)
         except ApiError as error:

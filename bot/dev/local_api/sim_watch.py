@@ -100,9 +100,11 @@ class ChatWatching:
 
     async def wait_until(
         self,
-        predicate: Callable[[ChatView], bool],
+        predicate: Callable[[ChatView], object],
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> ChatView:
+        """The chat once `predicate` holds (is true) of it."""
+
         def find() -> ChatView | None:
             view = self.chat()
             return view if predicate(view) else None

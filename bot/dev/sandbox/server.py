@@ -62,7 +62,8 @@ class Sandbox:
         clock: SandboxClock | None = None,
         rate_limits: RateLimits | None = None,
     ) -> None:
-        self.settings = settings or Settings(_env_file=None)
+        # pydantic-settings' init-only option: mypy sees the fields alone (no pydantic plugin configured).
+        self.settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
         self.host = host
         self.port = port
         self.database = database

@@ -11,6 +11,7 @@ from aiogram.enums import ChatType
 
 from bot.handlers.admin import actions, forged, inputs, menu, pickers, queue, report
 from bot.handlers.admin import joining as duplicates
+from bot.handlers.admin.desk import SetUpDesk
 from bot.handlers.admin.guard import RefusePresses
 
 
@@ -20,6 +21,9 @@ def create_router() -> Router:
     root.message.filter(F.chat.type == ChatType.PRIVATE)
     # A press its handler refuses is answered by the one error handler for refusals (guard.press_refused).
     root.callback_query.middleware(RefusePresses())
+    # Inside it (a press it checks may be refused): the services, the seats and a checked press, once.
+    root.callback_query.middleware(SetUpDesk())
+    root.message.middleware(SetUpDesk())
     root.include_routers(
         *(
             module.create_router()

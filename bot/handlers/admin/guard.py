@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
@@ -32,7 +32,7 @@ from bot.ui.texts import Texts, texts_for
 from storage.complaints import ComplaintService
 from storage.data_errors import ComplaintNotFound, UnknownOrganisation
 from storage.duplicates import ALREADY_RESULT, FOLLOWS_EARLIER, NOT_LINKABLE, NOT_LINKED
-from storage.views import AdminInfo, ComplaintInfo
+from storage.views import AdminInfo, CardInfo, ComplaintInfo
 from workflow.actors import OrgKind
 from workflow.definitions import Step
 from workflow.engine import NOT_THEIR_COMPLAINT, SPEAKS_FOR_THEMSELVES, WRONG_ROLE, workflow_for
@@ -72,6 +72,15 @@ class Press:
     complaint: ComplaintInfo
     step: Step
     seen_version: int
+
+
+@dataclass(frozen=True)
+class CardPress:
+    """A press of a card's button that is no step of the machine (joining, separating), checked: the card
+    as it is now, and the presser's seat that holds it."""
+
+    card: CardInfo
+    seat: AdminInfo
 
 
 # Button data is bounded at the edge (bot/ui/callbacks.py); what a conversation kept is checked the same way.
@@ -122,13 +131,8 @@ async def check_press(
     """Everything `fire` would check, checked before asking for a reason or showing a picker: once per
     seat, by the workflow's machine. In the update's `session` the complaint read here is the one `fire`
     then moves (no second read)."""
-    require_ids(complaint_id, seen_version)
     trigger = trigger_of(code)
-    complaint = await complaints.get(complaint_id, session=session)
-    if complaint is None:
-        raise ComplaintNotFound(complaint_id)
-    if not admins:
-        raise NotAnAdmin()
+    complaint = await _pressed(complaints.get, admins, complaint_id, seen_version, session)
     workflow = workflow_for(complaint.kind)
     refused: list[WorkflowError] = []
     for admin in admins:
@@ -144,6 +148,70 @@ async def check_press(
     # The machine refuses someone else's complaint before a stale view (which would tell who handled it);
     # a seat that sees the complaint has the more telling reason.
     raise min(refused, key=lambda error: isinstance(error, NotPermitted) and error.why == NOT_THEIR_COMPLAINT)
+
+
+async def check_card_press(
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    complaint_id: int,
+    seen_version: int,
+    trigger: str,
+    *,
+    session: AsyncSession | None = None,
+) -> CardPress:
+    """A card's button that is no step of the machine (`storage.duplicates` checks the step itself): the
+    card read once, refused like a step's button when it is not the presser's to see or it has moved on."""
+    card = await _pressed(complaints.card, admins, complaint_id, seen_version, session)
+    complaint = card.complaint
+    # Someone else's complaint is refused before staleness, which would tell them who handled it.
+    if not any(may_view(seat, complaint) for seat in admins):
+        raise NotPermitted(trigger, NOT_THEIR_COMPLAINT)
+    if complaint.version != seen_version:
+        raise StaleVersion(seen_version, complaint.version)
+    return CardPress(card, seat_for(admins, complaint))
+
+
+async def check_view(
+    complaints: ComplaintService,
+    admins: list[AdminInfo],
+    complaint_id: int,
+    *,
+    session: AsyncSession | None = None,
+) -> tuple[CardInfo, AdminInfo]:
+    """A card to show: refused unless a seat of the presser's sees it; with the seat that holds the
+    complaint now, so that its buttons are the ones this person may press."""
+    if not admins:
+        raise NotAnAdmin()
+    require_ids(complaint_id)
+    card = await complaints.card(complaint_id, session=session)
+    if card is None:
+        raise ComplaintNotFound(complaint_id)
+    viewers = [admin for admin in admins if may_view(admin, card.complaint)]
+    if not viewers:
+        raise NotPermitted("view", "another organisation's complaint")
+    holding = [admin for admin in viewers if admin.org.id == card.complaint.current_org_id]
+    return card, (holding or viewers)[0]
+
+
+_Read = TypeVar("_Read")
+
+
+async def _pressed(
+    read: Callable[..., Awaitable[_Read | None]],
+    admins: list[AdminInfo],
+    complaint_id: int,
+    seen_version: int,
+    session: AsyncSession | None,
+) -> _Read:
+    """What a press names, read once; refused when its ids are out of range, it is gone, or the presser
+    holds no seat."""
+    require_ids(complaint_id, seen_version)
+    found = await read(complaint_id, session=session)
+    if found is None:
+        raise ComplaintNotFound(complaint_id)
+    if not admins:
+        raise NotAnAdmin()
+    return found
 
 
 def may_view(admin: AdminInfo, complaint: ComplaintInfo) -> bool:

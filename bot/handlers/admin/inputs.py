@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -26,9 +26,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.admin.guard import REFUSALS, Press, check_press, seat_for
+from bot.handlers.admin.desk import AdminDesk
+from bot.handlers.admin.guard import REFUSALS, Press, seat_for
 from bot.handlers.admin.outcome import pressed_copy, show_done
 from bot.handlers.replies import drop_keyboard
 from bot.ui import validation
@@ -38,19 +38,16 @@ from bot.ui.cards import action_label, kind_key, render_card
 from bot.ui.filing_steps import attachment_counts
 from bot.ui.texts import Texts
 from bot.ui.validation import MAX_FILE_BYTES
-from storage.complaints import ComplaintService
-from storage.directory import Directory
 from storage.duplicates import UNLINK
 from storage.outbox.notifications import CardCopy
-from storage.views import AdminInfo, ComplaintInfo
-from workflow.calendar import WorkingCalendar
+from storage.views import ComplaintInfo
 from workflow.complaint import MAX_ATTACHMENTS, AttachmentDraft, AttachmentKind
 from workflow.definitions import T
 
 MAX_REASON = 1000
 # Pending actions asked for here whose confirmation is another module's: that module asks through this one
 # (joining.py, separating a duplicate), so it registers its confirmation here rather than being imported.
-ConfirmElsewhere = Callable[..., Awaitable[None]]
+ConfirmElsewhere = Callable[[CallbackQuery, dict[str, Any], CardCopy, AdminDesk], Awaitable[None]]
 CONFIRMED_ELSEWHERE: dict[str, ConfirmElsewhere] = {}
 # A result is shown back in one message with its labels, so it stays well inside Telegram's 4,096.
 MAX_RESULT = 3000
@@ -101,51 +98,56 @@ async def _close_prompt(query: CallbackQuery, bot: Bot, pending: dict[str, Any])
     await _drop_prompt_buttons(bot, pending)
 
 
-async def _restore_card(
-    bot: Bot,
-    pending: dict[str, Any],
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
-) -> None:
-    """The pending action is given up: its card gets back the buttons the workflow allows now, unless the
-    complaint has moved on since (those would only be refused; the outbox says who handled it)."""
+@dataclass(frozen=True)
+class _Buttons:
+    """The buttons a pending action's card gets back (none, when the workflow allows it none now)."""
+
+    markup: InlineKeyboardMarkup | None
+
+
+async def _buttons_back(desk: AdminDesk, pending: dict[str, Any]) -> _Buttons | None:
+    """The pending action is given up: the buttons the workflow allows its card now, unless the complaint has
+    moved on since (those would only be refused; the outbox says who handled it). Read before any request of
+    the update: its unit of work is committed at the first."""
     # A pending action saved before the card's chat was kept names no chat to edit in.
-    if not pending or not admins or "card_chat" not in pending:
-        return
-    card = await complaints.card(pending["c"], session=session)
+    if not pending or not desk.admins or "card_chat" not in pending:
+        return None
+    card = await desk.card(pending["c"])
     if card is None or card.complaint.version != pending["v"]:
-        return
+        return None
     # Rendered whole, so the buttons that show more (the whole chronology) are the ones the card had.
-    _, markup = render_card(
-        card, viewer=seat_for(admins, card.complaint), t=t, calendar=calendar, now=clock()
-    )
+    viewer = seat_for(desk.admins, card.complaint)
+    _, markup = render_card(card, viewer=viewer, t=desk.t, calendar=desk.calendar, now=desk.clock())
+    return _Buttons(markup)
+
+
+async def _put_back(desk: AdminDesk, pending: dict[str, Any], buttons: _Buttons | None) -> None:
+    if buttons is None:
+        return
     with suppress(TelegramBadRequest):
-        await bot.edit_message_reply_markup(
-            chat_id=pending["card_chat"], message_id=pending["card"], reply_markup=markup
+        await desk.bot.edit_message_reply_markup(
+            chat_id=pending["card_chat"], message_id=pending["card"], reply_markup=buttons.markup
         )
 
 
-async def _release(
-    bot: Bot,
-    state: FSMContext,
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
-) -> dict[str, Any]:
+async def _release(state: FSMContext, desk: AdminDesk) -> dict[str, Any]:
     """End the pending action, if any: its prompt loses its buttons and its card gets them back."""
     pending = await _pending(state)
     await state.clear()
     if pending:
-        await _drop_prompt_buttons(bot, pending)
-        await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
+        buttons = await _buttons_back(desk, pending)
+        await _drop_prompt_buttons(desk.bot, pending)
+        await _put_back(desk, pending, buttons)
     return pending
+
+
+async def _give_up(query: CallbackQuery, state: FSMContext, desk: AdminDesk, pending: dict[str, Any]) -> None:
+    """A pending action refused or aborted: over, its prompt without buttons, its card usable again if
+    nothing has moved the complaint on."""
+    buttons = await _buttons_back(desk, pending)
+    await state.clear()
+    await _close_prompt(query, desk.bot, pending)
+    await _put_back(desk, pending, buttons)
 
 
 async def _own(
@@ -173,37 +175,49 @@ async def _own(
     return None
 
 
-async def ask(
+async def _pend(
     query: CallbackQuery,
     card: Message,
-    press: Press,
-    bot: Bot,
+    complaint: ComplaintInfo,
+    seen_version: int,
+    trigger: str,
+    input_state: State,
     state: FSMContext,
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    *,
-    session: AsyncSession | None = None,
-) -> None:
-    """Called from the card's button: remember what is pending, take the card's buttons off, ask."""
-    step, complaint = press.step, press.complaint
-    # Another prompt still open (the admin turned to another card): given up, its card usable again.
-    await _release(bot, state, t, complaints, admins, calendar, clock, session)
+    desk: AdminDesk,
+) -> dict[str, Any]:
+    """Remember what is pending, the prompt still to be offered; another prompt still open (the admin
+    turned to another card) is given up, its card usable again."""
+    await _release(state, desk)
     pressed = pressed_copy(card)
     pending = {
         "c": complaint.id,
-        "v": press.seen_version,
-        "trigger": step.trigger,
+        "v": seen_version,
+        "trigger": trigger,
         "number": complaint.tracking_number,
         "card": pressed.message_id,
         "card_chat": pressed.chat_id,
         "files": [],
     }
-    await state.set_state(AdminInput.result_text if step.needs_result else AdminInput.reason)
+    await state.set_state(input_state)
     await state.update_data({PENDING: pending})
     await query.answer()
+    return pending
+
+
+async def _prompt(
+    card: Message, state: FSMContext, desk: AdminDesk, pending: dict[str, Any], text: str
+) -> None:
+    await _offer(card, desk.bot, state, pending, text, _abort_keyboard(pending, desk.t))
+    # Only once the prompt (with its cancel button) is out: the card's buttons come off while it is open.
+    with suppress(TelegramBadRequest):
+        await card.edit_reply_markup(reply_markup=None)
+
+
+async def ask(query: CallbackQuery, card: Message, press: Press, state: FSMContext, desk: AdminDesk) -> None:
+    """Called from the card's button: remember what is pending, take the card's buttons off, ask."""
+    step, complaint, t = press.step, press.complaint, desk.t
+    asking = AdminInput.result_text if step.needs_result else AdminInput.reason
+    pending = await _pend(query, card, complaint, press.seen_version, step.trigger, asking, state, desk)
     action = action_words(step.trigger, t)
     if step.needs_result:
         text = t(
@@ -215,10 +229,7 @@ async def ask(
         )
     else:
         text = t("admin.ask.reason", action=action, number=complaint.tracking_number, max=MAX_REASON)
-    await _offer(card, bot, state, pending, text, _abort_keyboard(pending, t))
-    # Only once the prompt (with its cancel button) is out: the card's buttons come off while it is open.
-    with suppress(TelegramBadRequest):
-        await card.edit_reply_markup(reply_markup=None)
+    await _prompt(card, state, desk, pending, text)
 
 
 async def ask_unlink(
@@ -226,34 +237,14 @@ async def ask_unlink(
     card: Message,
     complaint: ComplaintInfo,
     earlier_number: str,
-    bot: Bot,
     state: FSMContext,
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    desk: AdminDesk,
 ) -> None:
     """Separating a duplicate asks for its reason the way a return does; confirmed in `confirmed`."""
-    await _release(bot, state, t, complaints, admins, calendar, clock, session)
-    pressed = pressed_copy(card)
-    pending = {
-        "c": complaint.id,
-        "v": complaint.version,
-        "trigger": UNLINK,
-        "number": complaint.tracking_number,
-        "card": pressed.message_id,
-        "card_chat": pressed.chat_id,
-        "files": [],
-    }
-    await state.set_state(AdminInput.reason)
-    await state.update_data({PENDING: pending})
-    await query.answer()
-    text = t("admin.ask.unlink", number=complaint.tracking_number, earlier=earlier_number, max=MAX_REASON)
-    await _offer(card, bot, state, pending, text, _abort_keyboard(pending, t))
-    with suppress(TelegramBadRequest):
-        await card.edit_reply_markup(reply_markup=None)
+    pending = await _pend(query, card, complaint, complaint.version, UNLINK, AdminInput.reason, state, desk)
+    number = complaint.tracking_number
+    text = desk.t("admin.ask.unlink", number=number, earlier=earlier_number, max=MAX_REASON)
+    await _prompt(card, state, desk, pending, text)
 
 
 def action_words(trigger: str, t: Texts) -> str:
@@ -399,76 +390,49 @@ def _confirm_keyboard(pending: dict[str, Any], t: Texts) -> InlineKeyboardMarkup
 
 
 async def confirmed(
-    query: CallbackQuery,
-    callback_data: ConfirmCb,
-    bot: Bot,
-    state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    directory: Directory,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: ConfirmCb, state: FSMContext, desk: AdminDesk
 ) -> None:
-    pending = await _own(query, callback_data, state, t, (AdminInput.confirm,))
+    pending = await _own(query, callback_data, state, desk.t, (AdminInput.confirm,))
     if pending is None:
         return
-    c, v = pending["c"], pending["v"]
     # A pending action saved before the card's chat was kept: the card came to the admin's private chat.
     card = CardCopy(chat_id=pending.get("card_chat", query.from_user.id), message_id=pending["card"])
     pending.setdefault("card_chat", card.chat_id)
     elsewhere = CONFIRMED_ELSEWHERE.get(pending["trigger"])
-    if elsewhere is not None:
-        try:
-            await elsewhere(query, pending, card, t, admins, complaints, calendar, clock, session)
-        except REFUSALS:
-            await state.clear()
-            await _close_prompt(query, bot, pending)
-            await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
-            raise
-        await state.clear()
-        await _close_prompt(query, bot, pending)
-        return
     try:
-        press = await check_press(complaints, admins, c, v, code_of(pending["trigger"]), session=session)
-        moved = await complaints.fire(
-            c,
-            press.admin.as_actor(),
-            press.step.trigger,
-            seen_version=v,
-            reason=pending.get("reason"),
-            result=pending.get("result"),
-            attachments=[_draft(item) for item in pending.get("files", [])],
-            pressed_card=card,
-            seen=press.complaint,
-            session=session,
-        )
+        if elsewhere is not None:
+            await elsewhere(query, pending, card, desk)
+        else:
+            await _fire(query, pending, card, desk)
     except REFUSALS:
         # Refused, this pending action is over and the complaint untouched: the card is usable again if
         # nothing has moved the complaint on. The refusal itself is answered by guard.press_refused.
-        await state.clear()
-        await _close_prompt(query, bot, pending)
-        await _restore_card(bot, pending, t, complaints, admins, calendar, clock, session)
+        await _give_up(query, state, desk, pending)
         raise
     await state.clear()
+    await _close_prompt(query, desk.bot, pending)
+
+
+async def _fire(query: CallbackQuery, pending: dict[str, Any], card: CardCopy, desk: AdminDesk) -> None:
+    c, v = pending["c"], pending["v"]
+    press = await desk.check(c, v, code_of(pending["trigger"]))
+    moved = await desk.complaints.fire(
+        c,
+        press.admin.as_actor(),
+        press.step.trigger,
+        seen_version=v,
+        reason=pending.get("reason"),
+        result=pending.get("result"),
+        attachments=[_draft(item) for item in pending.get("files", [])],
+        pressed_card=card,
+        seen=press.complaint,
+        session=desk.session,
+    )
     # A return undoes an earlier choice of the office it goes back to, and is one of the returning
     # office's own decisions (a city's return to the province): both read their history afresh.
     if press.step.trigger in (T.RETURN_TO_CITY, T.RETURN_TO_PROVINCE):
-        directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
-    await show_done(
-        query,
-        moved,
-        admin=press.admin,
-        bot=bot,
-        pressed_card=card,
-        t=t,
-        complaints=complaints,
-        calendar=calendar,
-        clock=clock,
-        session=session,
-    )
-    await _close_prompt(query, bot, pending)
+        desk.directory.routing.forget(press.admin.org.id, moved.complaint.current_org_id)
+    await show_done(query, desk, moved, press.admin, card)
 
 
 def _draft(item: dict[str, Any]) -> AttachmentDraft:
@@ -482,41 +446,19 @@ def _draft(item: dict[str, Any]) -> AttachmentDraft:
     )
 
 
-async def aborted(
-    query: CallbackQuery,
-    callback_data: AbortCb,
-    bot: Bot,
-    state: FSMContext,
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-) -> None:
-    pending = await _own(query, callback_data, state, t, INPUT_STATES)
+async def aborted(query: CallbackQuery, callback_data: AbortCb, state: FSMContext, desk: AdminDesk) -> None:
+    pending = await _own(query, callback_data, state, desk.t, INPUT_STATES)
     if pending is None:
         return
+    await _give_up(query, state, desk, pending)
     await query.answer()
-    await _close_prompt(query, bot, pending)
-    await state.clear()
-    await _restore_card(bot, pending, t, complaints, admins, calendar, clock)
     if isinstance(query.message, Message):
-        await query.message.answer(t("admin.aborted"))
+        await query.message.answer(desk.t("admin.aborted"))
 
 
-async def cancel_command(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    t: Texts,
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
-) -> None:
-    await _release(bot, state, t, complaints, admins, calendar, clock, session)
-    await message.answer(t("admin.aborted"))
+async def cancel_command(message: Message, state: FSMContext, desk: AdminDesk) -> None:
+    await _release(state, desk)
+    await message.answer(desk.t("admin.aborted"))
 
 
 async def text_expected(message: Message, t: Texts) -> None:

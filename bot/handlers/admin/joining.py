@@ -7,59 +7,31 @@ return does (bot/handlers/admin/inputs.py) and puts it back in its office's queu
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.admin import inputs
-from bot.handlers.admin.guard import NotAnAdmin, may_view, require_ids, seat_for, toast
-from bot.handlers.admin.outcome import pressed_copy
+from bot.handlers.admin.desk import PRESS, AdminDesk, Check
+from bot.handlers.admin.guard import CardPress, check_card_press
+from bot.handlers.admin.outcome import pressed_copy, show_on_card
 from bot.ui.admin_callbacks import CardCb, LinkCb, LinkYesCb, UnlinkCb
-from bot.ui.cards import card_keyboard, card_text, did_words, may_link
+from bot.ui.cards import card_text, may_link
 from bot.ui.texts import Texts
-from storage.complaints import ComplaintService
-from storage.data_errors import ComplaintNotFound
 from storage.duplicates import FOLLOWS_EARLIER, LINK, NOT_LINKED, UNLINK, may_unlink
 from storage.outbox.notifications import CardCopy
 from storage.views import AdminInfo, CardInfo, SimilarInfo
-from workflow.calendar import WorkingCalendar
-from workflow.errors import NotPermitted, StaleVersion
+from workflow.errors import NotPermitted
 
 
-async def _card_for(
-    complaints: ComplaintService,
-    admins: list[AdminInfo],
-    complaint_id: int,
-    seen_version: int,
-    trigger: str,
-    session: AsyncSession | None,
-) -> tuple[CardInfo, AdminInfo]:
-    """The card as it is now and the presser's seat; refused like any card button otherwise."""
-    require_ids(complaint_id, seen_version)
-    if not admins:
-        raise NotAnAdmin()
-    card = await complaints.card(complaint_id, session=session)
-    if card is None:
-        raise ComplaintNotFound(complaint_id)
-    complaint = card.complaint
-    # Someone else's complaint is refused before staleness, which would tell them who handled it.
-    if not any(may_view(seat, complaint) for seat in admins):
-        raise NotPermitted(trigger, "not this organisation's complaint")
-    if complaint.version != seen_version:
-        raise StaleVersion(seen_version, complaint.version)
-    return card, seat_for(admins, complaint)
-
-
-def _linkable(card: CardInfo, seat: AdminInfo, earlier_id: int) -> SimilarInfo | None:
-    if not may_link(card, seat):
+def _linkable(press: CardPress, earlier_id: int) -> SimilarInfo | None:
+    card = press.card
+    if not may_link(card, press.seat):
         raise NotPermitted(
             LINK, FOLLOWS_EARLIER if card.complaint.duplicate_of_id else "not this admin's step"
         )
@@ -67,95 +39,57 @@ def _linkable(card: CardInfo, seat: AdminInfo, earlier_id: int) -> SimilarInfo |
 
 
 async def link_pressed(
-    query: CallbackQuery,
-    callback_data: LinkCb,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: LinkCb, press: CardPress, pressed: Message, desk: AdminDesk
 ) -> None:
-    c, v, d = callback_data.c, callback_data.v, callback_data.d
-    card, seat = await _card_for(complaints, admins, c, v, LINK, session)
-    earlier = _linkable(card, seat, d)
-    if earlier is None or not isinstance(query.message, Message):
-        await query.answer(t.plain("admin.link.gone"), show_alert=True)
+    earlier = _linkable(press, callback_data.d)
+    if earlier is None:
+        await query.answer(desk.t.plain("admin.link.gone"), show_alert=True)
         return
-    number = card.complaint.tracking_number
-    footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
-    text = card_text(card, viewer=seat, t=t, calendar=calendar, now=clock(), footer=footer)
+    t, card = desk.t, press.card
+    footer = t("admin.link.ask", number=card.complaint.tracking_number, earlier=earlier.tracking_number)
+    text = card_text(card, viewer=press.seat, t=t, calendar=desk.calendar, now=desk.clock(), footer=footer)
     await query.answer()
     with suppress(TelegramBadRequest):
-        await query.message.edit_text(text, reply_markup=_ask_keyboard(c, v, earlier, t))
+        await pressed.edit_text(text, reply_markup=_ask_keyboard(callback_data, earlier, t))
 
 
-def _ask_keyboard(c: int, v: int, earlier: SimilarInfo, t: Texts) -> InlineKeyboardMarkup:
+def _ask_keyboard(pressed: LinkCb, earlier: SimilarInfo, t: Texts) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t.plain("admin.btn.link_yes", earlier=earlier.tracking_number),
-        callback_data=LinkYesCb(c=c, v=v, d=earlier.id),
+        callback_data=LinkYesCb(c=pressed.c, v=pressed.v, d=earlier.id),
     )
-    builder.button(text=t.plain("admin.btn.abort"), callback_data=CardCb(c=c))
+    builder.button(text=t.plain("admin.btn.abort"), callback_data=CardCb(c=pressed.c))
     builder.adjust(1)
     return builder.as_markup()
 
 
 async def link_confirmed(
-    query: CallbackQuery,
-    callback_data: LinkYesCb,
-    bot: Bot,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: LinkYesCb, press: CardPress, pressed: Message, desk: AdminDesk
 ) -> None:
-    c, v, d = callback_data.c, callback_data.v, callback_data.d
-    card, seat = await _card_for(complaints, admins, c, v, LINK, session)
-    if _linkable(card, seat, d) is None or not isinstance(query.message, Message):
-        await query.answer(t.plain("admin.link.gone"), show_alert=True)
+    if _linkable(press, callback_data.d) is None:
+        await query.answer(desk.t.plain("admin.link.gone"), show_alert=True)
         return
-    pressed = pressed_copy(query.message)
-    await complaints.link_duplicate(
-        c, d, seat.as_actor(), seen_version=v, pressed_card=pressed, session=session
+    card = pressed_copy(pressed)
+    c, seat = callback_data.c, press.seat
+    await desk.complaints.link_duplicate(
+        c,
+        callback_data.d,
+        seat.as_actor(),
+        seen_version=callback_data.v,
+        pressed_card=card,
+        session=desk.session,
     )
-    await _show_done(query, bot, pressed, c, LINK, seat, t, complaints, calendar, clock, session)
+    await show_on_card(query, desk, seat, card, c, LINK, desk.clock(), buttons=True)
 
 
 async def unlink_pressed(
-    query: CallbackQuery,
-    callback_data: UnlinkCb,
-    bot: Bot,
-    state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, press: CardPress, pressed: Message, state: FSMContext, desk: AdminDesk
 ) -> None:
-    c, v = callback_data.c, callback_data.v
-    card, _ = await _card_for(complaints, admins, c, v, UNLINK, session)
-    _check_unlink(card, admins)
-    if not isinstance(query.message, Message):
-        await query.answer(t.plain("button.expired"), show_alert=True)
-        return
+    card = press.card
+    _check_unlink(card, desk.admins)
     assert card.earlier is not None
-    await inputs.ask_unlink(
-        query,
-        query.message,
-        card.complaint,
-        card.earlier.tracking_number,
-        bot,
-        state,
-        t,
-        complaints,
-        admins,
-        calendar,
-        clock,
-    )
+    await inputs.ask_unlink(query, pressed, card.complaint, card.earlier.tracking_number, state, desk)
 
 
 def _check_unlink(card: CardInfo, admins: list[AdminInfo]) -> AdminInfo:
@@ -168,56 +102,21 @@ def _check_unlink(card: CardInfo, admins: list[AdminInfo]) -> AdminInfo:
 
 
 async def unlink_confirmed(
-    query: CallbackQuery,
-    pending: dict[str, Any],
-    pressed: CardCopy,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, pending: dict[str, Any], pressed: CardCopy, desk: AdminDesk
 ) -> None:
     """The reason confirmed: separate it. A refusal is raised, for guard.press_refused to answer."""
     c, v = pending["c"], pending["v"]
-    card, _ = await _card_for(complaints, admins, c, v, UNLINK, session)
-    seat = _check_unlink(card, admins)
-    await complaints.unlink_duplicate(
-        c, seat.as_actor(), seen_version=v, reason=pending["reason"], pressed_card=pressed, session=session
+    press = await check_card_press(desk.complaints, desk.admins, c, v, UNLINK, session=desk.session)
+    seat = _check_unlink(press.card, desk.admins)
+    await desk.complaints.unlink_duplicate(
+        c,
+        seat.as_actor(),
+        seen_version=v,
+        reason=pending["reason"],
+        pressed_card=pressed,
+        session=desk.session,
     )
-    assert query.bot is not None
-    await _show_done(query, query.bot, pressed, c, UNLINK, seat, t, complaints, calendar, clock, session)
-
-
-async def _show_done(
-    query: CallbackQuery,
-    bot: Bot,
-    pressed: CardCopy,
-    complaint_id: int,
-    trigger: str,
-    seat: AdminInfo,
-    t: Texts,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None,
-) -> None:
-    """The toast, and the pressed card edited to say what was done, with the buttons allowed now."""
-    what = did_words(trigger, t)
-    await query.answer(toast(t.plain("admin.toast.done", what=what)))
-    card = await complaints.card(complaint_id, session=session)
-    if card is None:
-        return
-    now = clock()
-    footer = t("admin.card.done", what=what, name=seat.full_name, at=t.moment(now))
-    text = card_text(card, viewer=seat, t=t, calendar=calendar, now=now, footer=footer)
-    with suppress(TelegramBadRequest):
-        await bot.edit_message_text(
-            text,
-            chat_id=pressed.chat_id,
-            message_id=pressed.message_id,
-            reply_markup=card_keyboard(card, seat, t),
-        )
+    await show_on_card(query, desk, seat, pressed, c, UNLINK, desk.clock(), buttons=True)
 
 
 # Separating asks for its reason through inputs.py, whose "✅ Kirim" then hands the press back here.
@@ -226,7 +125,7 @@ inputs.CONFIRMED_ELSEWHERE[UNLINK] = unlink_confirmed
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(link_pressed, LinkCb.filter())
-    router.callback_query.register(link_confirmed, LinkYesCb.filter())
-    router.callback_query.register(unlink_pressed, UnlinkCb.filter())
+    router.callback_query.register(link_pressed, LinkCb.filter(), flags={PRESS: Check.LINK})
+    router.callback_query.register(link_confirmed, LinkYesCb.filter(), flags={PRESS: Check.LINK})
+    router.callback_query.register(unlink_pressed, UnlinkCb.filter(), flags={PRESS: Check.UNLINK})
     return router

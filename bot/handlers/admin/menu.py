@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers import onboarding
+from bot.handlers.admin.desk import AdminDesk
 from bot.handlers.admin.queue import send_queues
 from bot.handlers.admin.report import period_keyboard
 from bot.ui.admin_callbacks import AdminMenuCb
@@ -24,11 +23,9 @@ from bot.ui.service_callbacks import RecordCb
 from bot.ui.states import is_filing
 from bot.ui.texts import Html, Texts
 from storage.complaints import ComplaintService
-from storage.directory import Directory
 from storage.invites import INVITABLE
 from storage.views import AdminInfo
 from workflow.actors import Role
-from workflow.calendar import WorkingCalendar
 
 
 def is_admin(_: object, admin: AdminInfo | None = None) -> bool:
@@ -36,9 +33,9 @@ def is_admin(_: object, admin: AdminInfo | None = None) -> bool:
 
 
 async def admin_menu(
-    admin: AdminInfo, t: Texts, complaints: ComplaintService
+    admin: AdminInfo, t: Texts, complaints: ComplaintService, session: AsyncSession | None = None
 ) -> tuple[Html, InlineKeyboardMarkup]:
-    waiting = (await complaints.queue(admin.org.id, admin.role, limit=1)).total
+    waiting = (await complaints.queue(admin.org.id, admin.role, limit=1, session=session)).total
     text = t(
         "admin.menu",
         role=t.plain(f"admin.role.{admin.role}"),
@@ -77,10 +74,12 @@ async def start(
     admin: AdminInfo,
     admins: list[AdminInfo],
     complaints: ComplaintService,
+    session: AsyncSession | None = None,
 ) -> None:
-    # Before the menu: once the admin sees it, the "/" button lists their commands.
+    # Read before the first request (the update's unit of work is committed then); the commands set before
+    # the menu is sent: once the admin sees it, the "/" button lists their commands.
+    text, markup = await admin_menu(admin, t, complaints, session)
     await show_admin_commands(bot, message.chat.id, (seat.role for seat in admins), t)
-    text, markup = await admin_menu(admin, t, complaints)
     await message.answer(text, reply_markup=markup)
     current = await state.get_state()
     if await is_filing(state):
@@ -94,40 +93,37 @@ async def help_(message: Message, t: Texts) -> None:
 
 
 async def menu_pressed(
-    query: CallbackQuery,
-    callback_data: AdminMenuCb,
-    bot: Bot,
-    t: Texts,
-    admin: AdminInfo | None,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    directory: Directory,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
+    query: CallbackQuery, callback_data: AdminMenuCb, admin: AdminInfo | None, desk: AdminDesk
 ) -> None:
+    t = desk.t
     if admin is None:
         # Deactivated since the menu was shown: from now on this person is a reporter.
         await query.answer(t.plain("admin.refused.not_admin"), show_alert=True)
         if isinstance(query.message, Message):
             await query.message.answer(t("welcome"), reply_markup=main_menu(t))
-            await hide_admin_commands(bot, query.message.chat.id)
+            await hide_admin_commands(desk.bot, query.message.chat.id)
         return
+    if isinstance(query.message, Message):
+        await _show(query.message, callback_data.action, admin, desk)
+    # Answered after the screen's reads, which come before its first reply: one transaction for the update.
     await query.answer()
-    if not isinstance(query.message, Message):
-        return
-    if callback_data.action == "queue":
-        await send_queues(query.message, admins, t, complaints, calendar, clock)
-    elif callback_data.action == "report" and admin.role in REPORTING_ROLES:
-        await query.message.answer(t("report.ask"), reply_markup=period_keyboard(t))
-    elif callback_data.action == "invite":
-        await onboarding.invite_menu(query.message, t, admin, directory)
-    elif callback_data.action == "admins":
-        await onboarding.seats_below(query.message, t, admin, directory, clock)
-    elif callback_data.action == "reporter":
-        await query.message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
+
+
+async def _show(message: Message, action: str, admin: AdminInfo, desk: AdminDesk) -> None:
+    t = desk.t
+    if action == "queue":
+        await send_queues(message, desk)
+    elif action == "report" and admin.role in REPORTING_ROLES:
+        await message.answer(t("report.ask"), reply_markup=period_keyboard(t))
+    elif action == "invite":
+        await onboarding.invite_menu(message, t, admin, desk.directory, desk.session)
+    elif action == "admins":
+        await onboarding.seats_below(message, t, admin, desk.directory, desk.clock, desk.session)
+    elif action == "reporter":
+        await message.answer(t("admin.reporter_menu"), reply_markup=_reporter_menu(t))
     else:
-        text, markup = await admin_menu(admin, t, complaints)
-        await query.message.answer(text, reply_markup=markup)
+        text, markup = await admin_menu(admin, t, desk.complaints, desk.session)
+        await message.answer(text, reply_markup=markup)
 
 
 def create_router() -> Router:

@@ -18,13 +18,11 @@ name, before anything is written costs one press and leaves nothing to retract.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -32,19 +30,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.handlers.admin.guard import Forged, NotAnAdmin, Press, check_press, may_view, toast
+from bot.handlers.admin.desk import PRESS, AdminDesk, Check
+from bot.handlers.admin.guard import Forged, NotAnAdmin, Press, toast
 from bot.handlers.admin.outcome import pressed_copy, show_done
 from bot.ui.admin_callbacks import ActionCb, CardCb, PickPageCb, PickTargetCb, SendToCb, code_of
 from bot.ui.cards import card_text, render_card
 from bot.ui.texts import Html, Texts
-from storage.complaints import ComplaintService
 from storage.data_errors import ComplaintNotFound
 from storage.directory import Directory
-from storage.views import AdminInfo, CardInfo
+from storage.views import CardInfo
 from workflow.actors import Organisation, OrgKind
-from workflow.calendar import WorkingCalendar
 from workflow.definitions import T
-from workflow.errors import InvalidTarget, NotPermitted, WorkflowError
+from workflow.errors import InvalidTarget, WorkflowError
 from workflow.regions import likely_cities, named_in, narrow
 from workflow.suggestions import RETURN_TO_PROVINCE, PastDecision, Suggestion, suggest_targets
 
@@ -76,32 +73,25 @@ class Choices:
     suggested: dict[int | str, Suggestion] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Screen:
-    """What a picker needs to redraw the card it sits on."""
-
-    t: Texts
-    directory: Directory
-    complaints: ComplaintService
-    calendar: WorkingCalendar
-    clock: Callable[[], datetime]
-    session: AsyncSession | None = None  # the update's
-
-
 async def suggestions_for(
-    office: int, kind: OrgKind, card: CardInfo, targets: list[Organisation], directory: Directory
+    office: int,
+    kind: OrgKind,
+    card: CardInfo,
+    targets: list[Organisation],
+    directory: Directory,
+    session: AsyncSession | None = None,
 ) -> dict[int | str, Suggestion]:
     """The targets similar earlier complaints of this office finally went to, best first, with why.
 
     From the office's own final decisions (kept per process, `storage.routing_history`) and, before it has
     alike ones, its targets' duty keywords; at a city, the province's keywords too (a return to it).
     """
-    history = await directory.routing.of(office)
+    history = await directory.routing.of(office, session=session)
     by_code = {org.code: org for org in targets}
     keywords: dict[str, tuple[str, ...]] = {org.code: org.keywords for org in targets if org.keywords}
     labels = {org.code: org.label for org in targets}
     if kind == OrgKind.OPD:
-        province = await directory.province()
+        province = await directory.province(session=session)
         if province.keywords:
             keywords[RETURN_TO_PROVINCE] = province.keywords
         labels[RETURN_TO_PROVINCE] = province.label
@@ -147,7 +137,9 @@ async def choices_for(
     # own history; for an agency, what similar complaints went to comes first.
     if kind == OrgKind.CITY:
         ranked += likely_cities(card.complaint.event_place, card.reporter.nik, targets)
-    suggested = await suggestions_for(office, OrgKind(kind), card, targets, directory) if suggest else {}
+    suggested = (
+        await suggestions_for(office, OrgKind(kind), card, targets, directory, session) if suggest else {}
+    )
     ranked += [key for key in suggested if isinstance(key, int)]
     ranked += await directory.most_used_targets(office, press.step.trigger, limit=MOST_USED, session=session)
     likely: list[Organisation] = []
@@ -168,10 +160,8 @@ async def choices_for(
     return Choices(targets=targets, likely=shown, suggested=kept)
 
 
-async def card_of(
-    press: Press, complaints: ComplaintService, *, session: AsyncSession | None = None
-) -> CardInfo:
-    card = await complaints.card(press.complaint.id, session=session)
+async def card_of(press: Press, desk: AdminDesk) -> CardInfo:
+    card = await desk.card(press.complaint.id)
     if card is None:
         raise ComplaintNotFound(press.complaint.id)
     return card
@@ -255,28 +245,29 @@ async def ask(
     org: Organisation,
     choices: Choices,
     card: CardInfo,
-    s: Screen,
+    desk: AdminDesk,
 ) -> None:
     """The card with "❓ <action> to <full name>?" under it: ✅ moves it, any other target asks anew."""
-    footer, plain = question(press, org, s.t)
-    why = suggestions_text(choices, s.t)
+    t = desk.t
+    footer, plain = question(press, org, t)
+    why = suggestions_text(choices, t)
     if why is not None:
         footer = Html(f"{why}\n\n{footer}")
     code = code_of(press.step.trigger)
     builder = InlineKeyboardBuilder()
     builder.row(
         InlineKeyboardButton(
-            text=s.t.plain("admin.btn.send_to", org=org.label),
+            text=t.plain("admin.btn.send_to", org=org.label),
             callback_data=SendToCb(c=press.complaint.id, v=press.seen_version, t=code, o=org.id).pack(),
         )
     )
     _rows(builder, [_target_button(press, other) for other in choices.likely if other.id != org.id])
     if RETURN_TO_PROVINCE in choices.suggested:
-        builder.row(_return_button(press, s.t))
-    builder.row(*_more_and_back(press, s.t, more=len(choices.targets) > 1))
-    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=footer)
+        builder.row(_return_button(press, t))
+    builder.row(*_more_and_back(press, t, more=len(choices.targets) > 1))
+    text = card_text(card, viewer=press.admin, t=t, calendar=desk.calendar, now=desk.clock(), footer=footer)
     await _redraw(message, text, builder.as_markup())
-    await query.answer(toast(s.t.plain("admin.pick.asked", question=plain)))
+    await query.answer(toast(t.plain("admin.pick.asked", question=plain)))
 
 
 def list_markup(
@@ -308,21 +299,22 @@ async def show_list(
     press: Press,
     page: int,
     state: FSMContext,
-    s: Screen,
+    desk: AdminDesk,
     *,
     why: Html | None = None,
 ) -> None:
-    card = await card_of(press, s.complaints, session=s.session)
-    targets = (await choices_for(press, card, s.directory, suggest=False, session=s.session)).targets
+    t = desk.t
+    card = await card_of(press, desk)
+    targets = (await choices_for(press, card, desk.directory, suggest=False, session=desk.session)).targets
     pages = max(1, -(-len(targets) // PAGE_SIZE))
     if not 1 <= page <= pages:
         raise Forged(f"picker page {page} of {pages}")
     # Typing narrows the list, unless the admin is in the middle of writing something else.
     narrowing = await state.get_state() in (None, AdminPicker.narrowing.state)
-    hint = s.t("admin.pick.type_hint") if narrowing else None
+    hint = t("admin.pick.type_hint") if narrowing else None
     footer = Html("\n\n".join(part for part in (why, hint) if part)) or None
-    text = card_text(card, viewer=press.admin, t=s.t, calendar=s.calendar, now=s.clock(), footer=footer)
-    await _redraw(message, text, list_markup(press, targets, page, s.t, province_return=why is not None))
+    text = card_text(card, viewer=press.admin, t=t, calendar=desk.calendar, now=desk.clock(), footer=footer)
+    await _redraw(message, text, list_markup(press, targets, page, t, province_return=why is not None))
     if narrowing:
         await state.set_state(AdminPicker.narrowing)
         await state.update_data(
@@ -336,130 +328,77 @@ async def show_list(
             }
         )
     key = "admin.pick.all" if targets else "admin.pick.none"
-    await query.answer(s.t.plain(key, page=page, pages=pages))
+    await query.answer(t.plain(key, page=page, pages=pages))
 
 
 async def open_picker(
-    query: CallbackQuery,
-    message: Message,
-    press: Press,
-    *,
-    state: FSMContext,
-    t: Texts,
-    directory: Directory,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, message: Message, press: Press, state: FSMContext, desk: AdminDesk
 ) -> None:
     """The action's first screen: the most likely target asked about, or the whole list when none is."""
-    s = Screen(t, directory, complaints, calendar, clock, session)
-    card = await card_of(press, complaints, session=session)
-    choices = await choices_for(press, card, directory, session=session)
+    card = await card_of(press, desk)
+    choices = await choices_for(press, card, desk.directory, session=desk.session)
     if choices.likely:
-        await ask(query, message, press, choices.likely[0], choices, card, s)
+        await ask(query, message, press, choices.likely[0], choices, card, desk)
     elif choices.suggested:
         # Only the province's return is suggested: the whole list, with why, and the return under it.
-        await show_list(query, message, press, 1, state, s, why=suggestions_text(choices, t))
+        await show_list(query, message, press, 1, state, desk, why=suggestions_text(choices, desk.t))
     else:
-        await show_list(query, message, press, 1, state, s)
+        await show_list(query, message, press, 1, state, desk)
 
 
 async def page_pressed(
     query: CallbackQuery,
     callback_data: PickPageCb,
+    press: Press,
+    pressed: Message,
     state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    directory: Directory,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    desk: AdminDesk,
 ) -> None:
-    c, v = callback_data.c, callback_data.v
-    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
-    if press.step.target_kind is None or not isinstance(query.message, Message):
-        raise Forged("a picker page for a step without a target")
-    s = Screen(t, directory, complaints, calendar, clock, session)
-    await show_list(query, query.message, press, callback_data.p, state, s)
+    await show_list(query, pressed, press, callback_data.p, state, desk)
 
 
 async def target_picked(
-    query: CallbackQuery,
-    callback_data: PickTargetCb,
-    t: Texts,
-    admins: list[AdminInfo],
-    directory: Directory,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: PickTargetCb, press: Press, pressed: Message, desk: AdminDesk
 ) -> None:
     """A target pressed: asked about by its full name, not yet sent (look-alike names are one press apart)."""
-    c, v = callback_data.c, callback_data.v
-    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
-    if press.step.target_kind is None or not isinstance(query.message, Message):
-        raise Forged("a target for a step without one")
-    card = await card_of(press, complaints, session=session)
-    choices = await choices_for(press, card, directory, session=session)
+    card = await card_of(press, desk)
+    choices = await choices_for(press, card, desk.directory, session=desk.session)
     org = next((org for org in choices.targets if org.id == callback_data.o), None)
-    if org is None and await directory.organisation(callback_data.o, session=session) is not None:
+    if org is None and await desk.directory.organisation(callback_data.o, session=desk.session) is not None:
         raise InvalidTarget(press.step.trigger, f"organisation {callback_data.o} is not offered here")
     if org is None:
         raise Forged(f"no organisation {callback_data.o}")
-    s = Screen(t, directory, complaints, calendar, clock, session)
-    await ask(query, query.message, press, org, choices, card, s)
+    await ask(query, pressed, press, org, choices, card, desk)
 
 
 async def send_confirmed(
     query: CallbackQuery,
     callback_data: SendToCb,
-    bot: Bot,
+    press: Press,
+    pressed: Message,
     state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    directory: Directory,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    desk: AdminDesk,
 ) -> None:
-    c, v = callback_data.c, callback_data.v
-    press = await check_press(complaints, admins, c, v, callback_data.t, session=session)
-    if press.step.target_kind is None or not isinstance(query.message, Message):
-        raise Forged("a target for a step without one")
     # The picker took the card's place in the same message: that message is the card pressed.
-    card = pressed_copy(query.message)
-    moved = await complaints.fire(
-        c,
+    card = pressed_copy(pressed)
+    moved = await desk.complaints.fire(
+        press.complaint.id,
         press.admin.as_actor(),
         press.step.trigger,
-        seen_version=v,
+        seen_version=press.seen_version,
         target_org_id=callback_data.o,
         pressed_card=card,
         seen=press.complaint,
-        session=session,
+        session=desk.session,
     )
     # The office's history just grew: its next suggestions count this decision.
-    target = await directory.organisation(callback_data.o, session=session)
+    target = await desk.directory.organisation(callback_data.o, session=desk.session)
     if target is not None:
         was = moved.complaint
         decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
-        directory.routing.record(press.admin.org.id, decision)
+        desk.directory.routing.record(press.admin.org.id, decision)
     await _stop_narrowing(state)
-    await show_done(
-        query,
-        moved,
-        admin=press.admin,
-        bot=bot,
-        pressed_card=card,
-        t=t,
-        complaints=complaints,
-        calendar=calendar,
-        clock=clock,
-        session=session,
-    )
+    await show_done(query, desk, moved, press.admin, card)
 
 
 async def _stop_narrowing(state: FSMContext) -> None:
@@ -468,23 +407,17 @@ async def _stop_narrowing(state: FSMContext) -> None:
         await state.update_data({PICKING: None})
 
 
-async def letters_typed(
-    message: Message,
-    state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    directory: Directory,
-    complaints: ComplaintService,
-    session: AsyncSession | None = None,
-) -> None:
+async def letters_typed(message: Message, state: FSMContext, desk: AdminDesk) -> None:
     """A few letters while the whole list is open: the list on the card shows only what matches."""
+    t = desk.t
     picking: dict[str, Any] = (await state.get_data()).get(PICKING) or {}
     typed = (message.text or "").strip()[:40]
     try:
-        c, v, code = int(picking["c"]), int(picking["v"]), str(picking["t"])
-        press = await check_press(complaints, admins, c, v, code, session=session)
-        card = await card_of(press, complaints, session=session)
-        targets = (await choices_for(press, card, directory, suggest=False, session=session)).targets
+        press = await desk.check(int(picking["c"]), int(picking["v"]), str(picking["t"]))
+        card = await card_of(press, desk)
+        targets = (
+            await choices_for(press, card, desk.directory, suggest=False, session=desk.session)
+        ).targets
     except (KeyError, ValueError, Forged, NotAnAdmin, WorkflowError, ComplaintNotFound):
         # The complaint moved on, or the seat is gone: the list it narrowed no longer applies.
         await _stop_narrowing(state)
@@ -494,13 +427,12 @@ async def letters_typed(
     if not found:
         await message.answer(t("admin.pick.no_match", typed=typed))
         return
-    if message.bot is not None:
-        with suppress(TelegramBadRequest):
-            await message.bot.edit_message_reply_markup(
-                chat_id=message.chat.id,
-                message_id=int(picking["m"]),
-                reply_markup=list_markup(press, found[:PAGE_SIZE], 1, t),
-            )
+    with suppress(TelegramBadRequest):
+        await desk.bot.edit_message_reply_markup(
+            chat_id=message.chat.id,
+            message_id=int(picking["m"]),
+            reply_markup=list_markup(press, found[:PAGE_SIZE], 1, t),
+        )
     if len(found) > PAGE_SIZE:
         await message.answer(t("admin.pick.matches_more", count=len(found), typed=typed, shown=PAGE_SIZE))
     else:
@@ -508,27 +440,12 @@ async def letters_typed(
 
 
 async def back_to_card(
-    query: CallbackQuery,
-    callback_data: CardCb,
-    state: FSMContext,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: CardCb, state: FSMContext, desk: AdminDesk
 ) -> None:
     """The card again, as it is now: its buttons are the ones allowed now, not when it was first sent."""
-    if not admins:
-        raise NotAnAdmin()
-    card = await complaints.card(callback_data.c, session=session)
-    if card is None:
-        raise ComplaintNotFound(callback_data.c)
-    viewer = next((admin for admin in admins if may_view(admin, card.complaint)), None)
-    if viewer is None:
-        raise NotPermitted("view", "a card of another organisation")
+    card, viewer = await desk.viewable_card(callback_data.c)
     await _stop_narrowing(state)
-    text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
+    text, markup = render_card(card, viewer=viewer, t=desk.t, calendar=desk.calendar, now=desk.clock())
     await query.answer()
     if isinstance(query.message, Message):
         with suppress(TelegramBadRequest):
@@ -537,9 +454,10 @@ async def back_to_card(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(page_pressed, PickPageCb.filter())
-    router.callback_query.register(target_picked, PickTargetCb.filter())
-    router.callback_query.register(send_confirmed, SendToCb.filter())
+    target = {PRESS: Check.TARGET}
+    router.callback_query.register(page_pressed, PickPageCb.filter(), flags=target)
+    router.callback_query.register(target_picked, PickTargetCb.filter(), flags=target)
+    router.callback_query.register(send_confirmed, SendToCb.filter(), flags=target)
     router.callback_query.register(back_to_card, CardCb.filter())
     router.message.register(letters_typed, AdminPicker.narrowing, F.text, ~F.text.startswith("/"))
     return router

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -17,21 +15,18 @@ from aiogram.types import (
     InputMediaPhoto,
     Message,
 )
+from aiogram.types.media_union import MediaUnion
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attachment_keeper import FileShelf, media_source
-from bot.handlers.admin.guard import MAX_ID, Forged, NotAnAdmin, may_view, require_ids
+from bot.handlers.admin.desk import AdminDesk
+from bot.handlers.admin.guard import MAX_ID, Forged, NotAnAdmin
 from bot.ui.admin_callbacks import ChronologyCb, FilesCb, HistoryCb, OpenCardCb, QueuePageCb
 from bot.ui.cards import due_words, event_author, event_did, render_card
 from bot.ui.display import TEXT_LIMIT, split_message, split_plain, visible_length
-from bot.ui.texts import Html, Texts, escape
-from storage.complaints import ComplaintService
-from storage.data_errors import ComplaintNotFound
-from storage.views import AdminInfo, AttachmentInfo, CardInfo
-from workflow.calendar import WorkingCalendar
+from bot.ui.texts import Html, escape
+from storage.views import AdminInfo, AttachmentInfo
 from workflow.complaint import AttachmentKind
-from workflow.errors import NotPermitted
 
 PAGE_SIZE = 10
 SUBJECT_SHOWN = 60
@@ -39,19 +34,15 @@ MEDIA_GROUP_MAX = 10
 
 
 async def queue_view(
-    admin: AdminInfo,
-    page: int,
-    t: Texts,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    now: datetime,
-    session: AsyncSession | None = None,
+    admin: AdminInfo, page: int, desk: AdminDesk
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
-    listing = await complaints.queue(
-        admin.org.id, admin.role, limit=PAGE_SIZE, offset=page * PAGE_SIZE, session=session
+    t = desk.t
+    listing = await desk.complaints.queue(
+        admin.org.id, admin.role, limit=PAGE_SIZE, offset=page * PAGE_SIZE, session=desk.session
     )
     if listing.total == 0:
         return t("admin.queue.empty", org=admin.org.name), None
+    now = desk.clock()
     pages = -(-listing.total // PAGE_SIZE)
     lines = [t("admin.queue.title", org=admin.org.name, total=listing.total, page=page + 1, pages=pages), ""]
     builder = InlineKeyboardBuilder()
@@ -65,7 +56,7 @@ async def queue_view(
                 index=index,
                 number=item.tracking_number,
                 subject=subject,
-                due=due_words(item, t, calendar, now),
+                due=due_words(item, t, desk.calendar, now),
             )
         )
         builder.button(
@@ -91,53 +82,31 @@ async def queue_view(
     return Html("\n".join(lines)), builder.as_markup()
 
 
-async def send_queues(
-    message: Message,
-    admins: list[AdminInfo],
-    t: Texts,
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-) -> None:
-    """The first page of the queue of each seat the person holds (most hold one)."""
-    for seat in admins:
-        text, markup = await queue_view(seat, 0, t, complaints, calendar, clock())
+async def send_queues(message: Message, desk: AdminDesk) -> None:
+    """The first page of the queue of each seat the person holds (most hold one), all read before the first
+    is sent: the update's unit of work is committed then (bot/updates/once.py)."""
+    views = [await queue_view(seat, 0, desk) for seat in desk.admins]
+    for text, markup in views:
         await message.answer(text, reply_markup=markup)
 
 
-async def queue_command(
-    message: Message,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-) -> None:
-    if not admins:
-        await message.answer(t("admin.only"))
+async def queue_command(message: Message, desk: AdminDesk) -> None:
+    if not desk.admins:
+        await message.answer(desk.t("admin.only"))
         return
-    await send_queues(message, admins, t, complaints, calendar, clock)
+    await send_queues(message, desk)
 
 
-async def queue_page(
-    query: CallbackQuery,
-    callback_data: QueuePageCb,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
-) -> None:
-    if not admins:
+async def queue_page(query: CallbackQuery, callback_data: QueuePageCb, desk: AdminDesk) -> None:
+    if not desk.admins:
         raise NotAnAdmin()
     if not 0 <= callback_data.page <= MAX_ID // PAGE_SIZE:
         raise Forged("queue page out of range")
-    seat = next((seat for seat in admins if seat.id == callback_data.s), None)
+    seat = next((seat for seat in desk.admins if seat.id == callback_data.s), None)
     if seat is None:
         # Not one of the presser's active seats: deactivated since the page was shown, or made up.
         raise NotAnAdmin()
-    text, markup = await queue_view(seat, callback_data.page, t, complaints, calendar, clock(), session)
+    text, markup = await queue_view(seat, callback_data.page, desk)
     await query.answer()
     if isinstance(query.message, Message):
         # A double tap asks for the page already shown: Telegram refuses an edit that changes nothing.
@@ -145,77 +114,37 @@ async def queue_page(
             await query.message.edit_text(text, reply_markup=markup)
 
 
-async def _viewable_card(
-    complaint_id: int, admins: list[AdminInfo], complaints: ComplaintService, session: AsyncSession | None
-) -> tuple[CardInfo, AdminInfo]:
-    if not admins:
-        raise NotAnAdmin()
-    require_ids(complaint_id)
-    card = await complaints.card(complaint_id, session=session)
-    if card is None:
-        raise ComplaintNotFound(complaint_id)
-    viewers = [admin for admin in admins if may_view(admin, card.complaint)]
-    if not viewers:
-        raise NotPermitted("view", "another organisation's complaint")
-    # The seat that holds the complaint now, so its buttons are the ones this person may press.
-    holding = [admin for admin in viewers if admin.org.id == card.complaint.current_org_id]
-    return card, (holding or viewers)[0]
-
-
-async def open_card(
-    query: CallbackQuery,
-    callback_data: OpenCardCb,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    calendar: WorkingCalendar,
-    clock: Callable[[], datetime],
-    session: AsyncSession | None = None,
-) -> None:
-    card, viewer = await _viewable_card(callback_data.c, admins, complaints, session)
-    text, markup = render_card(card, viewer=viewer, t=t, calendar=calendar, now=clock())
+async def open_card(query: CallbackQuery, callback_data: OpenCardCb, desk: AdminDesk) -> None:
+    card, viewer = await desk.viewable_card(callback_data.c)
+    text, markup = render_card(card, viewer=viewer, t=desk.t, calendar=desk.calendar, now=desk.clock())
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(text, reply_markup=markup)
 
 
 async def show_files(
-    query: CallbackQuery,
-    callback_data: FilesCb,
-    bot: Bot,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    shelf: FileShelf | None = None,
-    session: AsyncSession | None = None,
+    query: CallbackQuery, callback_data: FilesCb, desk: AdminDesk, shelf: FileShelf | None = None
 ) -> None:
-    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    card, _ = await desk.viewable_card(callback_data.c)
     await query.answer()
     number = card.complaint.tracking_number
     if not card.attachments:
-        await bot.send_message(query.from_user.id, t("admin.files.none"))
+        await desk.bot.send_message(query.from_user.id, desk.t("admin.files.none"))
         return
     for is_result, key in ((False, "admin.files.caption"), (True, "admin.files.result_caption")):
         files = [item for item in card.attachments if item.is_result is is_result]
-        caption = t(key, number=number)
+        caption = desk.t(key, number=number)
         for kind in (AttachmentKind.PHOTO, AttachmentKind.DOCUMENT):
             same = [item for item in files if item.kind == kind]
             for start in range(0, len(same), MEDIA_GROUP_MAX):
                 chunk = same[start : start + MEDIA_GROUP_MAX]
-                await _send_media(bot, query.from_user.id, chunk, caption, shelf)
+                await _send_media(desk.bot, query.from_user.id, chunk, caption, shelf)
 
 
-async def show_history(
-    query: CallbackQuery,
-    callback_data: HistoryCb,
-    bot: Bot,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    session: AsyncSession | None = None,
-) -> None:
+async def show_history(query: CallbackQuery, callback_data: HistoryCb, desk: AdminDesk) -> None:
     """Every event of the complaint, oldest first, each reason whole (in as many messages as it takes)."""
-    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    t = desk.t
+    card, _ = await desk.viewable_card(callback_data.c)
     await query.answer()
     lines: list[str] = [t("admin.history.title", number=card.complaint.tracking_number)]
     for event in card.history:
@@ -234,27 +163,20 @@ async def show_history(
             lines.append(t("admin.history.reason", reason=first))
             lines += [escape(piece) for piece in more]
     for part in split_message("\n".join(lines)):
-        await bot.send_message(query.from_user.id, part)
+        await desk.bot.send_message(query.from_user.id, part)
 
 
-async def show_chronology(
-    query: CallbackQuery,
-    callback_data: ChronologyCb,
-    bot: Bot,
-    t: Texts,
-    admins: list[AdminInfo],
-    complaints: ComplaintService,
-    session: AsyncSession | None = None,
-) -> None:
+async def show_chronology(query: CallbackQuery, callback_data: ChronologyCb, desk: AdminDesk) -> None:
     """The whole chronology, in as many messages as Telegram's limit needs, each headed with its number."""
-    card, _ = await _viewable_card(callback_data.c, admins, complaints, session)
+    t = desk.t
+    card, _ = await desk.viewable_card(callback_data.c)
     await query.answer()
     number = card.complaint.tracking_number
     widest = t("admin.chronology.title", number=number, part=99, parts=99)
     pieces = split_plain(card.complaint.chronology, TEXT_LIMIT - visible_length(widest) - 1)
     for index, piece in enumerate(pieces, start=1):
         title = t("admin.chronology.title", number=number, part=index, parts=len(pieces))
-        await bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
+        await desk.bot.send_message(query.from_user.id, Html(f"{title}\n{escape(piece)}"))
 
 
 async def _send_media(
@@ -270,7 +192,7 @@ async def _send_media(
         else:
             await bot.send_document(chat_id, sources[0], caption=caption)
         return
-    media: list[InputMediaPhoto | InputMediaDocument] = [
+    media: list[MediaUnion] = [
         (InputMediaPhoto if photo else InputMediaDocument)(
             media=source, caption=caption if index == 0 else None
         )

@@ -32,11 +32,12 @@ from pydantic import Field
 
 from bot.ui.commands import hide_admin_commands
 from bot.ui.report_rendering import REPORTING_ROLES, filename, filename_for, render_chart, summary_text
-from bot.ui.report_rendering.documents import FORMATS, export_in_thread
+from bot.ui.report_rendering.documents import FORMATS, ExportFormat, export_in_thread
 from bot.ui.report_rendering.ranges import EARLIEST, MAX_DAYS, BadRange, parse_range
 from bot.ui.texts import Texts
 from storage.complaints import ComplaintService
-from storage.reports.figures import Period, build_report
+from storage.reports.figures import build_report
+from storage.reports.period import Period
 from storage.views import AdminInfo
 from workflow.calendar import WorkingCalendar, to_wib
 
@@ -45,12 +46,13 @@ logger = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 # Exports written at the same time; more wait their turn (each is a worker thread and a minute of CPU).
 BUILDING_AT_ONCE = 2
-PERIODS: dict[str, Callable[[datetime], Period]] = {
+PeriodKey = Literal["this_month", "last_month", "this_year"]
+PERIODS: dict[PeriodKey, Callable[[datetime], Period]] = {
     "this_month": Period.this_month,
     "last_month": Period.last_month,
     "this_year": Period.this_year,
 }
-CUSTOM = "custom"
+CUSTOM: Literal["custom"] = "custom"
 
 
 class ReportRange(StatesGroup):
@@ -64,13 +66,13 @@ DayNumber = Annotated[int, Field(ge=1, le=date.max.toordinal())]
 
 
 class ReportPeriodCb(CallbackData, prefix="rp"):
-    period: Literal["this_month", "last_month", "this_year", "custom"]  # a key of PERIODS, or CUSTOM
+    period: Literal[PeriodKey, "custom"]  # a key of PERIODS, or CUSTOM
 
 
 class ReportFileCb(CallbackData, prefix="rf"):
     first: DayNumber  # the period's first day
     last: DayNumber
-    fmt: Literal["xlsx", "csv"]  # one of FORMATS
+    fmt: ExportFormat
 
 
 def period_keyboard(t: Texts) -> InlineKeyboardMarkup:
@@ -128,6 +130,9 @@ async def send_report(
     calendar: WorkingCalendar,
     now: datetime,
 ) -> None:
+    # Not the update's session: the report's nine read-only queries run side by side, each on a connection of
+    # its own (a province's year in 235-444 ms at 1,000,000 complaints; one after another on one connection
+    # would add them up). They write nothing, so the update's unit of work loses nothing by it.
     report = await build_report(complaints.sessions, calendar, admin.org, period, now=now)
     chart = await asyncio.to_thread(render_chart, report, t.language)  # matplotlib blocks: off the loop
     summary = summary_text(report, t.language)
@@ -257,6 +262,9 @@ class ExportDesk:
     ) -> None:
         try:
             async with self._building:
+                # Its own connection, in a worker thread: the export outlives the update that asked for it
+                # (it is sent when ready, the update's session closed long before) and must not hold the
+                # event loop while ~100,000 rows are read and written.
                 content = await export_in_thread(
                     complaints.sessions, calendar, admin.org, period, fmt, t.language, now=now
                 )

@@ -7,7 +7,7 @@ from typing import get_args
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.ui.callbacks import LanguageCb, MenuAction, MenuCb
+from bot.ui.callbacks import LanguageCb, LanguageCode, MenuAction, MenuCb
 from bot.ui.texts import TABLES, Texts
 
 MENU_ACTIONS: tuple[MenuAction, ...] = get_args(MenuAction)
@@ -23,6 +23,6 @@ def main_menu(t: Texts) -> InlineKeyboardMarkup:
 
 def language_picker() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for code, table in TABLES.items():
-        builder.button(text=table["language.name"], callback_data=LanguageCb(code=code))
+    for code in get_args(LanguageCode):
+        builder.button(text=TABLES[code]["language.name"], callback_data=LanguageCb(code=code))
     return builder.as_markup()

@@ -29,6 +29,7 @@ _MAX_DAY_BARS = 10
 
 
 def render_chart(report: Report, language: str = "id") -> bytes:
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -38,7 +39,9 @@ def render_chart(report: Report, language: str = "id") -> bytes:
     figure.suptitle(
         f"{t('title')} — {report.scope.name}\n{_period(report, t)}", fontsize=15, fontweight="bold"
     )
-    top, middle, bottom = figure.subfigures(3, 1, height_ratios=[1.1, 2.3, 2.0])
+    rows = figure.subfigures(3, 1, height_ratios=[1.1, 2.3, 2.0])
+    assert isinstance(rows, np.ndarray)  # three rows come as an array (one alone would be a SubFigure)
+    top, middle, bottom = rows
     _headline(top, report, t)
     _states(middle.subplots(), report, t)
     _days(bottom.subplots(), report, t)

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from bot.ui.report_rendering import exports
 from storage.database import create_engine, session_factory
-from storage.reports.figures import ComplaintRow, Period, Report, build_report, complaint_rows
+from storage.reports.figures import ComplaintRow, Report, build_report, complaint_rows
+from storage.reports.period import Period
 from workflow.actors import Organisation
 from workflow.calendar import WorkingCalendar
 
-FORMATS = ("xlsx", "csv")
+ExportFormat = Literal["xlsx", "csv"]
+FORMATS: tuple[ExportFormat, ...] = ("xlsx", "csv")
 
 
 async def export_in_thread(

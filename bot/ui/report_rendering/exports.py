@@ -29,7 +29,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.ui.report_rendering.labels import Labels
-from storage.reports.figures import ComplaintRow, Period, Report
+from storage.reports.figures import ComplaintRow, Report
+from storage.reports.period import Period
 from workflow.actors import Organisation
 from workflow.calendar import to_wib
 from workflow.sla import is_waiting
@@ -116,9 +117,9 @@ def _summary_sheet(sheet: WriteOnlyWorksheet, report: Report, t: Labels) -> None
     for org in report.by_org:
         append(org.name, t(f"kind.{org.kind}"), org.assigned, org.in_queue, org.overdue)
     heading(t("returns"), t("count"), t("reasons"))
-    for org in report.returns:
-        reasons = "; ".join(f"{reason or '–'} ({count})" for reason, count in org.top_reasons)
-        append(org.name, org.count, reasons)
+    for returned in report.returns:
+        reasons = "; ".join(f"{reason or '–'} ({count})" for reason, count in returned.top_reasons)
+        append(returned.name, returned.count, reasons)
 
 
 def _figures(report: Report) -> list[tuple[str, Any]]:

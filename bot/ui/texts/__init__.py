@@ -10,6 +10,8 @@ from bot.ui.texts import en as english
 from bot.ui.texts import id as indonesian
 from workflow.calendar import to_wib
 
+# In the class body below `date` is the method: its parameters are annotated with this name of the type.
+Day = date
 TABLES: dict[str, dict[str, str]] = {"id": indonesian.TEXTS, "en": english.TEXTS}
 DEFAULT_LANGUAGE = "id"
 
@@ -43,7 +45,7 @@ class Texts:
     def date(self, day: date) -> str:
         return self.plain("date.short", day=day.day, month=self.plain(f"month.{day.month}"), year=day.year)
 
-    def long_date(self, day: date) -> str:
+    def long_date(self, day: Day) -> str:
         return self.plain(
             "date.long",
             weekday=self.plain(f"weekday.{day.weekday()}"),
