@@ -140,6 +140,7 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
             state=rows[int(item.key)].state,
             received_at=rows[int(item.key)].received_at,
             score=item.score,
+            subject=rows[int(item.key)].subject,
         )
         for item in found
     ]

@@ -89,6 +89,7 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
             city.t(
                 "admin.similar.line",
                 number=first.tracking_number,
+                subject=FIRST.subject,
                 stage=city.t.plain("admin.similar.stage.at_city"),
                 age=city.t.plain("admin.similar.age.today"),
             )
@@ -210,6 +211,10 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     assert await city.confirm(confirmation) == city.t.plain(
         "admin.toast.done", what=city.t.plain("admin.did.unlink_duplicate")
     )
+    # The pressed card says so and keeps no buttons: the card the queue brings again carries the steps, so
+    # the admin never holds two live cards of one complaint.
+    card = await card_with(city, card, city.t.plain("admin.did.unlink_duplicate"))
+    assert card.button_texts == []
     await delivered(clean_engine, local_api)
     assert hadi.bot_texts()[-1] == hadi.said(
         "notify.reporter.unlink_duplicate",
@@ -225,3 +230,21 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     # Back in the queue, with its own steps on the card again.
     card = await city.open(second.tracking_number)
     assert city.t.plain("admin.btn.forward") in card.button_texts
+
+    # Joined again after all: its title says whom it follows, and the separation's reason, no longer what
+    # anyone acts on, leaves the card (the history button keeps it).
+    await city.press(card, "admin.btn.link", number=first.tracking_number)
+    card = await city.settled(card, lambda m: yes in m.button_texts)
+    await city.press(card, "admin.btn.link_yes", earlier=first.tracking_number)
+    await city.toast()
+    card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    title = visible(
+        city.t(
+            "admin.card.title",
+            number=second.tracking_number,
+            state=city.t.plain("admin.card.state_following", number=first.tracking_number),
+        )
+    )
+    assert (card.text or "").startswith(title)
+    assert reason not in (card.text or "")
+    assert city.t.plain("admin.btn.history", count=1) in card.button_texts

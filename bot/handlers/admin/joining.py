@@ -211,12 +211,12 @@ async def _show_done(
     now = clock()
     footer = t("admin.card.done", what=what, name=seat.full_name, at=t.moment(now))
     text = card_text(card, viewer=seat, t=t, calendar=calendar, now=now, footer=footer)
+    # A joined card keeps "✂️ Pisahkan" at hand; a separated one is back in the queue, whose new card (the
+    # outbox's, to every admin of the office) carries its steps: this copy keeps none, as after any step.
+    keyboard = card_keyboard(card, seat, t) if trigger == LINK else None
     with suppress(TelegramBadRequest):
         await bot.edit_message_text(
-            text,
-            chat_id=pressed.chat_id,
-            message_id=pressed.message_id,
-            reply_markup=card_keyboard(card, seat, t),
+            text, chat_id=pressed.chat_id, message_id=pressed.message_id, reply_markup=keyboard
         )
 
 
