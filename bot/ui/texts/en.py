@@ -21,7 +21,7 @@ TEXTS: dict[str, str] = {
     "btn.menu.new": "📝 File a complaint",
     "btn.menu.mine": "📋 My complaints",
     "btn.menu.track": "🔎 Track a number",
-    "btn.menu.service": "📣 Complain about the service",
+    "btn.menu.service": "📣 Service complaint",
     "btn.menu.contacts": "☎️ Contacts",
     "btn.menu.language": "🌐 Bahasa / Language",
     "help": (
