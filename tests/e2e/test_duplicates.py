@@ -18,6 +18,7 @@ from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot
 from tests.e2e.notifications import delivered, open_chats, take_through
 from tests.e2e.scripts import Answers, file_complaint
+from tests.e2e.test_routing_pickers import presses
 from workflow.definitions import S, T
 from workflow.identity import Identity
 
@@ -96,6 +97,7 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
         )
         in text
     )
+    before = presses(city)
     await city.press(card, "admin.btn.link", number=first.tracking_number)
     asked = visible(city.t("admin.link.ask", number=second.tracking_number, earlier=first.tracking_number))
     card = await card_with(city, card, asked.split("\n")[0])
@@ -105,6 +107,7 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
         "admin.toast.done", what=city.t.plain("admin.did.link_duplicate")
     )
     card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    assert presses(city) - before == 2  # README "Press budget: admins"
     assert card.button_texts[-1] == city.t.plain("admin.btn.unlink_duplicate")
     await delivered(clean_engine, local_api)
     assert bagus.bot_texts()[-1] == bagus.said(
@@ -203,6 +206,7 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
 
     # Separating asks for the reason like a return; the card's buttons come off while it is written.
+    before = presses(city)
     await city.press(card, "admin.btn.unlink_duplicate")
     await city.next_where(lambda m: (m.text or "").startswith("✍️"), "the reason prompt")
     reason = "Lampu yang dimaksud di ujung gang lain, bukan tiang yang sama."
@@ -215,6 +219,7 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     # the admin never holds two live cards of one complaint.
     card = await card_with(city, card, city.t.plain("admin.did.unlink_duplicate"))
     assert card.button_texts == []
+    assert presses(city) - before == 2  # README "Press budget: admins"
     await delivered(clean_engine, local_api)
     assert hadi.bot_texts()[-1] == hadi.said(
         "notify.reporter.unlink_duplicate",
