@@ -253,3 +253,55 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     assert (card.text or "").startswith(title)
     assert reason not in (card.text or "")
     assert city.t.plain("admin.btn.history", count=1) in card.button_texts
+
+
+async def test_joining_to_a_finished_complaint_warns_that_its_result_goes_out_at_once(
+    notifying_bot: RunningBot, local_api: LocalBotApi, world: World, clean_engine: AsyncEngine
+) -> None:
+    await open_chats(world, local_api, *SEATS)
+    first = await world.complaints.submit(
+        draft_for(
+            world.reporter, subject=FIRST.subject, chronology=FIRST.chronology, event_place=FIRST.event_place
+        ),
+        world.reporter.as_actor(),
+    )
+    result = "Empat lampu PJU di Jl. Seruni sudah diganti pada 27/11."
+    first = await take_through(
+        world,
+        first,
+        [
+            ("province", T.DISPOSE, {"target": "KOTA-PKL"}),
+            ("city", T.FORWARD, {"target": "PKL-DPUPR"}),
+            ("opd", T.ACCEPT, {}),
+            ("opd", T.SUBMIT_RESULT, {"result": result}),
+            ("city", T.CONFIRM_RESULT, {}),
+            ("province", T.APPROVE, {}),
+        ],
+    )
+    assert first.state == S.RESOLVED
+    second = await world.complaints.submit(
+        draft_for(
+            world.reporter,
+            subject=SECOND.subject,
+            chronology=SECOND.chronology,
+            event_place=SECOND.event_place,
+        ),
+        world.reporter.as_actor(),
+    )
+    second = await take_through(world, second, [("province", T.DISPOSE, {"target": "KOTA-PKL"})])
+    await delivered(clean_engine, local_api)
+    city = Desk(local_api, world, "city")
+    card = await city.open(second.tracking_number)
+    resolved = city.t.plain("admin.similar.stage.resolved")
+    assert f"{first.tracking_number}: {FIRST.subject} ({resolved}" in (card.text or "")
+    await city.press(card, "admin.btn.link", number=first.tracking_number)
+    numbers = {"number": second.tracking_number, "earlier": first.tracking_number}
+    warning = visible(city.t("admin.link.ask.finished", **numbers))
+    card = await card_with(city, card, warning)
+    await city.press(card, "admin.btn.link_yes", earlier=first.tracking_number)
+    await city.toast()
+    card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    assert city.t.plain("admin.btn.unlink_duplicate") not in card.button_texts
+    joined = await world.complaints.get(second.id)
+    assert joined is not None
+    assert (joined.state, joined.result_text) == (S.RESOLVED, result)

@@ -1030,6 +1030,10 @@ TEXTS: dict[str, str] = {
         "queue and follows {earlier}. Its reporter is told and gets the same news and result. It can be "
         "separated again with a reason."
     ),
+    "admin.link.ask.finished": (
+        "⚠️ {earlier} is finished: its result goes to the reporter of {number} at once, and this merge "
+        "cannot be separated again. Merge only if that result also answers this complaint."
+    ),
     "admin.btn.link_yes": "✅ Yes, merge into {earlier}",
     "admin.link.gone": (
         "That complaint is no longer among the similar ones (finished long ago or merged). Nothing changed."

@@ -1062,6 +1062,10 @@ TEXTS: dict[str, str] = {
         "keluar dari antrian dan mengikuti {earlier}. Pelapornya diberi tahu dan menerima kabar serta hasil "
         "yang sama. Bisa dipisahkan lagi dengan alasan."
     ),
+    "admin.link.ask.finished": (
+        "⚠️ {earlier} sudah selesai: hasilnya langsung dikirim ke pelapor {number}, dan penggabungan ini "
+        "tidak dapat dipisahkan lagi. Gabungkan hanya bila hasil itu juga menjawab laporan ini."
+    ),
     "admin.btn.link_yes": "✅ Ya, gabungkan ke {earlier}",
     "admin.link.gone": (
         "Laporan itu tidak lagi ada di daftar laporan serupa (sudah selesai lama atau digabungkan). "
