@@ -130,6 +130,7 @@ async def similar_to(
             state=rows[int(item.key)].state,
             received_at=rows[int(item.key)].received_at,
             score=item.score,
+            subject=rows[int(item.key)].subject,
         )
         for item in found
     ]

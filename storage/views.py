@@ -133,6 +133,7 @@ class SimilarInfo:
     state: str
     received_at: datetime
     score: float
+    subject: str = ""  # what the admin reads to judge whether it is the same problem
 
 
 @dataclass(frozen=True)

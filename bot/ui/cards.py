@@ -20,7 +20,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.ui.admin_callbacks import ActionCb, ChronologyCb, FilesCb, HistoryCb, LinkCb, UnlinkCb, code_of
 from bot.ui.display import TEXT_LIMIT, visible_length
 from bot.ui.texts import Html, Texts, escape
-from storage.duplicates import SIMILAR_STATES, may_unlink
+from storage.duplicates import SIMILAR_STATES, UNLINK, may_unlink
 from storage.views import AdminInfo, AttachmentInfo, CardInfo, ComplaintInfo, EventInfo, SimilarInfo
 from workflow.actors import ROLE_ORG_KIND, Role
 from workflow.calendar import WorkingCalendar, to_wib
@@ -103,7 +103,7 @@ def card_keyboard(
         chronology_cut = len(complaint.chronology) > CHRONOLOGY_SHOWN
     if chronology_cut:
         builder.button(text=t.plain("admin.btn.chronology"), callback_data=ChronologyCb(c=complaint.id))
-    earlier = len(_with_reasons(card)) - 1
+    earlier = len(_with_reasons(card)) - len(_latest_reason(card))
     if earlier > 0:
         builder.button(
             text=t.plain("admin.btn.history", count=earlier), callback_data=HistoryCb(c=complaint.id)
@@ -168,7 +168,7 @@ def _card_text(
     """The text, and whether its chronology was shortened."""
     complaint = card.complaint
     head = [
-        t("admin.card.title", number=complaint.tracking_number, state=state_words(complaint, t)),
+        t("admin.card.title", number=complaint.tracking_number, state=_title_state(card, t)),
         _deadline(complaint, t, calendar, now),
         t("admin.card.subject", subject=complaint.subject),
         t(
@@ -193,7 +193,7 @@ def _card_text(
             ),
         ]
     ending = ["", footer] if footer else []
-    latest = _with_reasons(card)[-1:]
+    latest = _latest_reason(card)
     # The latest reason is shortened only when even the shortest chronology leaves it no room (a reason
     # longer than the bot takes, organisation names at their longest): the history button shows it whole.
     for limit in REASON_SHOWN:
@@ -231,6 +231,24 @@ def _fitted(head: list[str], tail: list[str], chronology: str, t: Texts) -> tupl
 
 # The duplicates' numbers named on the card they follow; the rest are counted.
 JOINED_SHOWN = 5
+# A similar complaint's subject, enough to tell whether it is the same problem without opening it.
+SIMILAR_SUBJECT_SHOWN = 80
+
+
+def _title_state(card: CardInfo, t: Texts) -> str:
+    """A duplicate waits on no office: its title says whom it follows instead of its stage's task."""
+    if card.earlier is not None and follows_earlier(card.complaint):
+        return t.plain("admin.card.state_following", number=card.earlier.tracking_number)
+    return state_words(card.complaint, t)
+
+
+def _latest_reason(card: CardInfo) -> list[EventInfo]:
+    """The reason the next office acts on; a separation's is no longer one once the complaint is joined
+    again."""
+    latest = _with_reasons(card)[-1:]
+    if latest and latest[0].trigger == UNLINK and card.earlier is not None:
+        return []
+    return latest
 
 
 def _duplicate_lines(card: CardInfo, t: Texts, now: datetime) -> list[Html]:
@@ -252,12 +270,18 @@ def _duplicate_lines(card: CardInfo, t: Texts, now: datetime) -> list[Html]:
         t(
             "admin.similar.line",
             number=item.tracking_number,
+            subject=_short(item.subject, SIMILAR_SUBJECT_SHOWN),
             stage=similar_stage(item.state, t),
             age=_age(item, t, now),
         )
         for item in card.similar
     ]
     return lines
+
+
+def _short(text: str, limit: int) -> Html:
+    """Cut with "…" alone: the whole text is on its own card, a press away."""
+    return Html(escape(text if len(text) <= limit else text[:limit].rstrip() + "…"))
 
 
 def similar_stage(state: str, t: Texts) -> str:

@@ -18,6 +18,7 @@ from tests.e2e.chat import Reporter, visible
 from tests.e2e.conftest import RunningBot
 from tests.e2e.notifications import delivered, open_chats, take_through
 from tests.e2e.scripts import Answers, file_complaint
+from tests.e2e.test_routing_pickers import presses
 from workflow.definitions import S, T
 from workflow.identity import Identity
 
@@ -89,12 +90,14 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
             city.t(
                 "admin.similar.line",
                 number=first.tracking_number,
+                subject=FIRST.subject,
                 stage=city.t.plain("admin.similar.stage.at_city"),
                 age=city.t.plain("admin.similar.age.today"),
             )
         )
         in text
     )
+    before = presses(city)
     await city.press(card, "admin.btn.link", number=first.tracking_number)
     asked = visible(city.t("admin.link.ask", number=second.tracking_number, earlier=first.tracking_number))
     card = await card_with(city, card, asked.split("\n")[0])
@@ -104,6 +107,7 @@ async def test_two_reporters_one_street_light_joined_followed_and_rated_apart(
         "admin.toast.done", what=city.t.plain("admin.did.link_duplicate")
     )
     card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    assert presses(city) - before == 2  # README "Press budget: admins"
     assert card.button_texts[-1] == city.t.plain("admin.btn.unlink_duplicate")
     await delivered(clean_engine, local_api)
     assert bagus.bot_texts()[-1] == bagus.said(
@@ -202,6 +206,7 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
 
     # Separating asks for the reason like a return; the card's buttons come off while it is written.
+    before = presses(city)
     await city.press(card, "admin.btn.unlink_duplicate")
     await city.next_where(lambda m: (m.text or "").startswith("✍️"), "the reason prompt")
     reason = "Lampu yang dimaksud di ujung gang lain, bukan tiang yang sama."
@@ -210,6 +215,11 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     assert await city.confirm(confirmation) == city.t.plain(
         "admin.toast.done", what=city.t.plain("admin.did.unlink_duplicate")
     )
+    # The pressed card says so and keeps no buttons: the card the queue brings again carries the steps, so
+    # the admin never holds two live cards of one complaint.
+    card = await card_with(city, card, city.t.plain("admin.did.unlink_duplicate"))
+    assert card.button_texts == []
+    assert presses(city) - before == 2  # README "Press budget: admins"
     await delivered(clean_engine, local_api)
     assert hadi.bot_texts()[-1] == hadi.said(
         "notify.reporter.unlink_duplicate",
@@ -225,3 +235,73 @@ async def test_a_join_undone_with_a_reason_goes_back_to_the_queue_and_the_report
     # Back in the queue, with its own steps on the card again.
     card = await city.open(second.tracking_number)
     assert city.t.plain("admin.btn.forward") in card.button_texts
+
+    # Joined again after all: its title says whom it follows, and the separation's reason, no longer what
+    # anyone acts on, leaves the card (the history button keeps it).
+    await city.press(card, "admin.btn.link", number=first.tracking_number)
+    card = await city.settled(card, lambda m: yes in m.button_texts)
+    await city.press(card, "admin.btn.link_yes", earlier=first.tracking_number)
+    await city.toast()
+    card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    title = visible(
+        city.t(
+            "admin.card.title",
+            number=second.tracking_number,
+            state=city.t.plain("admin.card.state_following", number=first.tracking_number),
+        )
+    )
+    assert (card.text or "").startswith(title)
+    assert reason not in (card.text or "")
+    assert city.t.plain("admin.btn.history", count=1) in card.button_texts
+
+
+async def test_joining_to_a_finished_complaint_warns_that_its_result_goes_out_at_once(
+    notifying_bot: RunningBot, local_api: LocalBotApi, world: World, clean_engine: AsyncEngine
+) -> None:
+    await open_chats(world, local_api, *SEATS)
+    first = await world.complaints.submit(
+        draft_for(
+            world.reporter, subject=FIRST.subject, chronology=FIRST.chronology, event_place=FIRST.event_place
+        ),
+        world.reporter.as_actor(),
+    )
+    result = "Empat lampu PJU di Jl. Seruni sudah diganti pada 27/11."
+    first = await take_through(
+        world,
+        first,
+        [
+            ("province", T.DISPOSE, {"target": "KOTA-PKL"}),
+            ("city", T.FORWARD, {"target": "PKL-DPUPR"}),
+            ("opd", T.ACCEPT, {}),
+            ("opd", T.SUBMIT_RESULT, {"result": result}),
+            ("city", T.CONFIRM_RESULT, {}),
+            ("province", T.APPROVE, {}),
+        ],
+    )
+    assert first.state == S.RESOLVED
+    second = await world.complaints.submit(
+        draft_for(
+            world.reporter,
+            subject=SECOND.subject,
+            chronology=SECOND.chronology,
+            event_place=SECOND.event_place,
+        ),
+        world.reporter.as_actor(),
+    )
+    second = await take_through(world, second, [("province", T.DISPOSE, {"target": "KOTA-PKL"})])
+    await delivered(clean_engine, local_api)
+    city = Desk(local_api, world, "city")
+    card = await city.open(second.tracking_number)
+    resolved = city.t.plain("admin.similar.stage.resolved")
+    assert f"{first.tracking_number}: {FIRST.subject} ({resolved}" in (card.text or "")
+    await city.press(card, "admin.btn.link", number=first.tracking_number)
+    numbers = {"number": second.tracking_number, "earlier": first.tracking_number}
+    warning = visible(city.t("admin.link.ask.finished", **numbers))
+    card = await card_with(city, card, warning)
+    await city.press(card, "admin.btn.link_yes", earlier=first.tracking_number)
+    await city.toast()
+    card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))
+    assert city.t.plain("admin.btn.unlink_duplicate") not in card.button_texts
+    joined = await world.complaints.get(second.id)
+    assert joined is not None
+    assert (joined.state, joined.result_text) == (S.RESOLVED, result)

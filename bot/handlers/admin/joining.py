@@ -22,11 +22,14 @@ from bot.handlers.admin.guard import CardPress, check_card_press
 from bot.handlers.admin.outcome import pressed_copy, show_on_card
 from bot.ui.admin_callbacks import CardCb, LinkCb, LinkYesCb, UnlinkCb
 from bot.ui.cards import card_text, may_link
-from bot.ui.texts import Texts
+from bot.ui.texts import Html, Texts
 from storage.duplicates import FOLLOWS_EARLIER, LINK, NOT_LINKED, UNLINK, may_unlink
 from storage.outbox.notifications import CardCopy
 from storage.views import AdminInfo, CardInfo, SimilarInfo
+from workflow.definitions import S
 from workflow.errors import NotPermitted
+
+FINISHED = frozenset({S.RESOLVED, S.CLOSED})
 
 
 def _linkable(press: CardPress, earlier_id: int) -> SimilarInfo | None:
@@ -46,7 +49,13 @@ async def link_pressed(
         await query.answer(desk.t.plain("admin.link.gone"), show_alert=True)
         return
     t, card = desk.t, press.card
-    footer = t("admin.link.ask", number=card.complaint.tracking_number, earlier=earlier.tracking_number)
+    number = card.complaint.tracking_number
+    footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
+    if earlier.state in FINISHED:
+        # Joined to a finished complaint, it takes that result at once and can no longer be separated.
+        footer = Html(
+            footer + "\n" + t("admin.link.ask.finished", number=number, earlier=earlier.tracking_number)
+        )
     text = card_text(card, viewer=press.seat, t=t, calendar=desk.calendar, now=desk.clock(), footer=footer)
     await query.answer()
     with suppress(TelegramBadRequest):
@@ -116,7 +125,9 @@ async def unlink_confirmed(
         pressed_card=pressed,
         session=desk.session,
     )
-    await show_on_card(query, desk, seat, pressed, c, UNLINK, desk.clock(), buttons=True)
+    # Separated, it is back in the queue, whose new card (the outbox's, to every admin of the office)
+    # carries its steps: this copy keeps none, as after any step.
+    await show_on_card(query, desk, seat, pressed, c, UNLINK, desk.clock())
 
 
 # Separating asks for its reason through inputs.py, whose "✅ Kirim" then hands the press back here.

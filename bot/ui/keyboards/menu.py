@@ -17,7 +17,9 @@ def main_menu(t: Texts) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for action in MENU_ACTIONS:
         builder.button(text=t.plain(f"btn.menu.{action}"), callback_data=MenuCb(action=action))
-    builder.adjust(1, 2, 2, 1)
+    # One a row: two side by side cut "🔎 Lacak nomor laporan" and "📣 Pengaduan layanan" with "…" on a
+    # phone 390 px wide (tests/sandbox/test_browser_duplicates.py measures it).
+    builder.adjust(1)
     return builder.as_markup()
 
 

@@ -21,7 +21,7 @@ TEXTS: dict[str, str] = {
     "btn.menu.new": "📝 File a complaint",
     "btn.menu.mine": "📋 My complaints",
     "btn.menu.track": "🔎 Track a number",
-    "btn.menu.service": "📣 Complain about the service",
+    "btn.menu.service": "📣 Service complaint",
     "btn.menu.contacts": "☎️ Contacts",
     "btn.menu.language": "🌐 Bahasa / Language",
     "help": (
@@ -1004,11 +1004,11 @@ TEXTS: dict[str, str] = {
     "admin.data.aborted": "Cancelled. Request #{id} still awaits a decision.",
     # -- similar complaints and duplicates (issue 17) ------------------------------------------------------
     "admin.card.joined": (
-        "🔗 <b>Joined to this complaint</b>: {numbers}. Their reporters hear of every step and the result."
+        "🔗 <b>Merged into this complaint</b>: {numbers}. Their reporters hear of every step and the result."
     ),
     "admin.card.joined.more": "{numbers} and {count} more",
     "admin.similar.title": "🔁 <b>Similar complaints</b> (maybe the same problem):",
-    "admin.similar.line": "• {number} · {stage} · {age}",
+    "admin.similar.line": "• {number}: {subject} ({stage}, {age})",
     "admin.similar.age.today": "received today",
     "admin.similar.age.days": "received {days} days ago",
     "admin.similar.stage.at_province": "at the province",
@@ -1019,19 +1019,24 @@ TEXTS: dict[str, str] = {
     "admin.similar.stage.result_at_province": "result being checked",
     "admin.similar.stage.resolved": "result sent",
     "admin.similar.stage.closed": "closed",
+    "admin.card.state_following": "Merged, follows {number}",
     "admin.card.duplicate_of": (
-        "🔗 <b>Joined to {number}</b> ({stage}): an earlier report of the same problem. This one follows "
-        "its handling; its reporter gets the same news and the same result."
+        "🔗 <b>Merged into {number}</b> ({stage}): an earlier complaint about the same problem. This one "
+        "follows its handling; its reporter gets the same news and the same result."
     ),
-    "admin.btn.link": "🔗 Join to {number}",
+    "admin.btn.link": "🔗 Merge into {number}",
     "admin.link.ask": (
-        "❓ <b>Join {number} to {earlier}?</b>\n{number} is then not handled on its own: it leaves the "
+        "❓ <b>Merge {number} into {earlier}?</b>\n{number} is then not handled on its own: it leaves the "
         "queue and follows {earlier}. Its reporter is told and gets the same news and result. It can be "
         "separated again with a reason."
     ),
-    "admin.btn.link_yes": "✅ Yes, join to {earlier}",
+    "admin.link.ask.finished": (
+        "⚠️ {earlier} is finished: its result goes to the reporter of {number} at once, and this merge "
+        "cannot be separated again. Merge only if that result also answers this complaint."
+    ),
+    "admin.btn.link_yes": "✅ Yes, merge into {earlier}",
     "admin.link.gone": (
-        "That complaint is no longer among the similar ones (finished long ago or joined). Nothing changed."
+        "That complaint is no longer among the similar ones (finished long ago or merged). Nothing changed."
     ),
     "admin.btn.unlink_duplicate": "✂️ Separate, handle on its own",
     "admin.ask.unlink": (
@@ -1039,30 +1044,30 @@ TEXTS: dict[str, str] = {
         "Write the reason in one message (at most {max} characters), for example why the problem differs. "
         "The complaint goes back to the queue, and the reason stays in its history."
     ),
-    "admin.did.link_duplicate": "Joined to an earlier report of the same problem",
-    "admin.did.unlink_duplicate": "Separated from the similar report, handled on its own",
+    "admin.did.link_duplicate": "Merged into an earlier complaint about the same problem",
+    "admin.did.unlink_duplicate": "Separated from the similar complaint, handled on its own",
     "admin.refused.follows_earlier": (
-        "This complaint is joined to an earlier one and follows its handling. Separate it first if it "
+        "This complaint is merged into an earlier one and follows its handling. Separate it first if it "
         "needs handling of its own. Nothing changed."
     ),
     "admin.refused.not_linkable": (
-        "That complaint cannot be joined to (it is joined itself, rejected, or finished long ago). "
+        "That complaint cannot be merged into (it is merged itself, rejected, or finished long ago). "
         "Nothing changed."
     ),
     "admin.refused.already_result": (
         "This complaint has already received its result, so it cannot be separated. Nothing changed."
     ),
     "notify.reporter.link_duplicate": (
-        "🔗 Your complaint <b>{number}</b> ({subject}) has been joined to complaint <b>{earlier}</b>, which "
-        "reported the same problem first. The problem is handled once for both. You still get the news and "
-        "the result, and you rate it yourself. You do not need to report again."
+        "🔗 Your complaint <b>{number}</b> ({subject}) has been merged with complaint <b>{earlier}</b>, an "
+        "earlier complaint about the same problem. The problem is handled once for both. You still get the "
+        "news and the result, and you rate it yourself. You do not need to report again."
     ),
     "notify.reporter.unlink_duplicate": (
         "↩️ Your complaint <b>{number}</b> ({subject}) turned out not to be the same problem as complaint "
         "<b>{earlier}</b>, so it is now handled on its own. We will tell you of the next step."
     ),
     "event.laporgub.link_duplicate": (
-        "Joined to complaint {earlier} about the same problem; it follows that one's handling"
+        "Merged with complaint {earlier} about the same problem; it follows that one's handling"
     ),
     "event.laporgub.unlink_duplicate": "Handled on its own again, no longer with complaint {earlier}",
 }

@@ -1040,7 +1040,7 @@ TEXTS: dict[str, str] = {
     ),
     "admin.card.joined.more": "{numbers} dan {count} lainnya",
     "admin.similar.title": "🔁 <b>Mirip laporan lain</b> (mungkin masalah yang sama):",
-    "admin.similar.line": "• {number} · {stage} · {age}",
+    "admin.similar.line": "• {number}: {subject} ({stage}, {age})",
     "admin.similar.age.today": "masuk hari ini",
     "admin.similar.age.days": "masuk {days} hari lalu",
     "admin.similar.stage.at_province": "di Pemprov",
@@ -1051,6 +1051,7 @@ TEXTS: dict[str, str] = {
     "admin.similar.stage.result_at_province": "hasil diperiksa",
     "admin.similar.stage.resolved": "hasil sudah dikirim",
     "admin.similar.stage.closed": "selesai",
+    "admin.card.state_following": "Digabungkan, mengikuti {number}",
     "admin.card.duplicate_of": (
         "🔗 <b>Digabungkan ke {number}</b> ({stage}): laporan sebelumnya tentang masalah yang sama. "
         "Laporan ini mengikuti penanganannya; pelapornya menerima kabar dan hasil yang sama."
@@ -1060,6 +1061,10 @@ TEXTS: dict[str, str] = {
         "❓ <b>Gabungkan {number} ke {earlier}?</b>\n{number} tidak lagi ditangani sendiri: laporan ini "
         "keluar dari antrian dan mengikuti {earlier}. Pelapornya diberi tahu dan menerima kabar serta hasil "
         "yang sama. Bisa dipisahkan lagi dengan alasan."
+    ),
+    "admin.link.ask.finished": (
+        "⚠️ {earlier} sudah selesai: hasilnya langsung dikirim ke pelapor {number}, dan penggabungan ini "
+        "tidak dapat dipisahkan lagi. Gabungkan hanya bila hasil itu juga menjawab laporan ini."
     ),
     "admin.btn.link_yes": "✅ Ya, gabungkan ke {earlier}",
     "admin.link.gone": (
@@ -1086,8 +1091,8 @@ TEXTS: dict[str, str] = {
         "Laporan ini sudah menerima hasilnya, jadi tidak dapat dipisahkan lagi. Tidak ada yang diubah."
     ),
     "notify.reporter.link_duplicate": (
-        "🔗 Laporan Anda <b>{number}</b> ({subject}) digabungkan dengan laporan <b>{earlier}</b>, yang lebih "
-        "dulu melaporkan masalah yang sama. Masalahnya ditangani sekali untuk kedua laporan. Kabar "
+        "🔗 Laporan Anda <b>{number}</b> ({subject}) digabungkan dengan laporan <b>{earlier}</b> tentang "
+        "masalah yang sama, yang masuk lebih dulu. Masalahnya ditangani sekali untuk kedua laporan. Kabar "
         "penanganan dan hasilnya tetap dikirim kepada Anda, dan Anda menilainya sendiri. Anda tidak perlu "
         "melapor ulang."
     ),
