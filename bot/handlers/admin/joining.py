@@ -24,7 +24,7 @@ from bot.handlers.admin.guard import NotAnAdmin, may_view, require_ids, seat_for
 from bot.handlers.admin.outcome import pressed_copy
 from bot.ui.admin_callbacks import CardCb, LinkCb, LinkYesCb, UnlinkCb
 from bot.ui.cards import card_keyboard, card_text, did_words, may_link
-from bot.ui.texts import Html, Texts
+from bot.ui.texts import Texts
 from storage.complaints import ComplaintService
 from storage.data_errors import ComplaintNotFound
 from storage.duplicates import FOLLOWS_EARLIER, LINK, NOT_LINKED, UNLINK, may_unlink
@@ -86,12 +86,9 @@ async def link_pressed(
         await query.answer(t.plain("admin.link.gone"), show_alert=True)
         return
     number = card.complaint.tracking_number
-    footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
-    if earlier.state in FINISHED:
-        # Joined to a finished complaint, it takes that result at once and can no longer be separated.
-        footer = Html(
-            footer + "\n" + t("admin.link.ask.finished", number=number, earlier=earlier.tracking_number)
-        )
+    # Joined to a finished complaint, it takes that result at once and can no longer be separated.
+    ask = "admin.link.ask.finished" if earlier.state in FINISHED else "admin.link.ask"
+    footer = t(ask, number=number, earlier=earlier.tracking_number)
     text = card_text(card, viewer=seat, t=t, calendar=calendar, now=clock(), footer=footer)
     await query.answer()
     with suppress(TelegramBadRequest):
