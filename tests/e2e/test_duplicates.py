@@ -298,6 +298,8 @@ async def test_joining_to_a_finished_complaint_warns_that_its_result_goes_out_at
     numbers = {"number": second.tracking_number, "earlier": first.tracking_number}
     warning = visible(city.t("admin.link.ask.finished", **numbers))
     card = await card_with(city, card, warning)
+    # Not the usual question, whose "it can be separated again" is no longer true.
+    assert visible(city.t("admin.link.ask", **numbers)).split("\n")[1] not in (card.text or "")
     await city.press(card, "admin.btn.link_yes", earlier=first.tracking_number)
     await city.toast()
     card = await card_with(city, card, city.t.plain("admin.did.link_duplicate"))

@@ -22,7 +22,7 @@ from bot.handlers.admin.guard import CardPress, check_card_press
 from bot.handlers.admin.outcome import pressed_copy, show_on_card
 from bot.ui.admin_callbacks import CardCb, LinkCb, LinkYesCb, UnlinkCb
 from bot.ui.cards import card_text, may_link
-from bot.ui.texts import Html, Texts
+from bot.ui.texts import Texts
 from storage.duplicates import FOLLOWS_EARLIER, LINK, NOT_LINKED, UNLINK, may_unlink
 from storage.outbox.notifications import CardCopy
 from storage.views import AdminInfo, CardInfo, SimilarInfo
@@ -50,12 +50,9 @@ async def link_pressed(
         return
     t, card = desk.t, press.card
     number = card.complaint.tracking_number
-    footer = t("admin.link.ask", number=number, earlier=earlier.tracking_number)
-    if earlier.state in FINISHED:
-        # Joined to a finished complaint, it takes that result at once and can no longer be separated.
-        footer = Html(
-            footer + "\n" + t("admin.link.ask.finished", number=number, earlier=earlier.tracking_number)
-        )
+    # Joined to a finished complaint, it takes that result at once and can no longer be separated.
+    ask = "admin.link.ask.finished" if earlier.state in FINISHED else "admin.link.ask"
+    footer = t(ask, number=number, earlier=earlier.tracking_number)
     text = card_text(card, viewer=press.seat, t=t, calendar=desk.calendar, now=desk.clock(), footer=footer)
     await query.answer()
     with suppress(TelegramBadRequest):

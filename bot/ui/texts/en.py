@@ -1031,8 +1031,9 @@ TEXTS: dict[str, str] = {
         "separated again with a reason."
     ),
     "admin.link.ask.finished": (
-        "⚠️ {earlier} is finished: its result goes to the reporter of {number} at once, and this merge "
-        "cannot be separated again. Merge only if that result also answers this complaint."
+        "❓ <b>Merge {number} into {earlier}?</b>\n⚠️ {earlier} is finished: its result goes to the reporter "
+        "of {number} at once, who rates it on their own. This merge cannot be separated again, so merge "
+        "only if that result also answers this complaint."
     ),
     "admin.btn.link_yes": "✅ Yes, merge into {earlier}",
     "admin.link.gone": (

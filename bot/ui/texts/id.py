@@ -1063,8 +1063,9 @@ TEXTS: dict[str, str] = {
         "yang sama. Bisa dipisahkan lagi dengan alasan."
     ),
     "admin.link.ask.finished": (
-        "⚠️ {earlier} sudah selesai: hasilnya langsung dikirim ke pelapor {number}, dan penggabungan ini "
-        "tidak dapat dipisahkan lagi. Gabungkan hanya bila hasil itu juga menjawab laporan ini."
+        "❓ <b>Gabungkan {number} ke {earlier}?</b>\n⚠️ {earlier} sudah selesai: hasilnya langsung dikirim ke "
+        "pelapor {number}, yang menilainya sendiri. Penggabungan ini tidak dapat dipisahkan lagi, jadi "
+        "gabungkan hanya bila hasil itu juga menjawab laporan ini."
     ),
     "admin.btn.link_yes": "✅ Ya, gabungkan ke {earlier}",
     "admin.link.gone": (
