@@ -153,7 +153,7 @@ async def seed(world: World, **changes: object) -> ComplaintInfo:
 
 
 async def fire(
-    world: World, complaint: ComplaintInfo, seat: str, trigger: str, **extra: object
+    world: World, complaint: ComplaintInfo, seat: str, trigger: str, **extra: Any
 ) -> ComplaintInfo:
     current = await world.complaints.get(complaint.id)
     assert current is not None
@@ -163,11 +163,11 @@ async def fire(
     return moved.complaint
 
 
-async def down_to(world: World, complaint: ComplaintInfo, *triggers: str) -> ComplaintInfo:
+async def down_to(world: World, complaint: ComplaintInfo, *triggers: T) -> ComplaintInfo:
     """Move a complaint down the tiers directly through the service (the `world` tree's Pekalongan path)."""
     for trigger in triggers:
         seat, target = DOWN[trigger]
-        extra: dict[str, object] = {"target_org_id": world.orgs[target].id} if target else {}
+        extra: dict[str, Any] = {"target_org_id": world.orgs[target].id} if target else {}
         complaint = await fire(world, complaint, seat, trigger, **extra)
     return complaint
 

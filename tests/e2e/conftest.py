@@ -12,8 +12,10 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -38,7 +40,7 @@ TEST_RATE_LIMITS = RateLimits(
     enabled=True, per_chat_rate=30.0, per_chat_burst=100, global_rate=300.0, global_burst=300
 )
 # The outbox sender a little under those limits, and quick to notice new rows and to retry.
-TEST_SENDER = {
+TEST_SENDER: dict[str, Any] = {
     "sender_global_rate": 200.0,
     "sender_per_chat_interval": 0.04,
     "sender_idle_poll_seconds": 0.05,
@@ -120,14 +122,14 @@ class RunningBot:
     def __post_init__(self) -> None:
         port = free_port()
         self.settings = Settings(
-            _env_file=None,
-            bot_token=TOKEN,
+            _env_file=None,  # type: ignore[call-arg]  # pydantic-settings reads it, its stubs omit it
+            bot_token=SecretStr(TOKEN),
             telegram_api_base=self.api.base_url,
             mode=self.mode if isinstance(self.mode, Mode) else Mode.POLLING,
             webhook_public_url=f"http://127.0.0.1:{port}",
             webhook_listen_host="127.0.0.1",
             webhook_listen_port=port,
-            webhook_secret=WEBHOOK_SECRET,
+            webhook_secret=SecretStr(WEBHOOK_SECRET),
             redis_url=self.redis_url,
             **TEST_SENDER,
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -206,7 +207,10 @@ def notifier_for(
 ) -> Notifier:
     """The notifier `python -m bot` builds, pointed at the local server; `settings` override the fast ones."""
     configured = Settings(
-        _env_file=None, bot_token=TOKEN, telegram_api_base=api.base_url, **{**TEST_SENDER, **settings}
+        _env_file=None,  # type: ignore[call-arg]  # pydantic-settings reads it, its stubs omit it
+        bot_token=SecretStr(TOKEN),
+        telegram_api_base=api.base_url,
+        **{**TEST_SENDER, **settings},
     )
     services = create_services(engine, WorkingCalendar(), clock=world.clock)
     return create_notifier(configured, engine, services, outbox_clock=outbox_clock)
