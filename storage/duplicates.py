@@ -15,10 +15,26 @@ of the duplicate (who, when, the unlink's reason); they are not steps of the wor
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Protocol
 
-from sqlalchemy import func, literal, or_, select, text, union_all, update
+from sqlalchemy import (
+    Select,
+    Text,
+    TextClause,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -56,16 +72,41 @@ NOT_LINKED = "the complaint is not joined to an earlier one"
 ALREADY_RESULT = "the complaint already has its result"
 
 
+class ComplaintText(Protocol):
+    """What the similar list reads of the complaint it is asked about: an ORM row or a Core row."""
+
+    id: int
+    kind: str
+    duplicate_of_id: int | None
+    city_org_id: int | None
+    subject: str
+    chronology: str
+    event_place: str
+    latitude: float | None
+    longitude: float | None
+
+
+def _keywords_query(city_org_id: int | None) -> Select[str, str]:
+    org = models.Organisation
+    query = select(org.code, cast(org.keywords, Text)).where(org.keywords.is_not(None))
+    if city_org_id is not None:
+        query = query.where(or_(org.parent_id == city_org_id, org.parent_id.is_(None)))
+    return query
+
+
 async def registry_keywords(session: AsyncSession, city_org_id: int | None) -> Keywords:
     """The duty keywords (the registry's) of the city's agencies and the province, by code; of every
     organisation before a complaint has a city: what tells a reporter's own matter
     (`workflow.suggestions.is_personal`) from a shared problem. Read with the list: an import of the
     registry counts from the next card on."""
-    org = models.Organisation
-    query = select(org.code, org.keywords).where(org.keywords.is_not(None)).order_by(org.code)
-    if city_org_id is not None:
-        query = query.where(or_(org.parent_id == city_org_id, org.parent_id.is_(None)))
-    return {code: tuple(words) for code, words in await session.execute(query) if words}
+    return _keywords_of(tuple(sorted(await session.execute(_keywords_query(city_org_id)))))
+
+
+@lru_cache(maxsize=256)
+def _keywords_of(stored: tuple[tuple[str, str], ...]) -> Keywords:
+    """The keywords as stored (JSON text per code), parsed once per distinct registry."""
+    parsed = ((code, tuple(json.loads(words))) for code, words in stored)
+    return MappingProxyType({code: words for code, words in parsed if words})
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
@@ -78,29 +119,79 @@ def add_terms(session: AsyncSession, row: models.Complaint) -> None:
         session.add(models.ComplaintTerm(complaint_id=row.id, term=term))
 
 
-async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime) -> list[SimilarInfo]:
+async def similar_to(session: AsyncSession, row: ComplaintText, now: datetime) -> list[SimilarInfo]:
     """Up to three earlier open or recently finished complaints of the same city that read like the same
-    concrete problem, best first."""
+    concrete problem, best first.
+
+    Two statements, both Core (tuples, no ORM objects): the complaint's rarest words together with the
+    registry's duty keywords (read every time, so an import counts from the next card on; parsed once per
+    distinct registry), then the candidates with the columns the scoring reads.
+    """
     if row.kind != ComplaintKind.LAPORGUB or row.duplicate_of_id is not None:
         return []
-    term_table = models.ComplaintTerm
-    rare = await _rarest(session, row.id)
+    rare: list[str] = []
+    stored: list[tuple[str, str]] = []
+    for part, word, words in await session.execute(
+        _rarest_and_keywords(row.city_org_id),
+        {"complaint_id": row.id, "common": COMMON_AT, "rare": RARE_WORDS, "city": row.city_org_id},
+    ):
+        if part == 0:
+            rare.append(word)
+        else:
+            stored.append((word, words))
     if not rare:
         return []
+    values: dict[str, Any] = {f"word_{n}": word for n, word in enumerate(sorted(rare))}
+    values.update(before=row.id, since=now - RECENTLY_FINISHED, city=row.city_org_id)
+    found = await session.execute(_candidates(len(rare), row.city_org_id is not None), values)
+    candidates = {key: rest for key, *rest in found}
+    if not candidates:
+        return []
+    listed = similar(
+        _case(row),
+        [
+            Case(str(key), subject, chronology, place, lat, lon)
+            for key, (_, _, _, subject, chronology, place, lat, lon) in sorted(candidates.items())
+        ],
+        keywords=_keywords_of(tuple(sorted(stored))),
+        limit=SIMILAR_SHOWN,
+    )
+    out = []
+    for item in listed:
+        number, state, received_at, *_ = candidates[int(item.key)]
+        out.append(
+            SimilarInfo(
+                id=int(item.key),
+                tracking_number=number,
+                state=state,
+                received_at=received_at,
+                score=item.score,
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=2 * RARE_WORDS)
+def _candidates(words: int, of_city: bool) -> Select[*tuple[Any, ...]]:
+    """The latest complaints holding each of `words` rare words (`word_0`, …, before `before`), the open or
+    recently finished (since `since`) ones of the city (`city`, when `of_city`), those sharing most words
+    first, with the columns the scoring and the list read. Built once per shape: building it costs more
+    than the database takes to run it."""
+    term_table = models.ComplaintTerm
     latest = [
         select(term_table.complaint_id)
-        .where(term_table.term == word, term_table.complaint_id < row.id)
+        .where(term_table.term == bindparam(f"word_{n}"), term_table.complaint_id < bindparam("before"))
         .order_by(term_table.complaint_id.desc())
         .limit(LATEST_PER_WORD)
         .subquery()
-        for word in rare
+        for n in range(words)
     ]
     postings = union_all(*(select(sub.c.complaint_id) for sub in latest)).subquery()
     complaint = models.Complaint
     shared = func.count().label("shared")
     region = (
-        or_(complaint.city_org_id == row.city_org_id, complaint.city_org_id.is_(None))
-        if row.city_org_id is not None
+        or_(complaint.city_org_id == bindparam("city"), complaint.city_org_id.is_(None))
+        if of_city
         else literal(True)
     )
     ranked = (
@@ -110,7 +201,7 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
             complaint.kind == ComplaintKind.LAPORGUB,
             complaint.duplicate_of_id.is_(None),
             complaint.state != S.REJECTED,
-            or_(complaint.state != S.CLOSED, complaint.updated_at >= now - RECENTLY_FINISHED),
+            or_(complaint.state != S.CLOSED, complaint.updated_at >= bindparam("since")),
             region,
         )
         .group_by(postings.c.complaint_id)
@@ -118,50 +209,41 @@ async def similar_to(session: AsyncSession, row: models.Complaint, now: datetime
         .limit(CANDIDATES)
         .subquery()
     )
-    # The candidates' rows in the same statement: a round trip costs more than the query on a busy host.
-    rows = {
-        other.id: other
-        for other in await session.scalars(
-            select(complaint).join(ranked, ranked.c.complaint_id == complaint.id).order_by(complaint.id)
-        )
-    }
-    if not rows:
-        return []
-    found = similar(
-        _case(row),
-        [_case(rows[key]) for key in sorted(rows)],
-        keywords=await registry_keywords(session, row.city_org_id),
-        limit=SIMILAR_SHOWN,
-    )
-    return [
-        SimilarInfo(
-            id=rows[int(item.key)].id,
-            tracking_number=rows[int(item.key)].tracking_number,
-            state=rows[int(item.key)].state,
-            received_at=rows[int(item.key)].received_at,
-            score=item.score,
-        )
-        for item in found
-    ]
+    # The candidates' columns in the same statement: a round trip costs more than the query on a busy host.
+    return select(
+        complaint.id,
+        complaint.tracking_number,
+        complaint.state,
+        complaint.received_at,
+        complaint.subject,
+        complaint.chronology,
+        complaint.event_place,
+        complaint.latitude,
+        complaint.longitude,
+    ).join(ranked, ranked.c.complaint_id == complaint.id)
 
 
 # The complaint's words held by the fewest complaints, each counted only up to COMMON_AT (a LIMIT inside the
-# count: a common word costs no more than that). Plain SQL both databases run alike; ties by the word.
-_RAREST = text(
+# count: a common word costs no more than that), ties by the word; and in the same round trip the registry's
+# duty keywords of the city's organisations (of all before the complaint has a city). Plain SQL both
+# databases run alike.
+_RAREST = (
+    "SELECT 0 AS part, picked.term AS word, NULL AS words FROM ("
     "SELECT mine.term FROM complaint_terms AS mine WHERE mine.complaint_id = :complaint_id "
     "ORDER BY (SELECT count(*) FROM (SELECT 1 FROM complaint_terms AS other WHERE other.term = mine.term "
-    "LIMIT :common) AS held), mine.term LIMIT :rare"
+    "LIMIT :common) AS held), mine.term LIMIT :rare) AS picked "
+    "UNION ALL SELECT 1, org.code, CAST(org.keywords AS TEXT) FROM organisations AS org "
+    "WHERE org.keywords IS NOT NULL"
 )
+_RAREST_OF_ALL = text(_RAREST)
+_RAREST_OF_CITY = text(_RAREST + " AND (org.parent_id = :city OR org.parent_id IS NULL)")
 
 
-async def _rarest(session: AsyncSession, complaint_id: int) -> list[str]:
-    found = await session.scalars(
-        _RAREST, {"complaint_id": complaint_id, "common": COMMON_AT, "rare": RARE_WORDS}
-    )
-    return list(found)
+def _rarest_and_keywords(city_org_id: int | None) -> TextClause:
+    return _RAREST_OF_ALL if city_org_id is None else _RAREST_OF_CITY
 
 
-def _case(row: models.Complaint) -> Case:
+def _case(row: ComplaintText) -> Case:
     return Case(
         key=str(row.id),
         subject=row.subject,
