@@ -441,12 +441,12 @@ async def send_confirmed(
         seen=press.complaint,
         session=session,
     )
-    # The office's history just grew: its next suggestions count this decision.
+    # The office's history just grew: its next suggestions count this decision, once it commits.
     target = await directory.organisation(callback_data.o, session=session)
     if target is not None:
         was = moved.complaint
         decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
-        directory.routing.record(press.admin.org.id, decision)
+        directory.routing.record(press.admin.org.id, decision, complaint_id=c, session=session)
     await _stop_narrowing(state)
     await show_done(
         query,
