@@ -105,8 +105,9 @@ async def registry_keywords(session: AsyncSession, city_org_id: int | None) -> K
 @lru_cache(maxsize=256)
 def _keywords_of(stored: tuple[tuple[str, str], ...]) -> Keywords:
     """The keywords as stored (JSON text per code), parsed once per distinct registry."""
-    parsed = ((code, tuple(json.loads(words))) for code, words in stored)
-    return MappingProxyType({code: words for code, words in parsed if words})
+    # A JSON null is stored as the text "null" (the column's own NULL only when never set).
+    parsed = ((code, json.loads(words) if words is not None else None) for code, words in stored)
+    return MappingProxyType({code: tuple(words) for code, words in parsed if words})
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
