@@ -174,7 +174,9 @@ async def test_caught_up_from_the_log_as_a_whole_read_would_find_it(world: World
     kept.forget(city)
     assert list((await kept.of(city)).history) == expected
     # Another process's forward, then the agency sends it back: both caught up, the return counted.
-    c = await file(world, "Saluran tersumbat sampah", "Sampah plastik menyumbat saluran, banjir.", "Jl. Progo")
+    c = await file(
+        world, "Saluran tersumbat sampah", "Sampah plastik menyumbat saluran, banjir.", "Jl. Progo"
+    )
     await to_city(world, c)
     await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DPUPR"].id)
     now[0] = 31.0
