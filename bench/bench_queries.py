@@ -6,8 +6,8 @@
 
 Prints p50/p99 in milliseconds for one organisation's queue page, a reporter's list, a complaint's card
 and a year's /rekap at province scope, measured through the real services (ComplaintService, build_report);
-and a picker's suggested targets (issue 17, `_measure_suggestions`): read from the office's event log, and
-from the copy a process keeps.
+and a picker's suggested targets (issue 17, `_measure_suggestions`): the office's history read whole from the
+event log, caught up after a return, and taken from the copy a process keeps.
 The database is created from the migrations, loaded with COPY (asyncpg's copy_records_to_table; the
 migrations' plain indexes are dropped during the load and rebuilt after, as a bulk load would), the report's
 daily rollups counted from the loaded rows, vacuumed and analysed, then dropped. The year report is read once
