@@ -6,8 +6,8 @@
 
 Prints p50/p99 in milliseconds for one organisation's queue page, a reporter's list, a complaint's card
 and a year's /rekap at province scope, measured through the real services (ComplaintService, build_report);
-and a picker's suggested targets (issue 17, `_measure_suggestions`): read from the office's event log, and
-from the copy a process keeps.
+and a picker's suggested targets (issue 17, `_measure_suggestions`): the office's history read whole from the
+event log, caught up after a return, and taken from the copy a process keeps.
 The database is created from the migrations, loaded with COPY (asyncpg's copy_records_to_table; the
 migrations' plain indexes are dropped during the load and rebuilt after, as a bulk load would), the report's
 daily rollups counted from the loaded rows, vacuumed and analysed, then dropped. The year report is read once
@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy import select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,7 +40,7 @@ from storage.database import create_engine, migrate, session_factory
 from storage.reports.figures import Report, build_report
 from storage.reports.period import Period
 from storage.reports.rollups import rebuild_sql
-from storage.routing_history import HISTORY, RoutingHistory
+from storage.routing_history import HISTORY, IN_FLIGHT_SECONDS, RoutingHistory
 from workflow.actors import Organisation, OrgKind, Role
 from workflow.calendar import WorkingCalendar
 from workflow.suggestions import suggest_targets
@@ -163,7 +164,7 @@ async def _measure(options: argparse.Namespace, url: str, dsn: str) -> None:
         took = (time.perf_counter() - started) * 1000
         same = "the same figures" if live == report else "DIFFERENT FIGURES"
         print(f"  the same report read live, without the rollups: {took:.0f} ms, {same}")
-        await _measure_suggestions(sessions, orgs, options, pick)
+        await _measure_suggestions(sessions, orgs, options, pick, dsn)
         print(f"load average after: {_load_average()}")
     finally:
         await engine.dispose()
@@ -177,13 +178,16 @@ async def _measure_suggestions(
     orgs: Organisations,
     options: argparse.Namespace,
     pick: random.Random,
+    dsn: str,
 ) -> None:
     """A picker's suggestions for a complaint at a city, as `bot.handlers.admin.pickers.suggestions_for` asks.
 
-    "read" reads the office's latest decisions from the event log every time (a process that has just
-    started, or whose copy expired); "kept" takes them from the process's copy (`RoutingHistory`), as most
-    pickers do. Each query's text is one of the routing set's complaints with a word of its own added, so
-    that no cached stemming of an earlier query helps it.
+    "whole read" reads the office's latest decisions from the event log (a process's first picker for that
+    office); "after a return" is the picker after one of the office's forwards came back (written, untimed,
+    before each run: the kept history catches up with the log, the return counted, and is prepared again);
+    "kept" takes them from the process's copy (`RoutingHistory`), as most pickers do. Each query's text is
+    one of the routing set's complaints with a word of its own added, so that no cached stemming of an
+    earlier query helps it.
     """
     texts = [(item.text, item.case.place) for item in load()]
     counter = iter(range(10**9))
@@ -192,33 +196,74 @@ async def _measure_suggestions(
         text, place = pick.choice(texts)
         return f"{text} kata{next(counter)}", place
 
-    read = RoutingHistory(sessions)
-    kept = RoutingHistory(sessions)
+    history = RoutingHistory(sessions)
     sizes: list[int] = []
 
-    async def suggestion(history: RoutingHistory, *, afresh: bool) -> object:
-        office = pick.choice(orgs.cities)
-        if afresh:
-            history.forget(office)  # as after a return: the picker waits for the log
+    async def suggestion(office: int) -> object:
         decisions = await history.of(office)
         sizes.append(len(decisions.history))
         text, place = query()
         return suggest_targets(text, place, decisions, KEYWORDS, limit=3)
 
-    async def from_the_log() -> object:
-        return await suggestion(read, afresh=True)
+    async def whole_read() -> object:
+        office = pick.choice(orgs.cities)
+        history.reset(office)
+        return await suggestion(office)
 
-    async def from_the_copy() -> object:
-        return await suggestion(kept, afresh=False)
+    async def kept() -> object:
+        return await suggestion(pick.choice(orgs.cities))
 
-    for label, action in (("suggestion, read", from_the_log), ("suggestion, kept", from_the_copy)):
+    connection = await asyncpg.connect(dsn)
+    try:
+        # Each city read whole twice, IN_FLIGHT_SECONDS apart: from then on its reads are catch-ups.
+        for office in orgs.cities:
+            await history.of(office)
+        await asyncio.sleep(IN_FLIGHT_SECONDS + 1)
+        history.reset(*orgs.cities)
+        for office in orgs.cities:
+            await history.of(office)
+
+        async def returned() -> int:
+            office = pick.choice(orgs.cities)
+            await connection.execute(_RETURN_ONE, office, pick.randrange(50), NOW)
+            history.forget(office)
+            return office
+
+        rows = []
+        for label, action in (("suggestion, whole read", whole_read), ("suggestion, kept", kept)):
+            sizes.clear()
+            rows.append((label, await _time(action, options.runs)))
         sizes.clear()
-        timings = await _time(action, options.runs)
+        for _ in range(min(100, options.runs)):
+            await suggestion(await returned())
+        caught_up = []
+        for _ in range(options.runs):
+            office = await returned()
+            started = time.perf_counter()
+            await suggestion(office)
+            caught_up.append((time.perf_counter() - started) * 1000)
+        rows.insert(1, ("suggestion, after a return", caught_up))
+    finally:
+        await connection.close()
+    for label, timings in rows:
         print(
             f"{label:<28}{options.runs:>6}{_percentile(timings, 50):>10.1f}{_percentile(timings, 99):>10.1f}"
             f"{max(timings):>10.1f}"
         )
     print(f"  each city's history: {min(sizes)}–{max(sizes)} final decisions (at most {HISTORY})")
+
+
+# One of the city's latest 50 forwards sent back to it by the agency it went to, as an agency's return is.
+_RETURN_ONE = """
+INSERT INTO complaint_events (complaint_id, version, trigger, from_state, to_state, actor_role, actor_name,
+                              org_id, to_org_id, reason, at)
+SELECT f.complaint_id,
+       (SELECT max(version) + 1 FROM complaint_events v WHERE v.complaint_id = f.complaint_id),
+       'return_to_city', 'at_opd', 'at_city', 'opd', 'bench', f.to_org_id, f.org_id, 'bench',
+       $3
+FROM (SELECT complaint_id, org_id, to_org_id FROM complaint_events
+      WHERE org_id = $1 AND trigger = 'forward' ORDER BY id DESC LIMIT 1 OFFSET $2) AS f
+"""
 
 
 async def _time(action: Callable[[], Awaitable[object]], runs: int) -> list[float]:
@@ -422,9 +467,23 @@ async def _measure_similar(
     service = ComplaintService(sessions, calendar, clock=lambda: NOW)
     found: list[int] = []
 
+    complaint = models.Complaint
+    # What similar_to reads of the complaint itself; the card has it from its own statement.
+    columns = select(
+        complaint.id,
+        complaint.kind,
+        complaint.duplicate_of_id,
+        complaint.city_org_id,
+        complaint.subject,
+        complaint.chronology,
+        complaint.event_place,
+        complaint.latitude,
+        complaint.longitude,
+    )
+
     async def similar_list() -> object:
         async with sessions() as session:
-            row = await session.get(models.Complaint, pick.choice(arrived))
+            row = (await session.execute(columns.where(complaint.id == pick.choice(arrived)))).one()
             listed = await duplicates.similar_to(session, row, NOW)
             found.append(len(listed))
             return listed

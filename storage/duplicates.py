@@ -15,11 +15,28 @@ of the duplicate (who, when, the unlink's reason); they are not steps of the wor
 
 from __future__ import annotations
 
-import functools
+import json
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Protocol
 
-from sqlalchemy import Row, Select, bindparam, func, insert, or_, select, text, union_all, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Text,
+    TextClause,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import models
@@ -28,7 +45,6 @@ from storage.directory import active_admins
 from storage.models import table_of
 from storage.outbox.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
 from storage.reports.rollups import record_finished
-from storage.unit_of_work import connection_of
 from storage.views import ComplaintInfo, EarlierInfo, SimilarInfo, complaint_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.calendar import WorkingCalendar
@@ -59,23 +75,42 @@ NOT_LINKED = "the complaint is not joined to an earlier one"
 ALREADY_RESULT = "the complaint already has its result"
 
 
+class ComplaintText(Protocol):
+    """What the similar list reads of the complaint it is asked about: an ORM row or a Core row."""
+
+    id: int
+    kind: str
+    duplicate_of_id: int | None
+    city_org_id: int | None
+    subject: str
+    chronology: str
+    event_place: str
+    latitude: float | None
+    longitude: float | None
+
+
+def _keywords_query(city_org_id: int | None) -> Select[str, str]:
+    org = models.Organisation
+    query = select(org.code, cast(org.keywords, Text)).where(org.keywords.is_not(None))
+    if city_org_id is not None:
+        query = query.where(or_(org.parent_id == city_org_id, org.parent_id.is_(None)))
+    return query
+
+
 async def registry_keywords(session: AsyncSession, city_org_id: int | None) -> Keywords:
     """The duty keywords (the registry's) of the city's agencies and the province, by code; of every
     organisation before a complaint has a city: what tells a reporter's own matter
     (`workflow.suggestions.is_personal`) from a shared problem. Read with the list: an import of the
     registry counts from the next card on."""
-    connection = await connection_of(session)
-    found = await connection.execute(_keywords_statement(city_org_id is not None), {"city": city_org_id})
-    return {code: tuple(words) for code, words in found if words}
+    return _keywords_of(tuple(sorted(await session.execute(_keywords_query(city_org_id)))))
 
 
-@functools.cache
-def _keywords_statement(of_a_city: bool) -> Select[tuple[str, Any]]:
-    org = table_of(models.Organisation)
-    query = select(org.c.code, org.c.keywords).where(org.c.keywords.is_not(None)).order_by(org.c.code)
-    if of_a_city:
-        query = query.where(or_(org.c.parent_id == bindparam("city"), org.c.parent_id.is_(None)))
-    return query
+@lru_cache(maxsize=256)
+def _keywords_of(stored: tuple[tuple[str, str], ...]) -> Keywords:
+    """The keywords as stored (JSON text per code), parsed once per distinct registry."""
+    # A JSON null is stored as the text "null" (the column's own NULL only when never set).
+    parsed = ((code, json.loads(words) if words is not None else None) for code, words in stored)
+    return MappingProxyType({code: tuple(words) for code, words in parsed if words})
 
 
 def terms_of(subject: str, chronology: str, place: str) -> list[str]:
@@ -93,126 +128,132 @@ async def insert_terms(connection: AsyncConnection, row: Row[Any]) -> None:
 _ADDING_TERM = insert(table_of(models.ComplaintTerm))
 
 
-async def similar_to(
-    session: AsyncSession, row: models.Complaint | ComplaintInfo, now: datetime
-) -> list[SimilarInfo]:
+async def similar_to(session: AsyncSession, row: ComplaintText, now: datetime) -> list[SimilarInfo]:
     """Up to three earlier open or recently finished complaints of the same city that read like the same
-    concrete problem, best first."""
+    concrete problem, best first.
+
+    Two statements, both Core (tuples, no ORM objects): the complaint's rarest words together with the
+    registry's duty keywords (read every time, so an import counts from the next card on; parsed once per
+    distinct registry), then the candidates with the columns the scoring reads.
+    """
     if row.kind != ComplaintKind.LAPORGUB or row.duplicate_of_id is not None:
         return []
-    rare = await _rarest(session, row.id)
+    rare: list[str] = []
+    stored: list[tuple[str, str]] = []
+    for part, word, words in await session.execute(
+        _rarest_and_keywords(row.city_org_id),
+        {"complaint_id": row.id, "common": COMMON_AT, "rare": RARE_WORDS, "city": row.city_org_id},
+    ):
+        if part == 0:
+            rare.append(word)
+        else:
+            stored.append((word, words))
     if not rare:
         return []
-    # The candidates' rows in the same statement: a round trip costs more than the query on a busy host.
-    connection = await connection_of(session)
-    found_rows = await connection.execute(
-        _candidates_statement(len(rare), row.city_org_id is not None),
-        {
-            **{f"word_{index}": word for index, word in enumerate(rare)},
-            "complaint_id": row.id,
-            "city": row.city_org_id,
-            "finished_since": now - RECENTLY_FINISHED,
-        },
-    )
-    rows = {other.id: other for other in found_rows}
-    if not rows:
+    values: dict[str, Any] = {f"word_{n}": word for n, word in enumerate(sorted(rare))}
+    values.update(before=row.id, since=now - RECENTLY_FINISHED, city=row.city_org_id)
+    found = await session.execute(_candidates(len(rare), row.city_org_id is not None), values)
+    candidates = {key: rest for key, *rest in found}
+    if not candidates:
         return []
-    found = similar(
+    listed = similar(
         _case(row),
-        [_case(rows[key]) for key in sorted(rows)],
-        keywords=await registry_keywords(session, row.city_org_id),
+        [
+            Case(str(key), subject, chronology, place, lat, lon)
+            for key, (_, _, _, subject, chronology, place, lat, lon) in sorted(candidates.items())
+        ],
+        keywords=_keywords_of(tuple(sorted(stored))),
         limit=SIMILAR_SHOWN,
     )
-    return [
-        SimilarInfo(
-            id=rows[int(item.key)].id,
-            tracking_number=rows[int(item.key)].tracking_number,
-            state=rows[int(item.key)].state,
-            received_at=rows[int(item.key)].received_at,
-            score=item.score,
-            subject=rows[int(item.key)].subject,
+    out = []
+    for item in listed:
+        number, state, received_at, subject, *_ = candidates[int(item.key)]
+        out.append(
+            SimilarInfo(
+                id=int(item.key),
+                tracking_number=number,
+                state=state,
+                received_at=received_at,
+                subject=subject,
+                score=item.score,
+            )
         )
-        for item in found
-    ]
+    return out
 
 
-@functools.cache
-def _candidates_statement(words: int, of_a_city: bool) -> Select[Any]:
-    """The latest complaints holding any of `words` rare words (parameters `word_0`...), ranked by how
-    many they share, with what `_case` and `SimilarInfo` read. Built once per shape: building it costs
-    more CPU than running it."""
-    term_table = table_of(models.ComplaintTerm)
-    complaint = table_of(models.Complaint)
+@lru_cache(maxsize=2 * RARE_WORDS)
+def _candidates(words: int, of_city: bool) -> Select[*tuple[Any, ...]]:
+    """The latest complaints holding each of `words` rare words (`word_0`, …, before `before`), the open or
+    recently finished (since `since`) ones of the city (`city`, when `of_city`), those sharing most words
+    first, with the columns the scoring and the list read. Built once per shape: building it costs more
+    than the database takes to run it."""
+    term_table = models.ComplaintTerm
     latest = [
-        select(term_table.c.complaint_id)
-        .where(
-            term_table.c.term == bindparam(f"word_{index}"),
-            term_table.c.complaint_id < bindparam("complaint_id"),
-        )
-        .order_by(term_table.c.complaint_id.desc())
+        select(term_table.complaint_id)
+        .where(term_table.term == bindparam(f"word_{n}"), term_table.complaint_id < bindparam("before"))
+        .order_by(term_table.complaint_id.desc())
         .limit(LATEST_PER_WORD)
         .subquery()
-        for index in range(words)
+        for n in range(words)
     ]
     postings = union_all(*(select(sub.c.complaint_id) for sub in latest)).subquery()
+    complaint = models.Complaint
     shared = func.count().label("shared")
-    conditions = [
-        complaint.c.kind == ComplaintKind.LAPORGUB,
-        complaint.c.duplicate_of_id.is_(None),
-        complaint.c.state != S.REJECTED,
-        or_(complaint.c.state != S.CLOSED, complaint.c.updated_at >= bindparam("finished_since")),
-    ]
-    if of_a_city:
-        conditions.append(
-            or_(complaint.c.city_org_id == bindparam("city"), complaint.c.city_org_id.is_(None))
-        )
+    region = (
+        or_(complaint.city_org_id == bindparam("city"), complaint.city_org_id.is_(None))
+        if of_city
+        else literal(True)
+    )
     ranked = (
         select(postings.c.complaint_id, shared)
-        .join(complaint, complaint.c.id == postings.c.complaint_id)
-        .where(*conditions)
+        .join(complaint, complaint.id == postings.c.complaint_id)
+        .where(
+            complaint.kind == ComplaintKind.LAPORGUB,
+            complaint.duplicate_of_id.is_(None),
+            complaint.state != S.REJECTED,
+            or_(complaint.state != S.CLOSED, complaint.updated_at >= bindparam("since")),
+            region,
+        )
         .group_by(postings.c.complaint_id)
         .order_by(shared.desc(), postings.c.complaint_id.desc())
         .limit(CANDIDATES)
         .subquery()
     )
-    return (
-        select(*(complaint.c[name] for name in _CANDIDATE_COLUMNS))
-        .join(ranked, ranked.c.complaint_id == complaint.c.id)
-        .order_by(complaint.c.id)
-    )
-
-
-_CANDIDATE_COLUMNS = (
-    "id",
-    "tracking_number",
-    "state",
-    "received_at",
-    "subject",
-    "chronology",
-    "event_place",
-    "latitude",
-    "longitude",
-)
+    # The candidates' columns in the same statement: a round trip costs more than the query on a busy host.
+    return select(
+        complaint.id,
+        complaint.tracking_number,
+        complaint.state,
+        complaint.received_at,
+        complaint.subject,
+        complaint.chronology,
+        complaint.event_place,
+        complaint.latitude,
+        complaint.longitude,
+    ).join(ranked, ranked.c.complaint_id == complaint.id)
 
 
 # The complaint's words held by the fewest complaints, each counted only up to COMMON_AT (a LIMIT inside the
-# count: a common word costs no more than that). Plain SQL both databases run alike; ties by the word.
-_RAREST = text(
+# count: a common word costs no more than that), ties by the word; and in the same round trip the registry's
+# duty keywords of the city's organisations (of all before the complaint has a city). Plain SQL both
+# databases run alike.
+_RAREST = (
+    "SELECT 0 AS part, picked.term AS word, NULL AS words FROM ("
     "SELECT mine.term FROM complaint_terms AS mine WHERE mine.complaint_id = :complaint_id "
     "ORDER BY (SELECT count(*) FROM (SELECT 1 FROM complaint_terms AS other WHERE other.term = mine.term "
-    "LIMIT :common) AS held), mine.term LIMIT :rare"
+    "LIMIT :common) AS held), mine.term LIMIT :rare) AS picked "
+    "UNION ALL SELECT 1, org.code, CAST(org.keywords AS TEXT) FROM organisations AS org "
+    "WHERE org.keywords IS NOT NULL"
 )
+_RAREST_OF_ALL = text(_RAREST)
+_RAREST_OF_CITY = text(_RAREST + " AND (org.parent_id = :city OR org.parent_id IS NULL)")
 
 
-async def _rarest(session: AsyncSession, complaint_id: int) -> list[str]:
-    connection = await connection_of(session)
-    found = await connection.execute(
-        _RAREST, {"complaint_id": complaint_id, "common": COMMON_AT, "rare": RARE_WORDS}
-    )
-    return list(found.scalars())
+def _rarest_and_keywords(city_org_id: int | None) -> TextClause:
+    return _RAREST_OF_ALL if city_org_id is None else _RAREST_OF_CITY
 
 
-def _case(row: models.Complaint | ComplaintInfo | Row[Any]) -> Case:
+def _case(row: ComplaintText) -> Case:
     return Case(
         key=str(row.id),
         subject=row.subject,
@@ -223,16 +264,14 @@ def _case(row: models.Complaint | ComplaintInfo | Row[Any]) -> Case:
     )
 
 
-async def earlier_of(session: AsyncSession, row: models.Complaint | ComplaintInfo) -> EarlierInfo | None:
+async def earlier_of(session: AsyncSession, row: models.Complaint) -> EarlierInfo | None:
     if row.duplicate_of_id is None:
         return None
     earlier = await session.get(models.Complaint, row.duplicate_of_id)
     return EarlierInfo(earlier.id, earlier.tracking_number, earlier.state) if earlier else None
 
 
-async def earlier_orgs(
-    session: AsyncSession, row: models.Complaint | ComplaintInfo
-) -> list[models.Organisation]:
+async def earlier_orgs(session: AsyncSession, row: models.Complaint) -> list[models.Organisation]:
     """The offices the earlier complaint is at or has passed: its duplicate's reporter hears of them."""
     if row.duplicate_of_id is None:
         return []
@@ -382,10 +421,6 @@ async def follow(
     milestone, and an outcome becomes each duplicate's own."""
     if trigger not in FOLLOWED_MILESTONES | FOLLOWED_OUTCOMES:
         return
-    # Nearly always none: asked on the connection first, loaded as models only when there are some.
-    connection = await connection_of(session)
-    if (await connection.execute(_FOLLOWING, {"earlier_id": earlier.id})).first() is None:
-        return
     complaint = models.Complaint
     dups = list(
         await session.scalars(
@@ -407,16 +442,6 @@ async def follow(
             "earlier": earlier.tracking_number,
         }
         await _tell_reporter(session, dup, common, now, key_suffix=f"follow:{earlier.id}:{earlier.version}")
-
-
-_FOLLOWING = (
-    select(table_of(models.Complaint).c.id)
-    .where(
-        table_of(models.Complaint).c.duplicate_of_id == bindparam("earlier_id"),
-        table_of(models.Complaint).c.state.not_in([S.RESOLVED, S.CLOSED, S.REJECTED]),
-    )
-    .limit(1)
-)
 
 
 async def _follow_outcome(

@@ -369,6 +369,8 @@ class ComplaintEvent(Base):
         Index("ix_complaint_events_org_trigger", "org_id", "trigger", postgresql_include=["to_org_id"]),
         # The pickers' suggestions: an office's latest dispositions or forwards, newest first (0018).
         Index("ix_complaint_events_org_recent", "org_id", "trigger", "id"),
+        # The moves that came back to an office since its kept history's last read (0021).
+        Index("ix_complaint_events_to_org_recent", "to_org_id", "id"),
     )
 
 

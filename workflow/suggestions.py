@@ -91,39 +91,48 @@ def keyword_matches(query: frozenset[str], keywords: Iterable[str]) -> list[str]
 
 @dataclass(frozen=True)
 class Decided:
-    """An office's decisions made ready to compare with: each one's terms, their rarity, and which hold a
-    term. Built once per history (`decided`), kept with it by whoever keeps the history."""
+    """An office's decisions made ready to compare with: each one's terms and their rarity. Built once per
+    history (`decided`), kept with it by whoever keeps the history; a decision's norm is worked out the
+    first time a query shares a term with it."""
 
     history: tuple[PastDecision, ...]
     docs: tuple[frozenset[str], ...]
     idf: Mapping[str, float]
     unseen: float  # the rarity of a term no decision holds
-    norms: tuple[float, ...]
-    holding: Mapping[str, tuple[int, ...]]  # term → the decisions holding it
+    _norms: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def norm(self, i: int) -> float:
+        found = self._norms.get(i)
+        if found is None:
+            found = math.sqrt(sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(self.docs[i])))
+            self._norms[i] = found
+        return found
 
     def likeness(self, query: frozenset[str]) -> list[tuple[float, int]]:
         """(cosine, index) for every decision sharing a term with `query`, as `_cosine` computes it."""
-        candidates = sorted({i for term in query for i in self.holding.get(term, ())})
-        if not query or not candidates:
+        if not query:
+            return []
+        candidates = [i for i, doc in enumerate(self.docs) if not query.isdisjoint(doc)]
+        if not candidates:
             return []
         norm_query = math.sqrt(sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query)))
         found = []
         for i in candidates:
             shared = sum(self.idf.get(t, self.unseen) ** 2 for t in sorted(query & self.docs[i]))
-            found.append((shared / (norm_query * self.norms[i]), i))
+            found.append((shared / (norm_query * self.norm(i)), i))
         return found
 
 
+@lru_cache(maxsize=65536)
+def _decision_terms(past: PastDecision) -> frozenset[str]:
+    return term_set(f"{past.text} {past.place}")
+
+
 def decided(history: Sequence[PastDecision]) -> Decided:
-    docs = tuple(term_set(f"{past.text} {past.place}") for past in history)
+    docs = tuple(_decision_terms(past) for past in history)
     idf = _idf(docs) if docs else {}
     unseen = math.log(len(docs) + 1) + 1.0
-    norms = tuple(math.sqrt(sum(idf.get(t, unseen) ** 2 for t in sorted(doc))) for doc in docs)
-    holding: dict[str, list[int]] = {}
-    for i, doc in enumerate(docs):
-        for term in doc:
-            holding.setdefault(term, []).append(i)
-    return Decided(tuple(history), docs, idf, unseen, norms, {t: tuple(ix) for t, ix in holding.items()})
+    return Decided(tuple(history), docs, idf, unseen)
 
 
 def suggest_targets(

@@ -135,7 +135,7 @@ async def test_kept_per_office_until_it_decides_or_a_while_passes(world: World) 
     await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DPUPR"].id)
     # The picker that moved it records the decision: counted at once, without reading the log.
     subject, chronology, place = POTHOLES[0]
-    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"))
+    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"), complaint_id=c)
     assert [d.final for d in (await kept.of(city)).history] == ["PKL-DPUPR", "PKL-DLH"]
     # The agency sends it back: the log is read afresh and the return counts against it.
     await move(world, c, "opd", T.RETURN_TO_CITY, reason="Bukan kewenangan kami.")
@@ -151,6 +151,66 @@ async def test_a_decision_recorded_while_the_log_is_read_is_not_lost(world: Worl
     now[0] = 31.0
     assert (await kept.of(city)).history == ()  # a read of the log begins beside this picker
     subject, chronology, place = POTHOLES[0]
-    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"))
+    c = await file(world, subject, chronology, place)
+    await to_city(world, c)
+    await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DPUPR"].id)
+    kept.record(city, PastDecision(f"{subject}. {chronology}", place, "PKL-DPUPR"), complaint_id=c)
     await kept.settled()  # the read began before the decision: it must not replace the copy holding it
     assert [d.final for d in (await kept.of(city)).history] == ["PKL-DPUPR"]
+
+
+async def test_caught_up_from_the_log_as_a_whole_read_would_find_it(world: World) -> None:
+    """After its first reads an office is only caught up (the moves since): the same history as a whole read,
+    a return counted against the target it came back from."""
+    now = [0.0]
+    kept = RoutingHistory(world.directory.sessions, ttl=30.0, clock=lambda: now[0], in_flight=5.0)
+    city = world.orgs["KOTA-PKL"].id
+    assert (await kept.of(city)).history == ()
+    now[0] = 10.0
+    kept.forget(city)
+    assert (await kept.of(city)).history == ()  # whole again: no read ended 5 s before the first
+    expected = await decide(world)
+    now[0] = 20.0
+    kept.forget(city)
+    assert list((await kept.of(city)).history) == expected
+    # Another process's forward, then the agency sends it back: both caught up, the return counted.
+    c = await file(
+        world, "Saluran tersumbat sampah", "Sampah plastik menyumbat saluran, banjir.", "Jl. Progo"
+    )
+    await to_city(world, c)
+    await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DPUPR"].id)
+    now[0] = 31.0
+    kept.forget(city)
+    assert (await kept.of(city)).history[0].final == "PKL-DPUPR"
+    await move(world, c, "opd", T.RETURN_TO_CITY, reason="Sampah, bukan saluran rusak.")
+    now[0] = 40.0
+    kept.forget(city)
+    assert (await kept.of(city)).history == tuple(expected)  # sent back: nothing final for it yet
+    await move(world, c, "city", T.FORWARD, target_org_id=world.orgs["PKL-DLH"].id)
+    now[0] = 50.0
+    kept.forget(city)
+    history = (await kept.of(city)).history
+    assert (history[0].final, history[0].returned_from) == ("PKL-DLH", ("PKL-DPUPR",))
+    async with world.directory.sessions() as session:
+        assert list(history) == await past_decisions(session, city)
+    assert kept._kept[city].whole_at == 10.0  # the last four were catch-ups
+
+
+async def test_a_decision_recorded_in_a_transaction_counts_once_it_commits(world: World) -> None:
+    kept = RoutingHistory(world.directory.sessions)
+    city = world.orgs["KOTA-PKL"].id
+    assert (await kept.of(city)).history == ()
+    decision = PastDecision("Jalan berlubang. Aspal rusak.", "Jl. Sriwijaya", "PKL-DPUPR")
+    async with world.directory.sessions() as session:
+        await session.begin()
+        kept.record(city, decision, complaint_id=1, session=session)
+        assert (await kept.of(city)).history == ()
+        await session.rollback()
+        await session.commit()  # a later commit of the same session does not bring it back
+    assert (await kept.of(city)).history == ()
+    async with world.directory.sessions() as session:
+        await session.begin()
+        kept.record(city, decision, complaint_id=2, session=session)
+        assert (await kept.of(city)).history == ()
+        await session.commit()
+    assert (await kept.of(city)).history == (decision,)

@@ -391,12 +391,14 @@ async def send_confirmed(
         seen=press.complaint,
         session=desk.session,
     )
-    # The office's history just grew: its next suggestions count this decision.
+    # The office's history just grew: its next suggestions count this decision, once it commits.
     target = await desk.directory.organisation(callback_data.o, session=desk.session)
     if target is not None:
         was = moved.complaint
         decision = PastDecision(f"{was.subject}. {was.chronology}", was.event_place, target.code)
-        desk.directory.routing.record(press.admin.org.id, decision)
+        desk.directory.routing.record(
+            press.admin.org.id, decision, complaint_id=press.complaint.id, session=desk.session
+        )
     await _stop_narrowing(state)
     await show_done(query, desk, moved, press.admin, card)
 
