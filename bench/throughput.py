@@ -99,6 +99,8 @@ class Sizes:
     sender_apart: bool = False
     echo: bool = True
     durable: bool = True
+    # How long after a phase its transactions are read (`STATS_SETTLE_S`; a smoke test may read sooner).
+    stats_settle_s: float = STATS_SETTLE_S
 
 
 @dataclass
@@ -298,6 +300,7 @@ async def measure(
     name: str,
     pids: dict[str, int],
     work: Callable[[], Awaitable[list[str]]],
+    settle_s: float = STATS_SETTLE_S,
 ) -> tuple[Phase, list[str]]:
     account = api.world.find_bot(OUR_TOKEN)
     stamps.clear()
@@ -306,7 +309,7 @@ async def measure(
     meter = CpuMeter(pids, await backends(engine)).start()
     numbers = await work()
     meter.stop(await backends(engine))
-    await asyncio.sleep(STATS_SETTLE_S)
+    await asyncio.sleep(settle_s)
     now_connections, now_transactions = await database_counters(engine)
     phase = Phase(
         name, len(stamps.pushed), meter.wall, answer_latencies(api, account, stamps), meter.shares()
@@ -338,7 +341,7 @@ async def run_ours(
         await polling(api, account, child)
         await greet_admins(people)
         report.numbers.append(await people.journey(0))  # warm-up, not measured
-        await asyncio.sleep(STATS_SETTLE_S)  # the warm-up's transactions counted before the first phase
+        await asyncio.sleep(sizes.stats_settle_s)  # the warm-up's transactions counted before the first phase
 
         async def one_at_a_time(first: int, count: int) -> list[str]:
             return [await people.journey(first + index) for index in range(count)]
@@ -348,7 +351,13 @@ async def run_ours(
             return list(await gather_limited(jobs, sizes.concurrency))
 
         phase, numbers = await measure(
-            api, engine, stamps, "one at a time", pids, lambda: one_at_a_time(1, sizes.single)
+            api,
+            engine,
+            stamps,
+            "one at a time",
+            pids,
+            lambda: one_at_a_time(1, sizes.single),
+            sizes.stats_settle_s,
         )
         report.ours.append(phase)
         report.numbers += numbers
@@ -360,7 +369,13 @@ async def run_ours(
             profiler = await start_profile(child.pid, report.profile_path, workdir)
         try:
             phase, numbers = await measure(
-                api, engine, stamps, "saturated", pids, lambda: many(first, sizes.saturated)
+                api,
+                engine,
+                stamps,
+                "saturated",
+                pids,
+                lambda: many(first, sizes.saturated),
+                sizes.stats_settle_s,
             )
         finally:
             if profiler is not None:
@@ -373,7 +388,13 @@ async def run_ours(
         first += sizes.saturated
         people.pacer.rate = phase.updates_per_s / 2
         phase, numbers = await measure(
-            api, engine, stamps, "half of saturation", pids, lambda: many(first, sizes.half)
+            api,
+            engine,
+            stamps,
+            "half of saturation",
+            pids,
+            lambda: many(first, sizes.half),
+            sizes.stats_settle_s,
         )
         people.pacer.rate = None
         report.ours.append(phase)
@@ -386,7 +407,9 @@ async def run_ours(
             await gather_limited(jobs, 50)
             return []
 
-        phase, _ = await measure(api, engine, stamps, "opening conversations", pids, open_all)
+        phase, _ = await measure(
+            api, engine, stamps, "opening conversations", pids, open_all, sizes.stats_settle_s
+        )
         report.ours.append(phase)
         copied = await copy_conversations(engine, OPEN_IDS, opened, sizes.open_conversations - opened)
         sample = copied[:: max(1, len(copied) // 100)][:100]
@@ -395,7 +418,9 @@ async def run_ours(
             await gather_limited([partial(people.continue_conversation, index) for index in sample], 50)
             return []
 
-        phase, _ = await measure(api, engine, stamps, "continuing copied conversations", pids, continue_some)
+        phase, _ = await measure(
+            api, engine, stamps, "continuing copied conversations", pids, continue_some, sizes.stats_settle_s
+        )
         report.ours.append(phase)
         report.open_conversations = sizes.open_conversations
         report.opened_via_bot = opened
@@ -558,8 +583,8 @@ def render(report: Report) -> str:
             f"{phase.connections / max(phase.updates, 1):.2f}"
             for phase in report.ours
         )
-        + f" (each phase counts {STATS_SETTLE_S:.1f} s of the bot idle after it, waiting for PostgreSQL's"
-        + " statistics)"
+        + f" (each phase counts {report.sizes.stats_settle_s:.1f} s of the bot idle after it, waiting"
+        + " for PostgreSQL's statistics)"
     )
     rss = [f"{echo.name} {echo.peak_rss_mb:.0f} MB" for echo in report.echoes]
     rss.append(

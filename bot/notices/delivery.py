@@ -175,8 +175,7 @@ class Delivery:
         """In the claim's transaction (`Outbox.settle_and_claim`): each claimed row's complaint card and
         recipient, and the message ids of the card copies rows retire, so that rendering a row reads
         nothing more of its own and the sender spends one transaction per claim, not one per row."""
-        now = time.monotonic()
-        self._forget_stale(now)
+        self._forget_stale(time.monotonic())
         about = {
             entry.id: (entry, entry.complaint_id)
             for entry in entries
@@ -195,6 +194,7 @@ class Delivery:
                 entry.chat_id for entry, complaint_id in about.values() if cards[complaint_id] is not None
             )
         }
+        now = time.monotonic()  # read by then: a slow claim does not age its rows before they start
         for entry, complaint_id in about.values():
             self._prepared[entry.id] = _Prepared(cards[complaint_id], recipients.get(entry.chat_id), now)
         copies = [
