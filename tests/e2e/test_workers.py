@@ -203,7 +203,9 @@ async def test_two_workers_carry_one_conversation_and_handle_each_update_once(
         async with session_factory(engine)() as session:
             complaints = (await session.scalars(select(models.Complaint))).all()
         assert [complaint.tracking_number for complaint in complaints] == [number.group()]
-        # Two senders (one per worker) watched the outbox: the admin's card came once.
+        # Two senders (one per worker) watched the outbox: the admin's card came once. (Waiting for it first:
+        # half a second of quiet alone ends before a sender on a busy machine has claimed the row.)
+        await admin.wait_for_message(lambda m: number.group() in (m.text or m.caption or ""), timeout=30)
         await local_api.wait_idle(quiet=0.5)
         cards = [m for m in admin.chat().bot_messages() if number.group() in (m.text or m.caption or "")]
         assert len(cards) == 1, [m.text for m in admin.chat().bot_messages()]

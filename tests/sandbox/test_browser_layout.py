@@ -161,7 +161,12 @@ async def test_a_photo_that_loads_late_does_not_push_the_newest_message_away(
     await phone.unroute("**/sim/files/**")
     image = phone.locator(".row.user .photo img")
     await eventually(lambda: image.evaluate("image => image.complete && image.naturalWidth === 300"))
-    await asyncio.sleep(0.3)
+
+    async def newest_in_view() -> bool:
+        return fully_visible(await in_view(phone, ".row.bot"))
+
+    # The list scrolls back once the photo's height is known; a busy machine takes longer than a glance.
+    await eventually(newest_in_view)
     await shot(phone, "21-phone-photo-loaded-late")
     where = await in_view(phone, ".row.bot")
     assert fully_visible(where), where
