@@ -61,7 +61,7 @@ SLOW_FIRST = {
 
 def worker_shares(count: int, workers: int) -> list[int]:
     """How many of `count` tests each of `workers` is first given by `--dist worksteal` (its first split)."""
-    shares = []
+    shares: list[int] = []
     for index in range(workers):
         shares.append((count - sum(shares)) // (workers - index))
     return shares
