@@ -86,17 +86,27 @@ ALREADY_RESULT = "the complaint already has its result"
 
 
 class ComplaintText(Protocol):
-    """What the similar list reads of the complaint it is asked about: an ORM row or a Core row."""
+    """What the similar list reads of the complaint it is asked about: an ORM row, a Core row or the
+    complaint's view (read only)."""
 
-    id: int
-    kind: str
-    duplicate_of_id: int | None
-    city_org_id: int | None
-    subject: str
-    chronology: str
-    event_place: str
-    latitude: float | None
-    longitude: float | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def duplicate_of_id(self) -> int | None: ...
+    @property
+    def city_org_id(self) -> int | None: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def chronology(self) -> str: ...
+    @property
+    def event_place(self) -> str: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
 
 
 def _keywords_query(city_org_id: int | None) -> Select[str, str]:
@@ -274,14 +284,14 @@ def _case(row: ComplaintText) -> Case:
     )
 
 
-async def earlier_of(session: AsyncSession, row: models.Complaint) -> EarlierInfo | None:
+async def earlier_of(session: AsyncSession, row: ComplaintText) -> EarlierInfo | None:
     if row.duplicate_of_id is None:
         return None
     earlier = await session.get(models.Complaint, row.duplicate_of_id)
     return EarlierInfo(earlier.id, earlier.tracking_number, earlier.state) if earlier else None
 
 
-async def earlier_orgs(session: AsyncSession, row: models.Complaint) -> list[models.Organisation]:
+async def earlier_orgs(session: AsyncSession, row: ComplaintText) -> list[models.Organisation]:
     """The offices the earlier complaint is at or has passed: its duplicate's reporter hears of them."""
     if row.duplicate_of_id is None:
         return []
