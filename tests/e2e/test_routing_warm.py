@@ -18,6 +18,8 @@ from tests.e2e.chat import Reporter
 from tests.e2e.conftest import RunningBot
 
 
+# How `python -m bot` and its webhook workers start: the dispatcher's start-up is what is tested.
+@pytest.mark.parametrize("mode", [Mode.POLLING, Mode.WEBHOOK], ids=["polling", "webhook"])
 async def test_the_bot_answers_while_the_routing_history_is_read_at_start(
     local_api: LocalBotApi,
     clean_engine: AsyncEngine,
