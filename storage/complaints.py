@@ -198,7 +198,7 @@ class ComplaintService:
             row = (await connection.execute(_FILING, filed)).one()
             if draft.kind is ComplaintKind.LAPORGUB:
                 await duplicates.insert_terms(connection, row)
-            await _append_event(connection, row, actor, move, from_org_id=None, now=now)
+            event = await _append_event(connection, row, actor, move, from_org_id=None, now=now)
             await _insert_attachments(connection, row.id, None, draft.attachments)
             await write_notifications(
                 session,
@@ -207,6 +207,7 @@ class ComplaintService:
                 move=move,
                 actor=actor,
                 now=now,
+                event_id=event.id,
             )
             return complaint_of(row)
 
@@ -315,10 +316,11 @@ class ComplaintService:
                 move=move,
                 actor=actor,
                 now=now,
+                event_id=event.id,
                 pressed_card=pressed_card,
             )
             await duplicates.follow(
-                session, _as_model(row), move.trigger, actor, now, self.calendar, move.reason
+                session, _as_model(row), move.trigger, actor, now, self.calendar, move.reason, event.id
             )
             with log_context.bound(complaint=row.tracking_number, trigger=str(trigger)):
                 log.info("%s → %s by %s (version %d)", move.source, move.dest, actor.role, row.version)

@@ -9,7 +9,10 @@ counts, words and ids, so SQLite and PostgreSQL give the same list.
 A duplicate *follows* the earlier complaint (`complaints.duplicate_of_id`): it keeps its own state where it
 was linked, leaves every queue and reminder, and in the transaction of each of the earlier one's steps its
 reporter is told the same milestone; when the earlier one gets its result (or is rejected), the duplicate
-gets it too, as its own step, and its reporter confirms and rates it separately. Link and unlink are events
+gets it too, as its own step, and its reporter confirms and rates it separately. A duplicate's complainant
+who is not on Telegram is relayed, by the officer who recorded the duplicate, what a complainant off Telegram
+is relayed of their own complaint (`RELAYED_MILESTONES`): the earlier one's forward, its acceptance and its
+outcome, one relay per step of the earlier complaint (`models.Relay.event_id`). Link and unlink are events
 of the duplicate (who, when, the unlink's reason); they are not steps of the workflow machine.
 """
 
@@ -43,7 +46,14 @@ from storage import models
 from storage.data_errors import ComplaintNotFound
 from storage.directory import active_admins
 from storage.models import table_of
-from storage.outbox.notifications import CardCopy, NoticeKind, add_notice, retire_card_copies
+from storage.outbox.notifications import (
+    RELAYED_MILESTONES,
+    CardCopy,
+    NoticeKind,
+    add_notice,
+    relay_to_recording_officer,
+    retire_card_copies,
+)
 from storage.reports.rollups import record_finished
 from storage.views import ComplaintInfo, EarlierInfo, SimilarInfo, complaint_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
@@ -76,7 +86,8 @@ ALREADY_RESULT = "the complaint already has its result"
 
 
 class ComplaintText(Protocol):
-    """What the similar list reads of the complaint it is asked about: an ORM row or a Core row."""
+    """What the similar list reads of the complaint it is asked about: an ORM row, a Core row or the
+    complaint's view (read only)."""
 
     @property
     def id(self) -> int: ...
@@ -273,16 +284,14 @@ def _case(row: ComplaintText) -> Case:
     )
 
 
-async def earlier_of(session: AsyncSession, row: models.Complaint | ComplaintInfo) -> EarlierInfo | None:
+async def earlier_of(session: AsyncSession, row: ComplaintText) -> EarlierInfo | None:
     if row.duplicate_of_id is None:
         return None
     earlier = await session.get(models.Complaint, row.duplicate_of_id)
     return EarlierInfo(earlier.id, earlier.tracking_number, earlier.state) if earlier else None
 
 
-async def earlier_orgs(
-    session: AsyncSession, row: models.Complaint | ComplaintInfo
-) -> list[models.Organisation]:
+async def earlier_orgs(session: AsyncSession, row: ComplaintText) -> list[models.Organisation]:
     """The offices the earlier complaint is at or has passed: its duplicate's reporter hears of them."""
     if row.duplicate_of_id is None:
         return []
@@ -427,9 +436,10 @@ async def follow(
     now: datetime,
     calendar: WorkingCalendar,
     reason: str | None,
+    event_id: int,
 ) -> None:
-    """In the transaction of the earlier complaint's step: its duplicates' reporters hear the same
-    milestone, and an outcome becomes each duplicate's own."""
+    """In the transaction of the earlier complaint's step (`event_id`): its duplicates' reporters hear the
+    same milestone, and an outcome becomes each duplicate's own."""
     if trigger not in FOLLOWED_MILESTONES | FOLLOWED_OUTCOMES:
         return
     complaint = models.Complaint
@@ -452,7 +462,9 @@ async def follow(
             "org_id": org_id,
             "earlier": earlier.tracking_number,
         }
-        await _tell_reporter(session, dup, common, now, key_suffix=f"follow:{earlier.id}:{earlier.version}")
+        await _tell_reporter(
+            session, dup, common, now, key_suffix=f"follow:{earlier.id}:{earlier.version}", event_id=event_id
+        )
 
 
 async def _follow_outcome(
@@ -483,7 +495,7 @@ async def _follow_outcome(
     else:
         await record_finished(session, dup, calendar)
     common = _common(trigger, dest, actor, now, reason=reason) | {"earlier": earlier.tracking_number}
-    await _tell_reporter(session, dup, common, now)
+    await _tell_reporter(session, dup, common, now, event_id=event.id)
 
 
 async def _copy_result_files(
@@ -578,10 +590,16 @@ async def _tell_reporter(
     details: dict[str, Any],
     now: datetime,
     *,
+    event_id: int | None = None,
     key_suffix: str = "",
 ) -> None:
+    """The duplicate's reporter in Telegram; for one off Telegram, a relay by the officer who recorded the
+    duplicate, of the milestones relayed of a complaint of their own, caused by `event_id` (link and unlink
+    are not among them)."""
     reporter = await session.get(models.Reporter, row.reporter_id)
-    if reporter is not None and reporter.telegram_id is not None:
+    if reporter is None:
+        return
+    if reporter.telegram_id is not None:
         add_notice(
             session,
             row,
@@ -591,6 +609,8 @@ async def _tell_reporter(
             now,
             key_suffix=key_suffix,
         )
+    elif event_id is not None and details["trigger"] in RELAYED_MILESTONES:
+        await relay_to_recording_officer(session, row, details, now, event_id=event_id)
 
 
 def refuse_if_following(row: models.Complaint | ComplaintInfo, actor: Actor, trigger: str) -> None:

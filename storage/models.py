@@ -196,14 +196,19 @@ class Invite(Base):
 
 
 class Relay(Base):
-    """A notice meant for a complainant who is not on Telegram: a task for the officer who recorded it."""
+    """A notice meant for a complainant who is not on Telegram: a task for the officer who recorded it.
+
+    One per step that caused it (`event_id`): the complaint's own step, or, for a duplicate, each step of the
+    earlier complaint it follows, which leaves the duplicate's version as it is (storage/duplicates.py).
+    """
 
     __tablename__ = "relays"
-    __table_args__ = (UniqueConstraint("complaint_id", "complaint_version"),)
+    __table_args__ = (UniqueConstraint("event_id", "complaint_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     complaint_version: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[int] = mapped_column(ForeignKey("complaint_events.id"))
     officer_admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"))
     trigger: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,8 @@ however long the office has worked.
 `RoutingHistory` keeps them per process. It reads an office whole once, then only catches up: the moves of
 the complaints the office chose, or that came back to it (`ix_complaint_events_to_org_recent`), since the
 last read, each such complaint's decision worked out again from all its moves to and from the office (so a
-return still counts against the target it came back from).
+return still counts against the target it came back from). `warm` reads whole, in the background at the bot's
+start, the offices that route, so their first picker in a process finds the history kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select, true, union, union_all
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import models
 from storage.unit_of_work import using
+from workflow.actors import OrgKind, Role
 from workflow.definitions import T
 from workflow.suggestions import RETURN_TO_PROVINCE, Decided, PastDecision, decided
 
@@ -199,6 +201,25 @@ async def past_decisions(
     return [e.decision for e in _newest_first(found.entries.values(), limit) if e.decision is not None]
 
 
+async def routing_offices(session: AsyncSession) -> list[int]:
+    """The offices whose admins choose targets in the pickers: the province's and the cities' Dinkominfo
+    offices with an active admin of their own role (an officer's desk alone routes nothing)."""
+    org, admin = models.Organisation, models.Admin
+    query = (
+        select(org.id)
+        .join(admin, admin.org_id == org.id)
+        .where(
+            org.active.is_(True),
+            org.kind.in_([OrgKind.PROVINCE, OrgKind.CITY]),
+            admin.active.is_(True),
+            admin.role.in_([Role.PROVINCE, Role.CITY]),
+        )
+        .distinct()
+        .order_by(org.id)
+    )
+    return list(await session.scalars(query))
+
+
 @dataclass
 class _Kept:
     entries: dict[int, _Entry]
@@ -249,11 +270,16 @@ class RoutingHistory:
         self._recorded: dict[int, dict[int, tuple[int, PastDecision]]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._reading: dict[int, asyncio.Task[Decided]] = {}
+        self._warming: asyncio.Task[int] | None = None
 
     async def of(self, office_id: int, *, session: AsyncSession | None = None) -> Decided:
         """The office's decisions as kept; read first in the caller's `session` (a refresh beside the
         pickers reads in a session of its own: it outlives the caller)."""
         kept = self._kept.get(office_id)
+        if kept is None and (reading := self._reading.get(office_id)) is not None:
+            # Being read whole beside the pickers (`warm`): this picker waits for that read, not a second.
+            await asyncio.wait([reading])
+            kept = self._kept.get(office_id)
         if kept is None or office_id in self._stale:
             return await self._refresh(office_id, session)
         if self.clock() - kept.read_at >= self.ttl and office_id not in self._reading:
@@ -261,6 +287,40 @@ class RoutingHistory:
             self._reading[office_id] = task
             task.add_done_callback(lambda done: self._read_over(office_id, done))
         return kept.ready
+
+    async def warm(self) -> int:
+        """Read whole, one after another, the offices that route (`routing_offices`) this process has not
+        read yet; how many were read. A picker of an office being read waits for that read."""
+        async with self.sessions() as session:
+            offices = await routing_offices(session)
+        read = 0
+        for office_id in offices:
+            if office_id in self._kept or office_id in self._reading:
+                continue
+            task = asyncio.create_task(self._refresh(office_id))
+            self._reading[office_id] = task
+            task.add_done_callback(partial(self._read_over, office_id))
+            await asyncio.wait([task])
+            read += not task.cancelled() and task.exception() is None
+        return read
+
+    def start_warming(self) -> None:
+        """`warm` in the background (the bot's start-up does not wait for it)."""
+        if self._warming is None or self._warming.done():
+            self._warming = asyncio.create_task(self.warm())
+            self._warming.add_done_callback(_warmed)
+
+    async def warmed(self) -> None:
+        """Until `warm`, begun by `start_warming`, is over (tests that count what an update costs)."""
+        if self._warming is not None:
+            await asyncio.wait([self._warming])
+
+    async def stop_warming(self) -> None:
+        """Stop `warm` where it is, and wait for the read it began (a clean shutdown)."""
+        if self._warming is not None:
+            self._warming.cancel()
+            await asyncio.wait([self._warming])
+        await self.settled()
 
     async def settled(self) -> None:
         """Until the reads begun beside the pickers are over (tests, and a clean shutdown)."""
@@ -360,6 +420,16 @@ class RoutingHistory:
         """Read these offices whole next time."""
         for office_id in office_ids:
             self._kept.pop(office_id, None)
+
+
+def _warmed(task: asyncio.Task[int]) -> None:
+    if task.cancelled():
+        return
+    if task.exception() is not None:
+        # The pickers read each office at their first use instead, as without the warm-up.
+        log.warning("reading the offices' routing history at start failed", exc_info=task.exception())
+    else:
+        log.info("routing history of %d office(s) read at start", task.result())
 
 
 def _on_commit(session: AsyncSession, then: Callable[[], None]) -> None:

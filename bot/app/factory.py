@@ -124,6 +124,8 @@ def create_dispatcher(
         identity_retention_days=identity_retention_days,
     )
     dispatcher.startup.register(register_commands)
+    dispatcher.startup.register(warm_routing_history)
+    dispatcher.shutdown.register(stop_warming_routing_history)
     if services.processed is not None:
         # One database session per update (bot/updates/once.py), committed by OncePerUpdate.
         dispatcher.update.outer_middleware(UnitOfWork(services.directory.sessions))
@@ -142,6 +144,16 @@ def create_dispatcher(
     dispatcher.include_router(reporter_router())
     check_plain_filters_in_place(dispatcher)
     return dispatcher
+
+
+async def warm_routing_history(directory: Directory) -> None:
+    """The pickers' history of the offices that route, read in the background: the first picker of an
+    office in this process need not wait for its whole read, and start-up does not wait for any."""
+    directory.routing.start_warming()
+
+
+async def stop_warming_routing_history(directory: Directory) -> None:
+    await directory.routing.stop_warming()
 
 
 def _isolation_for(storage: BaseStorage) -> BaseEventIsolation:

@@ -3,7 +3,8 @@
 A relay carries everything the complainant would have had in the bot: the words, the result's photos and
 documents (sent first, as media the officer forwards or shows), and how to pass them on through the channel
 the complainant is reached by. The first one also tells them how to follow the complaint in Telegram
-themselves: /link with the tracking number and the last four digits of the phone on file.
+themselves: /link with the tracking number and the last four digits of the phone on file. A relay for the
+complainant of a duplicate (storage/duplicates.py) says it is news of the earlier complaint it follows.
 """
 
 from __future__ import annotations
@@ -95,6 +96,9 @@ def register_relays(delivery: NoticeContext) -> None:
         at_counter = card.complaint.channel == Channel.DIRECT
         how = how_to_pass_on(channel, contact, has_files, t, at_counter=at_counter)
         head = Html(t("relay.task", **common) + "\n" + how)
+        if earlier := entry.payload.get("earlier"):
+            # A duplicate's complainant: the news is the earlier complaint's, which the officer may not know.
+            head = Html(head + "\n" + t("relay.follows", number=common["number"], earlier=earlier))
         text = Html(head + "\n\n" + say)
         builder = InlineKeyboardBuilder()
         builder.button(

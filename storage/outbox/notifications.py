@@ -116,9 +116,12 @@ async def write_notifications(
     move: Move,
     actor: Actor,
     now: datetime,
+    event_id: int,
     pressed_card: CardCopy | None = None,
 ) -> tuple[int, ...]:
     """Add outbox rows for everyone this move concerns; returns the chat ids that get a new task or update.
+
+    `event_id` is the move's event: a relay is written once per event (`models.Relay`).
 
     `pressed_card` is the copy of the card the actor pressed: the bot edits that one itself as it answers
     the press, so it gets no "handled" row (the sender's same edit would only be refused as not modified,
@@ -162,7 +165,7 @@ async def write_notifications(
             )
             chats.append(reporter.telegram_id)
     if move.trigger in RELAYED_MILESTONES and reporter.telegram_id is None:
-        chats.extend(await _relay_to_recording_officer(session, complaint, common, now))
+        chats.extend(await relay_to_recording_officer(session, complaint, common, now, event_id=event_id))
     return tuple(chats)
 
 
@@ -193,10 +196,19 @@ async def _reporter_milestone(
     return {"moved": True} if before and move.trigger != T.ACCEPT else {}
 
 
-async def _relay_to_recording_officer(
-    session: AsyncSession, complaint: models.Complaint, common: dict[str, Any], now: datetime
+async def relay_to_recording_officer(
+    session: AsyncSession,
+    complaint: models.Complaint,
+    common: dict[str, Any],
+    now: datetime,
+    *,
+    event_id: int,
 ) -> list[int]:
-    """The complainant is not on Telegram: the officer who recorded the complaint tells them instead."""
+    """The complainant is not on Telegram: the officer who recorded the complaint tells them instead.
+
+    `event_id` is the step that caused it: the complaint's own, or the earlier complaint's that a duplicate
+    follows (several of those may share the duplicate's version); a relay is written once per event.
+    """
     if complaint.recorded_by_admin_id is None:
         return []
     officer = await session.get(models.Admin, complaint.recorded_by_admin_id)
@@ -213,6 +225,7 @@ async def _relay_to_recording_officer(
     relay = models.Relay(
         complaint_id=complaint.id,
         complaint_version=complaint.version,
+        event_id=event_id,
         officer_admin_id=officer.id,
         trigger=common["trigger"],
         created_at=now,
@@ -224,7 +237,13 @@ async def _relay_to_recording_officer(
     if in_person:
         return []
     add_notice(
-        session, complaint, NoticeKind.RELAY, officer.telegram_id, {**common, "relay_id": relay.id}, now
+        session,
+        complaint,
+        NoticeKind.RELAY,
+        officer.telegram_id,
+        {**common, "relay_id": relay.id},
+        now,
+        key_suffix=f"event:{event_id}",
     )
     return [officer.telegram_id]
 

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app.factory import create_bot, create_dispatcher, create_fsm, create_services
+from bot.app.factory import Services, create_bot, create_dispatcher, create_fsm, create_services
 from bot.app.runner import WebhookServer, start_webhook
 from bot.app.settings import Mode, Settings
 from bot.dev.local_api import LocalBotApi, RateLimits, ServerConfig
@@ -117,6 +117,7 @@ class RunningBot:
     redis_url: str | None = None
     settings: Settings = field(init=False)
     notifier: Notifier | None = field(default=None, init=False)
+    services: Services = field(init=False)  # the running bot's, as of its last start
     _stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -136,6 +137,7 @@ class RunningBot:
 
     async def start(self) -> None:
         services = create_services(self.engine, WorkingCalendar(), clock=self.world.clock)
+        self.services = services
         if self.redis_url:
             storage, isolation = create_fsm(self.settings, self.engine)
             self._stop.append(storage.close)

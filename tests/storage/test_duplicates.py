@@ -1,5 +1,6 @@
 """Similar complaints and duplicates, on SQLite and PostgreSQL: candidates found by their stored words, a
-duplicate linked, followed, given the earlier one's result, rated separately, unlinked; reports apart."""
+duplicate linked, followed, given the earlier one's result, rated separately, unlinked; reports apart; a
+duplicate's complainant off Telegram relayed the earlier one's steps by the officer."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.ui.cards import render_card
 from bot.ui.texts import texts_for
 from storage import models
 from storage.duplicates import LINK, UNLINK
+from storage.outbox.notifications import NoticeKind, relay_to_recording_officer
+from storage.relays import Relays, save_offline_reporter
 from storage.reports.figures import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for, give_duty_words
 from workflow.calendar import WorkingCalendar
+from workflow.channels import Channel
 from workflow.definitions import S, T
 from workflow.errors import NotPermitted, StaleVersion
 
@@ -324,3 +329,98 @@ async def test_the_card_lists_similar_ones_and_a_duplicate_says_whom_it_follows(
     assert earlier is not None
     text, _ = render_card(earlier, viewer=city, t=t, calendar=WorkingCalendar(), now=world.clock())
     assert t("admin.card.joined", numbers=second.tracking_number) in text
+
+
+async def test_a_duplicate_off_telegram_is_relayed_the_earlier_ones_steps_once_each(world: World) -> None:
+    first = await to_city(world, await file(world, SERUNI))
+    caller = await save_offline_reporter(
+        world.complaints.sessions,
+        identity=world.reporter_identity_of_other(),
+        contact="+6281234567777",
+        contact_channel=Channel.TELEPHONE,
+    )
+    recorded = await world.complaints.submit(
+        draft_for(caller, channel=Channel.TELEPHONE, event_date=date(2026, 11, 20), **SERUNI_AGAIN),
+        world.actor("officer"),
+    )
+    second = await to_city(world, recorded)
+    linked = await world.complaints.link_duplicate(
+        second.id, first.id, world.actor("city"), seen_version=second.version
+    )
+    complaint = first
+    for seat, trigger, args in [
+        ("city", T.FORWARD, {"target_org_id": world.orgs["PKL-DPUPR"].id}),
+        ("opd", T.ACCEPT, {}),
+        ("opd", T.SUBMIT_RESULT, {"result": "Empat lampu diganti 27/11."}),
+        ("city", T.CONFIRM_RESULT, {}),
+        ("province", T.APPROVE, {}),
+    ]:
+        complaint = (
+            await world.complaints.fire(
+                complaint.id, world.actor(seat), trigger, seen_version=complaint.version, **args
+            )
+        ).complaint
+    officer = world.admins["officer"]
+    async with world.complaints.sessions() as session:
+        relays = list(
+            await session.scalars(
+                select(models.Relay).where(models.Relay.complaint_id == second.id).order_by(models.Relay.id)
+            )
+        )
+        events = {
+            row.id: (row.complaint_id, row.trigger)
+            for row in await session.scalars(select(models.ComplaintEvent))
+        }
+        outbox = list(
+            await session.scalars(
+                select(models.OutboxMessage)
+                .where(
+                    models.OutboxMessage.complaint_id == second.id,
+                    models.OutboxMessage.kind == NoticeKind.RELAY,
+                )
+                .order_by(models.OutboxMessage.id)
+            )
+        )
+    # Its own filing, then what a complainant off Telegram is relayed of the earlier one: the forward and the
+    # acceptance (both at the duplicate's version when it was linked), then the result, its own step.
+    assert [relay.trigger for relay in relays] == [T.SUBMIT, T.FORWARD, T.ACCEPT, T.APPROVE]
+    assert [relay.complaint_version for relay in relays[1:3]] == [linked.version, linked.version]
+    assert [events[relay.event_id] for relay in relays] == [
+        (second.id, T.SUBMIT),
+        (first.id, T.FORWARD),
+        (first.id, T.ACCEPT),
+        (second.id, T.APPROVE),
+    ]
+    assert [(row.chat_id, row.payload["relay_id"]) for row in outbox] == [
+        (officer.telegram_id, relay.id) for relay in relays
+    ]
+    assert [row.payload.get("earlier") for row in outbox] == [None] + [first.tracking_number] * 3
+    assert outbox[1].payload["org_id"] == world.orgs["PKL-DPUPR"].id
+
+    # The same step of the earlier complaint again (a replayed update) cannot relay it twice.
+    forward_event = relays[1].event_id
+
+    async def relay_the_forward_again() -> None:
+        async with world.complaints.sessions.begin() as session:
+            dup_row = await session.get(models.Complaint, second.id)
+            assert dup_row is not None
+            await relay_to_recording_officer(
+                session,
+                dup_row,
+                {"trigger": T.FORWARD, "earlier": first.tracking_number},
+                world.clock(),
+                event_id=forward_event,
+            )
+
+    with pytest.raises(IntegrityError):
+        await relay_the_forward_again()
+    async with world.complaints.sessions() as session:
+        again = await session.scalars(select(models.Relay.id).where(models.Relay.event_id == forward_event))
+        assert list(again) == [relays[1].id]
+
+    # Passing the result on acknowledges the duplicate for its complainant, as for a complaint of their own.
+    delivered = await Relays(world.complaints.sessions, world.complaints).deliver(relays[-1].id, officer)
+    assert delivered.first_time
+    dup = await world.complaints.get(second.id)
+    assert dup is not None
+    assert (delivered.closed, dup.state) == (True, S.CLOSED)

@@ -554,6 +554,10 @@ TEXTS: dict[str, str] = {
     "link.done": "Complaint <b>{number}</b> ({subject}) is now linked: you will receive its updates here.",
     "relay.task": "📞 <b>Tell {name}</b> at <b>{contact}</b> via {channel} (complaint {number}):",
     "relay.result": "The follow-up result of your complaint {number}:\n{result}",
+    "relay.follows": (
+        "🔗 Complaint {number} was merged into the earlier complaint {earlier} about the same problem: "
+        "this is news of {earlier}, for the complainant of {number}."
+    ),
     "relay.btn.delivered": "✅ Delivered",
     "relay.thanks": "Marked as delivered.",
     "relay.closed": "Delivered; the complaint is closed.",

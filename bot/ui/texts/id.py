@@ -576,6 +576,10 @@ TEXTS: dict[str, str] = {
     "link.done": "Laporan <b>{number}</b> ({subject}) sudah ditautkan: kabarnya Anda terima di sini.",
     "relay.task": "📞 <b>Sampaikan kepada {name}</b> di <b>{contact}</b> via {channel} (laporan {number}):",
     "relay.result": "Hasil tindak lanjut laporan Anda {number}:\n{result}",
+    "relay.follows": (
+        "🔗 Laporan {number} digabung dengan laporan sebelumnya {earlier} tentang masalah yang sama: "
+        "kabar ini perkembangan laporan {earlier}, untuk pelapor {number}."
+    ),
     "relay.btn.delivered": "✅ Sudah disampaikan",
     "relay.thanks": "Ditandai sudah disampaikan.",
     "relay.closed": "Sudah disampaikan; laporan ditutup.",
