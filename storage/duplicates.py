@@ -414,7 +414,7 @@ async def unlink(
     holder = workflow_for(row.kind).holder(row.state)
     if holder in ROLE_ORG_KIND and row.current_org_id is not None:
         for admin in await active_admins(session, row.current_org_id, holder):
-            add_notice(session, row, NoticeKind.TASK, admin.telegram_id, common, now)
+            await add_notice(session, row, NoticeKind.TASK, admin.telegram_id, common, now)
     await _tell_reporter(session, row, common, now)
     return row
 
@@ -582,7 +582,7 @@ async def _tell_reporter(
 ) -> None:
     reporter = await session.get(models.Reporter, row.reporter_id)
     if reporter is not None and reporter.telegram_id is not None:
-        add_notice(
+        await add_notice(
             session,
             row,
             NoticeKind.REPORTER_UPDATE,
