@@ -423,7 +423,7 @@ async def unlink(
     holder = workflow_for(row.kind).holder(row.state)
     if holder in ROLE_ORG_KIND and row.current_org_id is not None:
         for admin in await active_admins(session, row.current_org_id, holder):
-            add_notice(session, row, NoticeKind.TASK, admin.telegram_id, common, now)
+            await add_notice(session, row, NoticeKind.TASK, admin.telegram_id, common, now)
     await _tell_reporter(session, row, common, now)
     return row
 
@@ -600,7 +600,7 @@ async def _tell_reporter(
     if reporter is None:
         return
     if reporter.telegram_id is not None:
-        add_notice(
+        await add_notice(
             session,
             row,
             NoticeKind.REPORTER_UPDATE,

@@ -190,7 +190,7 @@ class Poller:
                 await asyncio.wait({stopping}, timeout=delay)
                 continue
             backoff.reset()
-            for update in updates:
+            for update, _ in updates:
                 if update.update_id in new:
                     self._start(update, data, None if processed is None else Inbox.NEW)
             if next_offset is not None:
@@ -199,10 +199,11 @@ class Poller:
 
     async def _read(
         self, raw: list[dict[str, Any]], processed: ProcessedUpdates | None
-    ) -> tuple[list[Update], int | None]:
-        """The updates of a getUpdates answer up to the first unreadable one, and the offset to ask for next:
-        that update's, to ask for it again, until it has failed `POISON_AFTER` times and is set aside."""
-        updates: list[Update] = []
+    ) -> tuple[list[tuple[Update, dict[str, Any]]], int | None]:
+        """The updates of a getUpdates answer up to the first unreadable one, each with its JSON as Telegram
+        sent it, and the offset to ask for next: that update's, to ask for it again, until it has failed
+        `POISON_AFTER` times and is set aside."""
+        updates: list[tuple[Update, dict[str, Any]]] = []
         next_offset: int | None = None
         for payload in raw:
             number = payload.get("update_id")
@@ -227,20 +228,20 @@ class Poller:
                     )
                 next_offset = number + 1
                 continue
-            updates.append(update)
+            updates.append((update, payload))
             next_offset = update.update_id + 1
         return updates, next_offset
 
-    async def _store(self, updates: list[Update], processed: ProcessedUpdates | None) -> set[int]:
-        """Store the batch in the inbox; returns the ids of the updates stored now (the rest were before)."""
+    async def _store(
+        self, updates: list[tuple[Update, dict[str, Any]]], processed: ProcessedUpdates | None
+    ) -> set[int]:
+        """Store the batch in the inbox, each update as the JSON Telegram sent (it has just been read, so it
+        reads again on a replay; dumping the model back to JSON cost a pass of pydantic per update); returns
+        the ids of the updates stored now (the rest were before)."""
         if processed is None:
-            return {update.update_id for update in updates}
+            return {update.update_id for update, _ in updates}
         return await processed.store(
-            self.bot.id,
-            [
-                (update.update_id, update.model_dump(mode="json", by_alias=True, exclude_none=True))
-                for update in updates
-            ],
+            self.bot.id, [(update.update_id, payload) for update, payload in updates]
         )
 
     async def _until_room(self, stopping: asyncio.Future[Any]) -> bool:

@@ -14,11 +14,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import models
 from storage.directory import active_admins
+from storage.models import table_of
+from storage.unit_of_work import connection_of
 from workflow.actors import ROLE_ORG_KIND, Actor, Role
 from workflow.channels import FIRST_STEPS, told_at_recording
 from workflow.definitions import ST, ComplaintKind, T
@@ -111,8 +113,8 @@ def watching_notices() -> Iterator[NoticeWatch]:
 async def write_notifications(
     session: AsyncSession,
     *,
-    complaint: models.Complaint,
-    reporter: models.Reporter,
+    complaint: Any,
+    reporter: Any,
     move: Move,
     actor: Actor,
     now: datetime,
@@ -122,11 +124,12 @@ async def write_notifications(
     """Add outbox rows for everyone this move concerns; returns the chat ids that get a new task or update.
 
     `event_id` is the move's event: a relay is written once per event (`models.Relay`).
-
+    `complaint` and `reporter` are their rows (a model or a Core row: only their columns are read).
     `pressed_card` is the copy of the card the actor pressed: the bot edits that one itself as it answers
     the press, so it gets no "handled" row (the sender's same edit would only be refused as not modified,
     and spend the actor's per-chat rate).
     """
+    connection = await connection_of(session)
     common = {
         "trigger": move.trigger,
         "state": move.dest,
@@ -136,7 +139,7 @@ async def write_notifications(
         "actor_admin_id": actor.admin_id,
         "at": now.isoformat(),
     }
-    await retire_card_copies(session, complaint, move.after.version - 1, common, now, pressed_card)
+    notices = await _retired_copies(connection, complaint, move.after.version - 1, common, now, pressed_card)
     # An admin who pressed a card has its toast and the card itself, edited to say what was done: a third
     # message saying it again only pushes the next live card up. Moves made without a card (an officer's
     # typed answer, a relay) still get their confirmation; an officer's recording is confirmed by the bot's
@@ -147,30 +150,36 @@ async def write_notifications(
         and pressed_card is None
         and move.trigger not in FIRST_STEPS
     ):
-        acting = await session.get(models.Admin, actor.admin_id)
+        acting = (await connection.execute(_ADMIN_BY_ID, {"admin_id": actor.admin_id})).first()
         if acting is not None:
-            add_notice(session, complaint, NoticeKind.ACTION_DONE, acting.telegram_id, common, now)
+            notices.append(notice_row(complaint, NoticeKind.ACTION_DONE, acting.telegram_id, common, now))
     chats: list[int] = []
     if move.holder in ROLE_ORG_KIND and complaint.current_org_id is not None:
         for admin in await active_admins(session, complaint.current_org_id, move.holder):
-            add_notice(session, complaint, NoticeKind.TASK, admin.telegram_id, common, now)
+            notices.append(notice_row(complaint, NoticeKind.TASK, admin.telegram_id, common, now))
             chats.append(admin.telegram_id)
     # A reporter who acted themselves (filed it) has just seen the bot's answer in their chat.
     reporter_acted = actor.role is Role.REPORTER and actor.reporter_id == reporter.id
     if move.trigger in REPORTER_MILESTONES and reporter.telegram_id is not None and not reporter_acted:
-        milestone = await _reporter_milestone(session, complaint, move)
+        milestone = await _reporter_milestone(connection, complaint, move)
         if milestone is not None:
-            add_notice(
-                session, complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common | milestone, now
+            notices.append(
+                notice_row(
+                    complaint, NoticeKind.REPORTER_UPDATE, reporter.telegram_id, common | milestone, now
+                )
             )
             chats.append(reporter.telegram_id)
     if move.trigger in RELAYED_MILESTONES and reporter.telegram_id is None:
-        chats.extend(await relay_to_recording_officer(session, complaint, common, now, event_id=event_id))
+        relay = await _relay_row(session, connection, complaint, common, now, event_id=event_id)
+        if relay is not None:
+            notices.append(relay)
+            chats.append(relay["chat_id"])
+    await _insert(connection, notices)
     return tuple(chats)
 
 
 async def _reporter_milestone(
-    session: AsyncSession, complaint: models.Complaint, move: Move
+    connection: AsyncConnection, complaint: Any, move: Move
 ) -> dict[str, Any] | None:
     """What the reporter's row adds to the move's details; None when they heard of this milestone already.
 
@@ -179,78 +188,91 @@ async def _reporter_milestone(
     """
     if complaint.kind != ComplaintKind.LAPORGUB:
         return {}
-    event = models.ComplaintEvent
-    earlier = select(event).where(
-        event.complaint_id == complaint.id, event.trigger == move.trigger, event.version < complaint.version
-    )
+    earlier = {"complaint_id": complaint.id, "trigger": move.trigger, "version": complaint.version}
     if move.trigger == T.SUBMIT_RESULT:
-        told = await session.scalar(earlier.with_only_columns(event.id).limit(1))
+        told = (await connection.execute(_EARLIER_EVENT, earlier)).first()
         return None if told is not None else {}
     column = _ONCE_PER_ORG.get(T(move.trigger))
     if column is None:
         return {}
     current = complaint.current_org_id  # where it went (dispose, forward), or who took it up (accept)
-    before = set((await session.scalars(earlier.with_only_columns(getattr(event, column)))).all())
+    before = set((await connection.execute(_EARLIER_ORGS[column], earlier)).scalars())
     if current in before:
         return None
     return {"moved": True} if before and move.trigger != T.ACCEPT else {}
 
 
 async def relay_to_recording_officer(
-    session: AsyncSession,
-    complaint: models.Complaint,
-    common: dict[str, Any],
-    now: datetime,
-    *,
-    event_id: int,
+    session: AsyncSession, complaint: Any, common: dict[str, Any], now: datetime, *, event_id: int
 ) -> list[int]:
-    """The complainant is not on Telegram: the officer who recorded the complaint tells them instead.
+    """The complainant is not on Telegram: the officer who recorded the complaint tells them instead; the
+    chat told (none when there is no one to tell or they told them in person).
 
     `event_id` is the step that caused it: the complaint's own, or the earlier complaint's that a duplicate
     follows (several of those may share the duplicate's version); a relay is written once per event.
     """
+    connection = await connection_of(session)
+    relay = await _relay_row(session, connection, complaint, common, now, event_id=event_id)
+    if relay is None:
+        return []
+    await _insert(connection, [relay])
+    return [relay["chat_id"]]
+
+
+async def _relay_row(
+    session: AsyncSession,
+    connection: AsyncConnection,
+    complaint: Any,
+    common: dict[str, Any],
+    now: datetime,
+    *,
+    event_id: int,
+) -> dict[str, Any] | None:
+    """The relay of `relay_to_recording_officer`, written, and the row of its officer's notice (None when
+    there is no one to tell or they told them in person)."""
     if complaint.recorded_by_admin_id is None:
-        return []
-    officer = await session.get(models.Admin, complaint.recorded_by_admin_id)
+        return None
+    officer = (await connection.execute(_ADMIN_BY_ID, {"admin_id": complaint.recorded_by_admin_id})).first()
     if officer is None:
-        return []
+        return None
+    officer_id, officer_chat = officer.id, officer.telegram_id
     if not officer.active:
         # The recorder left: any active officer of the office takes the relay over.
         others = await active_admins(session, officer.org_id, Role.OFFICER)
         if not others:
-            return []
-        officer = await session.get(models.Admin, others[0].id)
-        assert officer is not None
+            return None
+        officer_id, officer_chat = others[0].id, others[0].telegram_id
     in_person = told_at_recording(complaint.channel, common["trigger"])
-    relay = models.Relay(
-        complaint_id=complaint.id,
-        complaint_version=complaint.version,
-        event_id=event_id,
-        officer_admin_id=officer.id,
-        trigger=common["trigger"],
-        created_at=now,
-        delivered_at=now if in_person else None,
-        delivered_by_admin_id=officer.id if in_person else None,
-    )
-    session.add(relay)
-    await session.flush()
+    relay_id = (
+        await connection.execute(
+            _INSERT_RELAY,
+            {
+                "complaint_id": complaint.id,
+                "complaint_version": complaint.version,
+                "event_id": event_id,
+                "officer_admin_id": officer_id,
+                "trigger": common["trigger"],
+                "created_at": now,
+                "delivered_at": now if in_person else None,
+                "delivered_by_admin_id": officer_id if in_person else None,
+            },
+        )
+    ).scalar_one()
     if in_person:
-        return []
-    add_notice(
-        session,
+        return None
+    return notice_row(
         complaint,
         NoticeKind.RELAY,
-        officer.telegram_id,
-        {**common, "relay_id": relay.id},
+        officer_chat,
+        {**common, "relay_id": relay_id},
         now,
         key_suffix=f"event:{event_id}",
     )
-    return [officer.telegram_id]
 
 
 async def retire_card_copies(
     session: AsyncSession,
-    complaint: models.Complaint,
+    complaint: Any,
     shown_version: int,
     common: dict[str, Any],
     now: datetime,
@@ -258,40 +280,73 @@ async def retire_card_copies(
 ) -> None:
     """Every copy of the card shown at `shown_version` gets edited, so no one acts on it twice; all but the
     copy the actor pressed, which the bot is editing already."""
-    copies = await session.scalars(
-        select(models.OutboxMessage).where(
-            models.OutboxMessage.complaint_id == complaint.id,
-            models.OutboxMessage.complaint_version == shown_version,
-            models.OutboxMessage.kind == NoticeKind.TASK,
-        )
+    connection = await connection_of(session)
+    await _insert(
+        connection, await _retired_copies(connection, complaint, shown_version, common, now, pressed_card)
     )
-    for copy in copies:
-        if _is_pressed(copy, pressed_card):
-            continue
-        add_notice(
-            session,
+
+
+async def _retired_copies(
+    connection: AsyncConnection,
+    complaint: Any,
+    shown_version: int,
+    common: dict[str, Any],
+    now: datetime,
+    pressed_card: CardCopy | None,
+) -> list[dict[str, Any]]:
+    copies = await connection.execute(
+        _TASK_COPIES, {"complaint_id": complaint.id, "complaint_version": shown_version}
+    )
+    return [
+        notice_row(
             complaint,
             NoticeKind.CARD_HANDLED,
-            copy.chat_id,
-            {**common, "card_row_id": copy.id},
+            copy_id,
+            {**common, "card_row_id": row_id},
             now,
-            key_suffix=str(copy.id),
+            key_suffix=str(row_id),
         )
+        for row_id, copy_id, message_id in copies
+        if not _is_pressed(copy_id, message_id, pressed_card)
+    ]
 
 
-def _is_pressed(copy: models.OutboxMessage, pressed_card: CardCopy | None) -> bool:
+def _is_pressed(chat_id: int, message_id: int | None, pressed_card: CardCopy | None) -> bool:
     # A copy whose message id is not recorded yet (pressed before its sender wrote the id down) cannot be
     # told apart from the others: it keeps its row, and the sender's edit is merely redundant.
     return (
         pressed_card is not None
-        and copy.telegram_message_id is not None
-        and (copy.chat_id, copy.telegram_message_id) == (pressed_card.chat_id, pressed_card.message_id)
+        and message_id is not None
+        and (chat_id, message_id) == (pressed_card.chat_id, pressed_card.message_id)
     )
 
 
-def add_notice(
+def notice_row(
+    complaint: Any,
+    kind: NoticeKind,
+    chat_id: int,
+    details: dict[str, Any],
+    now: datetime,
+    *,
+    key_suffix: str = "",
+) -> dict[str, Any]:
+    """The outbox row of a notice about `complaint` (counted by `watching_notices`), for `_insert`."""
+    if (watch := _watch.get()) is not None:
+        watch.added += 1
+    return {
+        "chat_id": chat_id,
+        "kind": kind,
+        "complaint_id": complaint.id,
+        "complaint_version": complaint.version,
+        "payload": {"complaint_id": complaint.id, "tracking_number": complaint.tracking_number, **details},
+        "next_attempt_at": now,
+        "dedupe_key": f"{kind}:{complaint.id}:{complaint.version}:{chat_id}:{key_suffix}",
+    }
+
+
+async def add_notice(
     session: AsyncSession,
-    complaint: models.Complaint,
+    complaint: Any,
     kind: NoticeKind,
     chat_id: int,
     details: dict[str, Any],
@@ -299,19 +354,16 @@ def add_notice(
     *,
     key_suffix: str = "",
 ) -> None:
-    if (watch := _watch.get()) is not None:
-        watch.added += 1
-    session.add(
-        models.OutboxMessage(
-            chat_id=chat_id,
-            kind=kind,
-            complaint_id=complaint.id,
-            complaint_version=complaint.version,
-            payload={"complaint_id": complaint.id, "tracking_number": complaint.tracking_number, **details},
-            next_attempt_at=now,
-            dedupe_key=f"{kind}:{complaint.id}:{complaint.version}:{chat_id}:{key_suffix}",
-        )
+    await _insert(
+        await connection_of(session),
+        [notice_row(complaint, kind, chat_id, details, now, key_suffix=key_suffix)],
     )
+
+
+async def _insert(connection: AsyncConnection, notices: list[dict[str, Any]]) -> None:
+    """The rows in one executemany, in their order (their ids follow it: a chat's notices are sent by id)."""
+    if notices:
+        await connection.execute(_INSERT_NOTICE, notices)
 
 
 def add_chat_notice(
@@ -337,7 +389,7 @@ def add_chat_notice(
 
 
 async def alert_reporter_unreachable(
-    session: AsyncSession, *, complaint: models.Complaint, failed_row_id: int, error: str, now: datetime
+    session: AsyncSession, *, complaint: Any, failed_row_id: int, error: str, now: datetime
 ) -> tuple[int, ...]:
     """The reporter cannot be messaged (they blocked the bot): the city's admins must reach them otherwise."""
     org_id, role = (
@@ -349,9 +401,8 @@ async def alert_reporter_unreachable(
         return ()
     admins = await active_admins(session, org_id, role)
     details = {"failed_row_id": failed_row_id, "error": error}
-    for admin in admins:
-        add_notice(
-            session,
+    notices = [
+        notice_row(
             complaint,
             NoticeKind.REPORTER_UNREACHABLE,
             admin.telegram_id,
@@ -359,4 +410,32 @@ async def alert_reporter_unreachable(
             now,
             key_suffix=str(failed_row_id),
         )
+        for admin in admins
+    ]
+    await _insert(await connection_of(session), notices)
     return tuple(admin.telegram_id for admin in admins)
+
+
+# The statements of a move's notices, built once (building one costs more CPU than running it).
+_OUTBOX, _ADMINS, _EVENTS = (
+    table_of(models.OutboxMessage),
+    table_of(models.Admin),
+    table_of(models.ComplaintEvent),
+)
+_INSERT_NOTICE = insert(_OUTBOX)
+_INSERT_RELAY = insert(table_of(models.Relay)).returning(table_of(models.Relay).c.id)
+_TASK_COPIES = select(_OUTBOX.c.id, _OUTBOX.c.chat_id, _OUTBOX.c.telegram_message_id).where(
+    _OUTBOX.c.complaint_id == bindparam("complaint_id"),
+    _OUTBOX.c.complaint_version == bindparam("complaint_version"),
+    _OUTBOX.c.kind == NoticeKind.TASK,
+)
+_ADMIN_BY_ID = select(_ADMINS.c.id, _ADMINS.c.telegram_id, _ADMINS.c.org_id, _ADMINS.c.active).where(
+    _ADMINS.c.id == bindparam("admin_id")
+)
+_EARLIER = (
+    _EVENTS.c.complaint_id == bindparam("complaint_id"),
+    _EVENTS.c.trigger == bindparam("trigger"),
+    _EVENTS.c.version < bindparam("version"),
+)
+_EARLIER_EVENT = select(_EVENTS.c.id).where(*_EARLIER).limit(1)
+_EARLIER_ORGS = {column: select(_EVENTS.c[column]).where(*_EARLIER) for column in set(_ONCE_PER_ORG.values())}
