@@ -268,8 +268,9 @@ class Delivery:
             return None
         return await render(entry, card)
 
-    async def undeliverable(self, entry: OutboxEntry, error: str) -> None:
-        """The sender gave up on a row: a reporter who blocked the bot must still get their outcome."""
+    async def undeliverable(self, entry: OutboxEntry, error: str, session: AsyncSession) -> None:
+        """The sender gave up on a row: a reporter who blocked the bot must still get their outcome (the
+        city's admins alerted in `session`, the transaction that records the refusal)."""
         blocked = error.startswith("TelegramForbiddenError")
         if (
             entry.kind == NoticeKind.REPORTER_UPDATE
@@ -277,7 +278,9 @@ class Delivery:
             and blocked
             and entry.complaint_id is not None
         ):
-            alerted = await self.complaints.reporter_unreachable(entry.complaint_id, entry.id, error)
+            alerted = await self.complaints.reporter_unreachable(
+                entry.complaint_id, entry.id, error, session=session
+            )
             log.warning(
                 "complaint %s: reporter unreachable; %d city admins alerted", entry.complaint_id, len(alerted)
             )

@@ -29,6 +29,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.outbox.claims import Outbox, OutboxEntry, Prepare, Sent
 
@@ -36,7 +37,8 @@ logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 Deliver = Callable[[OutboxEntry], Awaitable[int | None]]
-OnUndeliverable = Callable[[OutboxEntry, str], Awaitable[None]]
+# Told of a row given up on, in the transaction that records it (so the two commit together).
+OnUndeliverable = Callable[[OutboxEntry, str, AsyncSession], Awaitable[None]]
 
 
 class Gate(Protocol):
@@ -364,9 +366,9 @@ class OutboxSender:
 
     async def _give_up(self, entry: OutboxEntry, error: str) -> None:
         logger.warning("outbox row %s (%s) undeliverable: %s", entry.id, entry.kind, error)
-        failed = await _unbroken(self.outbox.mark_failed(entry.id, self.sender_id, error))
-        if failed and self.on_undeliverable:
-            await self.on_undeliverable(entry, error)
+        tell = self.on_undeliverable
+        then = partial(tell, entry, error) if tell is not None else None
+        await _unbroken(self.outbox.mark_failed(entry.id, self.sender_id, error, then=then))
 
     def _backoff(self, entry: OutboxEntry) -> timedelta:
         base = min(self.settings.backoff_base_seconds * 2**entry.attempts, self.settings.backoff_max_seconds)

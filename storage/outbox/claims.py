@@ -160,10 +160,20 @@ class Outbox:
             attempts=models.OutboxMessage.attempts + 1,
         )
 
-    async def mark_failed(self, entry_id: int, sender_id: str, error: str) -> bool:
+    async def mark_failed(
+        self,
+        entry_id: int,
+        sender_id: str,
+        error: str,
+        then: Callable[[AsyncSession], Awaitable[None]] | None = None,
+    ) -> bool:
+        """Record a refusal; `then` runs in the same transaction once it is recorded (what the refusal
+        leads to, such as alerting the city that a reporter blocked the bot, is committed with it or not
+        at all: a kill in between would otherwise leave the refusal recorded and nobody told)."""
         return await self._settle(
             entry_id,
             sender_id,
+            then=then,
             status=OutboxStatus.FAILED,
             last_error=error[:2000],
             attempts=models.OutboxMessage.attempts + 1,
@@ -178,7 +188,14 @@ class Outbox:
             attempts=models.OutboxMessage.attempts + 1,
         )
 
-    async def _settle(self, entry_id: int, sender_id: str, **values: Any) -> bool:
+    async def _settle(
+        self,
+        entry_id: int,
+        sender_id: str,
+        *,
+        then: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        **values: Any,
+    ) -> bool:
         row = models.OutboxMessage
         async with self.sessions.begin() as session:
             result = await session.execute(
@@ -187,7 +204,10 @@ class Outbox:
                 .values(claimed_by=None, claimed_until=None, **values)
                 .execution_options(synchronize_session=False)
             )
-            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+            settled = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+            if settled and then is not None:
+                await then(session)
+            return settled
 
     async def delivered_message_id(self, entry_id: int) -> int | None:
         async with self.sessions() as session:

@@ -10,7 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.dev.local_api import LocalBotApi, RateLimits, ServerConfig
 from bot.notices.sender import Deliver, OutboxSender, RateGate, SenderSettings
@@ -111,7 +111,7 @@ async def test_refusals_are_recorded_and_reported_not_retried(
     await local_api.user(CHATS[0]).block()
     undeliverable: list[tuple[int, str]] = []
 
-    async def tell(entry: OutboxEntry, error: str) -> None:
+    async def tell(entry: OutboxEntry, error: str, _session: AsyncSession) -> None:
         undeliverable.append((entry.chat_id, error))
 
     sender = OutboxSender(outbox, deliver_with(bot), gate=gate(), settings=FAST, on_undeliverable=tell)
@@ -120,6 +120,45 @@ async def test_refusals_are_recorded_and_reported_not_retried(
     assert "blocked" in undeliverable[0][1]
     assert len(local_api.requests("sendMessage", chat_id=CHATS[0])) == PER_CHAT  # one try each
     assert texts_received(local_api, CHATS[1]) == [f"pesan {n} untuk {CHATS[1]}" for n in range(PER_CHAT)]
+
+
+async def test_what_a_refusal_leads_to_commits_with_it_or_not_at_all(clean_engine: AsyncEngine) -> None:
+    outbox = await fill_outbox(clean_engine)
+    entry = (await outbox.claim("sender-a", limit=1))[0]
+
+    async def fails(_session: AsyncSession) -> None:
+        raise RuntimeError("the alert could not be written")
+
+    with pytest.raises(RuntimeError):
+        await outbox.mark_failed(entry.id, "sender-a", "TelegramForbiddenError: blocked", then=fails)
+    sessions = session_factory(clean_engine)
+    async with sessions() as session:
+        row = await session.get(models.OutboxMessage, entry.id)
+        assert row is not None
+        # Not recorded: still the sender's, to be tried again, and its alert with it.
+        assert (row.status, row.claimed_by) == (OutboxStatus.PENDING, "sender-a")
+
+    async def alerts(session: AsyncSession) -> None:
+        session.add(
+            models.OutboxMessage(
+                chat_id=CHATS[1],
+                kind="test",
+                payload={"text": "pelapor tidak dapat dihubungi"},
+                next_attempt_at=models.utcnow(),
+                dedupe_key="alert",
+            )
+        )
+
+    assert await outbox.mark_failed(entry.id, "sender-a", "TelegramForbiddenError: blocked", then=alerts)
+    async with sessions() as session:
+        row = await session.get(models.OutboxMessage, entry.id)
+        assert row is not None
+        assert row.status == OutboxStatus.FAILED
+        alert = await session.scalar(
+            select(models.OutboxMessage).where(models.OutboxMessage.dedupe_key == "alert")
+        )
+        assert alert is not None
+        assert alert.status == OutboxStatus.PENDING
 
 
 async def test_a_killed_sender_loses_nothing_and_doubles_only_what_was_in_flight(
