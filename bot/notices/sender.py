@@ -245,7 +245,15 @@ class OutboxSender:
             logger.warning("outbox row %s was no longer this sender's when recorded as sent", lost)
         self._due_at = None if claim.due_in is None else claimed_at + claim.due_in.total_seconds()
         started = []
+        unrecorded = {item.entry_id for item in self._sent}
         for entry in claim.entries:
+            if entry.id in unrecorded:
+                # Sent while this claim ran, its lease ran out meanwhile (a clock moved on): it is recorded
+                # as sent with the next claim (the row is leased to this sender again); not sent twice.
+                logger.warning(
+                    "outbox row %s outlived its lease before it was recorded; not sent twice", entry.id
+                )
+                continue
             if entry.id in self._in_flight:
                 # Its lease ran out while it was in flight and this claim renewed it: the task in flight
                 # still settles it (the row is leased to this sender); a second send would double it.

@@ -147,3 +147,37 @@ async def test_a_cancelled_sender_stops_even_when_the_driver_swallows_the_cancel
     outbox.released.set()
     assert done, "the sender went on after it was cancelled"
     assert task.cancelled()
+
+
+async def test_a_row_sent_while_a_claim_runs_and_leased_again_is_not_sent_twice() -> None:
+    """A row answered for by Telegram during a claim waits for the next claim to be recorded; if that claim
+    leases it again meanwhile (its lease ran out: a clock moved on), it is not sent a second time."""
+    go, sends = asyncio.Event(), []
+
+    async def slow_deliver(entry: OutboxEntry) -> int:
+        await go.wait()
+        sends.append(entry.id)
+        return 100 + entry.id
+
+    class LeasesAgain(ScriptedOutbox):
+        async def claim(self, sender_id: str, *, limit: int = 50) -> list[OutboxEntry]:
+            if len(self.script) == 1:  # the second claim: the send ends while it runs
+                go.set()
+                while not sends:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(0.01)  # the delivery's task has ended
+            return await super().claim(sender_id, limit=limit)
+
+    outbox = LeasesAgain([[ENTRY], [ENTRY]])
+    settings = SenderSettings(idle_poll_seconds=0.01)
+    sender = OutboxSender(outbox, slow_deliver, gate=RateGate(1000.0, 0.0), settings=settings)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    started = time.monotonic()
+    while outbox.sent != [1] and time.monotonic() - started < 3:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.wait_for(task, timeout=2)
+    assert outbox.sent == [1]
+    assert sends == [1]
