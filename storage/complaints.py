@@ -701,20 +701,7 @@ async def _append_event(
         # What models._stamp_resolution does for an event added through the ORM: the approval's time on
         # its complaint, in the same transaction.
         await connection.execute(_STAMPING_RESOLUTION, {"complaint_id": row.id, "at": now})
-    return EventInfo(
-        id=event_id,
-        version=values["version"],
-        trigger=values["trigger"],
-        from_state=values["from_state"],
-        to_state=values["to_state"],
-        actor_role=values["actor_role"],
-        actor_name=values["actor_name"],
-        org_id=values["org_id"],
-        to_org_id=values["to_org_id"],
-        reason=values["reason"],
-        note=values["note"],
-        at=now,
-    )
+    return EventInfo(id=event_id, **{name: values[name] for name in EVENT_FIELDS if name != "id"})
 
 
 async def _insert_attachments(

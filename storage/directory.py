@@ -321,17 +321,6 @@ def _seat_from(row: Row[Any]) -> AdminInfo:
         telegram_id=row.telegram_id,
         full_name=row.full_name,
         role=Role(row.role),
-        org=Organisation(
-            id=row.org__id,
-            kind=OrgKind(row.org__kind),
-            code=row.org__code,
-            name=row.org__name,
-            parent_id=row.org__parent_id,
-            active=row.org__active,
-            short_name=row.org__short_name or "",
-            region_code=row.org__region_code,
-            districts=tuple(row.org__districts or ()),
-            keywords=tuple(row.org__keywords or ()),
-        ),
+        org=organisation_of(row, prefix="org__"),
         active=row.active,
     )

@@ -168,18 +168,24 @@ class TransitionResult:
     notified_chat_ids: tuple[int, ...]
 
 
-def organisation_of(row: models.Organisation | Row[Any]) -> Organisation:
+def organisation_of(row: models.Organisation | Row[Any], prefix: str = "") -> Organisation:
+    """The organisation of a model or a row; `prefix`: its columns' prefix in a row that holds more (a
+    seat's `org__id`, …)."""
+
+    def column(name: str) -> Any:
+        return getattr(row, prefix + name)
+
     return Organisation(
-        id=row.id,
-        kind=OrgKind(row.kind),
-        code=row.code,
-        name=row.name,
-        parent_id=row.parent_id,
-        active=row.active,
-        short_name=row.short_name or "",
-        region_code=row.region_code,
-        districts=tuple(row.districts or ()),
-        keywords=tuple(row.keywords or ()),
+        id=column("id"),
+        kind=OrgKind(column("kind")),
+        code=column("code"),
+        name=column("name"),
+        parent_id=column("parent_id"),
+        active=column("active"),
+        short_name=column("short_name") or "",
+        region_code=column("region_code"),
+        districts=tuple(column("districts") or ()),
+        keywords=tuple(column("keywords") or ()),
     )
 
 
