@@ -4,6 +4,7 @@ duplicate's complainant off Telegram relayed the earlier one's steps by the offi
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from storage.relays import Relays, save_offline_reporter
 from storage.reports.figures import Period, build_report, complaint_rows
 from storage.views import ComplaintInfo
 from tests.conftest import World, draft_for, give_duty_words
+from tests.e2e.notifications import add_extra_admins
 from workflow.calendar import WorkingCalendar
 from workflow.channels import Channel
 from workflow.definitions import S, T
@@ -232,6 +234,26 @@ async def test_a_link_is_refused_to_itself_a_duplicate_or_by_another_office(worl
         await world.complaints.link_duplicate(
             third.id, linked.id, world.actor("city"), seen_version=third.version
         )
+
+
+async def test_two_admins_joining_at_once_join_it_once(world: World) -> None:
+    await add_extra_admins(world)
+    first = await to_city(world, await file(world, SERUNI))
+    second = await to_city(world, await file(world, SERUNI_AGAIN, reporter_telegram=9002))
+    pressed = [
+        world.complaints.link_duplicate(second.id, first.id, world.actor(seat), seen_version=second.version)
+        for seat in ("city", "city2")
+    ]
+    outcomes = await asyncio.gather(*pressed, return_exceptions=True)
+    assert sum(isinstance(outcome, ComplaintInfo) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, StaleVersion) for outcome in outcomes) == 1
+    async with world.complaints.sessions() as session:
+        links = await session.scalars(
+            select(models.ComplaintEvent).where(
+                models.ComplaintEvent.complaint_id == second.id, models.ComplaintEvent.trigger == LINK
+            )
+        )
+        assert len(list(links)) == 1
 
 
 async def test_a_duplicate_of_a_finished_complaint_gets_its_result_at_once(world: World) -> None:
